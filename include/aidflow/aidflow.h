@@ -1,0 +1,14 @@
+/* aidflow — discrete-event simulation of humanitarian-aid logistics. The umbrella header. */
+#ifndef AIDFLOW_AIDFLOW_H
+#define AIDFLOW_AIDFLOW_H
+
+#include "aidflow/calendar.h"
+#include "aidflow/error.h"
+#include "aidflow/export.h"
+#include "aidflow/random.h"
+#include "aidflow/schedule.h"
+#include "aidflow/station.h"
+#include "aidflow/stats.h"
+#include "aidflow/version.h"
+
+#endif

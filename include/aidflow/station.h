@@ -1,0 +1,109 @@
+/* aidflow — multi-server stations: lanes, a waiting queue, opening hours, caps, blocking.
+ *
+ * An entity (a truck, identified by a uint64_t the model chooses) arrives with its service
+ * time already drawn, so that the model controls which random stream each draw comes from.
+ * It starts service at once if the station is open, a lane is free and the daily cap allows;
+ * otherwise it waits in the queue. When the queue is at its limit, further arrivals wait
+ * upstream ("blocked"), in arrival order, and move into the queue as places free; their
+ * blocked time is counted separately from the queue wait, where it happens.
+ *
+ * While a station is closed (its schedule, or af_station_set_closed) no service starts.
+ * Service in progress at closing either finishes (AF_WIP_FINISH) or is suspended and resumes
+ * with its remaining time at the next opening (AF_WIP_SUSPEND), holding its lane meanwhile.
+ */
+#ifndef AIDFLOW_STATION_H
+#define AIDFLOW_STATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aidflow/calendar.h"
+#include "aidflow/error.h"
+#include "aidflow/export.h"
+#include "aidflow/schedule.h"
+#include "aidflow/stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct af_station af_station;
+
+typedef enum af_queue_discipline {
+    AF_QUEUE_FCFS,    /* first come, first served */
+    AF_QUEUE_PRIORITY /* lowest priority value first; FCFS among equals */
+} af_queue_discipline;
+
+typedef enum af_wip_policy {
+    AF_WIP_FINISH, /* service under way at closing time finishes */
+    AF_WIP_SUSPEND /* it stops and resumes, with its remaining time, at the next opening */
+} af_wip_policy;
+
+typedef struct af_station_config {
+    const char *name;               /* copied */
+    unsigned lanes;                 /* servers, >= 1 */
+    af_queue_discipline discipline;
+    size_t queue_limit;             /* max entities waiting (not in service); 0 = no limit */
+    uint32_t daily_cap;             /* max services started per day (midnight to midnight);
+                                       0 = no cap */
+    const af_schedule *schedule;    /* NULL = always open; not owned, must outlive the station */
+    af_wip_policy wip;
+} af_station_config;
+
+/* What the model hears from a station. Any member may be NULL. */
+typedef struct af_station_hooks {
+    /* An entity starts service after waiting `waited` minutes in the queue. */
+    void (*started)(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited);
+    /* An entity finished service; the station no longer holds it. */
+    void (*done)(af_sim *sim, af_station *st, void *ctx, uint64_t entity);
+    void *ctx;
+} af_station_hooks;
+
+typedef struct af_station_stats {
+    uint64_t arrivals;    /* every arrival, blocked or not */
+    uint64_t started;     /* services started */
+    uint64_t served;      /* services completed */
+    uint64_t blocked_arrivals; /* arrivals that found the queue full */
+    af_tally wait;        /* minutes from entering the queue to starting service */
+    af_tally blocked_wait;/* minutes spent blocked upstream, per entity that was blocked */
+    af_tally sojourn;     /* minutes from entering the queue to completing service */
+    af_timeavg queue;     /* number waiting in the queue (not counting blocked ones) */
+    af_timeavg blocked;   /* number waiting upstream */
+    af_timeavg busy;      /* lanes serving (a suspended service does not count) */
+} af_station_stats;
+
+/* Creates a station in `sim`. AF_INVAL/AF_RANGE for a bad configuration, AF_NOMEM. */
+AF_API af_status af_station_create(af_station **out, af_sim *sim, const af_station_config *cfg,
+                                   const af_station_hooks *hooks, af_error *err);
+AF_API void af_station_destroy(af_station *st);
+
+/* An entity arrives now. priority: lower first under AF_QUEUE_PRIORITY, ignored under FCFS.
+ * service_time >= 0 minutes. Returns AF_OK, AF_RANGE for a negative or non-finite service
+ * time, AF_NOMEM. */
+AF_API af_status af_station_arrive(af_station *st, uint64_t entity, int priority,
+                                   double service_time);
+
+/* Forces the station closed (true) or lifts that (false): random closures. While forced
+ * closed it behaves as if its schedule were closed. */
+AF_API void af_station_set_closed(af_station *st, bool closed);
+/* Open now: the schedule is open and it is not forced closed (the daily cap is not
+ * considered). */
+AF_API bool af_station_is_open(const af_station *st);
+
+AF_API const char *af_station_name(const af_station *st);
+AF_API unsigned af_station_lanes(const af_station *st);
+AF_API size_t af_station_queue_length(const af_station *st);
+AF_API size_t af_station_blocked_count(const af_station *st);
+AF_API unsigned af_station_busy(const af_station *st);
+/* Services started so far today (what the daily cap counts). */
+AF_API uint32_t af_station_started_today(const af_station *st);
+
+AF_API const af_station_stats *af_station_get_stats(const af_station *st);
+/* Zeroes counts and tallies and restarts time averages at now (end of warm-up, a new day). */
+AF_API void af_station_reset_stats(af_station *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,46 @@
+/* aidflow — the command-line front end: a thin layer that parses arguments and calls the
+ * library. Each subcommand lives in cmd_NAME.c. */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "aidflow/version.h"
+#include "cli/commands.h"
+
+static const af_command commands[] = {
+    {"demo", "run the engine's demo model: one crossing, lanes and opening hours", af_cmd_demo},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: aidflow COMMAND [ARGS...]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-10s %s\n", "version", "print the version");
+    fprintf(out, "\n'aidflow COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts; the library checks every status itself. */
+    gsl_set_error_handler_off();
+
+    if (argc < 2) {
+        usage(stderr);
+        return AF_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+        usage(stdout);
+        return AF_EXIT_OK;
+    }
+    if (!strcmp(name, "version") || !strcmp(name, "--version")) {
+        printf("aidflow %s\n", af_version());
+        return AF_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "aidflow: unknown command '%s'\n", name);
+    usage(stderr);
+    return AF_EXIT_USAGE;
+}

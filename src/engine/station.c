@@ -1,0 +1,1 @@
+/* being written */ typedef int af_placeholder_station;

@@ -1,0 +1,3 @@
+#include "aidflow/version.h"
+
+const char *af_version(void) { return AF_VERSION; }

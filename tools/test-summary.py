@@ -1,0 +1,20 @@
+#!/usr/bin/env python3
+"""Print one line 'N passed, N failed' from meson's testlog.json (one JSON object a line)."""
+import json
+import sys
+
+passed = failed = skipped = 0
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        line = line.strip()
+        if not line:
+            continue
+        result = json.loads(line).get("result")
+        if result in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif result == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+tail = f", {skipped} skipped" if skipped else ""
+print(f"{passed} passed, {failed} failed{tail}")
