@@ -1,0 +1,275 @@
+/* Unit tests of the event calendar (src/engine/calendar.c). */
+#include "af_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aidflow/calendar.h"
+
+/* Records the order in which events ran. */
+typedef struct trace {
+    uint64_t args[64];
+    af_time times[64];
+    size_t n;
+} trace;
+
+static void record(af_sim *sim, void *ctx, uint64_t arg)
+{
+    trace *t = ctx;
+    if (t->n < 64) {
+        t->args[t->n] = arg;
+        t->times[t->n] = af_sim_now(sim);
+    }
+    t->n++;
+}
+
+static void test_runs_in_time_order(void **state)
+{
+    (void)state;
+    af_sim *sim = af_sim_create(0);
+    assert_non_null(sim);
+    trace tr = {0};
+    const double times[] = {5, 1, 3, 2, 4};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_not_equal(af_sim_schedule_at(sim, times[i], record, &tr, (uint64_t)times[i]), 0);
+    assert_int_equal(af_sim_pending(sim), 5);
+    assert_int_equal(af_sim_run_until(sim, 100), AF_OK);
+    assert_int_equal(tr.n, 5);
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(tr.args[i], i + 1);
+        af_assert_close(tr.times[i], (double)(i + 1), 0, 0);
+    }
+    af_assert_close(af_sim_now(sim), 100, 0, 0);
+    assert_int_equal(af_sim_events_run(sim), 5);
+    af_sim_destroy(sim);
+}
+
+static void test_ties_break_by_insertion_order(void **state)
+{
+    (void)state;
+    af_sim *sim = af_sim_create(0);
+    trace tr = {0};
+    for (uint64_t i = 0; i < 40; i++) af_sim_schedule_at(sim, 7.0, record, &tr, i);
+    af_sim_schedule_at(sim, 6.0, record, &tr, 1000);
+    af_sim_run_until(sim, 7.0);
+    assert_int_equal(tr.n, 41);
+    assert_int_equal(tr.args[0], 1000);
+    for (uint64_t i = 0; i < 40; i++) assert_int_equal(tr.args[i + 1], i);
+    af_sim_destroy(sim);
+}
+
+static void test_run_until_stops_at_horizon(void **state)
+{
+    (void)state;
+    af_sim *sim = af_sim_create(0);
+    trace tr = {0};
+    af_sim_schedule_at(sim, 10, record, &tr, 1);
+    af_sim_schedule_at(sim, 20, record, &tr, 2);
+    af_sim_run_until(sim, 15);
+    assert_int_equal(tr.n, 1);
+    af_assert_close(af_sim_now(sim), 15, 0, 0);
+    af_assert_close(af_sim_next_time(sim), 20, 0, 0);
+    /* The clock never goes backwards: scheduling in the past fails. */
+    assert_int_equal(af_sim_schedule_at(sim, 14, record, &tr, 3), 0);
+    assert_int_equal(af_sim_schedule(sim, -1, record, &tr, 3), 0);
+    assert_int_equal(af_sim_schedule(sim, NAN, record, &tr, 3), 0);
+    assert_int_equal(af_sim_schedule_at(sim, INFINITY, record, &tr, 3), 0);
+    assert_int_equal(af_sim_pending(sim), 1);
+    af_sim_destroy(sim);
+}
+
+static void test_cancel(void **state)
+{
+    (void)state;
+    af_sim *sim = af_sim_create(0);
+    trace tr = {0};
+    af_event_id a = af_sim_schedule_at(sim, 1, record, &tr, 1);
+    af_event_id b = af_sim_schedule_at(sim, 2, record, &tr, 2);
+    af_event_id c = af_sim_schedule_at(sim, 3, record, &tr, 3);
+    af_assert_close(af_sim_event_time(sim, b), 2, 0, 0);
+    assert_true(af_sim_cancel(sim, b));
+    assert_false(af_sim_cancel(sim, b)); /* twice */
+    af_assert_close(af_sim_event_time(sim, b), -1, 0, 0);
+    assert_false(af_sim_cancel(sim, 0));
+    assert_false(af_sim_cancel(sim, (af_event_id)1 << 40));
+    af_sim_run_until(sim, 10);
+    assert_int_equal(tr.n, 2);
+    assert_int_equal(tr.args[0], 1);
+    assert_int_equal(tr.args[1], 3);
+    /* Handles of events that ran are stale, even after their slots are reused. */
+    assert_false(af_sim_cancel(sim, a));
+    af_event_id d = af_sim_schedule_at(sim, 20, record, &tr, 4);
+    assert_false(af_sim_cancel(sim, c));
+    assert_true(af_sim_cancel(sim, d));
+    assert_int_equal(af_sim_pending(sim), 0);
+    af_sim_destroy(sim);
+}
+
+/* A handler that schedules and cancels from inside the loop, and stops it. */
+typedef struct chain {
+    int count;
+    af_event_id victim;
+} chain;
+
+static void victim(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)ctx;
+    (void)arg;
+    fail_msg("a cancelled event ran");
+}
+
+static void link_fn(af_sim *sim, void *ctx, uint64_t arg)
+{
+    chain *c = ctx;
+    c->count++;
+    if (c->victim) assert_true(af_sim_cancel(sim, c->victim));
+    c->victim = 0;
+    if (arg < 9) {
+        /* The next link runs first and cancels this victim. */
+        c->victim = af_sim_schedule(sim, 0.5, victim, c, 0);
+        af_sim_schedule(sim, 0.25, link_fn, c, arg + 1);
+    }
+    if (arg == 5) af_sim_stop(sim);
+}
+
+static void test_handlers_schedule_cancel_and_stop(void **state)
+{
+    (void)state;
+    af_sim *sim = af_sim_create(0);
+    chain c = {0};
+    af_sim_schedule_at(sim, 0, link_fn, &c, 0);
+    assert_int_equal(af_sim_run_until(sim, 100), AF_INTERRUPTED);
+    assert_int_equal(c.count, 6);
+    af_assert_close(af_sim_now(sim), 1.25, 0, 0);
+    assert_int_equal(af_sim_run_until(sim, 100), AF_OK);
+    assert_int_equal(c.count, 10);
+    assert_int_equal(af_sim_pending(sim), 0);
+    af_sim_destroy(sim);
+}
+
+/* The reference: a plain array of (time, seq, arg) kept unsorted; its minimum is the next
+ * event. Slow but obviously right. */
+typedef struct ref_ev {
+    double time;
+    uint64_t seq;
+    uint64_t arg;
+    af_event_id id;
+} ref_ev;
+
+static size_t ref_min(const ref_ev *r, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (r[i].time < r[best].time || (r[i].time == r[best].time && r[i].seq < r[best].seq))
+            best = i;
+    return best;
+}
+
+typedef struct popped {
+    uint64_t arg;
+    int ran;
+} popped;
+
+static void pop_record(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    popped *p = ctx;
+    p->arg = arg;
+    p->ran++;
+}
+
+/* A million random operations (schedule, cancel, step) compared against the reference.
+ * The pending set is kept small (<= 2000) so the O(n) reference stays cheap. */
+static void test_random_operations_match_reference(void **state)
+{
+    (void)state;
+    enum { OPS = 1000000, CAP = 2000 };
+    af_sim *sim = af_sim_create(0);
+    ref_ev *ref = malloc(CAP * sizeof *ref);
+    assert_non_null(ref);
+    size_t n = 0;
+    uint64_t seq = 0, rng = 0x9e3779b97f4a7c15u;
+    popped p = {0};
+    for (long op = 0; op < OPS; op++) {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        unsigned choice = (unsigned)(rng % 10);
+        if ((choice < 5 && n < CAP) || n == 0) {
+            /* Coarse times so that ties are common. */
+            double t = af_sim_now(sim) + (double)((rng >> 20) % 50);
+            af_event_id id = af_sim_schedule_at(sim, t, pop_record, &p, seq);
+            assert_int_not_equal(id, 0);
+            ref[n++] = (ref_ev){t, seq, seq, id};
+            seq++;
+        } else if (choice < 7) {
+            size_t k = (size_t)((rng >> 24) % n);
+            assert_true(af_sim_cancel(sim, ref[k].id));
+            ref[k] = ref[--n];
+        } else {
+            size_t k = ref_min(ref, n);
+            int before = p.ran;
+            assert_true(af_sim_step(sim));
+            assert_int_equal(p.ran, before + 1);
+            assert_int_equal(p.arg, ref[k].arg);
+            af_assert_close(af_sim_now(sim), ref[k].time, 0, 0);
+            ref[k] = ref[--n];
+        }
+        if (af_sim_pending(sim) != n) fail_msg("pending %zu, reference %zu", af_sim_pending(sim), n);
+    }
+    while (n > 0) {
+        size_t k = ref_min(ref, n);
+        assert_true(af_sim_step(sim));
+        assert_int_equal(p.arg, ref[k].arg);
+        ref[k] = ref[--n];
+    }
+    assert_false(af_sim_step(sim));
+    free(ref);
+    af_sim_destroy(sim);
+}
+
+/* Tracks the handles a self-rescheduling event gets back. */
+typedef struct slots_seen {
+    uint64_t max_slot;
+    uint64_t max_gen;
+} slots_seen;
+
+static void noop(af_sim *sim, void *ctx, uint64_t arg)
+{
+    slots_seen *seen = ctx;
+    af_event_id id = af_sim_schedule(sim, 1.0 + (double)(arg % 7), noop, seen, arg + 1);
+    assert_int_not_equal(id, 0);
+    if ((id & 0xffffffffu) > seen->max_slot) seen->max_slot = id & 0xffffffffu;
+    if ((id >> 32) > seen->max_gen) seen->max_gen = id >> 32;
+}
+
+/* Steady state allocates nothing: with 1,000 events in flight, every handle handed out over
+ * a long run names one of the first 1,024 slots (the pool never grew), and the slots were
+ * recycled over and over (their generation counters climbed). */
+static void test_pool_is_recycled(void **state)
+{
+    (void)state;
+    af_sim *sim = af_sim_create(1000);
+    slots_seen seen = {0, 0};
+    for (uint64_t i = 0; i < 1000; i++) af_sim_schedule_at(sim, (double)i / 1000.0, noop, &seen, i);
+    af_sim_run_until(sim, 5000);
+    assert_true(seen.max_slot <= 1024);
+    assert_true(seen.max_gen > 500);
+    assert_int_equal(af_sim_pending(sim), 1000);
+    af_sim_destroy(sim);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_runs_in_time_order),
+        cmocka_unit_test(test_ties_break_by_insertion_order),
+        cmocka_unit_test(test_run_until_stops_at_horizon),
+        cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_handlers_schedule_cancel_and_stop),
+        cmocka_unit_test(test_random_operations_match_reference),
+        cmocka_unit_test(test_pool_is_recycled),
+    };
+    return cmocka_run_group_tests_name("calendar", tests, NULL, NULL);
+}
