@@ -1,0 +1,40 @@
+/* aidflow — files written atomically.
+ *
+ * Output goes to a temporary file beside the target (same directory, so the final rename is
+ * atomic on POSIX file systems), is flushed and fsync'ed, and only then renamed over the
+ * target. A crash, a kill or a full disk leaves either the old file or the complete new one,
+ * never a truncated file that looks complete.
+ */
+#ifndef AIDFLOW_ATOMIC_FILE_H
+#define AIDFLOW_ATOMIC_FILE_H
+
+#include <stdio.h>
+
+#include "aidflow/error.h"
+#include "aidflow/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct af_atomic_file af_atomic_file;
+
+/* Opens a temporary file for `path`. AF_IO (with the path and the system's reason in err)
+ * when the directory is missing or not writable; AF_NOMEM. */
+AF_API af_status af_atomic_open(af_atomic_file **out, const char *path, af_error *err);
+/* The stream to write to. */
+AF_API FILE *af_atomic_stream(af_atomic_file *f);
+/* Flushes, syncs, closes and renames into place; frees f in every case. On any write error
+ * (a full disk included) the temporary file is removed, the target is left as it was, and
+ * AF_IO is returned with the reason. */
+AF_API af_status af_atomic_commit(af_atomic_file *f, af_error *err);
+/* Gives up: closes and removes the temporary file, frees f. NULL is allowed. */
+AF_API void af_atomic_abort(af_atomic_file *f);
+
+/* Writes `len` bytes to `path` atomically. */
+AF_API af_status af_atomic_write(const char *path, const void *data, size_t len, af_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
