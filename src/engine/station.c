@@ -1,1 +1,621 @@
-/* being written */ typedef int af_placeholder_station;
+/* Multi-server stations on the af_sim calendar.
+ *
+ * All state changes go through refresh(), which brings the station in line with "now":
+ * while open it resumes suspended services, starts waiting entities and arms the closing
+ * event; while closed it suspends work under AF_WIP_SUSPEND and arms the wake-up at the next
+ * opening. Events (completion, wake-up, closing) and public calls only change the station's
+ * inputs and then call refresh(), so the rules live in one place.
+ *
+ * Order of hooks (deterministic): at a completion the lane is freed, the next waiting
+ * entities start (their `started` hooks run), and only then does `done` run for the entity
+ * that finished. Hooks may call back into the station (arrive, set_closed): a call made
+ * while refresh() is running only records that another pass is needed, and the running
+ * refresh() loops until nothing is left to do. No pointer into the station's arrays is held
+ * across a hook call, since a reentrant arrival may reallocate them. Destroying the station
+ * from a hook is not supported.
+ *
+ * Storage grows by doubling and is reused, so arrivals allocate nothing in steady state.
+ */
+#include "aidflow/station.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct entry {
+    uint64_t entity;
+    uint64_t seq;    /* arrival order at this station: the FCFS tie-break */
+    double service;  /* minutes of service */
+    af_time t_queue; /* entered the queue */
+    af_time t_block; /* started waiting upstream (blocked entries only) */
+    int priority;
+} entry;
+
+/* A growable ring buffer of entries (FCFS queue and the blocked line). */
+typedef struct ring {
+    entry *v;
+    size_t cap; /* 0 or a power of two */
+    size_t head;
+    size_t n;
+} ring;
+
+/* A binary min-heap of entries keyed (priority, seq). */
+typedef struct heap {
+    entry *v;
+    size_t cap;
+    size_t n;
+} heap;
+
+typedef enum lane_state { LANE_FREE, LANE_ACTIVE, LANE_SUSPENDED } lane_state;
+
+typedef struct lane {
+    lane_state state;
+    uint64_t entity;
+    af_time t_queue;   /* for the sojourn time */
+    af_time t_end;     /* completion time while active */
+    double remaining;  /* service left while suspended */
+    af_event_id ev;    /* completion event while active */
+} lane;
+
+struct af_station {
+    af_sim *sim;
+    char *name;
+    unsigned lanes_n;
+    af_queue_discipline discipline;
+    size_t queue_limit;
+    uint32_t daily_cap;
+    const af_schedule *schedule;
+    af_wip_policy wip;
+    af_station_hooks hooks;
+
+    lane *lanes;
+    unsigned *free_lanes; /* stack of free lane indices; lowest index on top at first */
+    unsigned free_n;
+    unsigned active_n;
+    unsigned suspended_n;
+
+    ring fifo;     /* the queue under FCFS */
+    heap prio;     /* the queue under PRIORITY */
+    ring blocked;  /* upstream line when the queue is full */
+    uint64_t next_seq;
+
+    bool forced_closed;
+    double cap_day; /* day index that started_today counts */
+    uint32_t started_today;
+
+    af_event_id wake_ev;
+    af_time wake_time;
+    af_event_id closing_ev;
+    af_time closing_time;
+
+    bool in_refresh;
+    bool again;
+
+    af_station_stats stats;
+};
+
+/* ---- containers ---------------------------------------------------------------------- */
+
+static bool ring_reserve(ring *r, size_t want)
+{
+    if (want <= r->cap) return true;
+    size_t cap = r->cap ? r->cap : 16;
+    while (cap < want) cap *= 2;
+    entry *v = malloc(cap * sizeof *v);
+    if (!v) return false;
+    for (size_t i = 0; i < r->n; i++) v[i] = r->v[(r->head + i) & (r->cap - 1)];
+    free(r->v);
+    r->v = v;
+    r->cap = cap;
+    r->head = 0;
+    return true;
+}
+
+/* Needs room (ring_reserve). */
+static void ring_push(ring *r, const entry *e)
+{
+    r->v[(r->head + r->n) & (r->cap - 1)] = *e;
+    r->n++;
+}
+
+static entry ring_pop(ring *r)
+{
+    entry e = r->v[r->head];
+    r->head = (r->head + 1) & (r->cap - 1);
+    r->n--;
+    return e;
+}
+
+/* Puts back an entry just popped; its slot is still free. */
+static void ring_unpop(ring *r, const entry *e)
+{
+    r->head = (r->head + r->cap - 1) & (r->cap - 1);
+    r->v[r->head] = *e;
+    r->n++;
+}
+
+static bool heap_reserve(heap *h, size_t want)
+{
+    if (want <= h->cap) return true;
+    size_t cap = h->cap ? h->cap : 16;
+    while (cap < want) cap *= 2;
+    entry *v = realloc(h->v, cap * sizeof *v);
+    if (!v) return false;
+    h->v = v;
+    h->cap = cap;
+    return true;
+}
+
+static bool entry_before(const entry *a, const entry *b)
+{
+    return a->priority < b->priority || (a->priority == b->priority && a->seq < b->seq);
+}
+
+/* Needs room (heap_reserve). */
+static void heap_push(heap *h, const entry *e)
+{
+    size_t i = h->n++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!entry_before(e, &h->v[p])) break;
+        h->v[i] = h->v[p];
+        i = p;
+    }
+    h->v[i] = *e;
+}
+
+static entry heap_pop(heap *h)
+{
+    entry top = h->v[0];
+    entry last = h->v[--h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n) break;
+        if (c + 1 < h->n && entry_before(&h->v[c + 1], &h->v[c])) c++;
+        if (!entry_before(&h->v[c], &last)) break;
+        h->v[i] = h->v[c];
+        i = c;
+    }
+    if (h->n > 0) h->v[i] = last;
+    return top;
+}
+
+/* ---- queue (whichever discipline) ------------------------------------------------------ */
+
+static size_t queue_len(const af_station *st)
+{
+    return st->discipline == AF_QUEUE_PRIORITY ? st->prio.n : st->fifo.n;
+}
+
+static bool queue_reserve(af_station *st, size_t want)
+{
+    return st->discipline == AF_QUEUE_PRIORITY ? heap_reserve(&st->prio, want)
+                                               : ring_reserve(&st->fifo, want);
+}
+
+static void queue_push(af_station *st, const entry *e)
+{
+    if (st->discipline == AF_QUEUE_PRIORITY)
+        heap_push(&st->prio, e);
+    else
+        ring_push(&st->fifo, e);
+}
+
+static entry queue_pop(af_station *st)
+{
+    return st->discipline == AF_QUEUE_PRIORITY ? heap_pop(&st->prio) : ring_pop(&st->fifo);
+}
+
+/* Returns an entry just popped to where it was: the heap re-sorts it by (priority, seq). */
+static void queue_unpop(af_station *st, const entry *e)
+{
+    if (st->discipline == AF_QUEUE_PRIORITY)
+        heap_push(&st->prio, e);
+    else
+        ring_unpop(&st->fifo, e);
+}
+
+static bool queue_full(const af_station *st)
+{
+    return st->queue_limit > 0 && queue_len(st) >= st->queue_limit;
+}
+
+/* ---- state ------------------------------------------------------------------------------ */
+
+static af_time now_of(const af_station *st)
+{
+    return af_sim_now(st->sim);
+}
+
+static bool open_now(const af_station *st)
+{
+    if (st->forced_closed) return false;
+    return !st->schedule || af_schedule_is_open(st->schedule, now_of(st));
+}
+
+static void note_queue(af_station *st, af_time now)
+{
+    af_timeavg_set(&st->stats.queue, now, (double)queue_len(st));
+}
+
+static void note_blocked(af_station *st, af_time now)
+{
+    af_timeavg_set(&st->stats.blocked, now, (double)st->blocked.n);
+}
+
+static void note_busy(af_station *st, af_time now)
+{
+    af_timeavg_set(&st->stats.busy, now, (double)st->active_n);
+}
+
+static void on_complete(af_sim *sim, void *ctx, uint64_t arg);
+static void on_wake(af_sim *sim, void *ctx, uint64_t arg);
+static void on_closing(af_sim *sim, void *ctx, uint64_t arg);
+
+static void refresh(af_station *st);
+
+/* Keeps at most one wake-up pending, the earliest needed: a wake-up that fires early just
+ * runs refresh(), which arms the next one. A time not after now would fire again at once
+ * and forever, so it is refused. */
+static void want_wake(af_station *st, af_time t)
+{
+    af_time now = now_of(st);
+    if (!(t > now) || !isfinite(t)) return;
+    if (st->wake_ev) {
+        if (st->wake_time <= t) return;
+        af_sim_cancel(st->sim, st->wake_ev);
+        st->wake_ev = 0;
+    }
+    st->wake_ev = af_sim_schedule_at(st->sim, t, on_wake, st, 0);
+    st->wake_time = t;
+}
+
+/* Under AF_WIP_SUSPEND, active services must hear about the next closing of the schedule.
+ * Forced closings come through af_station_set_closed and need no event. */
+static void arm_closing(af_station *st, af_time now)
+{
+    if (st->wip != AF_WIP_SUSPEND || !st->schedule || st->active_n == 0) return;
+    af_time t = af_schedule_next_change(st->schedule, now);
+    if (!(t > now) || !isfinite(t)) return;
+    if (st->closing_ev) {
+        if (st->closing_time == t) return;
+        af_sim_cancel(st->sim, st->closing_ev);
+        st->closing_ev = 0;
+    }
+    st->closing_ev = af_sim_schedule_at(st->sim, t, on_closing, st, 0);
+    st->closing_time = t;
+}
+
+/* Moves blocked entities into the queue while it has places. */
+static void admit_blocked(af_station *st, af_time now)
+{
+    if (st->blocked.n == 0) return;
+    bool moved = false;
+    while (st->blocked.n > 0 && !queue_full(st)) {
+        if (!queue_reserve(st, queue_len(st) + 1)) break; /* stays blocked; retried later */
+        entry e = ring_pop(&st->blocked);
+        af_tally_add(&st->stats.blocked_wait, now - e.t_block);
+        e.t_queue = now;
+        queue_push(st, &e);
+        moved = true;
+    }
+    if (moved) {
+        note_blocked(st, now);
+        note_queue(st, now);
+    }
+}
+
+static void roll_day(af_station *st, af_time now)
+{
+    double day = floor(now / AF_MINUTES_PER_DAY);
+    if (day != st->cap_day) {
+        st->cap_day = day;
+        st->started_today = 0;
+    }
+}
+
+/* Starts the head of the queue on a free lane. Returns false (and changes nothing) if the
+ * completion event cannot be scheduled. Calls the `started` hook last. */
+static bool start_one(af_station *st, af_time now)
+{
+    entry e = queue_pop(st);
+    unsigned li = st->free_lanes[st->free_n - 1];
+    af_event_id ev = af_sim_schedule_at(st->sim, now + e.service, on_complete, st, li);
+    if (!ev) {
+        queue_unpop(st, &e);
+        return false;
+    }
+    st->free_n--;
+    lane *l = &st->lanes[li];
+    l->state = LANE_ACTIVE;
+    l->entity = e.entity;
+    l->t_queue = e.t_queue;
+    l->t_end = now + e.service;
+    l->ev = ev;
+    st->active_n++;
+    st->started_today++;
+    st->stats.started++;
+    double waited = now - e.t_queue;
+    af_tally_add(&st->stats.wait, waited);
+    note_queue(st, now);
+    note_busy(st, now);
+    admit_blocked(st, now);
+    arm_closing(st, now);
+    if (st->hooks.started) st->hooks.started(st->sim, st, st->hooks.ctx, e.entity, waited);
+    return true;
+}
+
+static void resume_all(af_station *st, af_time now)
+{
+    if (st->suspended_n == 0) return;
+    for (unsigned i = 0; i < st->lanes_n; i++) {
+        lane *l = &st->lanes[i];
+        if (l->state != LANE_SUSPENDED) continue;
+        af_event_id ev = af_sim_schedule_at(st->sim, now + l->remaining, on_complete, st, i);
+        if (!ev) continue; /* stays suspended; the next refresh retries */
+        l->state = LANE_ACTIVE;
+        l->t_end = now + l->remaining;
+        l->ev = ev;
+        st->suspended_n--;
+        st->active_n++;
+    }
+    note_busy(st, now);
+}
+
+static void suspend_all(af_station *st, af_time now)
+{
+    if (st->active_n == 0) return;
+    for (unsigned i = 0; i < st->lanes_n; i++) {
+        lane *l = &st->lanes[i];
+        /* A service ending exactly at closing is complete; its event is still due now. */
+        if (l->state != LANE_ACTIVE || l->t_end <= now) continue;
+        af_sim_cancel(st->sim, l->ev);
+        l->ev = 0;
+        l->remaining = l->t_end - now;
+        l->state = LANE_SUSPENDED;
+        st->active_n--;
+        st->suspended_n++;
+    }
+    note_busy(st, now);
+}
+
+static void refresh_once(af_station *st)
+{
+    af_time now = now_of(st);
+    if (open_now(st)) {
+        resume_all(st, now);
+        while (queue_len(st) > 0 && st->free_n > 0 && open_now(st)) {
+            roll_day(st, now);
+            if (st->daily_cap > 0 && st->started_today >= st->daily_cap) {
+                want_wake(st, (st->cap_day + 1.0) * AF_MINUTES_PER_DAY);
+                break;
+            }
+            if (!start_one(st, now)) break;
+        }
+        arm_closing(st, now);
+        return;
+    }
+    if (st->wip == AF_WIP_SUSPEND) suspend_all(st, now);
+    /* A forced closing ends only by af_station_set_closed(false), which refreshes. */
+    if (!st->forced_closed && st->schedule && (queue_len(st) > 0 || st->suspended_n > 0))
+        want_wake(st, af_schedule_next_open(st->schedule, now));
+}
+
+static void refresh(af_station *st)
+{
+    if (st->in_refresh) {
+        st->again = true;
+        return;
+    }
+    st->in_refresh = true;
+    do {
+        st->again = false;
+        refresh_once(st);
+    } while (st->again);
+    st->in_refresh = false;
+}
+
+/* ---- events ----------------------------------------------------------------------------- */
+
+static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
+{
+    af_station *st = ctx;
+    af_time now = af_sim_now(sim);
+    unsigned li = (unsigned)arg;
+    lane *l = &st->lanes[li];
+    uint64_t entity = l->entity;
+    af_tally_add(&st->stats.sojourn, now - l->t_queue);
+    l->state = LANE_FREE;
+    l->ev = 0;
+    st->free_lanes[st->free_n++] = li;
+    st->active_n--;
+    st->stats.served++;
+    note_busy(st, now);
+    refresh(st);
+    if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
+}
+
+static void on_wake(af_sim *sim, void *ctx, uint64_t arg)
+{
+    af_station *st = ctx;
+    st->wake_ev = 0;
+    refresh(st);
+}
+
+static void on_closing(af_sim *sim, void *ctx, uint64_t arg)
+{
+    af_station *st = ctx;
+    st->closing_ev = 0;
+    refresh(st);
+}
+
+/* ---- public API ------------------------------------------------------------------------- */
+
+static void stats_init(af_station *st, af_time now)
+{
+    memset(&st->stats, 0, sizeof st->stats);
+    af_tally_reset(&st->stats.wait);
+    af_tally_reset(&st->stats.blocked_wait);
+    af_tally_reset(&st->stats.sojourn);
+    af_timeavg_init(&st->stats.queue, now, 0.0);
+    af_timeavg_init(&st->stats.blocked, now, 0.0);
+    af_timeavg_init(&st->stats.busy, now, 0.0);
+}
+
+af_status af_station_create(af_station **out, af_sim *sim, const af_station_config *cfg,
+                            const af_station_hooks *hooks, af_error *err)
+{
+    if (out) *out = NULL;
+    if (!out || !sim || !cfg)
+        return af_error_set(err, AF_INVAL, "af_station_create needs out, sim and cfg");
+    if (!cfg->name) return af_error_set(err, AF_INVAL, "a station needs a name");
+    if (cfg->lanes < 1)
+        return af_error_set(err, AF_RANGE, "station '%s': lanes must be >= 1, got %u",
+                            cfg->name, cfg->lanes);
+    if (cfg->discipline != AF_QUEUE_FCFS && cfg->discipline != AF_QUEUE_PRIORITY)
+        return af_error_set(err, AF_INVAL, "station '%s': unknown queue discipline %d",
+                            cfg->name, (int)cfg->discipline);
+    if (cfg->wip != AF_WIP_FINISH && cfg->wip != AF_WIP_SUSPEND)
+        return af_error_set(err, AF_INVAL, "station '%s': unknown work-in-progress policy %d",
+                            cfg->name, (int)cfg->wip);
+
+    af_station *st = calloc(1, sizeof *st);
+    if (!st) return af_error_set(err, AF_NOMEM, "out of memory creating a station");
+    size_t name_len = strlen(cfg->name) + 1;
+    st->name = malloc(name_len);
+    st->lanes = calloc(cfg->lanes, sizeof *st->lanes);
+    st->free_lanes = malloc(cfg->lanes * sizeof *st->free_lanes);
+    if (!st->name || !st->lanes || !st->free_lanes) {
+        af_station_destroy(st);
+        return af_error_set(err, AF_NOMEM, "out of memory creating station '%s'", cfg->name);
+    }
+    memcpy(st->name, cfg->name, name_len);
+    st->sim = sim;
+    st->lanes_n = cfg->lanes;
+    st->discipline = cfg->discipline;
+    st->queue_limit = cfg->queue_limit;
+    st->daily_cap = cfg->daily_cap;
+    st->schedule = cfg->schedule;
+    st->wip = cfg->wip;
+    if (hooks) st->hooks = *hooks;
+    /* Pushed highest first so that lane 0 is used first. */
+    for (unsigned i = 0; i < cfg->lanes; i++) st->free_lanes[i] = cfg->lanes - 1 - i;
+    st->free_n = cfg->lanes;
+    af_time now = af_sim_now(sim);
+    st->cap_day = floor(now / AF_MINUTES_PER_DAY);
+    stats_init(st, now);
+    *out = st;
+    return AF_OK;
+}
+
+void af_station_destroy(af_station *st)
+{
+    if (!st) return;
+    if (st->sim && st->lanes) {
+        for (unsigned i = 0; i < st->lanes_n; i++)
+            if (st->lanes[i].ev) af_sim_cancel(st->sim, st->lanes[i].ev);
+        if (st->wake_ev) af_sim_cancel(st->sim, st->wake_ev);
+        if (st->closing_ev) af_sim_cancel(st->sim, st->closing_ev);
+    }
+    free(st->fifo.v);
+    free(st->prio.v);
+    free(st->blocked.v);
+    free(st->lanes);
+    free(st->free_lanes);
+    free(st->name);
+    free(st);
+}
+
+af_status af_station_arrive(af_station *st, uint64_t entity, int priority, double service_time)
+{
+    if (!st) return AF_INVAL;
+    if (!(service_time >= 0.0) || !isfinite(service_time)) return AF_RANGE;
+    af_time now = now_of(st);
+    entry e = {.entity = entity,
+               .seq = st->next_seq,
+               .service = service_time,
+               .t_queue = now,
+               .t_block = now,
+               .priority = priority};
+    /* Once anyone waits upstream, later arrivals line up behind them. */
+    bool blocked = st->blocked.n > 0 || queue_full(st);
+    if (blocked) {
+        if (!ring_reserve(&st->blocked, st->blocked.n + 1)) return AF_NOMEM;
+        ring_push(&st->blocked, &e);
+        st->stats.blocked_arrivals++;
+        note_blocked(st, now);
+    } else {
+        if (!queue_reserve(st, queue_len(st) + 1)) return AF_NOMEM;
+        queue_push(st, &e);
+        note_queue(st, now);
+    }
+    st->next_seq++;
+    st->stats.arrivals++;
+    refresh(st);
+    return AF_OK;
+}
+
+void af_station_set_closed(af_station *st, bool closed)
+{
+    if (!st || st->forced_closed == closed) return;
+    st->forced_closed = closed;
+    refresh(st);
+}
+
+bool af_station_is_open(const af_station *st)
+{
+    return st && open_now(st);
+}
+
+const char *af_station_name(const af_station *st)
+{
+    return st ? st->name : NULL;
+}
+
+unsigned af_station_lanes(const af_station *st)
+{
+    return st ? st->lanes_n : 0;
+}
+
+size_t af_station_queue_length(const af_station *st)
+{
+    return st ? queue_len(st) : 0;
+}
+
+size_t af_station_blocked_count(const af_station *st)
+{
+    return st ? st->blocked.n : 0;
+}
+
+unsigned af_station_busy(const af_station *st)
+{
+    return st ? st->active_n : 0;
+}
+
+uint32_t af_station_started_today(const af_station *st)
+{
+    if (!st) return 0;
+    return floor(now_of(st) / AF_MINUTES_PER_DAY) == st->cap_day ? st->started_today : 0;
+}
+
+const af_station_stats *af_station_get_stats(const af_station *st)
+{
+    return st ? &st->stats : NULL;
+}
+
+void af_station_reset_stats(af_station *st)
+{
+    if (!st) return;
+    af_time now = now_of(st);
+    st->stats.arrivals = 0;
+    st->stats.started = 0;
+    st->stats.served = 0;
+    st->stats.blocked_arrivals = 0;
+    af_tally_reset(&st->stats.wait);
+    af_tally_reset(&st->stats.blocked_wait);
+    af_tally_reset(&st->stats.sojourn);
+    af_timeavg_reset(&st->stats.queue, now);
+    af_timeavg_reset(&st->stats.blocked, now);
+    af_timeavg_reset(&st->stats.busy, now);
+}

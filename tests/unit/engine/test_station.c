@@ -1,0 +1,634 @@
+/* Tests of src/engine/station.c: hand-computed timelines recorded through the hooks. */
+#include "af_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aidflow/station.h"
+
+#define DAY 1440.0
+#define MAX_REC 1024
+
+typedef struct rec {
+    uint64_t entity;
+    double t;
+    double waited;
+} rec;
+
+typedef struct plan {
+    double t;
+    uint64_t entity;
+    int priority;
+    double service;
+} plan;
+
+typedef struct fx {
+    af_sim *sim;
+    af_station *st;
+    rec starts[MAX_REC];
+    size_t ns;
+    rec dones[MAX_REC];
+    size_t nd;
+    char log[MAX_REC * 8]; /* "S<id> D<id> ..." in hook order */
+    const plan *plans;
+    /* Reentrancy tests: the done hook re-arrives entity + 1 while entity < rearrive_until. */
+    uint64_t rearrive_until;
+    uint64_t started_arrival; /* the started hook of this entity arrives entity + 1000 */
+    uint64_t started_closes;  /* the started hook of this entity forces the station closed */
+    uint32_t check_cap;       /* when set, every start must find the station open and the
+                                 day's count within this cap */
+} fx;
+
+static void log_append(fx *f, char kind, uint64_t entity)
+{
+    size_t len = strlen(f->log);
+    snprintf(f->log + len, sizeof f->log - len, "%c%llu ", kind, (unsigned long long)entity);
+}
+
+static void hook_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)
+{
+    fx *f = ctx;
+    assert_true(f->ns < MAX_REC);
+    f->starts[f->ns++] = (rec){entity, af_sim_now(sim), waited};
+    log_append(f, 'S', entity);
+    if (f->check_cap) {
+        assert_true(af_station_is_open(st));
+        assert_true(af_station_started_today(st) <= f->check_cap);
+    }
+    if (f->started_arrival && entity == f->started_arrival)
+        assert_int_equal(af_station_arrive(st, entity + 1000, 0, 5), AF_OK);
+    if (f->started_closes && entity == f->started_closes) af_station_set_closed(st, true);
+}
+
+static void hook_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
+{
+    fx *f = ctx;
+    assert_true(f->nd < MAX_REC);
+    f->dones[f->nd++] = (rec){entity, af_sim_now(sim), 0};
+    log_append(f, 'D', entity);
+    if (entity < f->rearrive_until)
+        assert_int_equal(af_station_arrive(st, entity + 1, 0, 10), AF_OK);
+}
+
+static void ev_arrive(af_sim *sim, void *ctx, uint64_t arg)
+{
+    fx *f = ctx;
+    const plan *p = &f->plans[arg];
+    assert_int_equal(af_station_arrive(f->st, p->entity, p->priority, p->service), AF_OK);
+}
+
+static void ev_close(af_sim *sim, void *ctx, uint64_t arg)
+{
+    fx *f = ctx;
+    af_station_set_closed(f->st, arg != 0);
+}
+
+static af_station_config config(unsigned lanes)
+{
+    af_station_config c;
+    memset(&c, 0, sizeof c);
+    c.name = "test";
+    c.lanes = lanes;
+    c.discipline = AF_QUEUE_FCFS;
+    c.wip = AF_WIP_FINISH;
+    return c;
+}
+
+static fx *fx_new(const af_station_config *cfg, const plan *plans, size_t n)
+{
+    fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->sim = af_sim_create(0);
+    assert_non_null(f->sim);
+    af_station_hooks hooks = {hook_started, hook_done, f};
+    af_error err;
+    af_error_clear(&err);
+    assert_int_equal(af_station_create(&f->st, f->sim, cfg, &hooks, &err), AF_OK);
+    f->plans = plans;
+    for (size_t i = 0; i < n; i++)
+        assert_true(af_sim_schedule_at(f->sim, plans[i].t, ev_arrive, f, i) != 0);
+    return f;
+}
+
+static void fx_free(fx *f)
+{
+    af_station_destroy(f->st);
+    af_sim_destroy(f->sim);
+    free(f);
+}
+
+static void expect_starts(const fx *f, const uint64_t *ids, const double *times, size_t n)
+{
+    assert_int_equal(f->ns, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(f->starts[i].entity, ids[i]);
+        af_assert_close(f->starts[i].t, times[i], 0, 1e-9);
+    }
+}
+
+static void expect_dones(const fx *f, const uint64_t *ids, const double *times, size_t n)
+{
+    assert_int_equal(f->nd, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(f->dones[i].entity, ids[i]);
+        af_assert_close(f->dones[i].t, times[i], 0, 1e-9);
+    }
+}
+
+/* Mon-Fri 08:00-16:00, time 0 a Monday. */
+static af_schedule *weekdays_8_to_16(void)
+{
+    af_schedule *s = af_schedule_create(AF_MONDAY);
+    assert_non_null(s);
+    for (int d = AF_MONDAY; d <= AF_FRIDAY; d++)
+        assert_int_equal(af_schedule_add_hours(s, d, 480, 960, NULL), AF_OK);
+    return s;
+}
+
+static void test_single_lane_deterministic(void **state)
+{
+    (void)state;
+    static const plan p[] = {{0, 1, 0, 10}, {5, 2, 0, 10}, {30, 3, 0, 5}};
+    af_station_config c = config(1);
+    fx *f = fx_new(&c, p, 3);
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    expect_starts(f, (uint64_t[]){1, 2, 3}, (double[]){0, 10, 30}, 3);
+    expect_dones(f, (uint64_t[]){1, 2, 3}, (double[]){10, 20, 35}, 3);
+    af_assert_close(f->starts[1].waited, 5, 0, 1e-12);
+    af_assert_close(f->starts[2].waited, 0, 0, 1e-12);
+    const af_station_stats *s = af_station_get_stats(f->st);
+    assert_int_equal(s->arrivals, 3);
+    assert_int_equal(s->started, 3);
+    assert_int_equal(s->served, 3);
+    af_assert_close(af_tally_mean(&s->wait), 5.0 / 3, 1e-12, 0);
+    af_assert_close(af_tally_mean(&s->sojourn), (10 + 15 + 5) / 3.0, 1e-12, 0);
+    af_assert_close(s->sojourn.max, 15, 0, 1e-12);
+    af_assert_close(af_timeavg_area(&s->busy, 100), 25, 0, 1e-9);
+    af_assert_close(af_timeavg_area(&s->queue, 100), 5, 0, 1e-9);
+    assert_string_equal(af_station_name(f->st), "test");
+    assert_int_equal(af_station_lanes(f->st), 1);
+    assert_int_equal(af_station_busy(f->st), 0);
+    fx_free(f);
+}
+
+static void test_c_lanes(void **state)
+{
+    (void)state;
+    static const plan p[] = {
+        {0, 0, 0, 10}, {0, 1, 0, 20}, {0, 2, 0, 30}, {0, 3, 0, 40}, {0, 4, 0, 50}};
+    af_station_config c = config(2);
+    fx *f = fx_new(&c, p, 5);
+    assert_int_equal(af_sim_run_until(f->sim, 5), AF_OK);
+    assert_int_equal(af_station_busy(f->st), 2);
+    assert_int_equal(af_station_queue_length(f->st), 3);
+    assert_int_equal(af_sim_run_until(f->sim, 200), AF_OK);
+    expect_starts(f, (uint64_t[]){0, 1, 2, 3, 4}, (double[]){0, 0, 10, 20, 40}, 5);
+    expect_dones(f, (uint64_t[]){0, 1, 2, 3, 4}, (double[]){10, 20, 40, 60, 90}, 5);
+    const af_station_stats *s = af_station_get_stats(f->st);
+    /* Busy: 2 lanes over [0, 60), 1 over [60, 90). */
+    af_assert_close(af_timeavg_area(&s->busy, 200), 150, 0, 1e-9);
+    af_assert_close(s->busy.max, 2, 0, 0);
+    fx_free(f);
+}
+
+static void run_order(af_queue_discipline d, const uint64_t *want)
+{
+    static const plan p[] = {
+        {0, 0, 5, 10}, {1, 1, 3, 10}, {2, 2, 1, 10}, {3, 3, 3, 10}, {4, 4, 1, 10}};
+    af_station_config c = config(1);
+    c.discipline = d;
+    fx *f = fx_new(&c, p, 5);
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    expect_starts(f, want, (double[]){0, 10, 20, 30, 40}, 5);
+    fx_free(f);
+}
+
+static void test_fcfs_vs_priority(void **state)
+{
+    (void)state;
+    run_order(AF_QUEUE_FCFS, (uint64_t[]){0, 1, 2, 3, 4});
+    run_order(AF_QUEUE_PRIORITY, (uint64_t[]){0, 2, 4, 1, 3});
+}
+
+/* Many equal and unequal priorities through the heap and the ring (growth, wrap-around). */
+static void test_queue_growth_and_ties(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    plan *p = calloc(N, sizeof *p);
+    assert_non_null(p);
+    for (int i = 0; i < N; i++) p[i] = (plan){i * 0.5, (uint64_t)i, (i * 7) % 3, 1.0};
+    for (int disc = 0; disc < 2; disc++) {
+        af_station_config c = config(1);
+        c.discipline = disc ? AF_QUEUE_PRIORITY : AF_QUEUE_FCFS;
+        fx *f = fx_new(&c, p, N);
+        assert_int_equal(af_sim_run_until(f->sim, 1000), AF_OK);
+        assert_int_equal(f->ns, N);
+        /* Entity 0 starts alone; by t = 1 the queue holds the next ones. */
+        for (int i = 1; i < N; i++) {
+            const rec *a = &f->starts[i - 1], *b = &f->starts[i];
+            af_assert_close(b->t, a->t + 1.0, 0, 1e-9);
+            if (!disc) {
+                assert_int_equal(b->entity, a->entity + 1);
+            }
+        }
+        if (disc) {
+            /* Whatever was waiting when a lane freed: lowest priority first, FCFS among equals.
+             * Check by replaying the queue contents at each start time. */
+            bool *done = calloc(N, sizeof *done);
+            for (int i = 0; i < N; i++) {
+                double t = f->starts[i].t;
+                int best = -1;
+                for (int j = 0; j < N; j++) {
+                    if (done[j] || p[j].t > t) continue;
+                    if (best < 0 || p[j].priority < p[best].priority) best = j;
+                }
+                assert_int_equal(f->starts[i].entity, (uint64_t)best);
+                done[best] = true;
+            }
+            free(done);
+        }
+        fx_free(f);
+    }
+    free(p);
+}
+
+static void test_queue_limit_blocking(void **state)
+{
+    (void)state;
+    static const plan p[] = {{0, 0, 0, 10}, {0, 1, 0, 10}, {0, 2, 0, 10},
+                             {0, 3, 0, 10}, {0, 4, 0, 10}, {0, 5, 0, 10}};
+    af_station_config c = config(1);
+    c.queue_limit = 2;
+    fx *f = fx_new(&c, p, 6);
+    assert_int_equal(af_sim_run_until(f->sim, 0), AF_OK);
+    assert_int_equal(af_station_queue_length(f->st), 2);
+    assert_int_equal(af_station_blocked_count(f->st), 3);
+    assert_int_equal(af_sim_run_until(f->sim, 15), AF_OK);
+    assert_int_equal(af_station_queue_length(f->st), 2);
+    assert_int_equal(af_station_blocked_count(f->st), 2);
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    expect_starts(f, (uint64_t[]){0, 1, 2, 3, 4, 5}, (double[]){0, 10, 20, 30, 40, 50}, 6);
+    const af_station_stats *s = af_station_get_stats(f->st);
+    assert_int_equal(s->arrivals, 6);
+    assert_int_equal(s->blocked_arrivals, 3);
+    /* Entities 3, 4, 5 move into the queue at 10, 20, 30. */
+    assert_int_equal(s->blocked_wait.n, 3);
+    af_assert_close(af_tally_mean(&s->blocked_wait), 20, 0, 1e-9);
+    af_assert_close(s->blocked_wait.min, 10, 0, 1e-9);
+    af_assert_close(s->blocked_wait.max, 30, 0, 1e-9);
+    /* Queue waits: 0, 10, 20, then 20 each for the three that were blocked. */
+    af_assert_close(af_tally_mean(&s->wait), 90.0 / 6, 1e-12, 0);
+    af_assert_close(f->starts[3].waited, 20, 0, 1e-9);
+    /* Blocked: 3 over [0,10), 2 over [10,20), 1 over [20,30). Queue: 2 over [0,40), 1 to 50. */
+    af_assert_close(af_timeavg_area(&s->blocked, 100), 60, 0, 1e-9);
+    af_assert_close(af_timeavg_area(&s->queue, 100), 90, 0, 1e-9);
+    fx_free(f);
+}
+
+static void test_closed_station_starts_at_opening(void **state)
+{
+    (void)state;
+    af_schedule *sch = weekdays_8_to_16();
+    static const plan p[] = {{100, 0, 0, 30}, {200, 1, 0, 30}, {470, 2, 0, 30},
+                             {970, 3, 0, 30}, {940, 4, 0, 30}};
+    af_station_config c = config(2);
+    c.schedule = sch;
+    fx *f = fx_new(&c, p, 5);
+    assert_int_equal(af_sim_run_until(f->sim, 479), AF_OK);
+    assert_false(af_station_is_open(f->st));
+    assert_int_equal(f->ns, 0);
+    assert_int_equal(af_station_queue_length(f->st), 3);
+    assert_int_equal(af_sim_run_until(f->sim, 480), AF_OK);
+    assert_true(af_station_is_open(f->st));
+    /* Two lanes open at 480 together; the third waits for the first to finish. Entity 4
+     * arrives at 940 and starts; entity 3 arrives after closing and waits for Tuesday. */
+    assert_int_equal(af_sim_run_until(f->sim, 3 * DAY), AF_OK);
+    expect_starts(f, (uint64_t[]){0, 1, 2, 4, 3},
+                  (double[]){480, 480, 510, 940, DAY + 480}, 5);
+    af_assert_close(f->starts[0].waited, 380, 0, 1e-9);
+    af_assert_close(f->starts[2].waited, 40, 0, 1e-9);
+    af_assert_close(f->starts[4].waited, DAY + 480 - 970, 0, 1e-9);
+    fx_free(f);
+    af_schedule_destroy(sch);
+}
+
+/* A 60-minute service started 30 minutes before closing (16:00). */
+static void run_wip(af_wip_policy wip, double want_done0, double want_start1,
+                    double want_done1, double want_busy_area_at_1000)
+{
+    af_schedule *sch = weekdays_8_to_16();
+    static const plan p[] = {{930, 0, 0, 60}, {940, 1, 0, 10}};
+    af_station_config c = config(1);
+    c.schedule = sch;
+    c.wip = wip;
+    fx *f = fx_new(&c, p, 2);
+    assert_int_equal(af_sim_run_until(f->sim, 1000), AF_OK);
+    const af_station_stats *s = af_station_get_stats(f->st);
+    af_assert_close(af_timeavg_area(&s->busy, 1000), want_busy_area_at_1000, 0, 1e-9);
+    assert_int_equal(af_station_busy(f->st), 0);
+    assert_int_equal(af_sim_run_until(f->sim, 3 * DAY), AF_OK);
+    expect_starts(f, (uint64_t[]){0, 1}, (double[]){930, want_start1}, 2);
+    expect_dones(f, (uint64_t[]){0, 1}, (double[]){want_done0, want_done1}, 2);
+    af_assert_close(af_tally_mean(&s->sojourn),
+                    ((want_done0 - 930) + (want_done1 - 940)) / 2, 1e-12, 0);
+    af_assert_close(af_timeavg_area(&s->busy, 3 * DAY), 70, 0, 1e-9);
+    fx_free(f);
+    af_schedule_destroy(sch);
+}
+
+static void test_wip_finish_vs_suspend(void **state)
+{
+    (void)state;
+    /* FINISH: done at closing + 30; the waiting one starts at Tuesday's opening. */
+    run_wip(AF_WIP_FINISH, 990, DAY + 480, DAY + 490, 60);
+    /* SUSPEND: 30 minutes done, 30 more from Tuesday 08:00; it keeps its lane, so the
+     * waiting one starts only after it. Suspended time is not busy time. */
+    run_wip(AF_WIP_SUSPEND, DAY + 510, DAY + 510, DAY + 520, 30);
+}
+
+/* Suspended on Friday, resumed on Monday; a service ending exactly at closing completes. */
+static void test_suspend_over_weekend(void **state)
+{
+    (void)state;
+    af_schedule *sch = weekdays_8_to_16();
+    double fri = 4 * DAY;
+    const plan p[] = {{fri + 900, 0, 0, 100}, {fri + 940, 1, 0, 20}};
+    af_station_config c = config(2);
+    c.schedule = sch;
+    c.wip = AF_WIP_SUSPEND;
+    fx *f = fx_new(&c, p, 2);
+    assert_int_equal(af_sim_run_until(f->sim, 8 * DAY), AF_OK);
+    expect_dones(f, (uint64_t[]){1, 0}, (double[]){fri + 960, 7 * DAY + 480 + 40}, 2);
+    fx_free(f);
+    af_schedule_destroy(sch);
+}
+
+static void test_daily_cap(void **state)
+{
+    (void)state;
+    plan p[10];
+    for (int i = 0; i < 10; i++) p[i] = (plan){0, (uint64_t)i, 0, 10};
+    af_station_config c = config(1);
+    c.daily_cap = 3;
+    fx *f = fx_new(&c, p, 10);
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    assert_int_equal(af_station_started_today(f->st), 3);
+    assert_int_equal(af_station_queue_length(f->st), 7);
+    assert_int_equal(af_sim_run_until(f->sim, 10 * DAY), AF_OK);
+    double want[10];
+    for (int i = 0; i < 10; i++) want[i] = (i / 3) * DAY + (i % 3) * 10;
+    expect_starts(f, (uint64_t[]){0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, want, 10);
+    af_assert_close(f->starts[3].t, 1440, 0, 0);
+    af_assert_close(f->starts[9].waited, 3 * DAY, 0, 1e-9);
+    fx_free(f);
+
+    /* With opening hours: the midnight wake-up finds the station closed and waits for 08:00. */
+    af_schedule *sch = weekdays_8_to_16();
+    af_station_config c2 = config(2);
+    c2.daily_cap = 1;
+    c2.schedule = sch;
+    fx *g = fx_new(&c2, p, 3);
+    assert_int_equal(af_sim_run_until(g->sim, 5 * DAY), AF_OK);
+    expect_starts(g, (uint64_t[]){0, 1, 2}, (double[]){480, DAY + 480, 2 * DAY + 480}, 3);
+    fx_free(g);
+    af_schedule_destroy(sch);
+}
+
+static void run_forced(af_wip_policy wip, const double *want_starts, const double *want_dones)
+{
+    static const plan p[] = {{0, 0, 0, 100}, {60, 1, 0, 10}};
+    af_station_config c = config(1);
+    c.wip = wip;
+    fx *f = fx_new(&c, p, 2);
+    assert_true(af_sim_schedule_at(f->sim, 50, ev_close, f, 1) != 0);
+    assert_true(af_sim_schedule_at(f->sim, 200, ev_close, f, 0) != 0);
+    assert_int_equal(af_sim_run_until(f->sim, 150), AF_OK);
+    assert_false(af_station_is_open(f->st));
+    assert_int_equal(af_station_queue_length(f->st), 1);
+    assert_int_equal(af_sim_run_until(f->sim, 1000), AF_OK);
+    assert_true(af_station_is_open(f->st));
+    expect_starts(f, (uint64_t[]){0, 1}, want_starts, 2);
+    expect_dones(f, (uint64_t[]){0, 1}, want_dones, 2);
+    fx_free(f);
+}
+
+static void test_forced_closure(void **state)
+{
+    (void)state;
+    run_forced(AF_WIP_FINISH, (double[]){0, 200}, (double[]){100, 210});
+    run_forced(AF_WIP_SUSPEND, (double[]){0, 250}, (double[]){250, 260});
+
+    /* Forced closed from inside the started hook, mid-dispatch: two wait for the 08:00
+     * opening; the first starts and closes the station, so it is suspended at once (SUSPEND)
+     * and the second lane starts nothing until the reopening at 600. */
+    af_schedule *sch = weekdays_8_to_16();
+    static const plan p[] = {{0, 7, 0, 10}, {1, 8, 0, 10}};
+    af_station_config c = config(2);
+    c.wip = AF_WIP_SUSPEND;
+    c.schedule = sch;
+    fx *f = fx_new(&c, p, 2);
+    f->started_closes = 7;
+    assert_true(af_sim_schedule_at(f->sim, 600, ev_close, f, 0) != 0);
+    assert_int_equal(af_sim_run_until(f->sim, 500), AF_OK);
+    assert_int_equal(af_station_busy(f->st), 0);
+    assert_int_equal(af_station_queue_length(f->st), 1);
+    assert_int_equal(af_sim_run_until(f->sim, 1000), AF_OK);
+    expect_starts(f, (uint64_t[]){7, 8}, (double[]){480, 600}, 2);
+    expect_dones(f, (uint64_t[]){7, 8}, (double[]){610, 610}, 2);
+    af_assert_close(af_timeavg_area(&af_station_get_stats(f->st)->busy, 1000), 20, 0, 1e-9);
+    fx_free(f);
+    af_schedule_destroy(sch);
+}
+
+static void test_reset_stats(void **state)
+{
+    (void)state;
+    static const plan p[] = {{0, 0, 0, 100}, {0, 1, 0, 100}, {0, 2, 0, 100}};
+    af_station_config c = config(1);
+    fx *f = fx_new(&c, p, 3);
+    assert_int_equal(af_sim_run_until(f->sim, 50), AF_OK);
+    af_station_reset_stats(f->st);
+    const af_station_stats *s = af_station_get_stats(f->st);
+    assert_int_equal(s->arrivals, 0);
+    assert_int_equal(s->started, 0);
+    assert_int_equal(s->wait.n, 0);
+    af_assert_close(s->queue.value, 2, 0, 0);
+    af_assert_close(s->busy.value, 1, 0, 0);
+    af_assert_close(s->queue.t_start, 50, 0, 0);
+    assert_int_equal(af_sim_run_until(f->sim, 150), AF_OK);
+    assert_int_equal(s->started, 1);
+    assert_int_equal(s->served, 1);
+    assert_int_equal(s->wait.n, 1);
+    af_assert_close(af_tally_mean(&s->wait), 100, 0, 1e-9);
+    /* Queue over [50, 150]: 2 until 100, then 1. */
+    af_assert_close(af_timeavg_area(&s->queue, 150), 150, 0, 1e-9);
+    af_assert_close(af_timeavg_mean(&s->queue, 150), 1.5, 1e-12, 0);
+    af_assert_close(af_timeavg_mean(&s->busy, 150), 1, 1e-12, 0);
+    fx_free(f);
+}
+
+static void test_time_average_queue(void **state)
+{
+    (void)state;
+    static const plan p[] = {{0, 0, 0, 10}, {2, 1, 0, 10}, {4, 2, 0, 10}};
+    af_station_config c = config(1);
+    fx *f = fx_new(&c, p, 3);
+    assert_int_equal(af_sim_run_until(f->sim, 30), AF_OK);
+    const af_station_stats *s = af_station_get_stats(f->st);
+    /* 0 on [0,2), 1 on [2,4), 2 on [4,10), 1 on [10,20), 0 on [20,30]. */
+    af_assert_close(af_timeavg_area(&s->queue, 30), 2 + 12 + 10, 0, 1e-9);
+    af_assert_close(af_timeavg_mean(&s->queue, 30), 24.0 / 30, 1e-12, 0);
+    af_assert_close(s->queue.max, 2, 0, 0);
+    af_assert_close(af_timeavg_mean(&s->busy, 30), 1, 1e-12, 0);
+    fx_free(f);
+}
+
+static void test_reentrant_hooks(void **state)
+{
+    (void)state;
+    /* The done hook re-arrives entity + 1 until entity 3; entity 10 is already waiting, so it
+     * goes first at each completion (the re-arrival joins the back). The started hook of
+     * entity 10 arrives entity 1010 from inside the dispatch. */
+    static const plan p[] = {{0, 0, 0, 10}, {1, 10, 0, 10}};
+    af_station_config c = config(1);
+    fx *f = fx_new(&c, p, 2);
+    f->rearrive_until = 3;
+    f->started_arrival = 10;
+    assert_int_equal(af_sim_run_until(f->sim, 1000), AF_OK);
+    expect_starts(f, (uint64_t[]){0, 10, 1010, 1, 2, 3}, (double[]){0, 10, 20, 25, 35, 45},
+                  6);
+    /* At each completion the next waiting entity starts before the finished one's done hook;
+     * with nobody waiting, the re-arrival from the done hook starts at once (D1 S2). */
+    assert_string_equal(f->log, "S0 S10 D0 S1010 D10 S1 D1010 D1 S2 D2 S3 D3 ");
+    fx_free(f);
+}
+
+static void test_zero_service_and_bad_arguments(void **state)
+{
+    (void)state;
+    af_sim *sim = af_sim_create(0);
+    af_station *st = NULL;
+    af_station_config c = config(0);
+    af_error err;
+    af_error_clear(&err);
+    assert_int_equal(af_station_create(&st, sim, &c, NULL, &err), AF_RANGE);
+    assert_null(st);
+    assert_true(err.message[0] != '\0');
+    c = config(1);
+    c.name = NULL;
+    assert_int_equal(af_station_create(&st, sim, &c, NULL, NULL), AF_INVAL);
+    assert_int_equal(af_station_create(&st, NULL, &c, NULL, NULL), AF_INVAL);
+
+    /* The name is copied. */
+    char name[] = "gate";
+    c.name = name;
+    assert_int_equal(af_station_create(&st, sim, &c, NULL, NULL), AF_OK);
+    name[0] = 'x';
+    assert_string_equal(af_station_name(st), "gate");
+    assert_int_equal(af_station_arrive(st, 1, 0, -1), AF_RANGE);
+    assert_int_equal(af_station_arrive(st, 1, 0, NAN), AF_RANGE);
+    assert_int_equal(af_station_arrive(st, 1, 0, INFINITY), AF_RANGE);
+    assert_int_equal(af_station_get_stats(st)->arrivals, 0);
+    af_station_destroy(st);
+
+    static const plan p[] = {{5, 1, 0, 0}, {5, 2, 0, 0}};
+    c = config(1);
+    fx *f = fx_new(&c, p, 2);
+    assert_int_equal(af_sim_run_until(f->sim, 5), AF_OK);
+    expect_starts(f, (uint64_t[]){1, 2}, (double[]){5, 5}, 2);
+    expect_dones(f, (uint64_t[]){1, 2}, (double[]){5, 5}, 2);
+    assert_int_equal(af_station_get_stats(f->st)->served, 2);
+    fx_free(f);
+    af_sim_destroy(sim);
+}
+
+static uint32_t lcg(uint32_t *x)
+{
+    *x = *x * 1664525u + 1013904223u;
+    return *x >> 8;
+}
+
+/* Everything at once, randomly: hours, a closure, forced closures, a cap, a queue limit. */
+static void test_random_invariants(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    af_schedule *sch = weekdays_8_to_16();
+    assert_int_equal(af_schedule_add_hours(sch, AF_SATURDAY, 480, 720, NULL), AF_OK);
+    assert_int_equal(af_schedule_add_closure(sch, 3 * DAY + 600, 5 * DAY, NULL), AF_OK);
+    plan *p = calloc(N, sizeof *p);
+    assert_non_null(p);
+    for (int run = 0; run < 4; run++) {
+        uint32_t x = 12345u + (uint32_t)run;
+        double total_service = 0;
+        for (int i = 0; i < N; i++) {
+            double service = (double)(lcg(&x) % 91);
+            p[i] = (plan){(double)(lcg(&x) % (uint32_t)(14 * DAY)), (uint64_t)i,
+                          (int)(lcg(&x) % 4), service};
+            total_service += service;
+        }
+        af_station_config c = config(3);
+        c.schedule = sch;
+        c.daily_cap = 40;
+        c.queue_limit = 5;
+        c.wip = run & 1 ? AF_WIP_SUSPEND : AF_WIP_FINISH;
+        c.discipline = run & 2 ? AF_QUEUE_PRIORITY : AF_QUEUE_FCFS;
+        fx *f = fx_new(&c, p, N);
+        f->check_cap = c.daily_cap;
+        for (int k = 0; k < 20; k++) {
+            double t = (double)(lcg(&x) % (uint32_t)(14 * DAY));
+            assert_true(af_sim_schedule_at(f->sim, t, ev_close, f, 1) != 0);
+            assert_true(af_sim_schedule_at(f->sim, t + (double)(lcg(&x) % 600), ev_close, f,
+                                           0) != 0);
+        }
+        assert_true(af_sim_schedule_at(f->sim, 15 * DAY, ev_close, f, 0) != 0);
+        assert_int_equal(af_sim_run_until(f->sim, 60 * DAY), AF_OK);
+        const af_station_stats *s = af_station_get_stats(f->st);
+        assert_int_equal(s->arrivals, N);
+        assert_int_equal(s->started, N);
+        assert_int_equal(s->served, N);
+        assert_int_equal(f->nd, N);
+        assert_true(s->blocked_arrivals > 0);
+        assert_int_equal(s->blocked_wait.n, s->blocked_arrivals);
+        bool *seen = calloc(N, sizeof *seen);
+        for (size_t i = 0; i < f->nd; i++) {
+            assert_false(seen[f->dones[i].entity]);
+            seen[f->dones[i].entity] = true;
+        }
+        free(seen);
+        assert_int_equal(af_station_queue_length(f->st), 0);
+        assert_int_equal(af_station_blocked_count(f->st), 0);
+        assert_int_equal(af_station_busy(f->st), 0);
+        /* Suspended time is not busy time, so under both policies the lanes were busy for
+         * exactly the total service time. */
+        af_assert_close(af_timeavg_area(&s->busy, 60 * DAY), total_service, 1e-12, 1e-9);
+        af_assert_close(s->queue.value, 0, 0, 0);
+        af_assert_close(s->blocked.value, 0, 0, 0);
+        fx_free(f);
+    }
+    free(p);
+    af_schedule_destroy(sch);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_single_lane_deterministic),
+        cmocka_unit_test(test_c_lanes),
+        cmocka_unit_test(test_fcfs_vs_priority),
+        cmocka_unit_test(test_queue_growth_and_ties),
+        cmocka_unit_test(test_queue_limit_blocking),
+        cmocka_unit_test(test_closed_station_starts_at_opening),
+        cmocka_unit_test(test_wip_finish_vs_suspend),
+        cmocka_unit_test(test_suspend_over_weekend),
+        cmocka_unit_test(test_daily_cap),
+        cmocka_unit_test(test_forced_closure),
+        cmocka_unit_test(test_reset_stats),
+        cmocka_unit_test(test_time_average_queue),
+        cmocka_unit_test(test_reentrant_hooks),
+        cmocka_unit_test(test_zero_service_and_bad_arguments),
+        cmocka_unit_test(test_random_invariants),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

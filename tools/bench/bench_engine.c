@@ -1,0 +1,184 @@
+/* Engine benchmarks. Prints one figure a line as `name: value unit`.
+ *
+ *   mmc_trucks_per_s     M/M/5 queue, arrival rate 4.5, service rate 1.0, 500,000 trucks,
+ *                        one replication, through af_station and af_dist (what a model pays)
+ *   hold_events_per_s    the classic hold model: 1,000 pending events, each rescheduling
+ *                        itself at now + Exp(1), on the af_sim calendar
+ *   bare_heap_events_per_s  the same hold model on a bare binary heap of doubles: the
+ *                        floor against which the calendar's overhead is judged
+ *   hold_overhead_ratio  bare heap rate / calendar rate (the target is below 3)
+ *
+ * Usage: bench_engine [trucks] — a smaller count for a quick look.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "aidflow/aidflow.h"
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct mmc {
+    af_sim *sim;
+    af_station *st;
+    af_rng *arrivals_rng;
+    af_rng *service_rng;
+    af_dist interarrival;
+    af_dist service;
+    uint64_t next_id;
+    uint64_t target;
+    uint64_t served;
+    double wait_sum;
+} mmc;
+
+static void mmc_arrival(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    mmc *m = ctx;
+    if (af_station_arrive(m->st, m->next_id++, 0, af_dist_sample(&m->service, m->service_rng)) != AF_OK)
+        af_sim_stop(sim);
+    if (m->next_id < m->target)
+        af_sim_schedule(sim, af_dist_sample(&m->interarrival, m->arrivals_rng), mmc_arrival, m, 0);
+}
+
+static void mmc_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)
+{
+    (void)sim, (void)st, (void)entity;
+    mmc *m = ctx;
+    m->wait_sum += waited;
+}
+
+static void mmc_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
+{
+    (void)sim, (void)st, (void)entity;
+    mmc *m = ctx;
+    m->served++;
+}
+
+static int bench_mmc(uint64_t trucks)
+{
+    mmc m = {0};
+    m.target = trucks;
+    m.sim = af_sim_create(64);
+    m.arrivals_rng = af_rng_create(1, 0, "arrivals");
+    m.service_rng = af_rng_create(1, 0, "service");
+    if (!m.sim || !m.arrivals_rng || !m.service_rng) return 1;
+    if (af_dist_exponential(&m.interarrival, 1 / 4.5, NULL) != AF_OK ||
+        af_dist_exponential(&m.service, 1.0, NULL) != AF_OK)
+        return 1;
+    af_station_config cfg = {.name = "mmc", .lanes = 5, .discipline = AF_QUEUE_FCFS};
+    af_station_hooks hooks = {.started = mmc_started, .done = mmc_done, .ctx = &m};
+    if (af_station_create(&m.st, m.sim, &cfg, &hooks, NULL) != AF_OK) return 1;
+
+    double t0 = seconds_now();
+    af_sim_schedule(m.sim, 0, mmc_arrival, &m, 0);
+    af_sim_run_until(m.sim, 1e300);
+    double dt = seconds_now() - t0;
+
+    /* A sanity figure: Erlang C gives Wq = 1.5250 for this queue. */
+    printf("mmc_trucks: %llu trucks\n", (unsigned long long)m.served);
+    printf("mmc_mean_wait: %.4f time units\n", m.wait_sum / (double)m.served);
+    printf("mmc_events: %llu events\n", (unsigned long long)af_sim_events_run(m.sim));
+    printf("mmc_trucks_per_s: %.0f trucks/s\n", (double)m.served / dt);
+    af_station_destroy(m.st);
+    af_rng_destroy(m.arrivals_rng);
+    af_rng_destroy(m.service_rng);
+    af_sim_destroy(m.sim);
+    return m.served == trucks ? 0 : 1;
+}
+
+typedef struct hold {
+    af_rng *rng;
+    af_dist delay;
+    uint64_t left;
+} hold;
+
+static void hold_event(af_sim *sim, void *ctx, uint64_t arg)
+{
+    hold *h = ctx;
+    if (h->left == 0) return;
+    h->left--;
+    af_sim_schedule(sim, af_dist_sample(&h->delay, h->rng), hold_event, h, arg);
+}
+
+static double bench_hold(uint64_t events, size_t pending)
+{
+    hold h = {.left = events};
+    h.rng = af_rng_create(2, 0, "hold");
+    af_sim *sim = af_sim_create(pending);
+    if (!sim || !h.rng || af_dist_exponential(&h.delay, 1.0, NULL) != AF_OK) return 0;
+    for (size_t i = 0; i < pending; i++)
+        af_sim_schedule(sim, af_dist_sample(&h.delay, h.rng), hold_event, &h, i);
+    double t0 = seconds_now();
+    af_sim_run_until(sim, 1e300);
+    double dt = seconds_now() - t0;
+    uint64_t ran = af_sim_events_run(sim);
+    af_sim_destroy(sim);
+    af_rng_destroy(h.rng);
+    return (double)ran / dt;
+}
+
+/* A bare binary min-heap of doubles: no sequence numbers, no handles, no callbacks. */
+static double bench_bare_heap(uint64_t events, size_t pending)
+{
+    double *heap = malloc(pending * sizeof *heap);
+    af_rng *rng = af_rng_create(2, 0, "hold");
+    af_dist delay;
+    if (!heap || !rng || af_dist_exponential(&delay, 1.0, NULL) != AF_OK) return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < pending; i++) {
+        double t = af_dist_sample(&delay, rng);
+        size_t k = n++;
+        while (k > 0 && heap[(k - 1) / 2] > t) {
+            heap[k] = heap[(k - 1) / 2];
+            k = (k - 1) / 2;
+        }
+        heap[k] = t;
+    }
+    double t0 = seconds_now();
+    uint64_t ran = 0;
+    for (uint64_t e = 0; e < events; e++) {
+        /* Pop the minimum and push now + delay in one replace-top operation. */
+        double now = heap[0];
+        double t = now + af_dist_sample(&delay, rng);
+        size_t k = 0;
+        for (;;) {
+            size_t c = 2 * k + 1;
+            if (c >= n) break;
+            if (c + 1 < n && heap[c + 1] < heap[c]) c++;
+            if (heap[c] >= t) break;
+            heap[k] = heap[c];
+            k = c;
+        }
+        heap[k] = t;
+        ran++;
+    }
+    double dt = seconds_now() - t0;
+    volatile double sink = heap[0];
+    (void)sink;
+    free(heap);
+    af_rng_destroy(rng);
+    return (double)ran / dt;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t trucks = argc > 1 ? strtoull(argv[1], NULL, 10) : 500000;
+    if (trucks == 0) trucks = 500000;
+    if (bench_mmc(trucks) != 0) {
+        fprintf(stderr, "bench_engine: the M/M/5 run failed\n");
+        return 1;
+    }
+    uint64_t events = trucks * 10;
+    double hold_rate = bench_hold(events, 1000);
+    double bare_rate = bench_bare_heap(events, 1000);
+    printf("hold_events_per_s: %.0f events/s\n", hold_rate);
+    printf("bare_heap_events_per_s: %.0f events/s\n", bare_rate);
+    printf("hold_overhead_ratio: %.2f x\n", bare_rate / hold_rate);
+    return 0;
+}
