@@ -6,9 +6,9 @@
  *   exponential    1  (gsl_ran_exponential: one gsl_rng_uniform)
  *   uniform        1  (gsl_ran_flat: one gsl_rng_uniform)
  *   triangular     1  (inverse CDF)
- *   lognormal      0 when sd == 0; otherwise 2 per try of GSL's polar Box-Muller, which accepts
- *                  with probability pi/4 (8/pi ~ 2.55 on average). The tries depend on the
- *                  uniforms only, not on mean or sd, so a parameter change keeps the stream in step.
+ *   lognormal      0 when sd == 0; otherwise 1 (inverse normal CDF of one gsl_rng_uniform_pos),
+ *                  so that a lognormal and an exponential service time, say, draw in step in
+ *                  two scenarios compared on common random numbers
  *   gamma          variable (GSL's Marsaglia-Tsang rejection; depends on shape, not on scale)
  *   weibull        1  (gsl_ran_weibull: one gsl_rng_uniform_pos, which redraws only on an exact 0)
  *   empirical      1  (binary search of the cumulative table)
@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -320,7 +321,7 @@ double af_dist_sample(const af_dist *d, af_rng *rng)
     case AF_DIST_LOGNORMAL: {
         if (d->p[1] == 0) return d->p[0];
         double s2 = lognormal_sigma2(d->p[0], d->p[1]);
-        return gsl_ran_lognormal(g, log(d->p[0]) - 0.5 * s2, sqrt(s2));
+        return exp(log(d->p[0]) - 0.5 * s2 + sqrt(s2) * gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(g)));
     }
     case AF_DIST_GAMMA:
         return gsl_ran_gamma(g, d->p[0], d->p[1]);

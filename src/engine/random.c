@@ -46,6 +46,37 @@ uint64_t af_stream_seed(uint64_t seed, uint64_t replication, const char *purpose
     return h;
 }
 
+/* GSL's mt19937 state, as laid out in GSL's rng/mt.c since GSL 1.0 (624 32-bit words held in
+ * unsigned longs, and the index of the next word). */
+typedef struct mt_state {
+    unsigned long mt[624];
+    int mti;
+} mt_state;
+
+/* Seeds the generator from all 64 bits of the stream seed.
+ *
+ * gsl_rng_set keeps only 32 bits of its seed, so two of some 77,000 streams would share a
+ * generator seed (the birthday bound on 2^32), and a sweep of thousands of replications over
+ * dozens of purposes would silently draw identical numbers for two of them. Instead, the
+ * whole 624-word state is filled from a splitmix64 sequence started at the 64-bit seed, as
+ * Matsumoto and Nishimura's init_by_array fills it from a key. The first word gets its top
+ * bit set, which keeps the state away from all zeros (the reference code does the same).
+ * If this GSL's state is not laid out as above (checked by its size), fall back to the
+ * 32-bit public seeding rather than write into memory we do not understand. */
+static void seed_full_state(gsl_rng *gen, uint64_t s)
+{
+    gsl_rng_set(gen, (unsigned long)((s ^ (s >> 32)) & UINT64_C(0xffffffff)));
+    if (gsl_rng_size(gen) != sizeof(mt_state)) return;
+    mt_state *st = gsl_rng_state(gen);
+    for (uint64_t i = 0; i < 624; i++) {
+        /* The splitmix64 generator: output i mixes s + i * gamma (splitmix64() adds one
+         * more gamma itself). */
+        st->mt[i] = (unsigned long)(splitmix64(s + i * UINT64_C(0x9e3779b97f4a7c15)) >> 32);
+    }
+    st->mt[0] |= 0x80000000UL;
+    st->mti = 624; /* regenerate the whole block before the first draw */
+}
+
 af_rng *af_rng_create(uint64_t seed, uint64_t replication, const char *purpose)
 {
     af_rng *rng = malloc(sizeof *rng);
@@ -57,13 +88,7 @@ af_rng *af_rng_create(uint64_t seed, uint64_t replication, const char *purpose)
         free(rng);
         return NULL;
     }
-    /* GSL's mt19937 keeps only the low 32 bits of its seed (and maps 0 to 4357). Folding the
-     * high half in makes all 64 bits count, instead of silently dropping half of them;
-     * distinct streams can still meet on a 32-bit seed (about one pair in 2^32), which is
-     * the price of seeding through the public gsl_rng_set. The fold is explicit so that the
-     * result does not depend on the width of unsigned long. */
-    uint64_t s = af_stream_seed(seed, replication, purpose);
-    gsl_rng_set(rng->gen, (unsigned long)((s ^ (s >> 32)) & UINT64_C(0xffffffff)));
+    seed_full_state(rng->gen, af_stream_seed(seed, replication, purpose));
     return rng;
 }
 

@@ -288,6 +288,8 @@ static void test_uniform_budget(void **state)
     check_budget(&d, 0);
     assert_int_equal(af_dist_lognormal(&d, 4, 0, NULL), AF_OK);
     check_budget(&d, 0);
+    assert_int_equal(af_dist_lognormal(&d, 45, 20, NULL), AF_OK);
+    check_budget(&d, 1);
     assert_int_equal(af_dist_exponential(&d, 2, NULL), AF_OK);
     check_budget(&d, 1);
     assert_int_equal(af_dist_uniform(&d, 1, 9, NULL), AF_OK);

@@ -2,6 +2,7 @@
 #include "af_test.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -321,22 +322,96 @@ static void test_two_threads(void **state)
     }
 }
 
-/* The generator is GSL's mt19937 and its first outputs are pinned, so that a GSL or platform
- * difference in seeding shows up here rather than as drifting results. */
-static void test_generator_pinned(void **state)
+/* A textbook MT19937 (Matsumoto and Nishimura's genrand_int32), seeded as random.c documents:
+ * word i of the state is the top half of splitmix64 output i from the stream seed, and the
+ * first word has its top bit set. Matching it draw for draw checks both that the generator is
+ * GSL's mt19937 and that all 64 bits of the stream seed reach its state. */
+typedef struct ref_mt {
+    uint32_t mt[624];
+    int mti;
+} ref_mt;
+
+static void ref_mt_seed(ref_mt *m, uint64_t s)
+{
+    for (uint64_t i = 0; i < 624; i++) {
+        uint64_t st = s + i * UINT64_C(0x9e3779b97f4a7c15);
+        m->mt[i] = (uint32_t)(ref_splitmix64_next(&st) >> 32);
+    }
+    m->mt[0] |= 0x80000000u;
+    m->mti = 624;
+}
+
+static uint32_t ref_mt_next(ref_mt *m)
+{
+    if (m->mti >= 624) {
+        for (int k = 0; k < 624; k++) {
+            uint32_t y = (m->mt[k] & 0x80000000u) | (m->mt[(k + 1) % 624] & 0x7fffffffu);
+            m->mt[k] = m->mt[(k + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+        }
+        m->mti = 0;
+    }
+    uint32_t y = m->mt[m->mti++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return y;
+}
+
+static void test_generator_is_mt19937_seeded_from_64_bits(void **state)
 {
     (void)state;
     af_rng *r = af_rng_create(42, 3, "arrivals/al_arish");
     assert_non_null(r);
     gsl_rng *g = af_rng_gsl(r);
     assert_string_equal(gsl_rng_name(g), "mt19937");
-    static const unsigned long want[] = {563606852UL, 1611093698UL, 1452613921UL, 1282146362UL};
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    ref_mt ref;
+    ref_mt_seed(&ref, af_stream_seed(42, 3, "arrivals/al_arish"));
+    for (int i = 0; i < 2000; i++) { /* past the first regeneration of the block */
         unsigned long x = gsl_rng_get(g);
-        if (x != want[i]) fail_msg("draw %zu: %lu, expected %lu", i, x, want[i]);
+        uint32_t want = ref_mt_next(&ref);
+        if (x != want) fail_msg("draw %d: %lu, expected %lu", i, x, (unsigned long)want);
     }
     af_rng_destroy(r);
     af_rng_destroy(NULL); /* harmless */
+}
+
+/* Two streams whose 64-bit seeds agree in the 32 bits that gsl_rng_set would keep still draw
+ * different numbers. Such a pair is found by a birthday search over replications. */
+static void test_streams_do_not_collide_on_32_bits(void **state)
+{
+    (void)state;
+    enum { N = 400000, BUCKETS = 1 << 20 };
+    uint32_t *table = calloc(BUCKETS, sizeof *table); /* replication + 1, or 0 */
+    assert_non_null(table);
+    uint64_t a = 0, b = 0;
+    bool found = false;
+    for (uint64_t rep = 0; rep < N && !found; rep++) {
+        uint64_t s = af_stream_seed(7, rep, "service/kerem_shalom");
+        uint32_t folded = (uint32_t)(s ^ (s >> 32));
+        uint32_t h = (folded * 2654435761u) >> 12;
+        while (table[h]) {
+            uint64_t other = table[h] - 1;
+            uint64_t so = af_stream_seed(7, other, "service/kerem_shalom");
+            if ((uint32_t)(so ^ (so >> 32)) == folded) {
+                a = other;
+                b = rep;
+                found = true;
+                break;
+            }
+            h = (h + 1) & (BUCKETS - 1);
+        }
+        if (!found) table[h] = (uint32_t)rep + 1;
+    }
+    free(table);
+    assert_true(found); /* about 2 such pairs are expected among 400,000 */
+    af_rng *ra = af_rng_create(7, a, "service/kerem_shalom");
+    af_rng *rb = af_rng_create(7, b, "service/kerem_shalom");
+    int same = 0;
+    for (int i = 0; i < 100; i++) same += af_rng_uniform(ra) == af_rng_uniform(rb);
+    assert_true(same < 3);
+    af_rng_destroy(ra);
+    af_rng_destroy(rb);
 }
 
 int main(void)
@@ -352,7 +427,8 @@ int main(void)
         cmocka_unit_test(test_uniform_range_and_moments),
         cmocka_unit_test(test_streams_share_no_state),
         cmocka_unit_test(test_two_threads),
-        cmocka_unit_test(test_generator_pinned),
+        cmocka_unit_test(test_generator_is_mt19937_seeded_from_64_bits),
+        cmocka_unit_test(test_streams_do_not_collide_on_32_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
