@@ -15,5 +15,9 @@ typedef struct af_command {
 } af_command;
 
 int af_cmd_demo(int argc, char **argv);
+int af_cmd_validate(int argc, char **argv);
+int af_cmd_show(int argc, char **argv);
+int af_cmd_run(int argc, char **argv);
+int af_cmd_report(int argc, char **argv);
 
 #endif

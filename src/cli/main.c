@@ -5,10 +5,15 @@
 #include <string.h>
 
 #include "aidflow/version.h"
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 
 static const af_command commands[] = {
+    {"run", "run a scenario: daily deliveries against need, per region and category", af_cmd_run},
     {"demo", "run the engine's demo model: one crossing, lanes and opening hours", af_cmd_demo},
+    {"validate", "check scenario files and summarise each valid one", af_cmd_validate},
+    {"show", "print a scenario fully resolved (extends and --set applied) as YAML", af_cmd_show},
+    {"report", "write an HTML report with charts from output directories", af_cmd_report},
 };
 
 static void usage(FILE *out)
@@ -24,6 +29,7 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; the library checks every status itself. */
     gsl_set_error_handler_off();
+    af_cli_set_command_line(argc, argv);
 
     if (argc < 2) {
         usage(stderr);

@@ -1,0 +1,103 @@
+/* aidflow — the logistics model: one replication of a scenario.
+ *
+ * af_model_run simulates trucks from origins through inspections, holds, crossings and legs to
+ * hubs, and regions consuming from hub stock against their need, for the scenario's warm-up
+ * plus horizon. It returns everything a writer or an experiment needs: the daily table per
+ * region and category, the daily table per station, and per-run totals as named metrics.
+ *
+ * A replication is a pure function of (scenario, seed, replication): same inputs, same build,
+ * bit-identical result. Nothing is shared between calls, so replications run on threads side
+ * by side.
+ */
+#ifndef AIDFLOW_MODEL_H
+#define AIDFLOW_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aidflow/error.h"
+#include "aidflow/export.h"
+#include "aidflow/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One reported day of one region and one category. Tonnes throughout. */
+typedef struct af_daily_cell {
+    double trucks_delivered; /* trucks unloaded at the region's hub, apportioned by need share
+                                when a hub serves several regions (so it can be fractional) */
+    double tonnes_delivered;
+    double need_tonnes;      /* population x per-person daily need */
+    double consumed_tonnes;  /* min(need, what the hub had), shared by need between regions */
+    double unmet_tonnes;     /* need - consumed */
+    double stock_tonnes;     /* the region's share of its hub's stock after consumption */
+} af_daily_cell;
+
+/* One reported day of one station (inspection, crossing, or a crossing's transfer stage). */
+typedef struct af_station_day {
+    double arrivals;       /* trucks that arrived (including those blocked upstream) */
+    double served;         /* services completed */
+    double flagged;        /* trucks flagged for a hold (inspections) */
+    double rejected;       /* holds that ended in rejection (inspections) */
+    double blocked;        /* arrivals that found the queue full and waited upstream */
+    double queue_mean;     /* time-average number waiting */
+    double queue_midnight; /* number waiting (and blocked) at the day's end */
+    double wait_mean_min;  /* mean queue wait of the trucks that started service that day;
+                              NaN if none did */
+    double utilisation;    /* busy lane-minutes / (lanes x open minutes); 0 when closed all day */
+    double open_hours;     /* hours the station was open that day */
+} af_station_day;
+
+/* The result of one replication. Arrays are owned; free with af_result_free. */
+typedef struct af_result {
+    uint64_t seed;
+    unsigned replication;
+    int n_days;          /* reported days (the horizon) */
+    size_t n_regions;
+    size_t n_categories;
+    size_t n_stations;   /* inspections, then crossings, then transfer stages */
+    const char **station_names; /* [n_stations], "kerem_shalom" or "kerem_shalom.transfer" */
+
+    /* daily[(day * n_regions + region) * n_categories + category] */
+    af_daily_cell *daily;
+    /* stations[day * n_stations + station] */
+    af_station_day *stations;
+
+    /* Per-run totals as named metrics, in a fixed order for a given scenario. See
+     * docs/OUTPUTS.md for the list and meanings. */
+    size_t n_metrics;
+    const char **metric_names;
+    double *metrics;
+
+    size_t bottleneck; /* station index with the highest utilisation while open */
+    uint64_t events;   /* engine events run (for benchmarks) */
+} af_result;
+
+typedef struct af_model_options {
+    bool keep_daily;    /* fill daily[] and stations[] (false: totals only, for big sweeps) */
+    /* Called at every midnight with the conservation residuals (tonnes); NULL for none. Tests
+     * use it to assert that every tonne is accounted for at every midnight. */
+    void (*on_midnight)(void *ctx, int day, double tonnes_residual, double stock_residual);
+    void *ctx;
+    volatile int *interrupt; /* when not NULL and set non-zero, the run stops: AF_INTERRUPTED */
+} af_model_options;
+
+/* Runs replication `replication` of `scn` with `seed`. On success *out is the result. */
+AF_API af_status af_model_run(const af_scenario *scn, uint64_t seed, unsigned replication,
+                              const af_model_options *opts, af_result **out, af_error *err);
+AF_API void af_result_free(af_result *r);
+
+/* Index of a metric by name, or (size_t)-1. */
+AF_API size_t af_result_metric(const af_result *r, const char *name);
+
+/* An estimate of the memory (bytes) and engine events one replication needs, from the
+ * scenario's sizes and rates, so that a front end can refuse an enormous run before it
+ * starts. */
+AF_API void af_model_estimate(const af_scenario *scn, double *bytes, double *events);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

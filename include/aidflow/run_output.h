@@ -1,0 +1,42 @@
+/* aidflow — writing the output of `aidflow run`: daily.csv, stations.csv and summary.json, in
+ * the formats of docs/OUTPUTS.md, each written atomically. */
+#ifndef AIDFLOW_RUN_OUTPUT_H
+#define AIDFLOW_RUN_OUTPUT_H
+
+#include <stddef.h>
+
+#include "aidflow/error.h"
+#include "aidflow/export.h"
+#include "aidflow/model.h"
+#include "aidflow/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct af_provenance {
+    const char *command;       /* the command line, as typed */
+    const char *scenario_file; /* path of the scenario file */
+} af_provenance;
+
+/* Writes the three files into `dir` (created if missing, one level). results[i] must be
+ * replication i, with its daily tables kept. */
+AF_API af_status af_write_run_outputs(const char *dir, const af_scenario *scn,
+                                      af_result *const *results, size_t n,
+                                      const af_provenance *prov, af_error *err);
+
+/* The ISO date (YYYY-MM-DD) `days` after the scenario's start date, into buf[11]. */
+AF_API void af_scenario_date(const af_scenario *scn, int days, char buf[11]);
+
+/* Mean, sd and confidence interval of metric `k` across results. */
+typedef struct af_metric_summary {
+    double mean, sd, ci_low, ci_high;
+    size_t n;
+} af_metric_summary;
+AF_API af_metric_summary af_summarise_metric(af_result *const *results, size_t n, size_t k,
+                                             double confidence);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

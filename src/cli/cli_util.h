@@ -1,0 +1,36 @@
+/* Helpers shared by the subcommands: number parsing, --set collection, scenario loading with
+ * diagnostics, the command line for provenance. */
+#ifndef AF_CLI_UTIL_H
+#define AF_CLI_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aidflow/scenario.h"
+
+typedef struct af_cli_overrides {
+    const char **items;
+    size_t n, cap;
+} af_cli_overrides;
+
+/* Appends one "path=value" (not copied: argv strings live long enough). 0 or -1 (printed). */
+int af_cli_overrides_add(af_cli_overrides *o, const char *item);
+void af_cli_overrides_free(af_cli_overrides *o);
+
+/* Parses a whole decimal integer in [lo, hi]; prints "aidflow CMD: OPT expects ..." and
+ * returns -1 otherwise. */
+int af_cli_parse_int(const char *cmd, const char *opt, const char *text, long long lo,
+                     long long hi, long long *out);
+
+/* Loads a scenario with overrides, printing diagnostics to stderr. Returns AF_EXIT_OK, or
+ * AF_EXIT_USAGE for mistakes in the input, AF_EXIT_FAIL for other failures. */
+int af_cli_load_scenario(const char *path, const af_cli_overrides *o, af_scenario **out);
+
+/* out/NAME for a scenario path .../NAME.yaml. */
+void af_cli_default_out_dir(const char *path, char *buf, size_t size);
+
+/* Records argv for provenance (main calls it); af_cli_command_line returns it joined. */
+void af_cli_set_command_line(int argc, char **argv);
+const char *af_cli_command_line(void);
+
+#endif

@@ -1,0 +1,288 @@
+/* What a replication reports: the daily tables and the named per-run metrics
+ * (docs/OUTPUTS.md lists them). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model_internal.h"
+
+af_status results_init(model *m)
+{
+    const af_scenario *s = m->scn;
+    af_result *r = calloc(1, sizeof *r);
+    if (!r) return AF_NOMEM;
+    m->res = r;
+    r->seed = m->seed;
+    r->replication = m->rep;
+    r->n_days = s->horizon_days;
+    r->n_regions = s->n_regions;
+    r->n_categories = s->n_categories;
+    r->n_stations = m->n_stations;
+    r->bottleneck = SIZE_MAX;
+    r->station_names = calloc(m->n_stations + 1, sizeof *r->station_names);
+    if (!r->station_names) return AF_NOMEM;
+    for (size_t i = 0; i < m->n_stations; i++)
+        if (!(r->station_names[i] = strdup(m->stations[i].name))) return AF_NOMEM;
+    size_t days = (size_t)s->horizon_days;
+    if (!m->opts || m->opts->keep_daily) {
+        r->daily = calloc(days * s->n_regions * s->n_categories + 1, sizeof *r->daily);
+        r->stations = calloc(days * m->n_stations + 1, sizeof *r->stations);
+        if (!r->daily || !r->stations) return AF_NOMEM;
+    }
+    m->cov_day_delivered = calloc(days * s->n_categories + 1, sizeof *m->cov_day_delivered);
+    m->cov_day_need = calloc(days * s->n_categories + 1, sizeof *m->cov_day_need);
+    if (!m->cov_day_delivered || !m->cov_day_need) return AF_NOMEM;
+    return AF_OK;
+}
+
+void results_record_hub(model *m, int day, size_t hub, size_t c, double need, double used)
+{
+    const af_scenario *s = m->scn;
+    size_t nc = s->n_categories, k = hub * nc + c;
+    m->cov_day_delivered[(size_t)day * nc + c] += m->hub_in_tonnes[k];
+    m->cov_day_need[(size_t)day * nc + c] += need;
+    af_result *res = m->res;
+    if (!res->daily) return;
+    /* Regions of the hub share its deliveries, consumption and stock by their need, or by
+     * population when nothing is needed, or equally when nobody lives there. */
+    double pop = 0;
+    size_t n_served = 0;
+    for (size_t r = 0; r < s->n_regions; r++)
+        if (s->regions[r].hub == hub) {
+            pop += m->population[r];
+            n_served++;
+        }
+    for (size_t r = 0; r < s->n_regions; r++) {
+        if (s->regions[r].hub != hub) continue;
+        double need_r = m->population[r] * s->categories[c].daily_need;
+        double share = need > 0 ? need_r / need : pop > 0 ? m->population[r] / pop : 1.0 / (double)n_served;
+        af_daily_cell *cell = &res->daily[((size_t)day * s->n_regions + r) * nc + c];
+        cell->trucks_delivered = m->hub_in_trucks[k] * share;
+        cell->tonnes_delivered = m->hub_in_tonnes[k] * share;
+        cell->need_tonnes = need_r;
+        cell->consumed_tonnes = used * share;
+        cell->unmet_tonnes = need_r - cell->consumed_tonnes;
+        if (cell->unmet_tonnes < 0) cell->unmet_tonnes = 0;
+        cell->stock_tonnes = m->hub_stock[k] * share;
+    }
+}
+
+void results_record_stations(model *m, int day)
+{
+    af_time now = af_sim_now(m->sim);
+    af_result *res = m->res;
+    for (size_t i = 0; i < m->n_stations; i++) {
+        mstation *ms = &m->stations[i];
+        const af_station_stats *st = af_station_get_stats(ms->st);
+        double busy_area = af_timeavg_area(&st->busy, now);
+        double open = af_schedule_open_minutes(ms->sched, now - AF_MINUTES_PER_DAY, now) -
+                      ms->closed_minutes_today;
+        if (open < 0) open = 0;
+        ms->served_total += (double)st->served;
+        ms->busy_area_total += busy_area;
+        ms->open_minutes_total += open;
+        af_tally_merge(&ms->wait_total, &st->wait);
+        if (!res->stations) continue;
+        af_station_day *d = &res->stations[(size_t)day * m->n_stations + i];
+        d->arrivals = (double)st->arrivals;
+        d->served = (double)st->served;
+        d->flagged = ms->flagged_today;
+        d->rejected = ms->rejected_today;
+        d->blocked = (double)st->blocked_arrivals;
+        d->queue_mean = af_timeavg_mean(&st->queue, now);
+        d->queue_midnight = (double)(af_station_queue_length(ms->st) + af_station_blocked_count(ms->st));
+        d->wait_mean_min = st->wait.n ? af_tally_mean(&st->wait) : NAN;
+        /* Busy lane-minutes over open lane-minutes: a station open 8 hours and busy all of
+         * them is at 100%, not 33%. Work that finishes after closing can push it past 1. */
+        d->utilisation = open > 0 ? busy_area / (ms->lanes * open) : 0;
+        d->open_hours = open / 60;
+    }
+}
+
+/* Metric names are built with printf-style formats; the result owns every string. */
+typedef struct metric_list {
+    af_result *r;
+    size_t cap;
+    bool oom;
+} metric_list;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void add(metric_list *l, double value, const char *fmt, ...)
+{
+    af_result *r = l->r;
+    if (l->oom) return;
+    if (r->n_metrics == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        const char **names = realloc(r->metric_names, cap * sizeof *names);
+        if (names) r->metric_names = names;
+        double *vals = names ? realloc(r->metrics, cap * sizeof *vals) : NULL;
+        if (vals) r->metrics = vals;
+        if (!names || !vals) {
+            l->oom = true;
+            return;
+        }
+        l->cap = cap;
+    }
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char *name = strdup(buf);
+    if (!name) {
+        l->oom = true;
+        return;
+    }
+    r->metric_names[r->n_metrics] = name;
+    r->metrics[r->n_metrics] = value;
+    r->n_metrics++;
+}
+
+static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
+
+void results_finish(model *m)
+{
+    const af_scenario *s = m->scn;
+    af_result *r = m->res;
+    r->events = af_sim_events_run(m->sim);
+    const ledger *a = &m->all, *w = &m->at_warmup;
+    double days = s->horizon_days;
+    double in_system = 0;
+    for (uint32_t i = 0; i < m->n_trucks_cap; i++)
+        if (m->trucks[i].alive) in_system += m->trucks[i].tonnes;
+    metric_list l = {.r = r};
+#define D(field) (a->field - w->field)
+    add(&l, D(trucks_dispatched), "trucks.dispatched");
+    add(&l, D(trucks_redispatched), "trucks.redispatched");
+    add(&l, D(trucks_entered), "trucks.entered");
+    add(&l, D(trucks_entered) / days, "trucks_per_day.entered");
+    add(&l, D(trucks_delivered), "trucks.delivered");
+    add(&l, D(trucks_held), "trucks.held");
+    add(&l, D(trucks_cleared_after_hold), "trucks.cleared_after_hold");
+    add(&l, D(trucks_rejected), "trucks.rejected");
+    add(&l, D(trucks_written_off), "trucks.written_off");
+    add(&l, D(trucks_lost), "trucks.lost");
+    add(&l, D(trucks_unsupplied), "trucks.unsupplied");
+    add(&l, (double)m->live_trucks, "trucks.in_system");
+    add(&l, D(tonnes_dispatched), "tonnes.dispatched");
+    add(&l, D(tonnes_delivered), "tonnes.delivered");
+    add(&l, D(tonnes_lost), "tonnes.lost");
+    add(&l, D(tonnes_written_off), "tonnes.written_off");
+    add(&l, D(tonnes_offloaded), "tonnes.offloaded");
+    add(&l, in_system, "tonnes.in_system");
+    add(&l, D(tonnes_need), "tonnes.need");
+    add(&l, D(tonnes_consumed), "tonnes.consumed");
+    add(&l, D(tonnes_need) - D(tonnes_consumed), "tonnes.unmet");
+#undef D
+    size_t nc = s->n_categories;
+    double all_del = 0, all_need = 0;
+    for (size_t c = 0; c < nc; c++) {
+        double del = 0, need = 0;
+        for (int d = 0; d < s->horizon_days; d++) {
+            del += m->cov_day_delivered[(size_t)d * nc + c];
+            need += m->cov_day_need[(size_t)d * nc + c];
+        }
+        all_del += del;
+        all_need += need;
+        add(&l, ratio(del, need), "coverage.%s", s->categories[c].name);
+    }
+    add(&l, ratio(all_del, all_need), "coverage.all");
+    /* need met and unmet person-days need the per-category consumption, summed from the
+     * daily cells when kept, else from hub-level figures recorded per day. */
+    for (size_t c = 0; c < nc; c++) {
+        double need = 0;
+        for (int d = 0; d < s->horizon_days; d++) need += m->cov_day_need[(size_t)d * nc + c];
+        double consumed = 0;
+        if (r->daily) {
+            for (int d = 0; d < s->horizon_days; d++)
+                for (size_t g = 0; g < s->n_regions; g++)
+                    consumed += r->daily[((size_t)d * s->n_regions + g) * nc + c].consumed_tonnes;
+        } else {
+            consumed = NAN;
+        }
+        add(&l, ratio(consumed, need), "need_met.%s", s->categories[c].name);
+        double per_person = s->categories[c].daily_need;
+        add(&l, per_person > 0 ? (need - consumed) / per_person : 0, "unmet_person_days.%s",
+            s->categories[c].name);
+    }
+    for (size_t c = 0; c < nc; c++) {
+        double first = days + 1;
+        for (int d = 0; d < s->horizon_days; d++) {
+            double need = m->cov_day_need[(size_t)d * nc + c];
+            if (need > 0 && m->cov_day_delivered[(size_t)d * nc + c] / need >= s->coverage_target) {
+                first = d + 1;
+                break;
+            }
+        }
+        add(&l, first, "days_to_target.%s", s->categories[c].name);
+    }
+    double best = -1;
+    for (size_t i = 0; i < m->n_stations; i++) {
+        const mstation *ms = &m->stations[i];
+        double util = ms->open_minutes_total > 0
+                          ? ms->busy_area_total / (ms->lanes * ms->open_minutes_total)
+                          : 0;
+        add(&l, util, "station.%s.utilisation", ms->name);
+        add(&l, ms->wait_total.n ? af_tally_mean(&ms->wait_total) : NAN, "station.%s.wait_mean_min", ms->name);
+        add(&l, ms->served_total / days, "station.%s.served_per_day", ms->name);
+        if (util > best) {
+            best = util;
+            r->bottleneck = i;
+        }
+    }
+    add(&l, best < 0 ? NAN : best, "bottleneck.utilisation");
+    if (l.oom) m->failed = true;
+}
+
+void af_result_free(af_result *r)
+{
+    if (!r) return;
+    if (r->station_names)
+        for (size_t i = 0; i < r->n_stations; i++) free((char *)r->station_names[i]);
+    free(r->station_names);
+    for (size_t i = 0; i < r->n_metrics; i++) free((char *)r->metric_names[i]);
+    free(r->metric_names);
+    free(r->metrics);
+    free(r->daily);
+    free(r->stations);
+    free(r);
+}
+
+size_t af_result_metric(const af_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_metrics; i++)
+        if (!strcmp(r->metric_names[i], name)) return i;
+    return (size_t)-1;
+}
+
+void af_model_estimate(const af_scenario *s, double *bytes, double *events)
+{
+    double trucks_per_day = 0, max_rate = 0;
+    for (size_t o = 0; o < s->n_origins; o++)
+        for (size_t k = 0; k < s->origins[o].n_steps; k++) {
+            double day = 0;
+            for (size_t c = 0; c < s->n_categories; c++) day += s->origins[o].steps[k].trucks[c];
+            if (day > max_rate) max_rate = day;
+            trucks_per_day += day / (double)s->origins[o].n_steps;
+        }
+    (void)max_rate;
+    double days = (double)s->horizon_days + s->warmup_days;
+    double hops = 2;
+    for (size_t i = 0; i < s->n_routes; i++)
+        if ((double)s->routes[i].n_nodes > hops) hops = (double)s->routes[i].n_nodes;
+    double n_stations = (double)(s->n_inspections + 2 * s->n_crossings);
+    /* Engine events: per truck a dispatch, an arrival per leg, a completion per station, a
+     * hold end now and then; per day a midnight. */
+    if (events) *events = trucks_per_day * days * (2 * hops + 1) + days;
+    /* Memory: trucks that may pile up (a worst case of every truck of the run in queues),
+     * the daily tables, and 5 KB of generator state per random stream. */
+    double streams = (double)(s->n_origins * (s->n_categories + 2) + 3 * n_stations + 2 * s->n_legs);
+    double daily = (double)s->horizon_days *
+                   ((double)(s->n_regions * s->n_categories) * sizeof(af_daily_cell) +
+                    n_stations * sizeof(af_station_day));
+    if (bytes) *bytes = trucks_per_day * days * 64 + daily + streams * 5200 + 1e6;
+}

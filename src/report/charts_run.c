@@ -1,0 +1,481 @@
+/* The charts of run directories: deliveries against need, coverage and unmet need by region,
+ * queues and waits at stations, and truck fates. Several runs are overlaid, a colour each. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_internal.h"
+#include "report/svg.h"
+
+/* ---- pool ---- */
+
+void *rp_alloc(rp_pool *pool, size_t n, size_t size)
+{
+    if (pool->nomem) return NULL;
+    if (n == 0) n = 1;
+    if (pool->n == pool->cap) {
+        size_t cap = pool->cap ? pool->cap * 2 : 64;
+        void **p = realloc(pool->p, cap * sizeof *p);
+        if (!p) {
+            pool->nomem = true;
+            return NULL;
+        }
+        pool->p = p;
+        pool->cap = cap;
+    }
+    void *m = calloc(n, size);
+    if (!m) {
+        pool->nomem = true;
+        return NULL;
+    }
+    pool->p[pool->n++] = m;
+    return m;
+}
+
+void rp_pool_free(rp_pool *pool)
+{
+    for (size_t i = 0; i < pool->n; i++) free(pool->p[i]);
+    free(pool->p);
+    memset(pool, 0, sizeof *pool);
+}
+
+/* ---- series to lines ---- */
+
+/* A line from the series `key` of `set`: the mean per day and, if band, the interval, each
+ * multiplied by scale. False if out of memory. A missing series gives an empty line. */
+static bool series_line(rp_ctx *cx, const rp_set *set, uint64_t key, double confidence, double scale, bool band,
+                        rp_line *out)
+{
+    memset(out, 0, sizeof *out);
+    const rp_series *s = rp_set_find(set, key);
+    int n = set->n_days;
+    if (!s || n <= 0) return true;
+    double *x = rp_alloc(&cx->pool, (size_t)n, sizeof *x), *y = rp_alloc(&cx->pool, (size_t)n, sizeof *y);
+    double *lo = band ? rp_alloc(&cx->pool, (size_t)n, sizeof *lo) : NULL;
+    double *hi = band ? rp_alloc(&cx->pool, (size_t)n, sizeof *hi) : NULL;
+    if (!x || !y || (band && (!lo || !hi))) return false;
+    for (int d = 0; d < n; d++) {
+        x[d] = d + 1;
+        y[d] = NAN;
+        if (band) lo[d] = hi[d] = NAN;
+        if (d >= s->n_days || s->acc[d].n <= 0) continue;
+        y[d] = s->acc[d].mean * scale;
+        if (band) {
+            /* Every quantity drawn from a run is non-negative: the band stops at zero. */
+            rp_acc_interval(&s->acc[d], confidence, &lo[d], &hi[d]);
+            lo[d] = fmax(lo[d] * scale, 0);
+            hi[d] *= scale;
+        }
+    }
+    out->n = n;
+    out->x = x;
+    out->y = y;
+    out->lo = lo;
+    out->hi = hi;
+    return true;
+}
+
+static double series_max_mean(const rp_set *set, uint64_t key)
+{
+    const rp_series *s = rp_set_find(set, key);
+    double m = 0;
+    for (int d = 0; s && d < s->n_days && d < set->n_days; d++)
+        if (s->acc[d].n > 0 && s->acc[d].mean > m) m = s->acc[d].mean;
+    return m;
+}
+
+/* ---- shared wording ---- */
+
+static void x_label(rp_ctx *cx, char *out, size_t size)
+{
+    for (size_t i = 0; i < cx->n_runs; i++) {
+        const rp_run *r = &cx->runs[i];
+        if (r->n_dates > 0 && r->dates[0]) {
+            snprintf(out, size, "day of the horizon (day 1 = %.40s)", r->dates[0]);
+            return;
+        }
+    }
+    snprintf(out, size, "day of the horizon");
+}
+
+static double min_reps(const rp_ctx *cx, bool stations)
+{
+    double m = INFINITY;
+    for (size_t i = 0; i < cx->n_runs; i++) {
+        const rp_run *r = &cx->runs[i];
+        if (stations ? r->has_stations : r->has_daily) m = fmin(m, (double)(stations ? r->station_reps : r->daily_reps));
+    }
+    return m;
+}
+
+static void band_caption(rp_ctx *cx, char *out, size_t size, bool stations)
+{
+    double reps = min_reps(cx, stations);
+    double conf = cx->runs[0].confidence * 100;
+    if (reps >= 2)
+        snprintf(out, size, "Lines are means over %s%.0f replications; the shaded band around each is the %g%% "
+                            "Student t interval of that day's mean.",
+                 cx->n_runs > 1 ? "at least " : "", reps, conf);
+    else
+        snprintf(out, size, "One replication: no interval can be drawn.");
+}
+
+/* a followed by b, in the pool (legend labels live until the report is written). */
+static const char *pool_cat(rp_ctx *cx, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = rp_alloc(&cx->pool, la + lb + 1, 1);
+    if (!s) return "";
+    memcpy(s, a, la);
+    memcpy(s + la, b, lb + 1);
+    return s;
+}
+
+static int run_color(const rp_ctx *cx, size_t i) { return cx->n_runs > 1 ? (int)i : 0; }
+
+/* ---- deliveries against need ---- */
+
+static void chart_deliveries(rp_ctx *cx)
+{
+    rp_names cats = {0};
+    for (size_t i = 0; i < cx->n_runs; i++)
+        for (size_t k = 0; k < cx->runs[i].categories.n; k++)
+            if (rp_names_intern(&cats, cx->runs[i].categories.v[k], 100000) < 0) cx->pool.nomem = true;
+    size_t np = cats.n + 1;
+    rp_panel *panels = rp_alloc(&cx->pool, np, sizeof *panels);
+    rp_legend *leg = rp_alloc(&cx->pool, 2 * cx->n_runs + 2, sizeof *leg);
+    if (!panels || !leg) {
+        rp_names_free(&cats);
+        return;
+    }
+    for (size_t p = 0; p < np; p++) {
+        rp_line *lines = rp_alloc(&cx->pool, 2 * cx->n_runs, sizeof *lines);
+        if (!lines) break;
+        panels[p].title = p == 0 ? "All categories" : cats.v[p - 1];
+        panels[p].ref_y = NAN;
+        panels[p].lines = lines;
+        for (size_t i = 0; i < cx->n_runs; i++) {
+            const rp_run *r = &cx->runs[i];
+            if (!r->has_daily) continue;
+            long k = p == 0 ? 0 : rp_names_find(&r->categories, cats.v[p - 1]);
+            if (k < 0) continue;
+            uint64_t kd = p == 0 ? rp_key(RP_K_DELIV_ALL, 0, 0) : rp_key(RP_K_DELIV_CAT, (unsigned)k, 0);
+            uint64_t kn = p == 0 ? rp_key(RP_K_NEED_ALL, 0, 0) : rp_key(RP_K_NEED_CAT, (unsigned)k, 0);
+            rp_line *d = &lines[panels[p].n_lines++];
+            if (!series_line(cx, &r->daily, kd, r->confidence, 1, true, d)) break;
+            d->color = run_color(cx, i);
+            rp_line *nd = &lines[panels[p].n_lines++];
+            if (!series_line(cx, &r->daily, kn, r->confidence, 1, false, nd)) break;
+            nd->color = cx->n_runs > 1 ? (int)i : RP_BLACK;
+            nd->dash = RP_DASHED;
+        }
+    }
+    size_t nl = 0;
+    for (size_t i = 0; i < cx->n_runs; i++) {
+        if (!cx->runs[i].has_daily) continue;
+        const char *lab = cx->runs[i].label;
+        leg[nl++] = (rp_legend){RP_LEG_LINE, cx->n_runs > 1 ? pool_cat(cx, lab, ": delivered") : "delivered (mean)",
+                                run_color(cx, i), RP_SOLID};
+        leg[nl++] = (rp_legend){RP_LEG_LINE, cx->n_runs > 1 ? pool_cat(cx, lab, ": need") : "need",
+                                cx->n_runs > 1 ? (int)i : RP_BLACK, RP_DASHED};
+    }
+    if (min_reps(cx, false) >= 2)
+        leg[nl++] = (rp_legend){RP_LEG_BAND, "95% interval of the mean", 0, RP_SOLID};
+    if (cx->runs[0].confidence != 0.95 && nl) {
+        char t[32];
+        snprintf(t, sizeof t, "%g%%", cx->runs[0].confidence * 100);
+        leg[nl - 1].label = pool_cat(cx, t, " interval of the mean");
+    }
+    char xl[96], cap[400], id[32];
+    x_label(cx, xl, sizeof xl);
+    band_caption(cx, cap, sizeof cap, false);
+    strncat(cap, " Deliveries are tonnes unloaded at the hubs each day; need is population \xC3\x97 per-person daily need.",
+            sizeof cap - strlen(cap) - 1);
+    rp_put(cx->b, "<section id=\"deliveries\">\n<h2>Deliveries against need</h2>\n");
+    rp_figure_open(cx, "deliveries", id, sizeof id);
+    rp_chart c = {.id = id, .title = "Tonnes delivered and needed per day, by category",
+                  .x_label = xl, .y_label = "tonnes per day", .panels = panels, .n_panels = np,
+                  .columns = 3, .x_days = true, .y_zero = true, .legend = leg, .n_legend = nl};
+    if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
+    rp_figure_close(cx, cap);
+    rp_put(cx->b, "</section>\n");
+    rp_names_free(&cats);
+}
+
+/* ---- coverage and unmet need by region ---- */
+
+static void regions_union(rp_ctx *cx, rp_names *out)
+{
+    for (size_t i = 0; i < cx->n_runs; i++)
+        for (size_t k = 0; k < cx->runs[i].regions.n; k++)
+            if (rp_names_intern(out, cx->runs[i].regions.v[k], 100000) < 0) cx->pool.nomem = true;
+}
+
+static void chart_coverage(rp_ctx *cx)
+{
+    rp_names regs = {0};
+    regions_union(cx, &regs);
+    rp_panel *panels = rp_alloc(&cx->pool, regs.n, sizeof *panels);
+    rp_legend *leg = rp_alloc(&cx->pool, cx->n_runs + 2, sizeof *leg);
+    if (!panels || !leg) {
+        rp_names_free(&regs);
+        return;
+    }
+    double target = isfinite(cx->runs[0].coverage_target) ? cx->runs[0].coverage_target : 1.0;
+    for (size_t p = 0; p < regs.n; p++) {
+        rp_line *lines = rp_alloc(&cx->pool, cx->n_runs, sizeof *lines);
+        if (!lines) break;
+        panels[p].title = regs.v[p];
+        panels[p].ref_y = target;
+        panels[p].lines = lines;
+        for (size_t i = 0; i < cx->n_runs; i++) {
+            const rp_run *r = &cx->runs[i];
+            long k = rp_names_find(&r->regions, regs.v[p]);
+            if (!r->has_daily || k < 0) continue;
+            rp_line *l = &lines[panels[p].n_lines++];
+            if (!series_line(cx, &r->daily, rp_key(RP_K_COV_REGION, (unsigned)k, 0), r->confidence, 1, true, l)) break;
+            l->color = run_color(cx, i);
+        }
+    }
+    size_t nl = 0;
+    for (size_t i = 0; i < cx->n_runs; i++)
+        if (cx->runs[i].has_daily)
+            leg[nl++] = (rp_legend){RP_LEG_LINE, cx->n_runs > 1 ? cx->runs[i].label : "coverage (mean)", run_color(cx, i),
+                                    RP_SOLID};
+    if (min_reps(cx, false) >= 2) leg[nl++] = (rp_legend){RP_LEG_BAND, "interval of the mean", 0, RP_SOLID};
+    char t[64];
+    snprintf(t, sizeof t, "%g%%", target * 100);
+    leg[nl++] = (rp_legend){RP_LEG_REF, isfinite(cx->runs[0].coverage_target) ? pool_cat(cx, pool_cat(cx, "coverage target (", t), ")")
+                                                                               : "need fully covered (100%)",
+                            RP_RED, RP_DASHED};
+    char xl[96], cap[400], id[32];
+    x_label(cx, xl, sizeof xl);
+    band_caption(cx, cap, sizeof cap, false);
+    strncat(cap, " Coverage is the day's tonnes delivered \xC3\xB7 tonnes needed over all categories.",
+            sizeof cap - strlen(cap) - 1);
+    rp_put(cx->b, "<section id=\"regions\">\n<h2>Coverage and unmet need by region</h2>\n");
+    rp_figure_open(cx, "coverage", id, sizeof id);
+    rp_chart c = {.id = id, .title = "Daily coverage by region", .x_label = xl,
+                  .y_label = "delivered \xC3\xB7 need (%)", .panels = panels, .n_panels = regs.n, .columns = 3,
+                  .x_days = true, .y_zero = true, .y_percent = true, .legend = leg, .n_legend = nl};
+    if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
+    rp_figure_close(cx, cap);
+    rp_names_free(&regs);
+}
+
+static void chart_unmet(rp_ctx *cx)
+{
+    rp_names regs = {0}, cats = {0};
+    regions_union(cx, &regs);
+    for (size_t i = 0; i < cx->n_runs; i++)
+        for (size_t k = 0; k < cx->runs[i].categories.n; k++)
+            if (rp_names_intern(&cats, cx->runs[i].categories.v[k], 100000) < 0) cx->pool.nomem = true;
+    /* Person-days when every category's per-person need is known in every run. */
+    bool person_days = true;
+    for (size_t i = 0; i < cx->n_runs; i++)
+        for (size_t k = 0; k < cx->runs[i].categories.n; k++)
+            if (isnan(cx->runs[i].per_person[k])) person_days = false;
+    rp_panel *panels = rp_alloc(&cx->pool, cats.n, sizeof *panels);
+    rp_legend *leg = rp_alloc(&cx->pool, regs.n + cx->n_runs + 2, sizeof *leg);
+    bool band = cx->n_runs == 1 && min_reps(cx, false) >= 2;
+    for (size_t p = 0; panels && leg && p < cats.n; p++) {
+        rp_line *lines = rp_alloc(&cx->pool, cx->n_runs * regs.n, sizeof *lines);
+        if (!lines) break;
+        panels[p].title = cats.v[p];
+        panels[p].ref_y = NAN;
+        panels[p].lines = lines;
+        for (size_t i = 0; i < cx->n_runs; i++) {
+            const rp_run *r = &cx->runs[i];
+            long k = rp_names_find(&r->categories, cats.v[p]);
+            if (!r->has_daily || k < 0) continue;
+            double pp = r->per_person[k];
+            double scale = !person_days ? 1 : isinf(pp) ? 0 : 1 / pp;
+            for (size_t g = 0; g < regs.n; g++) {
+                long rr = rp_names_find(&r->regions, regs.v[g]);
+                if (rr < 0) continue;
+                rp_line *l = &lines[panels[p].n_lines++];
+                if (!series_line(cx, &r->daily, rp_key(RP_K_UNMET_RC, (unsigned)rr, (unsigned)k), r->confidence, scale,
+                                 band, l))
+                    break;
+                l->color = (int)g;
+                l->dash = (rp_dash)(i % 3);
+            }
+        }
+    }
+    size_t nl = 0;
+    for (size_t g = 0; leg && g < regs.n; g++) leg[nl++] = (rp_legend){RP_LEG_LINE, regs.v[g], (int)g, RP_SOLID};
+    if (leg && cx->n_runs > 1)
+        for (size_t i = 0; i < cx->n_runs; i++)
+            leg[nl++] = (rp_legend){RP_LEG_LINE, cx->runs[i].label, RP_BLACK, (rp_dash)(i % 3)};
+    if (leg && band) leg[nl++] = (rp_legend){RP_LEG_BAND, "interval of the mean", RP_GREY, RP_SOLID};
+    char xl[96], cap[600], id[32];
+    x_label(cx, xl, sizeof xl);
+    if (person_days)
+        snprintf(cap, sizeof cap, "Running total of unmet need since day 1, in person-days without that category: "
+                                  "unmet tonnes \xC3\xB7 the per-person daily need (derived from summary.json's "
+                                  "unmet_person_days and daily.csv's unmet tonnes).%s",
+                 band ? " Shaded: the interval of the mean across replications." : "");
+    else
+        snprintf(cap, sizeof cap, "Running total of unmet need since day 1, in tonnes: the per-person daily need could "
+                                  "not be derived (summary.json lacks unmet_person_days), so person-days cannot be "
+                                  "shown.%s",
+                 band ? " Shaded: the interval of the mean across replications." : "");
+    rp_figure_open(cx, "unmet", id, sizeof id);
+    rp_chart c = {.id = id, .title = person_days ? "Cumulative unmet need by region, person-days"
+                                                 : "Cumulative unmet need by region, tonnes",
+                  .x_label = xl, .y_label = person_days ? "person-days" : "tonnes", .panels = panels,
+                  .n_panels = cats.n, .columns = 3, .x_days = true, .y_zero = true, .legend = leg, .n_legend = nl};
+    if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
+    rp_figure_close(cx, cap);
+    rp_put(cx->b, "</section>\n");
+    rp_names_free(&regs);
+    rp_names_free(&cats);
+}
+
+/* ---- stations ---- */
+
+static void chart_stations(rp_ctx *cx, bool wait)
+{
+    rp_names sts = {0};
+    for (size_t i = 0; i < cx->n_runs; i++)
+        for (size_t k = 0; k < cx->runs[i].stations.n; k++)
+            if (rp_names_intern(&sts, cx->runs[i].stations.v[k], 100000) < 0) cx->pool.nomem = true;
+    /* Waits in hours when they run long. */
+    double scale = 1;
+    if (wait) {
+        double m = 0;
+        for (size_t i = 0; i < cx->n_runs; i++)
+            for (size_t k = 0; k < cx->runs[i].stations.n; k++)
+                m = fmax(m, series_max_mean(&cx->runs[i].st, rp_key(RP_K_WAIT, (unsigned)k, 0)));
+        if (m > 600) scale = 1.0 / 60;
+    }
+    rp_panel *panels = rp_alloc(&cx->pool, sts.n, sizeof *panels);
+    rp_legend *leg = rp_alloc(&cx->pool, cx->n_runs + 2, sizeof *leg);
+    bool shaded = false;
+    for (size_t p = 0; panels && leg && p < sts.n; p++) {
+        rp_line *lines = rp_alloc(&cx->pool, cx->n_runs, sizeof *lines);
+        if (!lines) break;
+        panels[p].title = sts.v[p];
+        panels[p].ref_y = NAN;
+        panels[p].lines = lines;
+        for (size_t i = 0; i < cx->n_runs; i++) {
+            const rp_run *r = &cx->runs[i];
+            long k = rp_names_find(&r->stations, sts.v[p]);
+            if (!r->has_stations || k < 0) continue;
+            rp_line *l = &lines[panels[p].n_lines++];
+            if (!series_line(cx, &r->st, rp_key(wait ? RP_K_WAIT : RP_K_QUEUE, (unsigned)k, 0), r->confidence, scale,
+                             true, l))
+                break;
+            l->color = run_color(cx, i);
+            /* Closures of the first run that has this station. */
+            if (!panels[p].shade && r->has_open_hours) {
+                rp_line cl;
+                if (!series_line(cx, &r->st, rp_key(RP_K_CLOSED, (unsigned)k, 0), 0.95, 1, false, &cl)) break;
+                if (cl.n) {
+                    double *sh = rp_alloc(&cx->pool, (size_t)cl.n, sizeof *sh);
+                    if (!sh) break;
+                    for (int d = 0; d < cl.n; d++) {
+                        sh[d] = isfinite(cl.y[d]) ? cl.y[d] : 0;
+                        if (sh[d] > 0) shaded = true;
+                    }
+                    panels[p].shade = sh;
+                    panels[p].n_shade = cl.n;
+                    panels[p].shade_x0 = 1;
+                }
+            }
+        }
+    }
+    size_t nl = 0;
+    for (size_t i = 0; leg && i < cx->n_runs; i++)
+        if (cx->runs[i].has_stations)
+            leg[nl++] = (rp_legend){RP_LEG_LINE, cx->n_runs > 1 ? cx->runs[i].label : (wait ? "mean wait" : "mean queue"),
+                                    run_color(cx, i), RP_SOLID};
+    if (leg && min_reps(cx, true) >= 2) leg[nl++] = (rp_legend){RP_LEG_BAND, "interval of the mean", 0, RP_SOLID};
+    if (leg && shaded)
+        leg[nl++] = (rp_legend){RP_LEG_SHADE, "closed all day (darker: in more replications)", RP_GREY, RP_SOLID};
+    char xl[96], cap[600], id[32];
+    x_label(cx, xl, sizeof xl);
+    band_caption(cx, cap, sizeof cap, true);
+    if (wait)
+        strncat(cap, " Wait: mean time in the queue of the trucks that started service that day (days when none did "
+                     "are gaps).",
+                sizeof cap - strlen(cap) - 1);
+    else
+        strncat(cap, " Queue: time-average number of trucks waiting for a lane over the day.", sizeof cap - strlen(cap) - 1);
+    if (shaded && cx->n_runs > 1)
+        strncat(cap, " Closures shown are those of the first run listed.", sizeof cap - strlen(cap) - 1);
+    if (!wait) rp_put(cx->b, "<section id=\"stations\">\n<h2>Queues and waits at stations</h2>\n");
+    rp_figure_open(cx, wait ? "waits" : "queues", id, sizeof id);
+    rp_chart c = {.id = id,
+                  .title = wait ? "Waiting time per station" : "Queue length per station",
+                  .x_label = xl,
+                  .y_label = wait ? (scale == 1 ? "minutes" : "hours") : "trucks waiting",
+                  .panels = panels, .n_panels = sts.n, .columns = sts.n > 6 ? 4 : 3, .panel_height = 110,
+                  .x_days = true, .y_zero = true, .legend = leg, .n_legend = nl};
+    if (!cx->pool.nomem && panels && leg) rp_svg_lines(cx->b, &c);
+    rp_figure_close(cx, cap);
+    if (wait) rp_put(cx->b, "</section>\n");
+    rp_names_free(&sts);
+}
+
+/* ---- truck fates ---- */
+
+static void chart_fates(rp_ctx *cx)
+{
+    enum { NS = 5 };
+    static const char *const seg_labels[NS] = {"delivered without a hold", "held, then cleared", "rejected at a hold",
+                                               "lost on the way", "still on the way at the end"};
+    static const int seg_colors[NS] = {2, 0, 3, 1, 9};
+    size_t nb = 0;
+    const char **labels = rp_alloc(&cx->pool, cx->n_runs, sizeof *labels);
+    double *values = rp_alloc(&cx->pool, cx->n_runs * NS, sizeof *values);
+    if (!labels || !values) return;
+    for (size_t i = 0; i < cx->n_runs; i++) {
+        const rp_run *r = &cx->runs[i];
+        rp_metric del, clr, rej, lost, ins;
+        if (!rp_run_metric(r, "trucks.delivered", &del)) continue;
+        double c = rp_run_metric(r, "trucks.cleared_after_hold", &clr) ? clr.mean : 0;
+        double *v = values + nb * NS;
+        v[0] = fmax(del.mean - c, 0);
+        v[1] = fmin(c, del.mean);
+        v[2] = rp_run_metric(r, "trucks.rejected", &rej) ? rej.mean : 0;
+        v[3] = rp_run_metric(r, "trucks.lost", &lost) ? lost.mean : 0;
+        v[4] = rp_run_metric(r, "trucks.in_system", &ins) ? ins.mean : 0;
+        labels[nb++] = r->label;
+    }
+    if (!nb) return;
+    char id[32];
+    rp_put(cx->b, "<section id=\"fates\">\n<h2>What became of the trucks</h2>\n");
+    rp_figure_open(cx, "fates", id, sizeof id);
+    rp_bars c = {.id = id, .title = "Truck fates over the horizon (mean per replication)", .x_label = "trucks",
+                 .n_bars = nb, .bar_labels = labels, .n_segs = NS, .seg_labels = seg_labels, .seg_colors = seg_colors,
+                 .values = values};
+    rp_svg_stacked_bars(cx->b, &c);
+    rp_figure_close(cx, "From summary.json: trucks delivered to hubs split into those never held and those held "
+                        "then cleared (cleared or partly offloaded), holds that ended in rejection (a rejected "
+                        "truck may be repacked and sent again), trucks lost on legs, and trucks still on their way "
+                        "when the horizon ended.");
+    rp_put(cx->b, "</section>\n");
+}
+
+void rp_run_sections(rp_ctx *cx)
+{
+    bool daily = false, stations = false;
+    for (size_t i = 0; i < cx->n_runs; i++) {
+        daily |= cx->runs[i].has_daily;
+        stations |= cx->runs[i].has_stations;
+    }
+    if (daily) {
+        chart_deliveries(cx);
+        chart_coverage(cx);
+        chart_unmet(cx);
+    }
+    if (stations) {
+        chart_stations(cx, false);
+        chart_stations(cx, true);
+    }
+    chart_fates(cx);
+    if (cx->n_runs && !daily && !stations)
+        rp_put(cx->b, "<p class=\"note\">No daily.csv or stations.csv: only the summary can be shown.</p>\n");
+}

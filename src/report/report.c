@@ -1,0 +1,114 @@
+/* af_report_write: recognise each directory, read it, compose the page, write it atomically. */
+#include "aidflow/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "aidflow/atomic_file.h"
+#include "report/report_internal.h"
+
+/* What a directory holds, from the names of the files in it. */
+typedef struct dir_kind {
+    bool run, compare, sweep, target;
+} dir_kind;
+
+static af_status classify(const char *dir, dir_kind *k, af_error *err)
+{
+    memset(k, 0, sizeof *k);
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return af_error_set(err, errno == ENOENT ? AF_NOTFOUND : AF_IO, "cannot open %s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) return af_error_set(err, AF_INVAL, "%s is not a directory", dir);
+    char path[4096];
+    static const char *const run_files[] = {"summary.json", "daily.csv", "stations.csv"};
+    for (size_t i = 0; i < 3; i++) {
+        if (!rp_path_join(path, sizeof path, dir, run_files[i])) return af_error_set(err, AF_INVAL, "path too long: %s", dir);
+        k->run |= rp_file_exists(path);
+    }
+    rp_path_join(path, sizeof path, dir, "compare.csv");
+    k->compare = rp_file_exists(path);
+    rp_path_join(path, sizeof path, dir, "sweep.csv");
+    k->sweep = rp_file_exists(path);
+    rp_path_join(path, sizeof path, dir, "target.csv");
+    k->target = rp_file_exists(path);
+    /* A compare directory may hold a summary.json of its own: it is not a run then. */
+    if (k->compare || k->sweep || k->target) {
+        char daily[4096], stations[4096];
+        rp_path_join(daily, sizeof daily, dir, "daily.csv");
+        rp_path_join(stations, sizeof stations, dir, "stations.csv");
+        k->run = rp_file_exists(daily) || rp_file_exists(stations);
+    }
+    if (!k->run && !k->compare && !k->sweep && !k->target)
+        return af_error_set(err, AF_INVAL,
+                            "%s holds no aidflow output (summary.json, daily.csv, stations.csv, compare.csv, "
+                            "sweep.csv or target.csv)",
+                            dir);
+    return AF_OK;
+}
+
+static void ctx_free(rp_ctx *cx)
+{
+    for (size_t i = 0; i < cx->n_runs; i++) rp_run_free(&cx->runs[i]);
+    for (size_t i = 0; i < cx->n_compares; i++) rp_compare_free(&cx->compares[i]);
+    for (size_t i = 0; i < cx->n_sweeps; i++) rp_sweep_free(&cx->sweeps[i]);
+    free(cx->runs);
+    free(cx->compares);
+    free(cx->sweeps);
+    rp_pool_free(&cx->pool);
+}
+
+static af_status load_all(rp_ctx *cx, const char *const *dirs, size_t n_dirs, af_error *err)
+{
+    cx->runs = calloc(3 * n_dirs, sizeof *cx->runs);
+    cx->compares = calloc(n_dirs, sizeof *cx->compares);
+    cx->sweeps = calloc(2 * n_dirs, sizeof *cx->sweeps);
+    if (!cx->runs || !cx->compares || !cx->sweeps) return af_error_set(err, AF_NOMEM, "out of memory");
+    af_status st = AF_OK;
+    for (size_t i = 0; i < n_dirs && st == AF_OK; i++) {
+        if (!dirs[i]) return af_error_set(err, AF_INVAL, "directory %zu is NULL", i);
+        dir_kind k;
+        if ((st = classify(dirs[i], &k, err)) != AF_OK) return st;
+        if (k.run) {
+            st = rp_run_load(&cx->runs[cx->n_runs], dirs[i], err);
+            cx->n_runs++; /* counted even on failure, so that it is freed */
+        }
+        if (st == AF_OK && k.compare) {
+            rp_compare *c = &cx->compares[cx->n_compares++];
+            st = rp_compare_load(c, dirs[i], err);
+            /* The scenarios' own run outputs join the runs: their charts are overlaid. */
+            for (int r = 0; r < 2 && st == AF_OK; r++)
+                if (c->has_run[r]) {
+                    cx->runs[cx->n_runs++] = c->runs[r];
+                    memset(&c->runs[r], 0, sizeof c->runs[r]);
+                    c->has_run[r] = false;
+                }
+        }
+        if (st == AF_OK && k.sweep) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], false, err);
+        if (st == AF_OK && k.target) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], true, err);
+    }
+    return st;
+}
+
+af_status af_report_write(const char *const *dirs, size_t n_dirs, const char *out_path, af_error *err)
+{
+    af_error_clear(err);
+    if (!dirs || n_dirs == 0) return af_error_set(err, AF_INVAL, "no directory to report on");
+    if (!out_path || !*out_path) return af_error_set(err, AF_INVAL, "no output file");
+    rp_buf b = {0};
+    rp_ctx cx = {.b = &b};
+    af_status st = load_all(&cx, dirs, n_dirs, err);
+    if (st == AF_OK) {
+        rp_page_open(&cx);
+        rp_page_summary(&cx);
+        rp_experiment_sections(&cx);
+        rp_run_sections(&cx);
+        rp_page_close(&cx, dirs, n_dirs);
+        if (b.nomem || cx.pool.nomem) st = af_error_set(err, AF_NOMEM, "out of memory composing the report");
+    }
+    if (st == AF_OK) st = af_atomic_write(out_path, b.data, b.len, err);
+    rp_buf_free(&b);
+    ctx_free(&cx);
+    return st;
+}

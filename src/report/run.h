@@ -1,0 +1,85 @@
+/* The output of `aidflow run` read back: summary.json, daily.csv and stations.csv of one
+ * directory, reduced to what the report draws (means and intervals per day across
+ * replications). See docs/OUTPUTS.md for the formats.
+ */
+#ifndef AF_REPORT_RUN_H
+#define AF_REPORT_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "aidflow/error.h"
+#include "report/json.h"
+#include "report/series.h"
+
+/* Names in the order first seen, found by linear search (a scenario has tens, not thousands). */
+typedef struct rp_names {
+    char **v;
+    size_t n, cap;
+    size_t last; /* the index found last: rows repeat names in runs */
+} rp_names;
+
+/* The index of `s`, added if new; -1 on out of memory or past `limit` names. */
+long rp_names_intern(rp_names *names, const char *s, size_t limit);
+long rp_names_find(const rp_names *names, const char *s);
+void rp_names_free(rp_names *names);
+
+/* Series keys (see rp_key). */
+enum {
+    RP_K_DELIV_CAT = 1, /* tonnes delivered, category a, summed over regions */
+    RP_K_NEED_CAT,      /* tonnes needed, category a */
+    RP_K_COV_REGION,    /* delivered / needed, all categories, region a */
+    RP_K_UNMET_RC,      /* cumulative unmet tonnes, region a, category b */
+    RP_K_DELIV_ALL,     /* all categories and regions */
+    RP_K_NEED_ALL,
+    RP_K_QUEUE = 20,    /* time-average queue, station a */
+    RP_K_QMID,          /* queue at midnight */
+    RP_K_WAIT,          /* mean wait, minutes */
+    RP_K_CLOSED,        /* 1 if the station was closed all day (open_hours == 0) */
+    RP_K_UTIL,          /* utilisation */
+};
+
+typedef struct rp_run {
+    char *dir;
+    char *label;              /* for legends: the scenario's name, or the directory's */
+
+    rp_json *summary;         /* NULL when the directory has no summary.json */
+    const char *name, *file, *description, *hash, *version, *command, *start;
+    const rp_json *sources;   /* array of strings, or NULL */
+    const rp_json *metrics;   /* object: name -> {mean, sd, ci_low, ci_high, n} */
+    const rp_json *category_info; /* array of {name, daily_need_t_per_person, ...}, or NULL */
+    const char *bottleneck;
+    double bottleneck_times;
+    double seed, replications, confidence, horizon_days, warmup_days, coverage_target;
+
+    bool has_daily;
+    long daily_reps;          /* replications found in daily.csv */
+    rp_names regions, categories;
+    rp_set daily;
+    char **dates;             /* [n_dates]: the ISO date of each day index, or NULL */
+    int n_dates;
+    double *per_person;       /* [categories.n]: tonnes per person per day, NaN if unknown */
+
+    bool has_stations;
+    long station_reps;
+    bool has_open_hours;
+    rp_names stations;
+    rp_set st;
+} rp_run;
+
+/* Reads what the directory holds. A missing file leaves its part empty; a malformed one is an
+ * AF_PARSE error naming file:line. */
+af_status rp_run_load(rp_run *run, const char *dir, af_error *err);
+void rp_run_free(rp_run *run);
+
+/* A metric of summary.json: false if absent. lo/hi are NaN when the interval is null. */
+typedef struct rp_metric {
+    double mean, sd, lo, hi, n;
+} rp_metric;
+bool rp_run_metric(const rp_run *run, const char *name, rp_metric *out);
+
+/* Joins a directory and a file name into out (size bytes); false if it does not fit. */
+bool rp_path_join(char *out, size_t size, const char *dir, const char *file);
+bool rp_file_exists(const char *path);
+
+#endif

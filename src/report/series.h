@@ -1,0 +1,71 @@
+/* Daily series accumulated over replications.
+ *
+ * A series is one quantity per reported day (tonnes of food delivered, the queue at one
+ * station...). While a replication's rows are read, contributions are summed into the
+ * replication's own values; when the replication ends (rp_set_flush), each day's value joins
+ * that day's running mean and variance across replications (Welford). Memory is therefore per
+ * day and series, not per replication: a report of a thousand replications reads in one pass.
+ */
+#ifndef AF_REPORT_SERIES_H
+#define AF_REPORT_SERIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Running mean and variance (Welford). */
+typedef struct rp_acc {
+    double n;
+    double mean;
+    double m2;
+} rp_acc;
+
+void rp_acc_add(rp_acc *a, double x);
+double rp_acc_sd(const rp_acc *a);
+/* The two-sided Student t interval for the mean at `confidence` (0.95). NaN bounds when n < 2. */
+void rp_acc_interval(const rp_acc *a, double confidence, double *lo, double *hi);
+/* The t quantile for a two-sided interval at `confidence` with n - 1 degrees of freedom. */
+double rp_t_quantile(double confidence, double n);
+
+typedef enum rp_series_kind {
+    RP_DAILY,      /* the day's value */
+    RP_CUMULATIVE, /* the running total from the first reported day */
+    RP_RATIO,      /* numerator / denominator of the day (skipped when the denominator is 0) */
+} rp_series_kind;
+
+typedef struct rp_series {
+    uint64_t key;
+    rp_series_kind kind;
+    int n_days;    /* days with storage */
+    double *cur;   /* this replication's sums (numerators for RP_RATIO) */
+    double *den;   /* denominators, RP_RATIO only */
+    unsigned char *seen;
+    rp_acc *acc;   /* across replications, per day */
+} rp_series;
+
+typedef struct rp_set {
+    rp_series *s;
+    size_t n, cap;
+    size_t *slots;   /* open-addressing hash of keys -> index + 1 */
+    size_t n_slots;
+    int n_days;      /* highest day seen + 1 */
+    bool nomem;
+} rp_set;
+
+/* Keys pack a kind of quantity and up to two name indices. */
+static inline uint64_t rp_key(unsigned what, unsigned a, unsigned b)
+{
+    return ((uint64_t)what << 48) | ((uint64_t)a << 24) | (uint64_t)b;
+}
+
+void rp_set_free(rp_set *set);
+/* Adds x (or x / den for RP_RATIO) to the series `key` on day index `day` (0-based) of the
+ * current replication, creating the series on first use. NaN contributions are ignored.
+ * False on out of memory. */
+bool rp_set_add(rp_set *set, uint64_t key, rp_series_kind kind, int day, double x, double den);
+/* Ends the current replication. */
+void rp_set_flush(rp_set *set);
+/* The series with that key, or NULL. */
+const rp_series *rp_set_find(const rp_set *set, uint64_t key);
+
+#endif

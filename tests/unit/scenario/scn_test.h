@@ -1,0 +1,61 @@
+/* Helpers shared by the scenario tests: where the sources are, reading files, loading. */
+#ifndef AF_SCN_TEST_H
+#define AF_SCN_TEST_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aidflow/scenario.h"
+
+/* The source tree (meson passes AF_SOURCE_ROOT). */
+static inline const char *scn_root(void)
+{
+    const char *r = getenv("AF_SOURCE_ROOT");
+    return r ? r : ".";
+}
+
+/* ROOT/rel in a static buffer (one at a time). */
+static inline const char *scn_path(const char *rel)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", scn_root(), rel);
+    return buf;
+}
+
+/* The whole file, NUL-terminated; NULL if it cannot be read. */
+static inline char *scn_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) break;
+        if (n + 1 >= cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t k = fread(buf + n, 1, cap - n - 1, f);
+        if (k == 0) break;
+        n += k;
+    }
+    fclose(f);
+    if (buf) buf[n] = '\0';
+    if (len) *len = n;
+    return buf;
+}
+
+/* Every diagnostic as "file:line:col: severity: message" lines, for failure messages. */
+static inline void scn_dump(const af_diagnostics *d)
+{
+    af_diagnostics_print(d, stderr);
+}
+
+#endif

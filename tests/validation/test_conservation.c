@@ -1,0 +1,110 @@
+/* Conservation: at every midnight of every replication, of the test network that uses every
+ * model feature and of every bundled scenario,
+ *     tonnes dispatched = delivered + lost + written off + offloaded + on trucks in the system
+ *     hub stock         = initial stock + delivered - consumed
+ * and the same scenario, seed and replication give bit-identical results. */
+#include "af_test.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aidflow/model.h"
+#include "aidflow/scenario.h"
+
+typedef struct residuals {
+    int midnights;
+    double worst_tonnes;
+    double worst_stock;
+} residuals;
+
+static void on_midnight(void *ctx, int day, double tonnes, double stock)
+{
+    (void)day;
+    residuals *r = ctx;
+    r->midnights++;
+    if (fabs(tonnes) > r->worst_tonnes) r->worst_tonnes = fabs(tonnes);
+    if (fabs(stock) > r->worst_stock) r->worst_stock = fabs(stock);
+}
+
+static af_scenario *load(const char *path)
+{
+    af_diagnostics *d = af_diagnostics_create(0);
+    af_scenario *s = NULL;
+    if (af_scenario_load(path, NULL, 0, &s, d) != AF_OK) {
+        af_diagnostics_print(d, stderr);
+        fail_msg("%s does not load", path);
+    }
+    af_diagnostics_destroy(d);
+    return s;
+}
+
+static void check_file(const char *path, unsigned reps)
+{
+    af_scenario *s = load(path);
+    for (unsigned rep = 0; rep < reps; rep++) {
+        residuals res = {0};
+        af_model_options o = {.keep_daily = true, .on_midnight = on_midnight, .ctx = &res};
+        af_result *r = NULL;
+        af_error err;
+        if (af_model_run(s, s->seed, rep, &o, &r, &err) != AF_OK) fail_msg("%s: %s", path, err.message);
+        size_t k = af_result_metric(r, "tonnes.dispatched");
+        double scale = fmax(1, r->metrics[k]);
+        printf("# %s rep %u: %d midnights, worst residuals %.3g t (of %.6g t dispatched), stock %.3g t\n",
+               path, rep, res.midnights, res.worst_tonnes, r->metrics[k], res.worst_stock);
+        assert_int_equal(res.midnights, s->warmup_days + s->horizon_days);
+        /* Sums of millions of doubles: allow rounding, relative to the tonnage handled. */
+        assert_true(res.worst_tonnes <= 1e-9 * scale);
+        assert_true(res.worst_stock <= 1e-9 * scale);
+
+        /* Determinism: a second run is bit-identical. */
+        af_result *again = NULL;
+        assert_int_equal(af_model_run(s, s->seed, rep, &o, &again, &err), AF_OK);
+        assert_int_equal(again->n_metrics, r->n_metrics);
+        assert_memory_equal(again->metrics, r->metrics, r->n_metrics * sizeof *r->metrics);
+        size_t cells = (size_t)r->n_days * r->n_regions * r->n_categories;
+        assert_memory_equal(again->daily, r->daily, cells * sizeof *r->daily);
+        assert_int_equal(again->events, r->events);
+        af_result_free(again);
+        af_result_free(r);
+    }
+    af_scenario_free(s);
+}
+
+static void test_everything_network(void **state)
+{
+    (void)state;
+    check_file(AF_SOURCE_DIR "/tests/data/model/everything.yaml", 3);
+}
+
+static void test_bundled_scenarios(void **state)
+{
+    (void)state;
+    const char *dir = AF_SOURCE_DIR "/scenarios";
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    char *names[256];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 256) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        check_file(path, 2);
+        free(names[i]);
+    }
+    printf("# %zu bundled scenarios checked\n", n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_everything_network),
+        cmocka_unit_test(test_bundled_scenarios),
+    };
+    return cmocka_run_group_tests_name("conservation", tests, NULL, NULL);
+}
