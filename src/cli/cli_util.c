@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aidflow/model.h"
 #include "cli/commands.h"
 
 int af_cli_overrides_add(af_cli_overrides *o, const char *item)
@@ -88,3 +89,70 @@ void af_cli_set_command_line(int argc, char **argv)
 }
 
 const char *af_cli_command_line(void) { return command_line; }
+
+int af_cli_parse_size(const char *cmd, const char *opt, const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    double mult = 1;
+    if (end != text) {
+        switch (*end) {
+        case 'k': case 'K': mult = 1024.0; end++; break;
+        case 'm': case 'M': mult = 1024.0 * 1024; end++; break;
+        case 'g': case 'G': mult = 1024.0 * 1024 * 1024; end++; break;
+        case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
+        default: break;
+        }
+        if (*end == 'B' || *end == 'b') end++;
+    }
+    if (end == text || *end != '\0' || errno == ERANGE || !(v > 0) || v * mult > 1e18) {
+        fprintf(stderr, "aidflow %s: %s expects a size such as 512M or 8G, got '%s'\n", cmd, opt, text);
+        return -1;
+    }
+    *out = v * mult;
+    return 0;
+}
+
+/* Four buffers in turn, so that one message can format several values. */
+static char *scratch(void)
+{
+    static char bufs[4][64];
+    static unsigned next;
+    return bufs[next++ % 4];
+}
+
+const char *af_cli_format_bytes(double b)
+{
+    char *buf = scratch();
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    int u = 0;
+    while (b >= 1024 && u < 6) {
+        b /= 1024;
+        u++;
+    }
+    snprintf(buf, 64, "%.3g %s", b, units[u]);
+    return buf;
+}
+
+const char *af_cli_format_seconds(double s)
+{
+    char *buf = scratch();
+    if (s < 120)
+        snprintf(buf, 64, "%.2g s", s);
+    else if (s < 7200)
+        snprintf(buf, 64, "%.2g min", s / 60);
+    else if (s < 172800)
+        snprintf(buf, 64, "%.2g h", s / 3600);
+    else
+        snprintf(buf, 64, "%.2g days", s / 86400);
+    return buf;
+}
+
+double af_cli_daily_table_bytes(const af_scenario *scn)
+{
+    double stations = (double)(scn->n_inspections + 2 * scn->n_crossings);
+    return (double)scn->horizon_days *
+           ((double)(scn->n_regions * scn->n_categories) * sizeof(af_daily_cell) +
+            stations * sizeof(af_station_day));
+}

@@ -26,6 +26,14 @@ int af_cli_parse_int(const char *cmd, const char *opt, const char *text, long lo
  * AF_EXIT_USAGE for mistakes in the input, AF_EXIT_FAIL for other failures. */
 int af_cli_load_scenario(const char *path, const af_cli_overrides *o, af_scenario **out);
 
+/* Parses a size such as 512M, 8G or 1000000 (bytes); prints and returns -1 when malformed. */
+int af_cli_parse_size(const char *cmd, const char *opt, const char *text, double *out);
+/* "1.5 GiB", "20 s", "3.2 h": into a static buffer, for messages. */
+const char *af_cli_format_bytes(double bytes);
+const char *af_cli_format_seconds(double seconds);
+/* Bytes of the daily tables one replication keeps. */
+double af_cli_daily_table_bytes(const af_scenario *scn);
+
 /* out/NAME for a scenario path .../NAME.yaml. */
 void af_cli_default_out_dir(const char *path, char *buf, size_t size);
 

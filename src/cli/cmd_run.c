@@ -65,6 +65,7 @@ static void usage(FILE *out)
             "  --seed N           the seed (default: the scenario's)\n"
             "  --replications N   independent replications (default: the scenario's)\n"
             "  --jobs N           replications run at once (default: all cores); same output\n"
+            "  --max-memory SIZE  refuse a run estimated to need more (default 8G; K, M, G, T)\n"
             "  --quiet            print nothing but errors\n");
 }
 
@@ -130,10 +131,12 @@ int af_cmd_run(int argc, char **argv)
     const char *out_dir = NULL;
     long long seed = -1, reps = -1, jobs = 0;
     bool quiet = false;
+    double max_memory = 8.0 * 1024 * 1024 * 1024;
     static const struct option longopts[] = {
         {"set", required_argument, NULL, 'S'},          {"seed", required_argument, NULL, 's'},
         {"replications", required_argument, NULL, 'r'}, {"jobs", required_argument, NULL, 'j'},
         {"out", required_argument, NULL, 'o'},          {"quiet", no_argument, NULL, 'q'},
+        {"max-memory", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -145,6 +148,7 @@ int af_cmd_run(int argc, char **argv)
         case 'r': bad = af_cli_parse_int("run", "--replications", optarg, 1, 1000000, &reps); break;
         case 'j': bad = af_cli_parse_int("run", "--jobs", optarg, 1, 4096, &jobs); break;
         case 'o': out_dir = optarg; break;
+        case 'M': bad = af_cli_parse_size("run", "--max-memory", optarg, &max_memory); break;
         case 'q': quiet = true; break;
         case 'h': usage(stdout); af_cli_overrides_free(&sets); return AF_EXIT_OK;
         default: usage(stderr); af_cli_overrides_free(&sets); return AF_EXIT_USAGE;
@@ -179,6 +183,26 @@ int af_cmd_run(int argc, char **argv)
         jobs = cores > 0 ? cores : 1;
     }
     if ((unsigned long long)jobs > n) jobs = n;
+
+    /* Say what a legal but enormous run will cost before starting it, and refuse past the
+     * limit: all replications' daily tables are held until the files are written. */
+    double bytes, events;
+    af_model_estimate(scn, &bytes, &events);
+    double total_bytes = bytes * (double)jobs + af_cli_daily_table_bytes(scn) * (double)n;
+    double seconds = events * (double)n / (5e6 * (double)jobs);
+    if (total_bytes > max_memory) {
+        fprintf(stderr,
+                "aidflow run: this run would need about %s of memory (%u replication%s, %lld at once)"
+                " and about %s; the limit is %s. Raise it with --max-memory, or run fewer"
+                " replications or jobs.\n",
+                af_cli_format_bytes(total_bytes), n, n == 1 ? "" : "s", jobs,
+                af_cli_format_seconds(seconds), af_cli_format_bytes(max_memory));
+        af_scenario_free(scn);
+        return AF_EXIT_USAGE;
+    }
+    if (!quiet && (total_bytes > 1e9 || seconds > 60))
+        fprintf(stderr, "aidflow run: expect about %s of memory and %s\n",
+                af_cli_format_bytes(total_bytes), af_cli_format_seconds(seconds));
 
     pool p = {.scn = scn, .seed = run_seed, .n = n};
     p.results = calloc(n, sizeof *p.results);
