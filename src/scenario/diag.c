@@ -146,21 +146,39 @@ static const char *severity_name(af_diag_severity s)
 }
 
 /* Tabs in the quoted line become spaces so that the caret lines up whatever the tab width. */
+/* Prints the source line with a caret under the column. Columns count characters, so UTF-8
+ * continuation bytes are skipped when counting. A long line (a hostile file can hold megabytes
+ * on one line) is shown as a window of WINDOW characters around the column, with "..." where it
+ * was cut. */
+enum { WINDOW = 120 };
+
 static void print_source(FILE *out, const af_diagnostic *g)
 {
     if (!g->source_line || g->column <= 0) return;
-    fputs("    ", out);
-    for (const char *p = g->source_line; *p; p++) fputc(*p == '\t' ? ' ' : *p, out);
-    fputs("\n    ", out);
-    /* Columns count characters; skip UTF-8 continuation bytes when spacing out the caret. */
-    int col = 1;
-    for (const unsigned char *p = (const unsigned char *)g->source_line; *p && col < g->column;
-         p++) {
-        if ((*p & 0xC0) == 0x80) continue;
-        fputc(' ', out);
-        col++;
+    long chars = 0;
+    for (const unsigned char *p = (const unsigned char *)g->source_line; *p; p++)
+        if ((*p & 0xC0) != 0x80) chars++;
+    long first = 1, last = chars; /* the window, in 1-based characters */
+    if (chars > WINDOW) {
+        first = g->column - WINDOW / 2;
+        if (first < 1) first = 1;
+        last = first + WINDOW - 1;
+        if (last > chars) {
+            last = chars;
+            first = last - WINDOW + 1;
+        }
     }
-    while (col++ < g->column) fputc(' ', out);
+    fputs(first > 1 ? "    ..." : "    ", out);
+    long col = 0;
+    for (const unsigned char *p = (const unsigned char *)g->source_line; *p; p++) {
+        if ((*p & 0xC0) != 0x80) col++;
+        if (col < first) continue;
+        if (col > last) break;
+        fputc(*p == '\t' ? ' ' : *p, out);
+    }
+    fputs(last < chars ? "...\n    " : "\n    ", out);
+    if (first > 1) fputs("   ", out);
+    for (long c = first; c < g->column && c <= last + 1; c++) fputc(' ', out);
     fputs("^\n", out);
 }
 
