@@ -94,14 +94,17 @@ static void print_summary(const af_scenario *scn, af_result *const *res, unsigne
         snprintf(name, sizeof name, "coverage.%s", c < scn->n_categories ? scn->categories[c].name : "all");
         size_t k = af_result_metric(res[0], name);
         if (k == (size_t)-1) continue;
-        print_ci(name + 9, af_summarise_metric(res, n, k, conf), 100, "%");
+        af_metric_summary sum = af_summarise_metric(res, n, k, conf);
+        if (sum.n == 0) continue; /* no need for this category: no coverage to show */
+        print_ci(name + 9, sum, 100, "%");
     }
     printf("unmet need (person-days):\n");
     for (size_t c = 0; c < scn->n_categories; c++) {
         char name[300];
         snprintf(name, sizeof name, "unmet_person_days.%s", scn->categories[c].name);
         size_t k = af_result_metric(res[0], name);
-        if (k != (size_t)-1) print_ci(scn->categories[c].name, af_summarise_metric(res, n, k, conf), 1, "");
+        if (k != (size_t)-1 && scn->categories[c].daily_need > 0)
+            print_ci(scn->categories[c].name, af_summarise_metric(res, n, k, conf), 1, "");
     }
     printf("trucks:\n");
     static const char *const headline[] = {"trucks_per_day.entered", "trucks.dispatched",

@@ -186,8 +186,12 @@ void results_finish(model *m)
             del += m->cov_day_delivered[(size_t)d * nc + c];
             need += m->cov_day_need[(size_t)d * nc + c];
         }
-        all_del += del;
-        all_need += need;
+        /* A category nobody needs (commercial cargo, say) has no coverage and does not
+         * inflate the coverage of all categories. */
+        if (need > 0) {
+            all_del += del;
+            all_need += need;
+        }
         add(&l, ratio(del, need), "coverage.%s", s->categories[c].name);
     }
     add(&l, ratio(all_del, all_need), "coverage.all");
