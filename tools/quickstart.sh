@@ -8,4 +8,4 @@ if [ ! -f build/build.ninja ]; then
   meson setup build -Dtests=false
 fi
 meson compile -C build
-./build/src/cli/aidflow run scenarios/default.yaml --out out/default
+./build/src/cli/aidflow run scenarios/default.yaml --out out/default --report

@@ -16,6 +16,7 @@
 
 #include "aidflow/aidflow.h"
 #include "aidflow/model.h"
+#include "aidflow/report.h"
 #include "aidflow/run_output.h"
 #include "aidflow/scenario.h"
 #include "cli/cli_util.h"
@@ -58,7 +59,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: aidflow run SCENARIO.yaml [--set PATH=VALUE]... [--seed N] [--replications N]\n"
-            "                  [--jobs N] [--out DIR] [--quiet]\n"
+            "                  [--jobs N] [--out DIR] [--report] [--quiet]\n"
             "  Runs the scenario and writes DIR/daily.csv, DIR/stations.csv, DIR/summary.json\n"
             "  (default DIR: out/NAME, NAME the scenario file's name without .yaml).\n"
             "  --set PATH=VALUE   override a value of the scenario, e.g. crossings.kerem_shalom.lanes=6\n"
@@ -66,6 +67,7 @@ static void usage(FILE *out)
             "  --replications N   independent replications (default: the scenario's)\n"
             "  --jobs N           replications run at once (default: all cores); same output\n"
             "  --max-memory SIZE  refuse a run estimated to need more (default 8G; K, M, G, T)\n"
+            "  --report           also write DIR/report.html (see aidflow report)\n"
             "  --quiet            print nothing but errors\n");
 }
 
@@ -133,13 +135,13 @@ int af_cmd_run(int argc, char **argv)
     af_cli_overrides sets = {0};
     const char *out_dir = NULL;
     long long seed = -1, reps = -1, jobs = 0;
-    bool quiet = false;
+    bool quiet = false, report = false;
     double max_memory = 8.0 * 1024 * 1024 * 1024;
     static const struct option longopts[] = {
         {"set", required_argument, NULL, 'S'},          {"seed", required_argument, NULL, 's'},
         {"replications", required_argument, NULL, 'r'}, {"jobs", required_argument, NULL, 'j'},
         {"out", required_argument, NULL, 'o'},          {"quiet", no_argument, NULL, 'q'},
-        {"max-memory", required_argument, NULL, 'M'},
+        {"max-memory", required_argument, NULL, 'M'},   {"report", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -153,6 +155,7 @@ int af_cmd_run(int argc, char **argv)
         case 'o': out_dir = optarg; break;
         case 'M': bad = af_cli_parse_size("run", "--max-memory", optarg, &max_memory); break;
         case 'q': quiet = true; break;
+        case 'R': report = true; break;
         case 'h': usage(stdout); af_cli_overrides_free(&sets); return AF_EXIT_OK;
         default: usage(stderr); af_cli_overrides_free(&sets); return AF_EXIT_USAGE;
         }
@@ -252,9 +255,20 @@ int af_cmd_run(int argc, char **argv)
         code = AF_EXIT_FAIL;
         goto done;
     }
+    char report_path[4200];
+    if (report) {
+        snprintf(report_path, sizeof report_path, "%s/report.html", out_dir);
+        const char *dirs[] = {out_dir};
+        if (af_report_write(dirs, 1, report_path, &err) != AF_OK) {
+            fprintf(stderr, "aidflow run: the tables are written, but not the report: %s\n", err.message);
+            code = AF_EXIT_FAIL;
+            goto done;
+        }
+    }
     if (!quiet) {
         print_summary(scn, p.results, n);
-        printf("\nwrote %s/daily.csv, %s/stations.csv, %s/summary.json\n", out_dir, out_dir, out_dir);
+        printf("\nwrote %s/daily.csv, %s/stations.csv, %s/summary.json%s%s\n", out_dir, out_dir,
+               out_dir, report ? ", " : "", report ? report_path : "");
     }
     code = AF_EXIT_OK;
 done:

@@ -132,14 +132,29 @@ static void json_num(FILE *f, double x)
     fputs(buf, f);
 }
 
+/* mkdir -p: creates `dir` and any missing parents. */
 static af_status ensure_dir(const char *dir, af_error *err)
 {
-    if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
-        struct stat sb;
-        if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return AF_OK;
-        return af_error_set(err, AF_IO, "cannot write into %s: not a directory", dir);
+    size_t n = strlen(dir);
+    char *path = malloc(n + 1);
+    if (!path) return af_error_set(err, AF_NOMEM, "out of memory");
+    memcpy(path, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0') continue;
+        char saved = path[i];
+        path[i] = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            af_status st = af_error_set(err, AF_IO, "cannot create directory %s: %s", path, strerror(errno));
+            free(path);
+            return st;
+        }
+        path[i] = saved;
     }
-    return af_error_set(err, AF_IO, "cannot create directory %s: %s", dir, strerror(errno));
+    free(path);
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return af_error_set(err, AF_IO, "cannot write into %s: not a directory", dir);
+    return AF_OK;
 }
 
 static char *join(const char *dir, const char *name)
@@ -242,8 +257,10 @@ static af_status write_summary(const char *path, const af_scenario *scn, af_resu
         if (i) fputs(", ", f);
         json_str(f, scn->sources[i]);
     }
-    fprintf(f, "],\n    \"start\": \"%s\", \"horizon_days\": %d, \"warmup_days\": %d},\n", start,
-            scn->horizon_days, scn->warmup_days);
+    fprintf(f, "],\n    \"start\": \"%s\", \"horizon_days\": %d, \"warmup_days\": %d, \"coverage_target\": ",
+            start, scn->horizon_days, scn->warmup_days);
+    json_num(f, scn->coverage_target);
+    fputs("},\n", f);
     fputs("  \"categories\": [", f);
     for (size_t c = 0; c < scn->n_categories; c++) {
         fputs(c ? ",\n    {\"name\": " : "\n    {\"name\": ", f);

@@ -85,18 +85,34 @@ static double series_max_mean(const rp_set *set, uint64_t key)
     return m;
 }
 
+/* The last reported day over all runs: day charts share the x range 1..that. */
+static double days_span(const rp_ctx *cx, bool stations)
+{
+    int n = 0;
+    for (size_t i = 0; i < cx->n_runs; i++) {
+        int d = stations ? cx->runs[i].st.n_days : cx->runs[i].daily.n_days;
+        if (d > n) n = d;
+    }
+    return n > 1 ? n : 0;
+}
+
 /* ---- shared wording ---- */
 
 static void x_label(rp_ctx *cx, char *out, size_t size)
 {
+    /* Day 1's date when every run starts on the same one. */
+    const char *date = NULL;
+    bool same = true;
     for (size_t i = 0; i < cx->n_runs; i++) {
         const rp_run *r = &cx->runs[i];
-        if (r->n_dates > 0 && r->dates[0]) {
-            snprintf(out, size, "day of the horizon (day 1 = %.40s)", r->dates[0]);
-            return;
-        }
+        if (!(r->has_daily || r->has_stations)) continue;
+        const char *d = r->n_dates > 0 ? r->dates[0] : NULL;
+        if (!d || (date && strcmp(d, date))) same = false;
+        if (!date) date = d;
     }
-    snprintf(out, size, "day of the horizon");
+    if (date && same) snprintf(out, size, "day of the horizon (day 1 = %.40s)", date);
+    else if (cx->n_runs > 1) snprintf(out, size, "day of the horizon (day 1 = each scenario's first reported day)");
+    else snprintf(out, size, "day of the horizon");
 }
 
 static double min_reps(const rp_ctx *cx, bool stations)
@@ -196,7 +212,8 @@ static void chart_deliveries(rp_ctx *cx)
     rp_figure_open(cx, "deliveries", id, sizeof id);
     rp_chart c = {.id = id, .title = "Tonnes delivered and needed per day, by category",
                   .x_label = xl, .y_label = "tonnes per day", .panels = panels, .n_panels = np,
-                  .columns = 3, .x_days = true, .y_zero = true, .legend = leg, .n_legend = nl};
+                  .columns = np > 6 ? 4 : 3, .x_days = true, .x_lo = 1, .x_hi = days_span(cx, false), .y_zero = true,
+                  .legend = leg, .n_legend = nl};
     if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
     rp_put(cx->b, "</section>\n");
@@ -258,7 +275,7 @@ static void chart_coverage(rp_ctx *cx)
     rp_figure_open(cx, "coverage", id, sizeof id);
     rp_chart c = {.id = id, .title = "Daily coverage by region", .x_label = xl,
                   .y_label = "delivered \xC3\xB7 need (%)", .panels = panels, .n_panels = regs.n, .columns = 3,
-                  .x_days = true, .y_zero = true, .y_percent = true, .legend = leg, .n_legend = nl};
+                  .x_days = true, .x_lo = 1, .x_hi = days_span(cx, false), .y_zero = true, .y_percent = true, .legend = leg, .n_legend = nl};
     if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
     rp_names_free(&regs);
@@ -313,19 +330,19 @@ static void chart_unmet(rp_ctx *cx)
     x_label(cx, xl, sizeof xl);
     if (person_days)
         snprintf(cap, sizeof cap, "Running total of unmet need since day 1, in person-days without that category: "
-                                  "unmet tonnes \xC3\xB7 the per-person daily need (derived from summary.json's "
-                                  "unmet_person_days and daily.csv's unmet tonnes).%s",
+                                  "unmet tonnes \xC3\xB7 the per-person daily need (as summary.json gives it, or derived "
+                                  "from its person-days of unmet need).%s",
                  band ? " Shaded: the interval of the mean across replications." : "");
     else
-        snprintf(cap, sizeof cap, "Running total of unmet need since day 1, in tonnes: the per-person daily need could "
-                                  "not be derived (summary.json lacks unmet_person_days), so person-days cannot be "
-                                  "shown.%s",
+        snprintf(cap, sizeof cap, "Running total of unmet need since day 1, in tonnes: summary.json gives neither the "
+                                  "per-person daily need nor person-days of unmet need to derive it from, so "
+                                  "person-days cannot be shown.%s",
                  band ? " Shaded: the interval of the mean across replications." : "");
     rp_figure_open(cx, "unmet", id, sizeof id);
     rp_chart c = {.id = id, .title = person_days ? "Cumulative unmet need by region, person-days"
                                                  : "Cumulative unmet need by region, tonnes",
                   .x_label = xl, .y_label = person_days ? "person-days" : "tonnes", .panels = panels,
-                  .n_panels = cats.n, .columns = 3, .x_days = true, .y_zero = true, .legend = leg, .n_legend = nl};
+                  .n_panels = cats.n, .columns = 3, .x_days = true, .x_lo = 1, .x_hi = days_span(cx, false), .y_zero = true, .legend = leg, .n_legend = nl};
     if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
     rp_put(cx->b, "</section>\n");
@@ -412,7 +429,7 @@ static void chart_stations(rp_ctx *cx, bool wait)
                   .x_label = xl,
                   .y_label = wait ? (scale == 1 ? "minutes" : "hours") : "trucks waiting",
                   .panels = panels, .n_panels = sts.n, .columns = sts.n > 6 ? 4 : 3, .panel_height = 110,
-                  .x_days = true, .y_zero = true, .legend = leg, .n_legend = nl};
+                  .x_days = true, .x_lo = 1, .x_hi = days_span(cx, true), .y_zero = true, .legend = leg, .n_legend = nl};
     if (!cx->pool.nomem && panels && leg) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
     if (wait) rp_put(cx->b, "</section>\n");

@@ -129,7 +129,10 @@ static af_status parse_string(parser *p, char **out)
     /* The decoded text is never longer than the source text. */
     size_t end = start;
     while (end < p->len && p->s[end] != '"') end += (p->s[end] == '\\') ? 2 : 1;
-    if (end >= p->len) return fail(p, "string not closed before end of file");
+    if (end >= p->len) {
+        p->pos = start - 1;
+        return fail(p, "string not closed before end of file");
+    }
     char *o = malloc(end - start + 1);
     if (!o) return nomem(p);
     size_t n = 0;
@@ -230,10 +233,11 @@ static af_status parse_container(parser *p, rp_json *v, int depth, bool object)
                 return fail(p, p->pos < p->len && p->s[p->pos] == '}' ? "trailing comma in an object"
                                                                       : "expected a member name in double quotes");
             char *key;
+            size_t key_pos = p->pos;
             if (parse_string(p, &key) != AF_OK) return p->status;
             for (size_t i = 0; i < v->n; i++)
                 if (!strcmp(v->keys[i], key)) {
-                    p->pos--;
+                    p->pos = key_pos;
                     fail(p, "duplicate key \"%.80s\"", key);
                     free(key);
                     return p->status;

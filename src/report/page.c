@@ -29,6 +29,7 @@ static const char style[] =
     ".ci{color:#666;font-size:12px}\n"
     ".sig{color:#b03a2e;font-weight:600}\n"
     "table.prov td:first-child{color:#555;white-space:nowrap}\n"
+    "table.headline td:first-child{min-width:15em}\n"
     "table.prov td{word-break:break-word}\n"
     "code{font-family:ui-monospace,\"DejaVu Sans Mono\",\"Liberation Mono\",monospace;font-size:12px}\n"
     ".grid{display:flex;flex-wrap:wrap;gap:0 36px}\n"
@@ -66,22 +67,36 @@ void rp_figure_close(rp_ctx *cx, const char *caption)
     rp_put(cx->b, "</figure>\n");
 }
 
-void rp_cell_metric(rp_buf *b, double mean, double lo, double hi, bool percent)
+/* Replaces a leading '-' by U+2212 (the minus sign), in place; out has room (size >= 64). */
+static void true_minus(char *s)
 {
-    char m[64], l[64], h[64];
+    if (s[0] != '-') return;
+    size_t n = strlen(s);
+    memmove(s + 3, s + 1, n);
+    memcpy(s, "\xE2\x88\x92", 3);
+}
+
+void rp_cell_metric(rp_buf *b, double mean, double lo, double hi, int unit)
+{
+    char m[72], l[72], h[72];
+    int kind = unit & 7;
     int dec = 1;
     double scale = 0.01;
-    const char *suffix = "%";
-    if (!percent) {
+    const char *suffix = kind == RP_PP ? " pp" : "%";
+    if (kind == RP_NUM) {
         double ref = isfinite(mean) && mean != 0 ? mean : fmax(fabs(lo), fabs(hi));
         rp_fmt_scale(ref, 3, &dec, &scale, &suffix);
         if (scale == 1 && fabs(ref) >= 100) dec = 0;
     }
-    rp_fmt_fixed(m, sizeof m, mean, dec, scale, isfinite(mean) ? suffix : "");
-    rp_fmt_fixed(l, sizeof l, lo, dec, scale, percent ? "" : suffix);
-    rp_fmt_fixed(h, sizeof h, hi, dec, scale, suffix);
-    rp_printf(b, "<td class=\"n\">%s", m);
-    if (isfinite(lo) && isfinite(hi)) rp_printf(b, " <span class=\"ci\">(%s\xE2\x80\x93%s)</span>", l, h);
+    rp_fmt_fixed(m, 64, mean, dec, scale, isfinite(mean) ? suffix : "");
+    rp_fmt_fixed(l, 64, lo, dec, scale, kind == RP_NUM ? suffix : "");
+    rp_fmt_fixed(h, 64, hi, dec, scale, suffix);
+    true_minus(m);
+    true_minus(l);
+    true_minus(h);
+    rp_printf(b, "<td class=\"n\">%s%s", (unit & RP_SIGNED) && mean > 0 && m[0] != '0' ? "+" : "", m);
+    if (isfinite(lo) && isfinite(hi))
+        rp_printf(b, " <span class=\"ci\">(%s%s%s)</span>", l, lo < 0 || hi < 0 ? " to " : "\xE2\x80\x93", h);
     rp_put(b, "</td>");
 }
 
@@ -176,7 +191,7 @@ static void metric_row(rp_ctx *cx, const char *name, const char *label, bool per
     rp_put(b, "</td>");
     for (size_t i = 0; i < cx->n_runs; i++) {
         rp_metric m;
-        if (rp_run_metric(&cx->runs[i], name, &m)) rp_cell_metric(b, m.mean, m.lo, m.hi, percent);
+        if (rp_run_metric(&cx->runs[i], name, &m)) rp_cell_metric(b, m.mean, m.lo, m.hi, percent ? RP_PCT : RP_NUM);
         else rp_put(b, "<td class=\"n\">\xE2\x80\x93</td>");
     }
     rp_put(b, "</tr>\n");
@@ -219,7 +234,9 @@ static void run_headline_tables(rp_ctx *cx)
     if (!any) return;
     char conf[32];
     snprintf(conf, sizeof conf, "%g%%", cx->runs[0].confidence * 100);
-    rp_put(b, "<div class=\"grid\">\n<div class=\"keep\">\n<h3>Headline numbers</h3>\n<table class=\"headline\">\n");
+    /* One run: the two tables side by side; several: one under the other, a column per run. */
+    rp_put(b, cx->n_runs == 1 ? "<div class=\"grid\">\n" : "<div>\n");
+    rp_put(b, "<div class=\"keep\">\n<h3>Headline numbers</h3>\n<table class=\"headline\">\n");
     runs_header(cx, "over the horizon, per replication");
     rp_put(b, "<tbody>\n");
     for (size_t i = 0; i < sizeof headlines / sizeof headlines[0]; i++)
@@ -243,55 +260,45 @@ static void run_headline_tables(rp_ctx *cx)
 
     rp_names cats = {0};
     categories_union(cx, &cats);
+    /* Columns per run: coverage, unmet person-days, and with one run the first day at target. */
+    static const char *const col_names[] = {"coverage", "unmet person-days", "first day at target"};
+    static const char *const prefixes[] = {"coverage.", "unmet_person_days.", "days_to_target."};
+    bool show[3] = {true, true, false};
+    for (size_t k = 0; k < cats.n && cx->n_runs == 1; k++) {
+        char name[300];
+        snprintf(name, sizeof name, "days_to_target.%s", cats.v[k]);
+        show[2] |= any_metric(cx, name);
+    }
     if (cats.n) {
         rp_put(b, "<div class=\"keep\">\n<h3>By category</h3>\n<table class=\"bycat\">\n<thead><tr><th>category</th>");
-        for (size_t i = 0; i < cx->n_runs; i++) {
-            const char *cols[] = {"coverage", "unmet person-days", "first day at target"};
+        for (size_t i = 0; i < cx->n_runs; i++)
             for (size_t c = 0; c < 3; c++) {
-                if (c == 2 && !any_metric(cx, "days_to_target.food")) {
-                    bool found = false;
-                    for (size_t k = 0; k < cats.n && !found; k++) {
-                        char name[300];
-                        snprintf(name, sizeof name, "days_to_target.%s", cats.v[k]);
-                        found = any_metric(cx, name);
-                    }
-                    if (!found) continue;
-                }
+                if (!show[c]) continue;
                 rp_put(b, "<th class=\"n\">");
                 if (cx->n_runs > 1) {
                     rp_esc(b, cx->runs[i].label);
                     rp_put(b, ": ");
                 }
-                rp_put(b, cols[c]);
+                rp_put(b, col_names[c]);
                 rp_put(b, "</th>");
             }
-        }
         rp_put(b, "</tr></thead>\n<tbody>\n");
         for (size_t k = 0; k < cats.n; k++) {
             rp_put(b, "<tr><td>");
             rp_esc(b, cats.v[k]);
             rp_put(b, "</td>");
-            for (size_t i = 0; i < cx->n_runs; i++) {
-                static const char *const prefixes[] = {"coverage.", "unmet_person_days.", "days_to_target."};
+            for (size_t i = 0; i < cx->n_runs; i++)
                 for (size_t c = 0; c < 3; c++) {
+                    if (!show[c]) continue;
                     char name[300];
-                    if (c == 2) {
-                        bool found = false;
-                        for (size_t q = 0; q < cats.n && !found; q++) {
-                            snprintf(name, sizeof name, "days_to_target.%s", cats.v[q]);
-                            found = any_metric(cx, name);
-                        }
-                        if (!found) continue;
-                    }
                     snprintf(name, sizeof name, "%s%s", prefixes[c], cats.v[k]);
                     rp_metric m;
                     const rp_run *r = &cx->runs[i];
                     if (!rp_run_metric(r, name, &m)) rp_put(b, "<td class=\"n\">\xE2\x80\x93</td>");
                     else if (c == 2 && isfinite(r->horizon_days) && m.mean >= r->horizon_days + 1)
                         rp_put(b, "<td class=\"n\">not reached</td>");
-                    else rp_cell_metric(b, m.mean, m.lo, m.hi, c == 0);
+                    else rp_cell_metric(b, m.mean, m.lo, m.hi, c == 0 ? RP_PCT : RP_NUM);
                 }
-            }
             rp_put(b, "</tr>\n");
         }
         rp_put(b, "</tbody>\n</table>\n</div>\n");
@@ -299,8 +306,10 @@ static void run_headline_tables(rp_ctx *cx)
     rp_names_free(&cats);
     rp_put(b, "</div>\n");
     rp_printf(b, "<p class=\"ci\">Means over replications, with the two-sided %s Student t interval of the mean in "
-                 "brackets. First day at target: the first day whose coverage reached the scenario's "
-                 "coverage target, averaged counting a replication that never reached it as horizon + 1.</p>\n", conf);
+                 "brackets.%s</p>\n", conf,
+              show[2] ? " First day at target: the first day whose coverage reached the scenario's coverage target, "
+                        "averaged counting a replication that never reached it as horizon + 1."
+                      : "");
 }
 
 static void prov_row(rp_buf *b, const char *key, const char *value, bool code)
@@ -316,7 +325,7 @@ static void prov_row(rp_buf *b, const char *key, const char *value, bool code)
 static void run_provenance(rp_ctx *cx, const rp_run *r)
 {
     rp_buf *b = cx->b;
-    rp_put(b, "<div class=\"keep\">\n");
+    rp_put(b, "<div>\n");
     if (cx->n_runs > 1) {
         rp_put(b, "<h3>");
         rp_esc(b, r->label);
@@ -357,7 +366,9 @@ static void run_provenance(rp_ctx *cx, const rp_run *r)
     prov_row(b, "Output directory", r->dir, true);
     rp_put(b, "</tbody>\n</table>\n");
     if (r->sources && r->sources->n) {
-        rp_put(b, "<p>Sources cited by the scenario:</p>\n<ol class=\"src\">\n");
+        /* One run: the sources beside its provenance. */
+        if (cx->n_runs == 1) rp_put(b, "</div>\n<div>\n<h3>Sources cited by the scenario</h3>\n<ol class=\"src\">\n");
+        else rp_put(b, "<p>Sources cited by the scenario:</p>\n<ol class=\"src\">\n");
         for (size_t i = 0; i < r->sources->n; i++) {
             rp_put(b, "<li>");
             rp_esc(b, r->sources->items[i].string);

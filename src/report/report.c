@@ -33,13 +33,6 @@ static af_status classify(const char *dir, dir_kind *k, af_error *err)
     k->sweep = rp_file_exists(path);
     rp_path_join(path, sizeof path, dir, "target.csv");
     k->target = rp_file_exists(path);
-    /* A compare directory may hold a summary.json of its own: it is not a run then. */
-    if (k->compare || k->sweep || k->target) {
-        char daily[4096], stations[4096];
-        rp_path_join(daily, sizeof daily, dir, "daily.csv");
-        rp_path_join(stations, sizeof stations, dir, "stations.csv");
-        k->run = rp_file_exists(daily) || rp_file_exists(stations);
-    }
     if (!k->run && !k->compare && !k->sweep && !k->target)
         return af_error_set(err, AF_INVAL,
                             "%s holds no aidflow output (summary.json, daily.csv, stations.csv, compare.csv, "
@@ -61,7 +54,7 @@ static void ctx_free(rp_ctx *cx)
 
 static af_status load_all(rp_ctx *cx, const char *const *dirs, size_t n_dirs, af_error *err)
 {
-    cx->runs = calloc(3 * n_dirs, sizeof *cx->runs);
+    cx->runs = calloc(n_dirs, sizeof *cx->runs);
     cx->compares = calloc(n_dirs, sizeof *cx->compares);
     cx->sweeps = calloc(2 * n_dirs, sizeof *cx->sweeps);
     if (!cx->runs || !cx->compares || !cx->sweeps) return af_error_set(err, AF_NOMEM, "out of memory");
@@ -74,17 +67,7 @@ static af_status load_all(rp_ctx *cx, const char *const *dirs, size_t n_dirs, af
             st = rp_run_load(&cx->runs[cx->n_runs], dirs[i], err);
             cx->n_runs++; /* counted even on failure, so that it is freed */
         }
-        if (st == AF_OK && k.compare) {
-            rp_compare *c = &cx->compares[cx->n_compares++];
-            st = rp_compare_load(c, dirs[i], err);
-            /* The scenarios' own run outputs join the runs: their charts are overlaid. */
-            for (int r = 0; r < 2 && st == AF_OK; r++)
-                if (c->has_run[r]) {
-                    cx->runs[cx->n_runs++] = c->runs[r];
-                    memset(&c->runs[r], 0, sizeof c->runs[r]);
-                    c->has_run[r] = false;
-                }
-        }
+        if (st == AF_OK && k.compare) st = rp_compare_load(&cx->compares[cx->n_compares++], dirs[i], err);
         if (st == AF_OK && k.sweep) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], false, err);
         if (st == AF_OK && k.target) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], true, err);
     }

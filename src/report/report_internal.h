@@ -50,7 +50,11 @@ void rp_figure_open(rp_ctx *cx, const char *prefix, char *id, size_t size);
 /* Closes the figure with a caption (plain text, escaped; NULL for none). */
 void rp_figure_close(rp_ctx *cx, const char *caption);
 
-/* A metric as "mean (low–high)" in a table cell; percent multiplies by 100. */
-void rp_cell_metric(rp_buf *b, double mean, double lo, double hi, bool percent);
+/* How a number in a table reads: a count or amount, a share as a percentage, a difference of
+ * shares in percentage points; RP_SIGNED adds "+" to positive means (for differences). */
+enum { RP_NUM = 0, RP_PCT = 1, RP_PP = 2, RP_SIGNED = 8 };
+/* A metric as "mean (low–high)" in a table cell, the bounds written like the mean; negative
+ * numbers with a true minus sign, and "to" between bounds when one is negative. */
+void rp_cell_metric(rp_buf *b, double mean, double lo, double hi, int unit);
 
 #endif

@@ -46,20 +46,32 @@ static const char *dash_attr(rp_dash d)
 
 /* ---- ticks ---- */
 
+/* A round step for about `target` ticks over [lo, hi]; days: multiples of a week when the
+ * step passes a few days; integer: at least 1. */
+static double nice_step_int(double lo, double hi, int target, bool days, bool integer);
+
 static double nice_step(double lo, double hi, int target, bool days)
+{
+    return nice_step_int(lo, hi, target, days, days);
+}
+
+static double nice_step_int(double lo, double hi, int target, bool days, bool integer)
 {
     double raw = (hi - lo) / (target > 0 ? target : 5);
     if (!(raw > 0) || !isfinite(raw)) return 1;
     if (days && raw >= 3.5) {
         static const double week_steps[] = {7, 14, 28, 56, 91, 182, 364, 728, 1456, 3640};
-        for (size_t i = 0; i < sizeof week_steps / sizeof week_steps[0]; i++)
-            if (week_steps[i] >= raw) return week_steps[i];
+        /* The multiple of a week nearest (by ratio) to the raw step. */
+        double best = week_steps[0];
+        for (size_t i = 1; i < sizeof week_steps / sizeof week_steps[0]; i++)
+            if (fabs(log(week_steps[i] / raw)) < fabs(log(best / raw))) best = week_steps[i];
+        return best;
     }
     double p = pow(10, floor(log10(raw)));
     double f = raw / p;
-    double s = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+    double s = f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10;
     double step = s * p;
-    if (days && step < 1) step = 1;
+    if (integer && step < 1) step = 1;
     return step;
 }
 
@@ -76,21 +88,22 @@ int rp_ticks(double lo, double hi, int target, bool days, double *ticks, int max
     return n;
 }
 
-void rp_tick_label(char *out, size_t size, double v, double step, bool percent)
+void rp_tick_label(char *out, size_t size, double v, double step, double axis_max, bool percent)
 {
     if (v == 0) {
         snprintf(out, size, "0%s", percent ? "%" : "");
         return;
     }
+    /* One style for the whole axis, chosen by its largest tick: 0, 5k, 10k, not 0, 5,000, 10k. */
     const char *suffix = "";
-    double scale = 1;
+    double scale = 1, m = fmax(fabs(axis_max), fabs(v));
     if (percent) {
         scale = 100;
         suffix = "%";
-    } else if (fabs(v) >= 1e6 || step >= 1e6) {
+    } else if (m >= 1e6 && step >= 1e5) {
         scale = 1e-6;
         suffix = "M";
-    } else if (fabs(v) >= 1e4 || step >= 1e4) {
+    } else if (m >= 1e4 && step >= 1e3) {
         scale = 1e-3;
         suffix = "k";
     }
@@ -269,7 +282,7 @@ static void draw_line(rp_buf *b, const frame *f, const rp_line *l)
         }
     }
     bool open = false, pen = false;
-    for (int k = 0; k < l->n; k++) {
+    for (int k = 0; k < l->n && !l->no_line; k++) {
         if (!isfinite(l->y[k]) || !isfinite(l->x[k])) {
             pen = false;
             continue;
@@ -324,6 +337,14 @@ static void draw_panel(rp_buf *b, const rp_chart *c, const rp_panel *p, double p
         xlo -= 1;
         xhi += 1;
     }
+    if (c->x_cats && c->n_x_cats > 0) {
+        xlo = -0.5;
+        xhi = c->n_x_cats - 0.5;
+    } else if (c->x_hi > c->x_lo) {
+        xlo = c->x_lo;
+        xhi = c->x_hi;
+        empty = false;
+    }
     int yt_target = ph >= 180 ? 6 : 4;
     double ystep = nice_step(ylo, yhi, yt_target, false);
     f.dy0 = floor(ylo / ystep + 1e-9) * ystep;
@@ -333,8 +354,11 @@ static void draw_panel(rp_buf *b, const rp_chart *c, const rp_panel *p, double p
 
     /* Panel title. */
     if (p->title) {
-        rp_printf(b, "<text class=\"pt\" x=\"%.1f\" y=\"%.1f\">", f.x0, py + 13);
-        esc_trunc(b, p->title, (size_t)(pw / 6.5));
+        /* Long titles start over the tick labels, and are cut to the panel's width. */
+        double room = f.x1 - f.x0 + 8;
+        double tx = text_width(p->title, 12) > room ? px + 6 : f.x0;
+        rp_printf(b, "<text class=\"pt\" x=\"%.1f\" y=\"%.1f\">", tx, py + 13);
+        esc_trunc(b, p->title, (size_t)((px + pw - tx - 6) / 7.4));
         rp_put(b, "</text>\n");
     }
     /* Frame and grid. */
@@ -362,18 +386,34 @@ static void draw_panel(rp_buf *b, const rp_chart *c, const rp_panel *p, double p
     for (int i = 0; i < nt; i++) {
         double y = fy(&f, ticks[i]);
         char lab[48];
-        rp_tick_label(lab, sizeof lab, ticks[i], ystep, c->y_percent);
+        rp_tick_label(lab, sizeof lab, ticks[i], ystep, fmax(fabs(f.dy0), fabs(f.dy1)), c->y_percent);
         rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ececec\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
                   f.x0, y, f.x1, y, f.x0 - 4, y + 3.5, lab);
     }
     int xt_target = pw > 500 ? 10 : 6;
-    double xstep = nice_step(f.dx0, f.dx1, xt_target, c->x_days);
-    nt = rp_ticks(f.dx0, f.dx1, xt_target, c->x_days, ticks, 32);
+    /* Whole-number x (days, lanes, trucks) gets whole-number ticks. */
+    bool x_whole = true;
+    for (size_t i = 0; i < p->n_lines && x_whole; i++)
+        for (int k = 0; k < p->lines[i].n && x_whole; k++)
+            x_whole = !isfinite(p->lines[i].x[k]) || p->lines[i].x[k] == floor(p->lines[i].x[k]);
+    double xstep = nice_step_int(f.dx0, f.dx1, xt_target, c->x_days, x_whole);
+    nt = 0;
+    if (!c->x_cats)
+        for (double v = ceil(f.dx0 / xstep - 1e-9) * xstep; v <= f.dx1 + 1e-9 * xstep && nt < 32; v += xstep)
+            ticks[nt++] = fabs(v) < 1e-12 * xstep ? 0 : v;
+    for (int i = 0; c->x_cats && i < c->n_x_cats; i++) {
+        double x = fx(&f, i);
+        rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>"
+                     "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+                  x, f.y1, x, f.y1 + 4, x, f.y1 + 14);
+        esc_trunc(b, c->x_cats[i], (size_t)fmax(3, (f.x1 - f.x0) / c->n_x_cats / 5.5));
+        rp_put(b, "</text>\n");
+    }
     for (int i = 0; i < nt; i++) {
         double x = fx(&f, ticks[i]);
         char lab[48];
-        rp_tick_label(lab, sizeof lab, ticks[i], xstep, false);
+        rp_tick_label(lab, sizeof lab, ticks[i], xstep, fmax(fabs(f.dx0), fabs(f.dx1)), false);
         rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
                   x, f.y1, x, f.y1 + 4, x, f.y1 + 14, lab);
@@ -451,7 +491,7 @@ void rp_svg_stacked_bars(rp_buf *b, const rp_bars *c)
     for (int i = 0; i < nt; i++) {
         double x = x0 + ticks[i] / dmax * (x1 - x0);
         char lab[48];
-        rp_tick_label(lab, sizeof lab, ticks[i], step, false);
+        rp_tick_label(lab, sizeof lab, ticks[i], step, dmax, false);
         rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ececec\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
                   x, top - 4, x, y_axis + 4, x, y_axis + 15, lab);
@@ -519,7 +559,7 @@ void rp_svg_forest(rp_buf *b, const rp_forest *c)
     for (int i = 0; i < nt; i++) {
         double x = fx(&f, ticks[i]);
         char lab[48];
-        rp_tick_label(lab, sizeof lab, ticks[i], step, c->x_percent);
+        rp_tick_label(lab, sizeof lab, ticks[i], step, fmax(fabs(f.dx0), fabs(f.dx1)), c->x_percent);
         rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ececec\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
                   x, f.y0, x, f.y1 + 4, x, f.y1 + 15, lab);

@@ -29,6 +29,7 @@ typedef struct rp_line {
     int color;
     rp_dash dash;
     bool markers;
+    bool no_line;   /* markers only */
 } rp_line;
 
 typedef struct rp_panel {
@@ -63,6 +64,9 @@ typedef struct rp_chart {
     bool x_days;                /* x is a day number: ticks at multiples of a week */
     bool y_zero;                /* the y range includes 0 */
     bool y_percent;             /* y ticks as percentages of 1 */
+    double x_lo, x_hi;          /* the x range shared by all panels, if x_hi > x_lo */
+    const char *const *x_cats;  /* x is categorical: x = i is labelled x_cats[i]; NULL if not */
+    int n_x_cats;
     const rp_legend *legend;
     size_t n_legend;
 } rp_chart;
@@ -100,7 +104,8 @@ void rp_svg_forest(rp_buf *b, const rp_forest *c);
 /* Tick positions for [lo, hi]: about `target` ticks at 1, 2 or 5 times a power of ten (or, for
  * days, multiples of a week). Returns the number written to ticks (at most max). */
 int rp_ticks(double lo, double hi, int target, bool days, double *ticks, int max);
-/* A tick label: compact (12k, 3.4M) for large magnitudes; `step` sets the decimals. */
-void rp_tick_label(char *out, size_t size, double v, double step, bool percent);
+/* A tick label: compact (12k, 3.4M) on axes reaching 10,000 or a million; `step` sets the
+ * decimals and axis_max, the axis's largest magnitude, the style, alike for all its ticks. */
+void rp_tick_label(char *out, size_t size, double v, double step, double axis_max, bool percent);
 
 #endif
