@@ -4,6 +4,7 @@
 
 #include "aidflow/calendar.h"
 #include "aidflow/error.h"
+#include "aidflow/experiment.h"
 #include "aidflow/export.h"
 #include "aidflow/model.h"
 #include "aidflow/random.h"

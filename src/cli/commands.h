@@ -19,5 +19,9 @@ int af_cmd_validate(int argc, char **argv);
 int af_cmd_show(int argc, char **argv);
 int af_cmd_run(int argc, char **argv);
 int af_cmd_report(int argc, char **argv);
+int af_cmd_sweep(int argc, char **argv);
+int af_cmd_compare(int argc, char **argv);
+int af_cmd_target(int argc, char **argv);
+int af_cmd_merge(int argc, char **argv);
 
 #endif

@@ -14,6 +14,10 @@ static const af_command commands[] = {
     {"validate", "check scenario files and summarise each valid one", af_cmd_validate},
     {"show", "print a scenario fully resolved (extends and --set applied) as YAML", af_cmd_show},
     {"report", "write an HTML report with charts from output directories", af_cmd_report},
+    {"sweep", "run a scenario over a grid or Latin hypercube of parameter values", af_cmd_sweep},
+    {"compare", "compare two scenarios on common random numbers: paired differences", af_cmd_compare},
+    {"target", "find the smallest parameter value that meets a goal with confidence", af_cmd_target},
+    {"merge", "merge the result stores of sweep shards (--shard I/K) and export", af_cmd_merge},
 };
 
 static void usage(FILE *out)

@@ -246,6 +246,7 @@ static void destroy(model *m)
     free(m->trucks);
     free(m->cov_day_delivered);
     free(m->cov_day_need);
+    free(m->consumed_by_category);
     af_sim_destroy(m->sim);
 }
 

@@ -140,6 +140,7 @@ struct model {
     af_result *res;
     double *cov_day_delivered; /* per reported day and category, for days_to_target */
     double *cov_day_need;
+    double *consumed_by_category; /* [n_categories], over the reported horizon */
 };
 
 /* model.c */

@@ -33,7 +33,8 @@ af_status results_init(model *m)
     }
     m->cov_day_delivered = calloc(days * s->n_categories + 1, sizeof *m->cov_day_delivered);
     m->cov_day_need = calloc(days * s->n_categories + 1, sizeof *m->cov_day_need);
-    if (!m->cov_day_delivered || !m->cov_day_need) return AF_NOMEM;
+    m->consumed_by_category = calloc(s->n_categories + 1, sizeof *m->consumed_by_category);
+    if (!m->cov_day_delivered || !m->cov_day_need || !m->consumed_by_category) return AF_NOMEM;
     return AF_OK;
 }
 
@@ -43,6 +44,7 @@ void results_record_hub(model *m, int day, size_t hub, size_t c, double need, do
     size_t nc = s->n_categories, k = hub * nc + c;
     m->cov_day_delivered[(size_t)day * nc + c] += m->hub_in_tonnes[k];
     m->cov_day_need[(size_t)day * nc + c] += need;
+    m->consumed_by_category[c] += used;
     af_result *res = m->res;
     if (!res->daily) return;
     /* Regions of the hub share its deliveries, consumption and stock by their need, or by
@@ -195,19 +197,11 @@ void results_finish(model *m)
         add(&l, ratio(del, need), "coverage.%s", s->categories[c].name);
     }
     add(&l, ratio(all_del, all_need), "coverage.all");
-    /* need met and unmet person-days need the per-category consumption, summed from the
-     * daily cells when kept, else from hub-level figures recorded per day. */
+    /* Need met and unmet person-days, from the consumption summed per category each day. */
     for (size_t c = 0; c < nc; c++) {
         double need = 0;
         for (int d = 0; d < s->horizon_days; d++) need += m->cov_day_need[(size_t)d * nc + c];
-        double consumed = 0;
-        if (r->daily) {
-            for (int d = 0; d < s->horizon_days; d++)
-                for (size_t g = 0; g < s->n_regions; g++)
-                    consumed += r->daily[((size_t)d * s->n_regions + g) * nc + c].consumed_tonnes;
-        } else {
-            consumed = NAN;
-        }
+        double consumed = m->consumed_by_category[c];
         add(&l, ratio(consumed, need), "need_met.%s", s->categories[c].name);
         double per_person = s->categories[c].daily_need;
         add(&l, per_person > 0 ? (need - consumed) / per_person : 0, "unmet_person_days.%s",

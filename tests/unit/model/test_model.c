@@ -97,6 +97,31 @@ static void test_full_warehouse_holds_trucks_back(void **state)
     af_scenario_free(s);
 }
 
+/* Per-run totals do not depend on keeping the daily tables (experiments drop them to save
+ * memory): the metrics are bit-identical either way. */
+static void test_totals_without_daily_tables(void **state)
+{
+    (void)state;
+    af_scenario *s = load_text(exact_yaml);
+    af_result *with = run_rep(s, 4, 2);
+    af_model_options o = {.keep_daily = false};
+    af_result *without = NULL;
+    af_error err;
+    assert_int_equal(af_model_run(s, 4, 2, &o, &without, &err), AF_OK);
+    assert_null(without->daily);
+    assert_int_equal(without->n_metrics, with->n_metrics);
+    for (size_t k = 0; k < with->n_metrics; k++) {
+        assert_string_equal(without->metric_names[k], with->metric_names[k]);
+        if (memcmp(&without->metrics[k], &with->metrics[k], sizeof(double)) != 0)
+            fail_msg("%s: %.17g without the tables, %.17g with", with->metric_names[k],
+                     without->metrics[k], with->metrics[k]);
+    }
+    af_assert_close(metric(without, "need_met.food"), 1, 1e-12, 0);
+    af_result_free(with);
+    af_result_free(without);
+    af_scenario_free(s);
+}
+
 /* The same network with the crossing open 08:00-16:00 and far more trucks than it can take:
  * throughput is lanes x open minutes / service time = 2 x 480 / 30 = 32 a day. */
 static void test_saturated_crossing_throughput(void **state)
@@ -308,6 +333,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_daily_deliveries),
         cmocka_unit_test(test_full_warehouse_holds_trucks_back),
+        cmocka_unit_test(test_totals_without_daily_tables),
         cmocka_unit_test(test_saturated_crossing_throughput),
         cmocka_unit_test(test_hold_outcomes),
         cmocka_unit_test(test_leg_capacity_and_loss),

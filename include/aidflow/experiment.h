@@ -1,0 +1,287 @@
+/* aidflow — experiments: sweeps, paired comparisons and targets over many replications.
+ *
+ * An experiment is a set of jobs, each one replication of one design point. A design point is
+ * a scenario loaded with extra "path=value" overrides (the --set mechanism of scenario.h).
+ * Jobs run on a pool of threads (or MPI ranks); each job's random numbers depend only on
+ * (seed, replication), never on the design point or on which thread ran it, so
+ *   - results are the same whatever the number of threads or ranks, and
+ *   - replication r of every design point shares its random numbers with replication r of
+ *     every other point (common random numbers): differences between points are paired.
+ *
+ * Every finished job is committed at once to a SQLite store, DIR/results.sqlite, in its own
+ * transaction. Running the same experiment again on the same DIR finds the finished jobs and
+ * runs only the others; the output files (CSV, JSON) are exported from the store at the end,
+ * so an interrupted and resumed experiment ends with the same bytes as an uninterrupted one.
+ * docs/OUTPUTS.md describes the files.
+ *
+ * The library never prints and never exits: progress goes to a callback, errors to af_error.
+ * What the model is comes in through af_exp_model, so the machinery can be driven by the
+ * logistics model (af_exp_model_scenario) or by any toy model in a test.
+ */
+#ifndef AIDFLOW_EXPERIMENT_H
+#define AIDFLOW_EXPERIMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aidflow/error.h"
+#include "aidflow/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- designs ------------------------------------------------------------------------------ */
+
+/* A design: factors (the varied scenario paths) and the design points (one value per factor).
+ *
+ * A factor is written "PATH=VALUES" where VALUES is
+ *   - a list            2,4,6        (items are kept as written; they need not be numbers)
+ *   - a range           2:12:2       (LO:HI:STEP, HI included when a step lands on it)
+ *   - a single value    6
+ *   - a bare range      0.1:0.5      (LO:HI; only in a Latin hypercube, which samples it)
+ * `design` is NULL or "grid" for the full grid (the first factor varies slowest), or "lhs:N"
+ * for a Latin hypercube of N points: each factor's range is cut into N equal strata and each
+ * stratum is used by exactly one point; a range with a step snaps the sampled value to the
+ * step's grid, a list picks the item whose share of [0, 1) holds the sample. The hypercube is
+ * drawn from a GSL generator seeded from `seed`, so the same seed gives the same design.
+ * Mistakes (no '=', an empty list, a step <= 0, HI < LO, a path given twice, ...) are
+ * AF_INVAL with a message that quotes the specification. */
+typedef struct af_design af_design;
+
+AF_API af_status af_design_create(af_design **out, const char *const *vary, size_t n_vary,
+                                  const char *design, uint64_t seed, af_error *err);
+AF_API void af_design_free(af_design *d);
+AF_API size_t af_design_n_factors(const af_design *d);
+AF_API const char *af_design_path(const af_design *d, size_t factor);
+AF_API size_t af_design_n_points(const af_design *d);
+/* The value of a factor at a point as it goes into the override ("6", "0.25", "fcfs"). */
+AF_API const char *af_design_text(const af_design *d, size_t point, size_t factor);
+/* The same as a number; NaN when the text is not one. */
+AF_API double af_design_value(const af_design *d, size_t point, size_t factor);
+/* A canonical one-line description ("grid; a=2,4,6; b=0.1,0.2"), used to recognise the same
+ * experiment when a run is resumed. */
+AF_API const char *af_design_describe(const af_design *d);
+
+/* ---- the model an experiment drives -------------------------------------------------------- */
+
+/* Where a replication puts its results: named metrics, in an order that is the same for every
+ * replication of a point. Names are copied. */
+typedef struct af_exp_metrics af_exp_metrics;
+AF_API af_status af_exp_metrics_add(af_exp_metrics *m, const char *name, double value);
+
+/* What preparing a point says about it. The seed, replications and confidence of the base
+ * scenario are the defaults of an experiment. */
+typedef struct af_exp_point_info {
+    uint64_t hash;         /* fingerprint of the resolved point (af_scenario_hash) */
+    uint64_t seed;
+    unsigned replications;
+    double confidence;     /* level of the confidence intervals, e.g. 0.95 */
+} af_exp_point_info;
+
+/* A model: prepare turns (scenario file, overrides) into a point handle, replicate runs one
+ * replication of a point. Both are called from worker threads at the same time, with the
+ * same ctx: they must not share mutable state. A point handle is shared (read-only) by the
+ * threads that run its replications. When prepare fails because of the input it returns
+ * AF_PARSE or AF_INVAL with the reason (the diagnostics) in err. */
+typedef struct af_exp_model {
+    af_status (*prepare)(void *ctx, const char *scenario, const char *const *overrides,
+                         size_t n_overrides, void **point, af_exp_point_info *info,
+                         af_error *err);
+    void (*release)(void *ctx, void *point);
+    af_status (*replicate)(void *ctx, const void *point, uint64_t seed, unsigned replication,
+                           af_exp_metrics *out, af_error *err);
+    void (*destroy)(void *ctx); /* may be NULL */
+    void *ctx;
+} af_exp_model;
+
+/* The logistics model: af_scenario_load + af_model_run (totals only). A replication stops with
+ * AF_INTERRUPTED as soon as *interrupt becomes non-zero (NULL: never). */
+AF_API af_status af_exp_model_scenario(af_exp_model *m, volatile int *interrupt, af_error *err);
+AF_API void af_exp_model_destroy(af_exp_model *m);
+
+/* ---- running ------------------------------------------------------------------------------- */
+
+typedef struct af_exp_progress {
+    size_t done;    /* jobs finished, those found in the store included */
+    size_t total;   /* jobs of this run (of this shard) */
+    size_t resumed; /* jobs that were already in the store when the run started */
+    double elapsed; /* seconds since the run started */
+    bool finished;  /* the last report of the run */
+} af_exp_progress;
+
+typedef struct af_exp_options {
+    unsigned jobs;            /* worker threads; 0 = every online processor */
+    unsigned shard, shards;   /* run only the jobs with index % shards == shard; shards <= 1: all */
+    bool fresh;               /* discard an existing store in the output directory first */
+    volatile int *interrupt;  /* when set non-zero (by a signal handler), stop taking jobs; the
+                                 run returns AF_INTERRUPTED with all finished jobs stored */
+    size_t stop_after;        /* for tests: stop (AF_INTERRUPTED) after storing this many new
+                                 jobs; 0 = no limit */
+    void (*progress)(void *ctx, const af_exp_progress *p); /* called from the calling thread */
+    void *progress_ctx;
+    const char *command;      /* the command line, for provenance (without --jobs, --out, ...) */
+} af_exp_options;
+
+AF_API void af_exp_options_init(af_exp_options *o);
+
+/* What a run did. */
+typedef struct af_exp_summary {
+    size_t points;
+    size_t jobs;        /* jobs of the experiment (all shards) */
+    size_t ran;         /* jobs run now */
+    size_t resumed;     /* jobs found in the store */
+    uint64_t seed;
+    unsigned replications;
+    double confidence;
+    bool exported;      /* the output files were written (a complete, unsharded experiment) */
+} af_exp_summary;
+
+/* ---- sweep --------------------------------------------------------------------------------- */
+
+typedef struct af_sweep_config {
+    const char *scenario;          /* the base scenario file */
+    const char *const *sets;       /* overrides applied to every point */
+    size_t n_sets;
+    const char *const *vary;       /* "PATH=VALUES", see af_design_create */
+    size_t n_vary;
+    const char *design;            /* NULL or "grid", "lhs:N" */
+    unsigned replications;         /* 0: the scenario's */
+    bool has_seed;                 /* otherwise the scenario's seed */
+    uint64_t seed;
+    const char *out_dir;
+} af_sweep_config;
+
+/* Runs every replication of every design point that is not in OUT/results.sqlite yet, then
+ * writes sweep.csv, replications.csv and provenance.json to OUT. AF_INVAL when the store holds
+ * another experiment (opts->fresh discards it). */
+AF_API af_status af_sweep_run(const af_sweep_config *cfg, const af_exp_model *model,
+                              const af_exp_options *opts, af_exp_summary *summary,
+                              af_error *err);
+
+/* ---- compare ------------------------------------------------------------------------------- */
+
+typedef struct af_compare_config {
+    const char *a;
+    const char *b;
+    const char *const *sets;       /* overrides applied to both */
+    size_t n_sets;
+    unsigned replications;         /* 0: A's */
+    bool has_seed;                 /* otherwise A's seed */
+    uint64_t seed;
+    const char *out_dir;
+} af_compare_config;
+
+/* One metric compared: the paired difference B - A over replications. */
+typedef struct af_compare_row {
+    const char *metric;
+    double mean_a, ci_low_a, ci_high_a; /* A alone, with its interval (NaN with n < 2) */
+    double mean_b, ci_low_b, ci_high_b;
+    double diff, sd, ci_low, ci_high; /* of B - A; sd and the interval NaN with n < 2 */
+    size_t n;
+    int significant;                  /* 1 when the interval excludes 0, 0 when not, -1 n < 2 */
+    bool headline;                    /* not a per-station metric */
+} af_compare_row;
+
+typedef struct af_compare_result {
+    double confidence;
+    size_t n_rows;
+    af_compare_row *rows;             /* the metrics both scenarios report, in A's order */
+    af_exp_summary summary;
+} af_compare_result;
+
+/* Runs A and B on common random numbers and writes compare.csv, replications.csv and
+ * provenance.json to OUT. On success *out holds the table (free with af_compare_free). */
+AF_API af_status af_compare_run(const af_compare_config *cfg, const af_exp_model *model,
+                                const af_exp_options *opts, af_compare_result **out,
+                                af_error *err);
+AF_API void af_compare_free(af_compare_result *r);
+
+/* ---- target -------------------------------------------------------------------------------- */
+
+typedef enum af_goal_op { AF_GOAL_GE, AF_GOAL_GT, AF_GOAL_LE, AF_GOAL_LT } af_goal_op;
+
+typedef struct af_goal {
+    char metric[256];
+    af_goal_op op;
+    double threshold;
+} af_goal;
+
+/* Parses "coverage.food >= 0.95" (operators >=, >, <=, <). */
+AF_API af_status af_goal_parse(const char *text, af_goal *goal, af_error *err);
+AF_API const char *af_goal_op_text(af_goal_op op);
+
+/* One evaluated value of the parameter. */
+typedef struct af_target_step {
+    double value;
+    char text[64];      /* the value as passed in the override */
+    size_t order;       /* 0-based order of evaluation */
+    double mean, sd, ci_low, ci_high;
+    size_t n;
+    bool meets;         /* the goal holds at the interval's bound on the safe side */
+} af_target_step;
+
+typedef struct af_target_config {
+    const char *scenario;
+    const char *const *sets;
+    size_t n_sets;
+    const char *vary;              /* "PATH=LO:HI" */
+    const char *goal;              /* "METRIC OP VALUE" */
+    bool integer;                  /* bisect on integers */
+    double tolerance;              /* stop when HI - LO <= tolerance; 0: (HI - LO) / 100 */
+    unsigned replications;         /* 0: the scenario's (at least 2 are needed) */
+    bool has_seed;
+    uint64_t seed;
+    const char *out_dir;
+    /* Called after each evaluation, in order (NULL for none). */
+    void (*on_step)(void *ctx, const af_target_step *step);
+    void *step_ctx;
+} af_target_config;
+
+typedef struct af_target_result {
+    bool found;            /* the goal is met somewhere in [LO, HI] */
+    af_target_step answer; /* the smallest value found that meets it (when found) */
+    bool lower_bound;      /* the goal was judged on the interval's lower bound (>=, >) */
+    af_goal goal;
+    char path[256];
+    double confidence;
+    size_t n_steps;
+    af_target_step *steps; /* every evaluation, by increasing value */
+    af_exp_summary summary;
+} af_target_result;
+
+/* Finds the smallest value in [LO, HI] at which the goal holds with the scenario's confidence
+ * (the lower bound of the interval for >= and >, the upper bound for <= and <), assuming the
+ * goal, once met, stays met for larger values. Bisection on replicated runs, all stored;
+ * writes target.csv, replications.csv and provenance.json to OUT. */
+AF_API af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
+                               const af_exp_options *opts, af_target_result **out,
+                               af_error *err);
+AF_API void af_target_free(af_target_result *r);
+
+/* ---- stores -------------------------------------------------------------------------------- */
+
+/* Merges the stores of shards (each DIR/results.sqlite) of one experiment into
+ * OUT/results.sqlite and, when together they hold every job, exports OUT's files as the
+ * unsharded run would. AF_INVAL when the stores hold different experiments. */
+AF_API af_status af_exp_merge(const char *out_dir, const char *const *dirs, size_t n_dirs,
+                              af_exp_summary *summary, af_error *err);
+
+/* ---- MPI ----------------------------------------------------------------------------------- */
+
+/* True when the library was built with MPI (meson -Dmpi=enabled). */
+AF_API bool af_exp_mpi_built(void);
+/* Starts MPI when the process was launched by mpirun/mpiexec (nothing otherwise) and gives
+ * this process's rank and the number of ranks (0 and 1 without MPI). Call once, early. */
+AF_API af_status af_exp_mpi_init(int *argc, char ***argv, int *rank, int *size, af_error *err);
+/* On ranks other than 0: runs the jobs rank 0 sends until it says stop. */
+AF_API af_status af_exp_mpi_serve(const af_exp_model *model, af_error *err);
+/* On rank 0: tells the other ranks to stop (harmless when already told). Then, on every rank,
+ * shuts MPI down. Call on every exit path after af_exp_mpi_init. */
+AF_API void af_exp_mpi_finalize(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

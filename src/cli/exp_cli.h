@@ -1,0 +1,57 @@
+/* What the experiment subcommands (sweep, compare, target, merge) share: signals, progress
+ * on standard error, the command line for provenance, exit statuses, MPI start-up. */
+#ifndef AF_CLI_EXP_CLI_H
+#define AF_CLI_EXP_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aidflow/experiment.h"
+
+/* Set by SIGINT/SIGTERM once exp_cli_catch_signals has run. */
+extern volatile int exp_cli_interrupted;
+void exp_cli_catch_signals(void);
+
+/* Progress on stderr: a bar when stderr is a terminal, a plain line every 10% or 10 s
+ * otherwise, nothing when quiet. Pass exp_cli_progress and the struct to af_exp_options. */
+typedef struct exp_cli_progress_state {
+    const char *cmd;
+    bool quiet;
+    bool tty;
+    double last;        /* when the last report was printed (monotonic seconds) */
+    size_t last_decile; /* the last 10% step reported in plain mode */
+    bool open_line;     /* a bar is drawn without its newline */
+} exp_cli_progress_state;
+
+void exp_cli_progress_init(exp_cli_progress_state *s, const char *cmd, bool quiet);
+void exp_cli_progress(void *ctx, const af_exp_progress *p);
+/* Ends a bar's line before other output. */
+void exp_cli_progress_break(exp_cli_progress_state *s);
+
+/* The command line without the options that do not change the results (--jobs, --out,
+ * --quiet, --fresh, --shard, --stop-after), so that provenance is the same for a resumed, a
+ * sharded or a differently threaded run. Static storage. */
+const char *exp_cli_command(int argc, char **argv, const char *cmd);
+
+/* Parses "I/K" with 0 <= I < K. -1 (printed) when malformed. */
+int exp_cli_parse_shard(const char *cmd, const char *text, unsigned *shard, unsigned *shards);
+/* A whole number in [lo, hi] (printed when not). */
+int exp_cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t lo,
+                      uint64_t hi, uint64_t *out);
+
+/* The exit status for a library status: 0, 2 for mistakes in the input, 130 interrupted, 1. */
+int exp_cli_exit(af_status st);
+/* Prints "aidflow CMD: error" (multi-line diagnostics as they are) and the resume hint for
+ * an interruption; returns the exit status. */
+int exp_cli_fail(const char *cmd, af_status st, const af_error *err, const char *out_dir);
+
+/* MPI: starts it when launched by mpirun. On ranks other than 0 it serves jobs and returns
+ * true with *status set: the command should return that status at once. */
+bool exp_cli_mpi_start(int *argc, char ***argv, const af_exp_model *model, int *size,
+                       int *status);
+
+/* "out/NAME-SUFFIX" for a scenario path .../NAME.yaml. */
+void exp_cli_default_out(const char *scenario, const char *suffix, char *buf, size_t size);
+
+#endif

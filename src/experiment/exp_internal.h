@@ -1,0 +1,241 @@
+/* Shared internals of src/experiment/: strings, number formatting, the metrics buffer, the
+ * store, the runner and the MPI transport. Nothing here is part of the public API. */
+#ifndef AF_EXP_INTERNAL_H
+#define AF_EXP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "aidflow/experiment.h"
+
+/* ---- growable strings (exp_util.c) ------------------------------------------------------- */
+
+typedef struct exp_buf {
+    char *s;
+    size_t len, cap;
+    bool failed; /* an allocation failed; s keeps what fitted */
+} exp_buf;
+
+void exp_buf_init(exp_buf *b);
+void exp_buf_free(exp_buf *b);
+void exp_buf_put(exp_buf *b, const char *s);
+void exp_buf_putn(exp_buf *b, const char *s, size_t n);
+void exp_buf_printf(exp_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* A CSV field, quoted when it holds a comma, a quote or a line break. */
+void exp_buf_csv(exp_buf *b, const char *s);
+/* A JSON string literal with its quotes. */
+void exp_buf_json(exp_buf *b, const char *s);
+/* A number: the shortest of %.15g, %.16g, %.17g that reads back exactly; "" for NaN (CSV) or
+ * "null" (JSON) as the caller chooses with `nan_text`. */
+void exp_buf_num(exp_buf *b, double v, const char *nan_text);
+
+/* Formats v the same way into buf (at least 32 bytes); NaN gives "". */
+void exp_fmt_num(char *buf, size_t size, double v);
+
+char *exp_strdup(const char *s);
+/* Creates a directory and its parents (mkdir -p). */
+af_status exp_mkdir_p(const char *dir, af_error *err);
+/* dir + "/" + name, malloc'ed. */
+char *exp_path_join(const char *dir, const char *name);
+double exp_now(void); /* monotonic seconds */
+uint64_t exp_fnv1a(uint64_t h, const void *data, size_t n);
+#define EXP_FNV_INIT 0xcbf29ce484222325ull
+/* Writes a buffer to dir/name atomically. */
+af_status exp_write_file(const char *dir, const char *name, const exp_buf *b, af_error *err);
+
+/* ---- metrics (metrics.c) ----------------------------------------------------------------- */
+
+struct af_exp_metrics {
+    size_t n, cap;
+    double *values;
+    size_t *name_at; /* offsets into names */
+    char *names;
+    size_t names_len, names_cap;
+    bool failed;
+};
+
+void exp_metrics_init(af_exp_metrics *m);
+void exp_metrics_reset(af_exp_metrics *m);
+void exp_metrics_free(af_exp_metrics *m);
+static inline const char *exp_metrics_name(const af_exp_metrics *m, size_t i)
+{
+    return m->names + m->name_at[i];
+}
+
+/* ---- design points ----------------------------------------------------------------------- */
+
+/* One design point as the runner sees it: which scenario file, which overrides. */
+typedef struct exp_point {
+    const char *scenario;
+    size_t n_overrides;
+    char **overrides;       /* "path=value", the experiment's sets first */
+    size_t n_factors;
+    const char *const *texts; /* [n_factors] the factor values as written */
+    const double *values;     /* [n_factors] the same as numbers (NaN: not a number) */
+    uint64_t hash;            /* filled by preparing it */
+} exp_point;
+
+/* Prepares a point to learn its hash (and check it), then releases it. */
+af_status exp_point_check(const af_exp_model *m, exp_point *p, af_exp_point_info *info,
+                          af_error *err);
+/* The overrides as one string, each on its own line (for the store). */
+char *exp_point_overrides_text(const exp_point *p);
+
+/* ---- the store (store.c) ----------------------------------------------------------------- */
+
+typedef struct exp_store exp_store;
+
+/* One finished job on its way to the store. */
+typedef struct exp_job_result {
+    uint64_t job;
+    size_t point;
+    unsigned replication;
+    uint64_t seed;
+    double seconds;
+    int rank;         /* the MPI rank that ran it (0: this process) */
+    af_status status;
+    af_error err;
+    af_exp_metrics metrics;
+    struct exp_job_result *next;
+} exp_job_result;
+
+/* Opens DIR/results.sqlite (creating DIR and the store), locked against other processes.
+ * `fresh` deletes an existing store first. `create` false: the store must exist. */
+af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool create,
+                         af_error *err);
+void exp_store_close(exp_store *s);
+const char *exp_store_path(const exp_store *s);
+
+/* Meta data: a string per key. *value is malloc'ed, or NULL when absent. */
+af_status exp_store_get_meta(exp_store *s, const char *key, char **value, af_error *err);
+af_status exp_store_set_meta(exp_store *s, const char *key, const char *value, af_error *err);
+
+/* A new store takes the identity (and the provenance in `meta`, key/value pairs ending with a
+ * NULL key); an existing one must have the same identity, or AF_INVAL says what differs. */
+af_status exp_store_claim(exp_store *s, const char *identity, const char *const *meta,
+                          af_error *err);
+
+/* Records the factors (paths) once; an existing store must have the same ones. */
+af_status exp_store_put_factors(exp_store *s, const char *const *paths, size_t n,
+                                af_error *err);
+af_status exp_store_add_session(exp_store *s, const char *command, af_error *err);
+/* Records a point, or checks that the stored one is the same (AF_INVAL if not). */
+af_status exp_store_put_point(exp_store *s, size_t point, const exp_point *p, af_error *err);
+af_status exp_store_put_points(exp_store *s, const exp_point *points, size_t n, af_error *err);
+
+/* done[job] = true for every job of index < n_jobs that is in the store. */
+af_status exp_store_done(exp_store *s, bool *done, size_t n_jobs, af_error *err);
+size_t exp_store_count_jobs(exp_store *s);
+/* Commits one job and its metrics in one transaction. */
+af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err);
+
+/* The metrics of one point: names in the model's order, values[metric * n_reps + rep] for
+ * replications 0..n_reps-1 (NaN where missing). */
+typedef struct exp_point_data {
+    size_t n_metrics;
+    char **names;
+    size_t n_reps;
+    double *values;
+} exp_point_data;
+af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications,
+                               exp_point_data *out, af_error *err);
+void exp_point_data_free(exp_point_data *d);
+
+/* Copies everything from the store in `src_dir` into s (same identity required). */
+af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err);
+
+struct sqlite3;
+struct sqlite3 *exp_store_db(exp_store *s);
+
+/* ---- statistics --------------------------------------------------------------------------- */
+
+typedef struct exp_stat {
+    double mean, sd, ci_low, ci_high;
+    size_t n; /* finite values */
+} exp_stat;
+/* Over the finite values of x[0..n-1]; sd and interval NaN with fewer than two. */
+exp_stat exp_stat_of(const double *x, size_t n, double level);
+
+/* ---- exports (export.c) ------------------------------------------------------------------- */
+
+/* Writes the files of a complete experiment from its store: by the store's kind, sweep.csv or
+ * compare.csv or target.csv, and replications.csv and provenance.json. */
+af_status exp_export(exp_store *s, const char *dir, af_error *err);
+
+/* The compare table from the store. */
+af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err);
+/* The target curve from the store, sorted by value. */
+af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
+                           af_target_step **steps, size_t *n, af_error *err);
+bool exp_goal_meets(const af_goal *g, const exp_stat *st);
+
+/* ---- the runner (runner.c) ---------------------------------------------------------------- */
+
+/* Runs the jobs point * replications + rep of the points [first, first + n) that are not in
+ * the store (and belong to the shard), committing each as it finishes. */
+typedef struct exp_run {
+    const af_exp_model *model;
+    const af_exp_options *opts;
+    exp_store *store;
+    exp_point *points; /* the experiment's points, indexed by point number */
+    size_t first, n;
+    unsigned replications;
+    uint64_t seed;
+    size_t earlier;      /* jobs this experiment already ran in earlier runs of this call,
+                            counted against opts->stop_after */
+    size_t ran, resumed; /* out */
+} exp_run;
+
+af_status exp_run_jobs(exp_run *run, af_error *err);
+
+/* Every online processor. */
+unsigned exp_default_jobs(void);
+
+/* ---- MPI (mpi.c) -------------------------------------------------------------------------- */
+
+int exp_mpi_size(void); /* 1 without MPI */
+
+/* Rank 0's side of a run with other ranks: hands jobs to them as they ask and receives their
+ * results. The runner calls these from its coordinating thread only. */
+typedef struct exp_mpi_job {
+    uint64_t job;
+    size_t point;
+    unsigned replication;
+    uint64_t seed;
+    const exp_point *p;
+} exp_mpi_job;
+/* Idle remote slots (ranks waiting for a job). */
+size_t exp_mpi_idle(void);
+/* Ranks with a job in hand. */
+size_t exp_mpi_busy(void);
+af_status exp_mpi_send_job(const exp_mpi_job *job, af_error *err);
+/* A finished job if one has arrived (*r NULL otherwise); *r is malloc'ed. */
+af_status exp_mpi_poll(exp_job_result **r, af_error *err);
+
+/* Shared helpers of the drivers (drivers.c). */
+af_status exp_prepare_base(const af_exp_model *m, const char *scenario, const char *const *sets,
+                           size_t n_sets, af_exp_point_info *info, af_error *err);
+void exp_summary_fill(af_exp_summary *s, size_t points, unsigned reps, uint64_t seed,
+                      double confidence, const exp_run *run);
+void exp_points_free(exp_point *p, size_t n);
+/* point->overrides = sets + "path=text" of each factor. */
+af_status exp_point_build(exp_point *p, const char *scenario, const char *const *sets,
+                          size_t n_sets, const char *const *paths, const char *const *texts,
+                          const double *values, size_t n_factors);
+char *exp_hex64(uint64_t v, char buf[17]);
+char *exp_join_lines(const char *const *s, size_t n);
+/* Opens (creating) DIR's store, claims it for the identity, records the session. */
+af_status exp_open_claim(exp_store **out, const char *dir, const af_exp_options *opts,
+                         const char *identity, const char *const *meta, af_error *err);
+void exp_point_error(af_error *err, size_t point, const exp_point *p);
+/* The identity lines common to every kind. */
+void exp_identity_common(exp_buf *b, const char *kind, unsigned reps, uint64_t seed,
+                         double confidence, const char *const *sets, size_t n_sets);
+
+#endif

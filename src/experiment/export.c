@@ -1,0 +1,550 @@
+/* Output files, written from the store alone (so a merged or resumed store exports exactly
+ * what an uninterrupted run would): sweep.csv / compare.csv / target.csv, replications.csv and
+ * provenance.json. Every file is written atomically. */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aidflow/stats.h"
+#include "experiment/exp_internal.h"
+
+exp_stat exp_stat_of(const double *x, size_t n, double level)
+{
+    exp_stat s = {NAN, NAN, NAN, NAN, 0};
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return s;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i])) v[s.n++] = x[i];
+    if (s.n > 0) {
+        double hw = NAN;
+        af_confidence_interval(v, s.n, level, &s.mean, &hw);
+        if (s.n >= 2) {
+            af_tally t;
+            af_tally_reset(&t);
+            for (size_t i = 0; i < s.n; i++) af_tally_add(&t, v[i]);
+            s.sd = af_tally_sd(&t);
+            s.ci_low = s.mean - hw;
+            s.ci_high = s.mean + hw;
+        }
+    }
+    free(v);
+    return s;
+}
+
+bool exp_goal_meets(const af_goal *g, const exp_stat *st)
+{
+    switch (g->op) {
+    case AF_GOAL_GE: return st->ci_low >= g->threshold;
+    case AF_GOAL_GT: return st->ci_low > g->threshold;
+    case AF_GOAL_LE: return st->ci_high <= g->threshold;
+    case AF_GOAL_LT: return st->ci_high < g->threshold;
+    }
+    return false;
+}
+
+/* ---- reading what the store says about itself ---- */
+
+typedef struct exp_meta {
+    char *kind, *version, *command, *scenario, *scenario_hash, *design, *sets, *goal;
+    char *scenario_b, *scenario_b_hash, *target_path;
+    unsigned replications;
+    uint64_t seed;
+    double confidence;
+    size_t n_points; /* 0 when open-ended (target) */
+} exp_meta;
+
+static void meta_free(exp_meta *m)
+{
+    free(m->kind);
+    free(m->version);
+    free(m->command);
+    free(m->scenario);
+    free(m->scenario_hash);
+    free(m->design);
+    free(m->sets);
+    free(m->goal);
+    free(m->scenario_b);
+    free(m->scenario_b_hash);
+    free(m->target_path);
+    memset(m, 0, sizeof *m);
+}
+
+static af_status meta_read(exp_store *s, exp_meta *m, af_error *err)
+{
+    memset(m, 0, sizeof *m);
+    struct {
+        const char *key;
+        char **dst;
+    } keys[] = {{"kind", &m->kind},         {"version", &m->version},
+                {"command", &m->command},   {"scenario", &m->scenario},
+                {"scenario_hash", &m->scenario_hash}, {"design", &m->design},
+                {"sets", &m->sets},         {"goal", &m->goal},
+                {"scenario_b", &m->scenario_b}, {"scenario_b_hash", &m->scenario_b_hash},
+                {"target_path", &m->target_path}};
+    af_status st = AF_OK;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && st == AF_OK; i++)
+        st = exp_store_get_meta(s, keys[i].key, keys[i].dst, err);
+    char *reps = NULL, *seed = NULL, *conf = NULL, *npts = NULL;
+    if (st == AF_OK) st = exp_store_get_meta(s, "replications", &reps, err);
+    if (st == AF_OK) st = exp_store_get_meta(s, "seed", &seed, err);
+    if (st == AF_OK) st = exp_store_get_meta(s, "confidence", &conf, err);
+    if (st == AF_OK) st = exp_store_get_meta(s, "points", &npts, err);
+    if (st == AF_OK && (!m->kind || !reps || !seed || !conf))
+        st = af_error_set(err, AF_INVAL, "%s does not describe an experiment",
+                          exp_store_path(s));
+    if (st == AF_OK) {
+        m->replications = (unsigned)strtoul(reps, NULL, 10);
+        m->seed = strtoull(seed, NULL, 10);
+        m->confidence = strtod(conf, NULL);
+        m->n_points = npts ? (size_t)strtoull(npts, NULL, 10) : 0;
+        if (m->replications == 0)
+            st = af_error_set(err, AF_INVAL, "%s: no replications", exp_store_path(s));
+    }
+    free(reps);
+    free(seed);
+    free(conf);
+    free(npts);
+    if (st != AF_OK) meta_free(m);
+    return st;
+}
+
+/* Points in the store, with their factor texts. */
+typedef struct stored_points {
+    size_t n, n_factors;
+    char **paths;    /* [n_factors] */
+    char **texts;    /* [n * n_factors] */
+    double *values;  /* [n * n_factors] */
+    char **hashes;   /* [n] */
+} stored_points;
+
+static void points_free(stored_points *p)
+{
+    for (size_t i = 0; i < p->n_factors; i++) free(p->paths[i]);
+    for (size_t i = 0; i < p->n * p->n_factors; i++) free(p->texts[i]);
+    for (size_t i = 0; i < p->n; i++) free(p->hashes[i]);
+    free(p->paths);
+    free(p->texts);
+    free(p->values);
+    free(p->hashes);
+    memset(p, 0, sizeof *p);
+}
+
+static af_status points_read(exp_store *s, stored_points *p, af_error *err)
+{
+    memset(p, 0, sizeof *p);
+    sqlite3 *db = exp_store_db(s);
+    sqlite3_stmt *q = NULL;
+    af_status st = AF_OK;
+    /* Points are numbered 0..n-1 with no gaps (a target's, in order of evaluation). */
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM points", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW)
+        st = af_error_set(err, AF_IO, "%s: %s", exp_store_path(s), sqlite3_errmsg(db));
+    else
+        p->n = (size_t)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    if (st == AF_OK && (sqlite3_prepare_v2(db, "SELECT count(*) FROM factors", -1, &q, NULL) !=
+                            SQLITE_OK ||
+                        sqlite3_step(q) != SQLITE_ROW))
+        st = af_error_set(err, AF_IO, "%s: %s", exp_store_path(s), sqlite3_errmsg(db));
+    else if (st == AF_OK)
+        p->n_factors = (size_t)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    if (st != AF_OK) return st;
+    size_t cells = p->n * p->n_factors;
+    p->paths = calloc(p->n_factors ? p->n_factors : 1, sizeof *p->paths);
+    p->texts = calloc(cells ? cells : 1, sizeof *p->texts);
+    p->values = calloc(cells ? cells : 1, sizeof *p->values);
+    p->hashes = calloc(p->n ? p->n : 1, sizeof *p->hashes);
+    if (!p->paths || !p->texts || !p->values || !p->hashes) {
+        points_free(p);
+        return af_error_set(err, AF_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < cells; i++) p->values[i] = NAN;
+    static const char *const sql[] = {
+        "SELECT factor, path FROM factors",
+        "SELECT point, scenario_hash FROM points",
+        "SELECT point, factor, text, value FROM point_values",
+    };
+    for (size_t k = 0; k < 3 && st == AF_OK; k++) {
+        if (sqlite3_prepare_v2(db, sql[k], -1, &q, NULL) != SQLITE_OK) {
+            st = af_error_set(err, AF_IO, "%s: %s", exp_store_path(s), sqlite3_errmsg(db));
+            break;
+        }
+        int rc;
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW && st == AF_OK) {
+            sqlite3_int64 a = sqlite3_column_int64(q, 0);
+            if (k == 0 && a >= 0 && (size_t)a < p->n_factors) {
+                free(p->paths[a]);
+                p->paths[a] = exp_strdup((const char *)sqlite3_column_text(q, 1));
+                if (!p->paths[a]) st = af_error_set(err, AF_NOMEM, "out of memory");
+            } else if (k == 1 && a >= 0 && (size_t)a < p->n) {
+                free(p->hashes[a]);
+                p->hashes[a] = exp_strdup((const char *)sqlite3_column_text(q, 1));
+                if (!p->hashes[a]) st = af_error_set(err, AF_NOMEM, "out of memory");
+            } else if (k == 2) {
+                sqlite3_int64 f = sqlite3_column_int64(q, 1);
+                if (a < 0 || (size_t)a >= p->n || f < 0 || (size_t)f >= p->n_factors) continue;
+                size_t c = (size_t)a * p->n_factors + (size_t)f;
+                free(p->texts[c]);
+                p->texts[c] = exp_strdup((const char *)sqlite3_column_text(q, 2));
+                if (!p->texts[c]) st = af_error_set(err, AF_NOMEM, "out of memory");
+                if (sqlite3_column_type(q, 3) != SQLITE_NULL)
+                    p->values[c] = sqlite3_column_double(q, 3);
+            }
+        }
+        if (st == AF_OK && rc != SQLITE_DONE)
+            st = af_error_set(err, AF_IO, "%s: %s", exp_store_path(s), sqlite3_errmsg(db));
+        sqlite3_finalize(q);
+    }
+    for (size_t i = 0; st == AF_OK && i < p->n; i++) {
+        if (!p->hashes[i])
+            st = af_error_set(err, AF_INVAL, "%s: design point %zu is missing",
+                              exp_store_path(s), i);
+        for (size_t f = 0; st == AF_OK && f < p->n_factors; f++)
+            if (!p->texts[i * p->n_factors + f] || !p->paths[f])
+                st = af_error_set(err, AF_INVAL, "%s: design point %zu is incomplete",
+                                  exp_store_path(s), i);
+    }
+    if (st != AF_OK) points_free(p);
+    return st;
+}
+
+static void csv_point_prefix(exp_buf *b, const stored_points *p, size_t point)
+{
+    exp_buf_printf(b, "%zu", point);
+    for (size_t f = 0; f < p->n_factors; f++) {
+        exp_buf_put(b, ",");
+        exp_buf_csv(b, p->texts[point * p->n_factors + f]);
+    }
+}
+
+static void csv_stat(exp_buf *b, const exp_stat *st)
+{
+    exp_buf_put(b, ",");
+    exp_buf_num(b, st->mean, "");
+    exp_buf_put(b, ",");
+    exp_buf_num(b, st->sd, "");
+    exp_buf_put(b, ",");
+    exp_buf_num(b, st->ci_low, "");
+    exp_buf_put(b, ",");
+    exp_buf_num(b, st->ci_high, "");
+    exp_buf_printf(b, ",%zu", st->n);
+}
+
+static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
+                                              const stored_points *p, const char *dir,
+                                              bool sweep, af_error *err)
+{
+    exp_buf sw, rp;
+    exp_buf_init(&sw);
+    exp_buf_init(&rp);
+    exp_buf_put(&sw, "point");
+    exp_buf_put(&rp, "point");
+    for (size_t f = 0; f < p->n_factors; f++) {
+        exp_buf_put(&sw, ",");
+        exp_buf_csv(&sw, p->paths[f]);
+        exp_buf_put(&rp, ",");
+        exp_buf_csv(&rp, p->paths[f]);
+    }
+    exp_buf_put(&sw, ",metric,mean,sd,ci_low,ci_high,n\n");
+    exp_buf_put(&rp, ",replication,seed,metric,value\n");
+    af_status st = AF_OK;
+    for (size_t i = 0; i < p->n && st == AF_OK; i++) {
+        exp_point_data d;
+        if ((st = exp_store_point_data(s, i, m->replications, &d, err)) != AF_OK) break;
+        for (size_t k = 0; k < d.n_metrics; k++) {
+            exp_stat stt = exp_stat_of(d.values + k * d.n_reps, d.n_reps, m->confidence);
+            csv_point_prefix(&sw, p, i);
+            exp_buf_put(&sw, ",");
+            exp_buf_csv(&sw, d.names[k]);
+            csv_stat(&sw, &stt);
+            exp_buf_put(&sw, "\n");
+        }
+        for (size_t r = 0; r < d.n_reps; r++) {
+            for (size_t k = 0; k < d.n_metrics; k++) {
+                csv_point_prefix(&rp, p, i);
+                exp_buf_printf(&rp, ",%zu,%llu,", r, (unsigned long long)m->seed);
+                exp_buf_csv(&rp, d.names[k]);
+                exp_buf_put(&rp, ",");
+                exp_buf_num(&rp, d.values[k * d.n_reps + r], "");
+                exp_buf_put(&rp, "\n");
+            }
+        }
+        exp_point_data_free(&d);
+    }
+    if (st == AF_OK && sweep) st = exp_write_file(dir, "sweep.csv", &sw, err);
+    if (st == AF_OK) st = exp_write_file(dir, "replications.csv", &rp, err);
+    exp_buf_free(&sw);
+    exp_buf_free(&rp);
+    return st;
+}
+
+/* ---- compare ---- */
+
+static const char *yes_no(int significant)
+{
+    return significant > 0 ? "yes" : significant == 0 ? "no" : "";
+}
+
+af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err)
+{
+    exp_meta m;
+    af_status st = meta_read(s, &m, err);
+    if (st != AF_OK) return st;
+    res->confidence = m.confidence;
+    exp_point_data a, b;
+    memset(&b, 0, sizeof b);
+    st = exp_store_point_data(s, 0, m.replications, &a, err);
+    if (st == AF_OK) st = exp_store_point_data(s, 1, m.replications, &b, err);
+    double *d = malloc(m.replications * sizeof *d);
+    res->rows = calloc(a.n_metrics ? a.n_metrics : 1, sizeof *res->rows);
+    if (st == AF_OK && (!d || !res->rows)) st = af_error_set(err, AF_NOMEM, "out of memory");
+    for (size_t i = 0; st == AF_OK && i < a.n_metrics; i++) {
+        size_t j = 0;
+        while (j < b.n_metrics && strcmp(a.names[i], b.names[j]) != 0) j++;
+        if (j == b.n_metrics) continue;
+        const double *va = a.values + i * a.n_reps, *vb = b.values + j * b.n_reps;
+        for (size_t r = 0; r < m.replications; r++)
+            d[r] = (isfinite(va[r]) && isfinite(vb[r])) ? vb[r] - va[r] : NAN;
+        exp_stat sa = exp_stat_of(va, m.replications, m.confidence);
+        exp_stat sb = exp_stat_of(vb, m.replications, m.confidence);
+        exp_stat sd = exp_stat_of(d, m.replications, m.confidence);
+        af_compare_row *row = &res->rows[res->n_rows];
+        row->metric = exp_strdup(a.names[i]);
+        if (!row->metric) {
+            st = af_error_set(err, AF_NOMEM, "out of memory");
+            break;
+        }
+        row->mean_a = sa.mean;
+        row->ci_low_a = sa.ci_low;
+        row->ci_high_a = sa.ci_high;
+        row->mean_b = sb.mean;
+        row->ci_low_b = sb.ci_low;
+        row->ci_high_b = sb.ci_high;
+        row->diff = sd.mean;
+        row->sd = sd.sd;
+        row->ci_low = sd.ci_low;
+        row->ci_high = sd.ci_high;
+        row->n = sd.n;
+        row->significant = sd.n < 2 ? -1 : (sd.ci_low > 0 || sd.ci_high < 0) ? 1 : 0;
+        row->headline = strncmp(row->metric, "station.", 8) != 0;
+        res->n_rows++;
+    }
+    free(d);
+    exp_point_data_free(&a);
+    exp_point_data_free(&b);
+    meta_free(&m);
+    return st;
+}
+
+static af_status write_compare(exp_store *s, const char *dir, af_error *err)
+{
+    af_compare_result res;
+    memset(&res, 0, sizeof res);
+    af_status st = exp_compare_table(s, &res, err);
+    exp_buf b;
+    exp_buf_init(&b);
+    exp_buf_put(&b, "metric,mean_a,ci_low_a,ci_high_a,mean_b,ci_low_b,ci_high_b,diff,sd,ci_low,"
+                    "ci_high,n,significant\n");
+    for (size_t i = 0; st == AF_OK && i < res.n_rows; i++) {
+        const af_compare_row *r = &res.rows[i];
+        exp_buf_csv(&b, r->metric);
+        const double v[] = {r->mean_a, r->ci_low_a, r->ci_high_a, r->mean_b, r->ci_low_b,
+                            r->ci_high_b,  r->diff,     r->sd,       r->ci_low, r->ci_high};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            exp_buf_put(&b, ",");
+            exp_buf_num(&b, v[k], "");
+        }
+        exp_buf_printf(&b, ",%zu,%s\n", r->n, yes_no(r->significant));
+    }
+    if (st == AF_OK) st = exp_write_file(dir, "compare.csv", &b, err);
+    exp_buf_free(&b);
+    for (size_t i = 0; i < res.n_rows; i++) free((char *)res.rows[i].metric);
+    free(res.rows);
+    return st;
+}
+
+/* ---- target ---- */
+
+static int by_value(const void *x, const void *y)
+{
+    const af_target_step *a = x, *b = y;
+    if (a->value != b->value) return a->value < b->value ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
+                           af_target_step **steps, size_t *n, af_error *err)
+{
+    *steps = NULL;
+    *n = 0;
+    exp_meta m;
+    af_status st = meta_read(s, &m, err);
+    if (st != AF_OK) return st;
+    stored_points p;
+    if ((st = points_read(s, &p, err)) != AF_OK) {
+        meta_free(&m);
+        return st;
+    }
+    af_target_step *out = calloc(p.n ? p.n : 1, sizeof *out);
+    if (!out) st = af_error_set(err, AF_NOMEM, "out of memory");
+    for (size_t i = 0; st == AF_OK && i < p.n; i++) {
+        exp_point_data d;
+        if ((st = exp_store_point_data(s, i, m.replications, &d, err)) != AF_OK) break;
+        size_t k = 0;
+        while (k < d.n_metrics && strcmp(d.names[k], goal->metric) != 0) k++;
+        exp_stat stt = {NAN, NAN, NAN, NAN, 0};
+        if (k < d.n_metrics) stt = exp_stat_of(d.values + k * d.n_reps, d.n_reps, level);
+        exp_point_data_free(&d);
+        af_target_step *t = &out[i];
+        t->value = p.values[i * p.n_factors];
+        snprintf(t->text, sizeof t->text, "%s", p.texts[i * p.n_factors]);
+        t->order = i;
+        t->mean = stt.mean;
+        t->sd = stt.sd;
+        t->ci_low = stt.ci_low;
+        t->ci_high = stt.ci_high;
+        t->n = stt.n;
+        t->meets = exp_goal_meets(goal, &stt);
+    }
+    if (st == AF_OK) {
+        qsort(out, p.n, sizeof *out, by_value);
+        *steps = out;
+        *n = p.n;
+    } else {
+        free(out);
+    }
+    points_free(&p);
+    meta_free(&m);
+    return st;
+}
+
+static af_status write_target(exp_store *s, const exp_meta *m, const char *dir, af_error *err)
+{
+    af_goal g;
+    af_status st = af_goal_parse(m->goal ? m->goal : "", &g, err);
+    if (st != AF_OK) return st;
+    af_target_step *steps;
+    size_t n;
+    if ((st = exp_target_curve(s, &g, m->confidence, &steps, &n, err)) != AF_OK) return st;
+    exp_buf b;
+    exp_buf_init(&b);
+    exp_buf_put(&b, "step,");
+    exp_buf_csv(&b, m->target_path ? m->target_path : "value");
+    exp_buf_put(&b, ",metric,mean,sd,ci_low,ci_high,n,meets\n");
+    for (size_t i = 0; i < n; i++) {
+        exp_stat stt = {steps[i].mean, steps[i].sd, steps[i].ci_low, steps[i].ci_high, steps[i].n};
+        exp_buf_printf(&b, "%zu,", steps[i].order);
+        exp_buf_csv(&b, steps[i].text);
+        exp_buf_put(&b, ",");
+        exp_buf_csv(&b, g.metric);
+        csv_stat(&b, &stt);
+        exp_buf_printf(&b, ",%s\n", steps[i].meets ? "yes" : "no");
+    }
+    st = exp_write_file(dir, "target.csv", &b, err);
+    exp_buf_free(&b);
+    free(steps);
+    return st;
+}
+
+/* ---- provenance ---- */
+
+static void json_kv_str(exp_buf *b, const char *indent, const char *key, const char *v,
+                        bool comma)
+{
+    exp_buf_printf(b, "%s\"%s\": ", indent, key);
+    if (v)
+        exp_buf_json(b, v);
+    else
+        exp_buf_put(b, "null");
+    exp_buf_put(b, comma ? ",\n" : "\n");
+}
+
+static af_status write_provenance(exp_store *s, const exp_meta *m, const stored_points *p,
+                                  const char *dir, af_error *err)
+{
+    exp_buf b;
+    exp_buf_init(&b);
+    exp_buf_put(&b, "{\n  \"aidflow\": {\"version\": ");
+    exp_buf_json(&b, m->version ? m->version : "");
+    exp_buf_put(&b, ", \"command\": ");
+    exp_buf_json(&b, m->command ? m->command : "");
+    exp_buf_put(&b, "},\n");
+    json_kv_str(&b, "  ", "kind", m->kind, true);
+    exp_buf_put(&b, "  \"scenario\": {");
+    exp_buf_put(&b, "\"file\": ");
+    exp_buf_json(&b, m->scenario ? m->scenario : "");
+    exp_buf_put(&b, ", \"hash\": ");
+    exp_buf_json(&b, m->scenario_hash ? m->scenario_hash : "");
+    exp_buf_put(&b, "},\n");
+    if (m->scenario_b) {
+        exp_buf_put(&b, "  \"scenario_b\": {\"file\": ");
+        exp_buf_json(&b, m->scenario_b);
+        exp_buf_put(&b, ", \"hash\": ");
+        exp_buf_json(&b, m->scenario_b_hash ? m->scenario_b_hash : "");
+        exp_buf_put(&b, "},\n");
+    }
+    exp_buf_put(&b, "  \"sets\": [");
+    if (m->sets && *m->sets) {
+        const char *q = m->sets;
+        bool first = true;
+        while (*q) {
+            const char *e = strchr(q, '\n');
+            size_t len = e ? (size_t)(e - q) : strlen(q);
+            char *one = malloc(len + 1);
+            if (one) {
+                memcpy(one, q, len);
+                one[len] = '\0';
+                if (!first) exp_buf_put(&b, ", ");
+                exp_buf_json(&b, one);
+                first = false;
+                free(one);
+            }
+            q += len + (e ? 1 : 0);
+        }
+    }
+    exp_buf_put(&b, "],\n");
+    if (m->design) json_kv_str(&b, "  ", "design", m->design, true);
+    if (m->goal) json_kv_str(&b, "  ", "goal", m->goal, true);
+    exp_buf_printf(&b, "  \"seed\": %llu,\n  \"replications\": %u,\n  \"confidence\": ",
+                   (unsigned long long)m->seed, m->replications);
+    exp_buf_num(&b, m->confidence, "null");
+    exp_buf_printf(&b, ",\n  \"jobs\": %zu,\n  \"points\": [", exp_store_count_jobs(s));
+    for (size_t i = 0; i < p->n; i++) {
+        exp_buf_printf(&b, "%s\n    {\"point\": %zu, \"scenario_hash\": ", i ? "," : "", i);
+        exp_buf_json(&b, p->hashes[i]);
+        exp_buf_put(&b, ", \"values\": {");
+        for (size_t f = 0; f < p->n_factors; f++) {
+            if (f) exp_buf_put(&b, ", ");
+            exp_buf_json(&b, p->paths[f]);
+            exp_buf_put(&b, ": ");
+            exp_buf_json(&b, p->texts[i * p->n_factors + f]);
+        }
+        exp_buf_put(&b, "}}");
+    }
+    exp_buf_put(&b, p->n ? "\n  ]\n}\n" : "]\n}\n");
+    af_status st = exp_write_file(dir, "provenance.json", &b, err);
+    exp_buf_free(&b);
+    return st;
+}
+
+af_status exp_export(exp_store *s, const char *dir, af_error *err)
+{
+    exp_meta m;
+    af_status st = meta_read(s, &m, err);
+    if (st != AF_OK) return st;
+    stored_points p;
+    if ((st = points_read(s, &p, err)) != AF_OK) {
+        meta_free(&m);
+        return st;
+    }
+    bool sweep = !strcmp(m.kind, "sweep");
+    st = write_sweep_and_replications(s, &m, &p, dir, sweep, err);
+    if (st == AF_OK && !strcmp(m.kind, "compare")) st = write_compare(s, dir, err);
+    if (st == AF_OK && !strcmp(m.kind, "target")) st = write_target(s, &m, dir, err);
+    if (st == AF_OK) st = write_provenance(s, &m, &p, dir, err);
+    points_free(&p);
+    meta_free(&m);
+    return st;
+}

@@ -1,0 +1,107 @@
+/* The default model of experiments: a design point is a scenario loaded with its overrides,
+ * a replication is af_model_run with totals only. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aidflow/model.h"
+#include "aidflow/scenario.h"
+#include "experiment/exp_internal.h"
+
+typedef struct bridge {
+    volatile int *interrupt;
+} bridge;
+
+/* The diagnostics as the compiler-style text af_diagnostics_print gives, into err. */
+static void diags_to_error(af_diagnostics *d, af_status st, af_error *err)
+{
+    if (!err) return;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f) {
+        af_diagnostics_print(d, f);
+        fclose(f);
+    }
+    while (len && text && (text[len - 1] == '\n')) text[--len] = '\0';
+    af_error_set(err, st, "%s", text && len ? text : af_strerror(st));
+    free(text);
+}
+
+static af_status bridge_prepare(void *ctx, const char *scenario, const char *const *overrides,
+                                size_t n_overrides, void **point, af_exp_point_info *info,
+                                af_error *err)
+{
+    (void)ctx;
+    *point = NULL;
+    af_diagnostics *d = af_diagnostics_create(10);
+    if (!d) return af_error_set(err, AF_NOMEM, "out of memory");
+    af_scenario *s = NULL;
+    af_status st = af_scenario_load(scenario, overrides, n_overrides, &s, d);
+    if (st != AF_OK) {
+        diags_to_error(d, st, err);
+        af_diagnostics_destroy(d);
+        return st;
+    }
+    af_diagnostics_destroy(d);
+    info->hash = af_scenario_hash(s);
+    info->seed = s->seed;
+    info->replications = s->replications;
+    info->confidence = s->confidence;
+    if (info->hash == 0) {
+        af_scenario_free(s);
+        return af_error_set(err, AF_NOMEM, "out of memory");
+    }
+    *point = s;
+    return AF_OK;
+}
+
+static void bridge_release(void *ctx, void *point)
+{
+    (void)ctx;
+    af_scenario_free(point);
+}
+
+static af_status bridge_replicate(void *ctx, const void *point, uint64_t seed,
+                                  unsigned replication, af_exp_metrics *out, af_error *err)
+{
+    bridge *b = ctx;
+    af_model_options o;
+    memset(&o, 0, sizeof o);
+    o.keep_daily = false; /* experiments keep per-run totals only */
+    o.interrupt = b->interrupt;
+    af_result *r = NULL;
+    af_status st = af_model_run(point, seed, replication, &o, &r, err);
+    if (st != AF_OK) return st;
+    for (size_t i = 0; i < r->n_metrics && st == AF_OK; i++)
+        if (af_exp_metrics_add(out, r->metric_names[i], r->metrics[i]) != AF_OK)
+            st = af_error_set(err, AF_NOMEM, "out of memory");
+    af_result_free(r);
+    return st;
+}
+
+static void bridge_destroy(void *ctx)
+{
+    free(ctx);
+}
+
+af_status af_exp_model_scenario(af_exp_model *m, volatile int *interrupt, af_error *err)
+{
+    memset(m, 0, sizeof *m);
+    bridge *b = calloc(1, sizeof *b);
+    if (!b) return af_error_set(err, AF_NOMEM, "out of memory");
+    b->interrupt = interrupt;
+    m->prepare = bridge_prepare;
+    m->release = bridge_release;
+    m->replicate = bridge_replicate;
+    m->destroy = bridge_destroy;
+    m->ctx = b;
+    return AF_OK;
+}
+
+void af_exp_model_destroy(af_exp_model *m)
+{
+    if (!m) return;
+    if (m->destroy) m->destroy(m->ctx);
+    memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,719 @@
+/* The result store: DIR/results.sqlite.
+ *
+ * SQLite in WAL mode with synchronous=FULL: each finished job is one transaction, durable
+ * when the commit returns, so a kill -9 or a power cut loses no finished replication. One
+ * thread (the runner's coordinator) writes; readers (a user's sqlite3 shell, a test polling
+ * the row count) may look at any time. The directory is locked with flock() while a store is
+ * open, so that two runs cannot fill the same store at once.
+ *
+ * Tables
+ *   meta(key, value)                       identity and provenance
+ *   factors(factor, path)                  the varied paths
+ *   points(point, scenario, overrides, scenario_hash)
+ *   point_values(point, factor, text, value)
+ *   jobs(job, point, replication, seed, seconds, rank) one row per finished job (rank: the
+ *                                          MPI rank that ran it; seconds and rank are not
+ *                                          exported, they vary from run to run)
+ *   metrics(metric, name)                  metric names, numbered as first seen
+ *   results(job, ord, metric, value)       ord: position in the model's list; NaN is NULL
+ *   sessions(session, command, version)    every run that opened the store
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "aidflow/version.h"
+#include "experiment/exp_internal.h"
+
+#define STORE_NAME "results.sqlite"
+#define STORE_FORMAT "1"
+
+typedef struct name_slot {
+    char *name;
+    int64_t id;
+} name_slot;
+
+struct exp_store {
+    sqlite3 *db;
+    char *dir;
+    char *path;
+    int lock_fd;
+    sqlite3_stmt *ins_job, *ins_result, *ins_metric, *get_metric;
+    name_slot *names; /* open addressing: metric name -> id */
+    size_t names_cap, names_n;
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS factors(factor INTEGER PRIMARY KEY, path TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS points(point INTEGER PRIMARY KEY, scenario TEXT NOT NULL,"
+    "  overrides TEXT NOT NULL, scenario_hash TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS point_values(point INTEGER NOT NULL, factor INTEGER NOT NULL,"
+    "  text TEXT NOT NULL, value REAL, PRIMARY KEY(point, factor));"
+    "CREATE TABLE IF NOT EXISTS jobs(job INTEGER PRIMARY KEY, point INTEGER NOT NULL,"
+    "  replication INTEGER NOT NULL, seed INTEGER NOT NULL, seconds REAL, rank INTEGER);"
+    "CREATE INDEX IF NOT EXISTS jobs_point ON jobs(point, replication);"
+    "CREATE TABLE IF NOT EXISTS metrics(metric INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS results(job INTEGER NOT NULL, ord INTEGER NOT NULL,"
+    "  metric INTEGER NOT NULL, value REAL, PRIMARY KEY(job, ord)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS sessions(session INTEGER PRIMARY KEY, command TEXT,"
+    "  version TEXT);";
+
+static af_status db_error(exp_store *s, af_error *err, const char *what)
+{
+    int code = sqlite3_extended_errcode(s->db);
+    af_status st = (code == SQLITE_NOMEM) ? AF_NOMEM : AF_IO;
+    return af_error_set(err, st, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static af_status exec(exp_store *s, const char *sql, af_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        af_status st = af_error_set(err, AF_IO, "%s: %s", s->path, msg ? msg : "error");
+        sqlite3_free(msg);
+        return st;
+    }
+    return AF_OK;
+}
+
+static af_status prepare(exp_store *s, const char *sql, sqlite3_stmt **stmt, af_error *err)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK)
+        return db_error(s, err, "preparing a statement");
+    return AF_OK;
+}
+
+const char *exp_store_path(const exp_store *s) { return s->path; }
+sqlite3 *exp_store_db(exp_store *s) { return s->db; }
+
+void exp_store_close(exp_store *s)
+{
+    if (!s) return;
+    sqlite3_finalize(s->ins_job);
+    sqlite3_finalize(s->ins_result);
+    sqlite3_finalize(s->ins_metric);
+    sqlite3_finalize(s->get_metric);
+    if (s->db) sqlite3_close(s->db);
+    for (size_t i = 0; i < s->names_cap; i++) free(s->names[i].name);
+    free(s->names);
+    if (s->lock_fd >= 0) close(s->lock_fd); /* releases the flock */
+    free(s->dir);
+    free(s->path);
+    free(s);
+}
+
+static void remove_store_files(const char *path)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < 4; i++) {
+        size_t n = strlen(path) + strlen(suffix[i]) + 1;
+        char *p = malloc(n);
+        if (!p) continue;
+        snprintf(p, n, "%s%s", path, suffix[i]);
+        unlink(p);
+        free(p);
+    }
+}
+
+static void remove_outputs(const char *dir)
+{
+    static const char *const names[] = {"sweep.csv", "compare.csv", "target.csv",
+                                        "replications.csv", "provenance.json"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *p = exp_path_join(dir, names[i]);
+        if (p) unlink(p);
+        free(p);
+    }
+}
+
+af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool create,
+                         af_error *err)
+{
+    *out = NULL;
+    af_status st = AF_OK;
+    if (create && (st = exp_mkdir_p(dir, err)) != AF_OK) return st;
+    exp_store *s = calloc(1, sizeof *s);
+    if (!s) return af_error_set(err, AF_NOMEM, "out of memory");
+    s->lock_fd = -1;
+    s->dir = exp_strdup(dir);
+    s->path = exp_path_join(dir, STORE_NAME);
+    if (!s->dir || !s->path) {
+        exp_store_close(s);
+        return af_error_set(err, AF_NOMEM, "out of memory");
+    }
+    s->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s->lock_fd < 0) {
+        st = af_error_set(err, AF_IO, "cannot open directory '%s': %s", dir, strerror(errno));
+        exp_store_close(s);
+        return st;
+    }
+    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        st = af_error_set(err, errno == EWOULDBLOCK ? AF_INVAL : AF_IO,
+                          "'%s' is in use by another aidflow process", dir);
+        exp_store_close(s);
+        return st;
+    }
+    if (fresh) {
+        remove_store_files(s->path);
+        remove_outputs(dir);
+    }
+    if (!create && access(s->path, F_OK) != 0) {
+        st = af_error_set(err, AF_IO, "no store in '%s' (%s: %s)", dir, s->path, strerror(errno));
+        exp_store_close(s);
+        return st;
+    }
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
+        st = s->db ? db_error(s, err, "opening")
+                   : af_error_set(err, AF_NOMEM, "out of memory opening %s", s->path);
+        exp_store_close(s);
+        return st;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    if ((st = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err)) != AF_OK ||
+        (st = exec(s, schema, err)) != AF_OK ||
+        (st = prepare(s, "INSERT INTO jobs(job, point, replication, seed, seconds, rank) "
+                         "VALUES(?, ?, ?, ?, ?, ?)", &s->ins_job, err)) != AF_OK ||
+        (st = prepare(s, "INSERT INTO results(job, ord, metric, value) VALUES(?, ?, ?, ?)",
+                      &s->ins_result, err)) != AF_OK ||
+        (st = prepare(s, "INSERT OR IGNORE INTO metrics(name) VALUES(?)", &s->ins_metric,
+                      err)) != AF_OK ||
+        (st = prepare(s, "SELECT metric FROM metrics WHERE name = ?", &s->get_metric, err)) !=
+            AF_OK) {
+        exp_store_close(s);
+        return st;
+    }
+    char *format = NULL;
+    if ((st = exp_store_get_meta(s, "format", &format, err)) != AF_OK) {
+        exp_store_close(s);
+        return st;
+    }
+    if (format && strcmp(format, STORE_FORMAT) != 0) {
+        st = af_error_set(err, AF_INVAL, "%s: store format %s, this aidflow reads format %s",
+                          s->path, format, STORE_FORMAT);
+        free(format);
+        exp_store_close(s);
+        return st;
+    }
+    free(format);
+    *out = s;
+    return AF_OK;
+}
+
+af_status exp_store_get_meta(exp_store *s, const char *key, char **value, af_error *err)
+{
+    *value = NULL;
+    sqlite3_stmt *q;
+    af_status st = prepare(s, "SELECT value FROM meta WHERE key = ?", &q, err);
+    if (st != AF_OK) return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *value = exp_strdup((const char *)sqlite3_column_text(q, 0));
+        if (!*value) st = af_error_set(err, AF_NOMEM, "out of memory");
+    } else if (rc != SQLITE_DONE) {
+        st = db_error(s, err, "reading meta data");
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
+af_status exp_store_set_meta(exp_store *s, const char *key, const char *value, af_error *err)
+{
+    sqlite3_stmt *q;
+    af_status st = prepare(s, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &q, err);
+    if (st != AF_OK) return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) st = db_error(s, err, "writing meta data");
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* The first line where two identity texts differ, for the error message. */
+static void first_difference(const char *a, const char *b, char *la, char *lb, size_t size)
+{
+    while (*a || *b) {
+        const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
+        size_t na = ea ? (size_t)(ea - a) : strlen(a), nb = eb ? (size_t)(eb - b) : strlen(b);
+        if (na != nb || memcmp(a, b, na) != 0) {
+            snprintf(la, size, "%.*s", (int)(na < size - 1 ? na : size - 1), a);
+            snprintf(lb, size, "%.*s", (int)(nb < size - 1 ? nb : size - 1), b);
+            return;
+        }
+        a += na + (ea ? 1 : 0);
+        b += nb + (eb ? 1 : 0);
+    }
+    la[0] = lb[0] = '\0';
+}
+
+af_status exp_store_claim(exp_store *s, const char *identity, const char *const *meta,
+                          af_error *err)
+{
+    char *have = NULL;
+    af_status st = exp_store_get_meta(s, "identity", &have, err);
+    if (st != AF_OK) return st;
+    if (have) {
+        if (strcmp(have, identity) != 0) {
+            char la[300], lb[300];
+            first_difference(have, identity, la, lb, sizeof la);
+            st = af_error_set(err, AF_INVAL,
+                              "%s holds another experiment (it has '%s' where this one has "
+                              "'%s'); use --fresh to discard it, or another --out",
+                              s->path, la, lb);
+        }
+        free(have);
+        return st;
+    }
+    if ((st = exec(s, "BEGIN IMMEDIATE", err)) != AF_OK) return st;
+    if ((st = exp_store_set_meta(s, "format", STORE_FORMAT, err)) == AF_OK &&
+        (st = exp_store_set_meta(s, "identity", identity, err)) == AF_OK) {
+        for (size_t i = 0; meta && meta[i] && st == AF_OK; i += 2)
+            st = exp_store_set_meta(s, meta[i], meta[i + 1], err);
+    }
+    if (st != AF_OK) {
+        exec(s, "ROLLBACK", NULL);
+        return st;
+    }
+    return exec(s, "COMMIT", err);
+}
+
+af_status exp_store_add_session(exp_store *s, const char *command, af_error *err)
+{
+    sqlite3_stmt *q;
+    af_status st = prepare(s, "INSERT INTO sessions(command, version) VALUES(?, ?)", &q, err);
+    if (st != AF_OK) return st;
+    sqlite3_bind_text(q, 1, command ? command : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, af_version(), -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) st = db_error(s, err, "recording the session");
+    sqlite3_finalize(q);
+    return st;
+}
+
+af_status exp_store_put_factors(exp_store *s, const char *const *paths, size_t n, af_error *err)
+{
+    sqlite3_stmt *get, *ins;
+    af_status st = prepare(s, "SELECT path FROM factors WHERE factor = ?", &get, err);
+    if (st != AF_OK) return st;
+    if ((st = prepare(s, "INSERT INTO factors(factor, path) VALUES(?, ?)", &ins, err)) != AF_OK) {
+        sqlite3_finalize(get);
+        return st;
+    }
+    for (size_t f = 0; f < n && st == AF_OK; f++) {
+        sqlite3_reset(get);
+        sqlite3_bind_int64(get, 1, (sqlite3_int64)f);
+        int rc = sqlite3_step(get);
+        if (rc == SQLITE_ROW) {
+            const char *have = (const char *)sqlite3_column_text(get, 0);
+            if (strcmp(have, paths[f]) != 0)
+                st = af_error_set(err, AF_INVAL, "%s varies '%s' where this run varies '%s'",
+                                  s->path, have, paths[f]);
+        } else if (rc == SQLITE_DONE) {
+            sqlite3_reset(ins);
+            sqlite3_bind_int64(ins, 1, (sqlite3_int64)f);
+            sqlite3_bind_text(ins, 2, paths[f], -1, SQLITE_STATIC);
+            if (sqlite3_step(ins) != SQLITE_DONE) st = db_error(s, err, "recording factors");
+        } else {
+            st = db_error(s, err, "reading factors");
+        }
+    }
+    sqlite3_finalize(get);
+    sqlite3_finalize(ins);
+    return st;
+}
+
+af_status exp_store_put_point(exp_store *s, size_t point, const exp_point *p, af_error *err)
+{
+    char hash[17];
+    exp_hex64(p->hash, hash);
+    char *ov = exp_point_overrides_text(p);
+    if (!ov) return af_error_set(err, AF_NOMEM, "out of memory");
+    sqlite3_stmt *q = NULL;
+    af_status st = prepare(s, "SELECT overrides, scenario_hash FROM points WHERE point = ?", &q,
+                           err);
+    if (st != AF_OK) goto done;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        const char *have_ov = (const char *)sqlite3_column_text(q, 0);
+        const char *have_hash = (const char *)sqlite3_column_text(q, 1);
+        if (strcmp(have_ov, ov) != 0)
+            st = af_error_set(err, AF_INVAL,
+                              "%s: design point %zu was '%s', this run makes it '%s'; use "
+                              "--fresh to discard the store, or another --out",
+                              s->path, point, have_ov, ov);
+        else if (strcmp(have_hash, hash) != 0)
+            st = af_error_set(err, AF_INVAL,
+                              "%s: the scenario of design point %zu has changed since the store "
+                              "was made (hash %s, now %s); use --fresh to start again",
+                              s->path, point, have_hash, hash);
+        goto done;
+    }
+    if (rc != SQLITE_DONE) {
+        st = db_error(s, err, "reading points");
+        goto done;
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if ((st = prepare(s, "INSERT INTO points(point, scenario, overrides, scenario_hash) "
+                         "VALUES(?, ?, ?, ?)", &q, err)) != AF_OK)
+        goto done;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
+    sqlite3_bind_text(q, 2, p->scenario, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, ov, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, hash, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+        st = db_error(s, err, "recording a point");
+        goto done;
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if ((st = prepare(s, "INSERT INTO point_values(point, factor, text, value) "
+                         "VALUES(?, ?, ?, ?)", &q, err)) != AF_OK)
+        goto done;
+    for (size_t f = 0; f < p->n_factors; f++) {
+        sqlite3_reset(q);
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
+        sqlite3_bind_int64(q, 2, (sqlite3_int64)f);
+        sqlite3_bind_text(q, 3, p->texts[f], -1, SQLITE_STATIC);
+        if (isnan(p->values[f]))
+            sqlite3_bind_null(q, 4);
+        else
+            sqlite3_bind_double(q, 4, p->values[f]);
+        if (sqlite3_step(q) != SQLITE_DONE) {
+            st = db_error(s, err, "recording a point");
+            break;
+        }
+    }
+done:
+    sqlite3_finalize(q);
+    free(ov);
+    return st;
+}
+
+af_status exp_store_put_points(exp_store *s, const exp_point *points, size_t n, af_error *err)
+{
+    af_status st = exec(s, "BEGIN IMMEDIATE", err);
+    for (size_t i = 0; i < n && st == AF_OK; i++) st = exp_store_put_point(s, i, &points[i], err);
+    if (st != AF_OK) {
+        exec(s, "ROLLBACK", NULL);
+        return st;
+    }
+    return exec(s, "COMMIT", err);
+}
+
+af_status exp_store_done(exp_store *s, bool *done, size_t n_jobs, af_error *err)
+{
+    memset(done, 0, n_jobs * sizeof *done);
+    sqlite3_stmt *q;
+    af_status st = prepare(s, "SELECT job FROM jobs", &q, err);
+    if (st != AF_OK) return st;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        sqlite3_int64 j = sqlite3_column_int64(q, 0);
+        if (j >= 0 && (uint64_t)j < n_jobs) done[j] = true;
+    }
+    if (rc != SQLITE_DONE) st = db_error(s, err, "reading jobs");
+    sqlite3_finalize(q);
+    return st;
+}
+
+size_t exp_store_count_jobs(exp_store *s)
+{
+    sqlite3_stmt *q;
+    size_t n = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM jobs", -1, &q, NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(q) == SQLITE_ROW) n = (size_t)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+/* ---- metric names -> ids ---- */
+
+static size_t name_hash(const char *s)
+{
+    return (size_t)exp_fnv1a(EXP_FNV_INIT, s, strlen(s));
+}
+
+static af_status names_grow(exp_store *s)
+{
+    size_t cap = s->names_cap ? 2 * s->names_cap : 256;
+    name_slot *t = calloc(cap, sizeof *t);
+    if (!t) return AF_NOMEM;
+    for (size_t i = 0; i < s->names_cap; i++) {
+        if (!s->names[i].name) continue;
+        size_t h = name_hash(s->names[i].name) & (cap - 1);
+        while (t[h].name) h = (h + 1) & (cap - 1);
+        t[h] = s->names[i];
+    }
+    free(s->names);
+    s->names = t;
+    s->names_cap = cap;
+    return AF_OK;
+}
+
+static af_status metric_id(exp_store *s, const char *name, int64_t *id, af_error *err)
+{
+    if (s->names_cap) {
+        size_t h = name_hash(name) & (s->names_cap - 1);
+        while (s->names[h].name) {
+            if (!strcmp(s->names[h].name, name)) {
+                *id = s->names[h].id;
+                return AF_OK;
+            }
+            h = (h + 1) & (s->names_cap - 1);
+        }
+    }
+    sqlite3_reset(s->ins_metric);
+    sqlite3_bind_text(s->ins_metric, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(s->ins_metric) != SQLITE_DONE) return db_error(s, err, "recording a metric");
+    sqlite3_reset(s->get_metric);
+    sqlite3_bind_text(s->get_metric, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(s->get_metric) != SQLITE_ROW) return db_error(s, err, "reading a metric");
+    *id = sqlite3_column_int64(s->get_metric, 0);
+    sqlite3_reset(s->get_metric);
+    if ((s->names_n + 1) * 2 > s->names_cap && names_grow(s) != AF_OK)
+        return af_error_set(err, AF_NOMEM, "out of memory");
+    char *copy = exp_strdup(name);
+    if (!copy) return af_error_set(err, AF_NOMEM, "out of memory");
+    size_t h = name_hash(name) & (s->names_cap - 1);
+    while (s->names[h].name) h = (h + 1) & (s->names_cap - 1);
+    s->names[h].name = copy;
+    s->names[h].id = *id;
+    s->names_n++;
+    return AF_OK;
+}
+
+af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err)
+{
+    af_status st = exec(s, "BEGIN IMMEDIATE", err);
+    if (st != AF_OK) return st;
+    sqlite3_reset(s->ins_job);
+    sqlite3_bind_int64(s->ins_job, 1, (sqlite3_int64)r->job);
+    sqlite3_bind_int64(s->ins_job, 2, (sqlite3_int64)r->point);
+    sqlite3_bind_int64(s->ins_job, 3, (sqlite3_int64)r->replication);
+    sqlite3_bind_int64(s->ins_job, 4, (sqlite3_int64)r->seed);
+    sqlite3_bind_double(s->ins_job, 5, r->seconds);
+    sqlite3_bind_int(s->ins_job, 6, r->rank);
+    if (sqlite3_step(s->ins_job) != SQLITE_DONE) st = db_error(s, err, "recording a job");
+    for (size_t i = 0; i < r->metrics.n && st == AF_OK; i++) {
+        int64_t id = 0;
+        if ((st = metric_id(s, exp_metrics_name(&r->metrics, i), &id, err)) != AF_OK) break;
+        sqlite3_reset(s->ins_result);
+        sqlite3_bind_int64(s->ins_result, 1, (sqlite3_int64)r->job);
+        sqlite3_bind_int64(s->ins_result, 2, (sqlite3_int64)i);
+        sqlite3_bind_int64(s->ins_result, 3, id);
+        double v = r->metrics.values[i];
+        if (isnan(v))
+            sqlite3_bind_null(s->ins_result, 4);
+        else
+            sqlite3_bind_double(s->ins_result, 4, v);
+        if (sqlite3_step(s->ins_result) != SQLITE_DONE) st = db_error(s, err, "recording a result");
+    }
+    if (st != AF_OK) {
+        exec(s, "ROLLBACK", NULL);
+        return st;
+    }
+    return exec(s, "COMMIT", err);
+}
+
+/* ---- reading a point back ---- */
+
+void exp_point_data_free(exp_point_data *d)
+{
+    for (size_t i = 0; i < d->n_metrics; i++) free(d->names[i]);
+    free(d->names);
+    free(d->values);
+    memset(d, 0, sizeof *d);
+}
+
+typedef struct metric_order {
+    int64_t id;
+    int64_t ord;
+    const char *name;
+} metric_order;
+
+static int by_order(const void *a, const void *b)
+{
+    const metric_order *x = a, *y = b;
+    if (x->ord != y->ord) return x->ord < y->ord ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications,
+                               exp_point_data *out, af_error *err)
+{
+    memset(out, 0, sizeof *out);
+    /* The metrics of the point, in the model's order (the smallest position any replication
+     * gave them), then the values. */
+    sqlite3_stmt *q;
+    af_status st = prepare(s,
+                           "SELECT r.metric, MIN(r.ord), m.name FROM results r "
+                           "JOIN jobs j ON j.job = r.job JOIN metrics m ON m.metric = r.metric "
+                           "WHERE j.point = ? GROUP BY r.metric",
+                           &q, err);
+    if (st != AF_OK) return st;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
+    metric_order *mo = NULL;
+    size_t n = 0, cap = 0;
+    int64_t max_id = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            metric_order *t = realloc(mo, cap * sizeof *t);
+            if (!t) {
+                st = af_error_set(err, AF_NOMEM, "out of memory");
+                break;
+            }
+            mo = t;
+        }
+        mo[n].id = sqlite3_column_int64(q, 0);
+        mo[n].ord = sqlite3_column_int64(q, 1);
+        mo[n].name = exp_strdup((const char *)sqlite3_column_text(q, 2));
+        if (!mo[n].name) {
+            st = af_error_set(err, AF_NOMEM, "out of memory");
+            break;
+        }
+        if (mo[n].id > max_id) max_id = mo[n].id;
+        n++;
+    }
+    if (st == AF_OK && rc != SQLITE_DONE) st = db_error(s, err, "reading results");
+    sqlite3_finalize(q);
+    size_t *index = NULL;
+    if (st == AF_OK) {
+        qsort(mo, n, sizeof *mo, by_order);
+        out->n_metrics = n;
+        out->n_reps = replications;
+        out->names = calloc(n ? n : 1, sizeof *out->names);
+        out->values = malloc((n * replications > 0 ? n * replications : 1) * sizeof *out->values);
+        index = malloc(((size_t)max_id + 1) * sizeof *index);
+        if (!out->names || !out->values || !index) st = af_error_set(err, AF_NOMEM, "out of memory");
+    }
+    if (st == AF_OK) {
+        for (size_t i = 0; i < n * replications; i++) out->values[i] = NAN;
+        for (size_t i = 0; i < n; i++) {
+            out->names[i] = (char *)mo[i].name;
+            mo[i].name = NULL;
+            index[mo[i].id] = i;
+        }
+        st = prepare(s,
+                     "SELECT j.replication, r.metric, r.value FROM results r "
+                     "JOIN jobs j ON j.job = r.job WHERE j.point = ?",
+                     &q, err);
+    }
+    if (st == AF_OK) {
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            sqlite3_int64 rep = sqlite3_column_int64(q, 0);
+            int64_t id = sqlite3_column_int64(q, 1);
+            if (rep < 0 || rep >= replications || id < 0 || id > max_id) continue;
+            out->values[index[id] * replications + (size_t)rep] =
+                sqlite3_column_type(q, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 2);
+        }
+        if (rc != SQLITE_DONE) st = db_error(s, err, "reading results");
+        sqlite3_finalize(q);
+    }
+    if (mo)
+        for (size_t i = 0; i < n; i++) free((char *)mo[i].name);
+    free(mo);
+    free(index);
+    if (st != AF_OK) exp_point_data_free(out);
+    return st;
+}
+
+/* ---- merging ---- */
+
+static af_status count_of(exp_store *s, const char *sql, sqlite3_int64 *n, af_error *err)
+{
+    sqlite3_stmt *q;
+    af_status st = prepare(s, sql, &q, err);
+    if (st != AF_OK) return st;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        *n = sqlite3_column_int64(q, 0);
+    else
+        st = db_error(s, err, "counting");
+    sqlite3_finalize(q);
+    return st;
+}
+
+af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err)
+{
+    char *src = exp_path_join(src_dir, STORE_NAME);
+    if (!src) return af_error_set(err, AF_NOMEM, "out of memory");
+    af_status st = AF_OK;
+    if (access(src, R_OK) != 0) {
+        st = af_error_set(err, AF_IO, "no store in '%s' (%s: %s)", src_dir, src, strerror(errno));
+        free(src);
+        return st;
+    }
+    sqlite3_stmt *q;
+    if ((st = prepare(s, "ATTACH DATABASE ? AS src", &q, err)) != AF_OK) {
+        free(src);
+        return st;
+    }
+    sqlite3_bind_text(q, 1, src, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) st = db_error(s, err, "attaching a shard's store");
+    sqlite3_finalize(q);
+    if (st != AF_OK) {
+        free(src);
+        return st;
+    }
+    sqlite3_int64 n = 0;
+    char *mine = NULL;
+    st = exp_store_get_meta(s, "identity", &mine, err);
+    if (st == AF_OK) st = count_of(s, "SELECT count(*) FROM src.meta WHERE key = 'identity'", &n, err);
+    if (st == AF_OK && n == 0)
+        st = af_error_set(err, AF_INVAL, "%s holds no experiment", src);
+    if (st == AF_OK && mine) {
+        if ((st = prepare(s, "SELECT value FROM src.meta WHERE key = 'identity'", &q, err)) ==
+            AF_OK) {
+            if (sqlite3_step(q) != SQLITE_ROW ||
+                strcmp((const char *)sqlite3_column_text(q, 0), mine) != 0)
+                st = af_error_set(err, AF_INVAL,
+                                  "%s holds another experiment than the stores before it", src);
+            sqlite3_finalize(q);
+        }
+    }
+    free(mine);
+    if (st == AF_OK) st = exec(s, "BEGIN IMMEDIATE", err);
+    if (st == AF_OK) {
+        static const char *const checks[] = {
+            "SELECT count(*) FROM src.points a JOIN main.points b USING(point) "
+            "WHERE a.overrides != b.overrides OR a.scenario_hash != b.scenario_hash",
+            "SELECT count(*) FROM src.factors a JOIN main.factors b USING(factor) "
+            "WHERE a.path != b.path",
+        };
+        for (size_t i = 0; i < 2 && st == AF_OK; i++) {
+            if ((st = count_of(s, checks[i], &n, err)) == AF_OK && n)
+                st = af_error_set(err, AF_INVAL, "%s: its design points differ from the others'",
+                                  src);
+        }
+        static const char *const copies =
+            "INSERT OR IGNORE INTO main.meta SELECT * FROM src.meta;"
+            "INSERT OR IGNORE INTO main.factors SELECT * FROM src.factors;"
+            "INSERT OR IGNORE INTO main.points SELECT * FROM src.points;"
+            "INSERT OR IGNORE INTO main.point_values SELECT * FROM src.point_values;"
+            "INSERT OR IGNORE INTO main.metrics(name) SELECT name FROM src.metrics;"
+            "INSERT OR IGNORE INTO main.results(job, ord, metric, value) "
+            "  SELECT r.job, r.ord, b.metric, r.value FROM src.results r"
+            "  JOIN src.metrics a ON a.metric = r.metric JOIN main.metrics b ON b.name = a.name"
+            "  WHERE r.job NOT IN (SELECT job FROM main.jobs);"
+            "INSERT OR IGNORE INTO main.jobs SELECT * FROM src.jobs;";
+        if (st == AF_OK) st = exec(s, copies, err);
+        if (st == AF_OK)
+            st = exec(s, "COMMIT", err);
+        else
+            exec(s, "ROLLBACK", NULL);
+    }
+    exec(s, "DETACH DATABASE src", NULL);
+    free(src);
+    return st;
+}

@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `aidflow sweep`, `compare`, `target` and `merge`.
+
+usage: test_experiments.py AIDFLOW DATA_DIR [--mpirun MPIRUN]
+
+With --mpirun, runs only the MPI test: `mpirun -n 2 aidflow sweep ...` must give the same
+files as the single-process run. Prints one line per test and "N passed, N failed"; exits 1
+when any failed.
+"""
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+AIDFLOW = os.path.abspath(sys.argv[1])
+DATA = os.path.abspath(sys.argv[2])
+MPIRUN = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--mpirun" else None
+SCN = os.path.join(DATA, "exp_small.yaml")
+SCN_B = os.path.join(DATA, "exp_small_more_lanes.yaml")
+OUTPUTS = ["sweep.csv", "replications.csv", "provenance.json"]
+TMP = tempfile.mkdtemp(prefix="af-cli-exp-")
+
+
+def run(*args, expect=0, env=None):
+    p = subprocess.run([AIDFLOW, *args], capture_output=True, text=True, env=env, timeout=300)
+    if expect is not None and p.returncode != expect:
+        raise AssertionError(f"aidflow {' '.join(args)}: exit {p.returncode}, expected {expect}\n"
+                             f"stdout:\n{p.stdout}\nstderr:\n{p.stderr}")
+    return p
+
+
+def out(name):
+    return os.path.join(TMP, name)
+
+
+def same_files(a, b, names=OUTPUTS):
+    for n in names:
+        with open(os.path.join(a, n), "rb") as fa, open(os.path.join(b, n), "rb") as fb:
+            da, db = fa.read(), fb.read()
+        if da != db:
+            i = next((k for k in range(min(len(da), len(db))) if da[k] != db[k]), min(len(da), len(db)))
+            raise AssertionError(f"{a}/{n} and {b}/{n} differ at byte {i}")
+
+
+def jobs_in_store(d):
+    path = os.path.join(d, "results.sqlite")
+    if not os.path.exists(path):
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            return con.execute("SELECT count(*) FROM jobs").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.OperationalError:
+        return 0  # the store is being created
+
+
+def wait_for_rows(proc, d, n):
+    """Polls the store until it holds n jobs (no fixed sleeps: the store's own count)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if jobs_in_store(d) >= n:
+            return
+        if proc.poll() is not None:
+            raise AssertionError(f"aidflow ended (exit {proc.returncode}) before {n} jobs were stored")
+        time.sleep(0.002)
+    raise AssertionError("timed out waiting for the store")
+
+
+GRID = ["--vary", "inspections.screening.lanes=2:12:2", "--vary", "crossings.gate.lanes=2,6"]
+
+
+def test_same_bytes_whatever_jobs():
+    run("sweep", SCN, *GRID, "--jobs", "1", "--out", out("j1"), "--quiet")
+    run("sweep", SCN, *GRID, "--jobs", "2", "--out", out("j2"), "--quiet")
+    same_files(out("j1"), out("j2"))
+    with open(os.path.join(out("j1"), "sweep.csv")) as f:
+        head = f.readline()
+        rows = f.readlines()
+    assert head == "point,inspections.screening.lanes,crossings.gate.lanes,metric,mean,sd,ci_low,ci_high,n\n", head
+    assert any(r.startswith("0,2,2,coverage.food,") for r in rows)
+    assert any(r.startswith("11,12,6,coverage.food,") for r in rows)
+
+
+def test_table_and_provenance():
+    p = run("sweep", SCN, "--vary", "inspections.screening.lanes=2,8", "--replications", "3",
+            "--show", "coverage.food", "--out", out("table"))
+    assert "2 design points x 3 replications = 6 jobs (6 run now, 0 found in the store), seed 7" in p.stdout, p.stdout
+    assert "coverage.food, mean and 95% confidence interval" in p.stdout, p.stdout
+    assert "sweep: 6 jobs to run" in p.stderr, p.stderr  # plain progress lines off a terminal
+    with open(os.path.join(out("table"), "provenance.json")) as f:
+        prov = f.read()
+    assert '"command": "aidflow sweep ' + SCN + ' --vary inspections.screening.lanes=2,8 --replications 3 --show coverage.food"' in prov, prov
+    assert '"seed": 7' in prov
+    p = run("sweep", SCN, "--vary", "inspections.screening.lanes=2,8", "--replications", "3",
+            "--show", "coverage.food", "--out", out("table"), "--quiet")
+    assert p.stdout == "" and p.stderr == ""
+
+
+def test_kill_9_and_resume():
+    args = ["sweep", SCN, "--vary", "inspections.screening.lanes=2:8:2", "--replications", "60"]
+    run(*args, "--out", out("whole"), "--quiet")
+    d = out("killed")
+    proc = subprocess.Popen([AIDFLOW, *args, "--jobs", "1", "--out", d, "--quiet"])
+    wait_for_rows(proc, d, 5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    n = jobs_in_store(d)
+    assert 5 <= n < 240, n
+    assert not os.path.exists(os.path.join(d, "sweep.csv"))
+    p = run(*args, "--jobs", "2", "--out", d)
+    assert f"({240 - n} run now, {n} found in the store)" in p.stdout, p.stdout
+    assert f"{n} of 240 jobs already in the store" in p.stderr, p.stderr
+    same_files(out("whole"), d)
+
+
+def test_ctrl_c_and_resume():
+    args = ["sweep", SCN, "--vary", "inspections.screening.lanes=2:8:2", "--replications", "60"]
+    d = out("ctrl_c")
+    proc = subprocess.Popen([AIDFLOW, *args, "--jobs", "1", "--out", d, "--quiet"],
+                            stderr=subprocess.PIPE, text=True)
+    wait_for_rows(proc, d, 3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert "run the same command again to resume" in err, err
+    n = jobs_in_store(d)
+    assert 3 <= n < 240, n
+    run(*args, "--out", d, "--quiet")
+    same_files(out("whole"), d)
+
+
+def test_other_experiment_refused():
+    d = out("j1")
+    p = run("sweep", SCN, "--vary", "inspections.screening.lanes=2:12:4", "--out", d, expect=2)
+    assert "holds another experiment" in p.stderr and "--fresh" in p.stderr, p.stderr
+    run("sweep", SCN, "--vary", "inspections.screening.lanes=2:12:4", "--out", d, "--fresh", "--quiet")
+
+
+def test_bad_input():
+    cases = [
+        (["sweep", SCN, "--vary", "lanes"], "expected PATH=VALUES"),
+        (["sweep", SCN, "--vary", "inspections.screening.lanes=4:2:1"], "below its start"),
+        (["sweep", SCN, "--vary", "inspections.screening.lanes=2:6"], "needs a step"),
+        (["sweep", SCN, "--vary", "inspections.screening.lanes=1,2", "--design", "lhs:0"], "whole number"),
+        (["sweep", SCN, "--vary", "inspections.screening.lanez=1,2"], "lanez"),
+        (["sweep", SCN, "--vary", "inspections.screening.lanes=1,0"], "design point 1"),
+        (["sweep", SCN, "--vary", "inspections.screening.lanes=1,2", "--shard", "2/2"], "--shard"),
+        (["sweep", SCN, "--vary", "inspections.screening.lanes=1,2", "--jobs", "0"], "--jobs"),
+        (["sweep", SCN], "nothing to vary"),
+        (["sweep", os.path.join(DATA, "no_such.yaml"), "--vary", "a=1"], "no_such.yaml"),
+        (["target", SCN, "--vary", "inspections.screening.lanes=2:12", "--goal", "coverage.food"], "operator"),
+        (["target", SCN, "--vary", "inspections.screening.lanes=2:12", "--goal", "coverage.fod >= 1",
+          "--integer"], "no metric 'coverage.fod'"),
+        (["compare", SCN], "two scenarios"),
+        (["merge", out("nowhere")], "usage"),
+    ]
+    for i, (args, needle) in enumerate(cases):
+        p = run(*args, "--out", out(f"bad{i}"), expect=2) if args[0] != "merge" else run(*args, expect=2)
+        assert needle in p.stderr, (args, p.stderr)
+
+
+def test_shards_and_merge():
+    args = ["sweep", SCN, *GRID]
+    for i in range(3):
+        p = run(*args, "--shard", f"{i}/3", "--out", out(f"shard{i}"))
+        assert f"shard {i}/3 done" in p.stdout, p.stdout
+    p = run("merge", out("merged"), out("shard0"), out("shard2"), expect=1)
+    assert "40 of 60 jobs" in p.stderr, p.stderr
+    p = run("merge", out("merged"), out("shard1"))
+    assert "wrote the output files" in p.stdout, p.stdout
+    same_files(out("j2"), out("merged"))
+
+
+def test_compare():
+    p = run("compare", SCN, SCN, "--out", out("self"))
+    assert "significant" in p.stdout
+    with open(os.path.join(out("self"), "compare.csv")) as f:
+        rows = [line.rstrip("\n").split(",") for line in f]
+    head = rows[0]
+    assert head[:1] == ["metric"] and head[-1] == "significant", head
+    di, ci_lo, ci_hi = head.index("diff"), head.index("ci_low"), head.index("ci_high")
+    for r in rows[1:]:
+        if r[di] != "":
+            assert float(r[di]) == 0 and float(r[ci_lo]) == 0 and float(r[ci_hi]) == 0, r
+            assert r[-1] == "no", r
+    p = run("compare", SCN, SCN_B, "--jobs", "1", "--out", out("ab1"))
+    line = next(l for l in p.stdout.splitlines() if l.startswith("coverage.food "))
+    assert line.rstrip().endswith("yes"), line
+    run("compare", SCN, SCN_B, "--jobs", "2", "--out", out("ab2"), "--quiet")
+    same_files(out("ab1"), out("ab2"), ["compare.csv", "replications.csv", "provenance.json"])
+
+
+def test_target():
+    p = run("target", SCN, "--vary", "inspections.screening.lanes=1:16", "--integer",
+            "--goal", "coverage.food >= 0.95", "--out", out("target"))
+    answer = next(l for l in p.stdout.splitlines() if l.startswith("answer: "))
+    lanes = int(answer.split("=")[1].split(":")[0])
+    assert "its lower bound" in answer, answer
+    with open(os.path.join(out("target"), "target.csv")) as f:
+        rows = [line.rstrip("\n").split(",") for line in f][1:]
+    meets = {int(r[1]): (float(r[5]), r[-1]) for r in rows}
+    assert meets[lanes][1] == "yes" and meets[lanes][0] >= 0.95, meets
+    assert meets[lanes - 1][1] == "no" and meets[lanes - 1][0] < 0.95, meets
+    # Resuming finds everything in the store and prints the same answer.
+    p2 = run("target", SCN, "--vary", "inspections.screening.lanes=1:16", "--integer",
+             "--goal", "coverage.food >= 0.95", "--out", out("target"))
+    assert answer in p2.stdout and "0 run now" in p2.stdout, p2.stdout
+    # Out of reach: exit 1 and say so.
+    p = run("target", SCN, "--vary", "inspections.screening.lanes=1:3", "--integer",
+            "--goal", "coverage.food >= 0.95", "--out", out("target_no"), expect=1)
+    assert "not met: even at inspections.screening.lanes = 3" in p.stdout, p.stdout
+
+
+def test_mpi():
+    args = ["sweep", SCN, *GRID]
+    run(*args, "--jobs", "1", "--out", out("mpi_single"), "--quiet")
+    cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-n", "2", AIDFLOW, *args,
+           "--out", out("mpi_two")]
+    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    if p.returncode != 0:
+        raise AssertionError(f"mpirun: exit {p.returncode}\n{p.stdout}\n{p.stderr}")
+    same_files(out("mpi_single"), out("mpi_two"))
+    con = sqlite3.connect(os.path.join(out("mpi_two"), "results.sqlite"))
+    by_rank = dict(con.execute("SELECT rank, count(*) FROM jobs GROUP BY rank").fetchall())
+    con.close()
+    assert by_rank.get(1, 0) > 0 and sum(by_rank.values()) == 60, by_rank
+    # A second MPI run finds every job in the store.
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    assert p.returncode == 0 and "(0 run now, 60 found in the store)" in p.stdout, p.stdout + p.stderr
+
+
+def main():
+    if MPIRUN:
+        tests = [test_mpi]
+    else:
+        tests = [test_same_bytes_whatever_jobs, test_table_and_provenance, test_kill_9_and_resume,
+                 test_ctrl_c_and_resume, test_other_experiment_refused, test_bad_input,
+                 test_shards_and_merge, test_compare, test_target]
+    passed = failed = 0
+    for t in tests:
+        t0 = time.monotonic()
+        try:
+            t()
+            passed += 1
+            print(f"ok   {t.__name__} ({time.monotonic() - t0:.1f} s)")
+        except Exception as e:  # noqa: BLE001 - report every failure and go on
+            failed += 1
+            print(f"FAIL {t.__name__}: {e}")
+        sys.stdout.flush()
+    shutil.rmtree(TMP, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
