@@ -18,6 +18,7 @@
 #include "aidflow/model.h"
 #include "aidflow/report.h"
 #include "aidflow/run_output.h"
+#include "aidflow/run_store.h"
 #include "aidflow/scenario.h"
 #include "cli/cli_util.h"
 #include "cli/commands.h"
@@ -34,11 +35,15 @@ typedef struct pool {
     const af_scenario *scn;
     uint64_t seed;
     unsigned n;
-    af_result **results;
+    af_result **results;  /* kept from an earlier run, or computed now */
     af_status *status;
     af_error *errors;
     unsigned next;
-    pthread_mutex_t lock;
+    pthread_mutex_t lock; /* guards next, the store and the counters below */
+    af_run_store *store;
+    unsigned saved;
+    long stop_after;      /* test hook: behave as if interrupted after this many saves */
+    bool kill_after;      /* test hook: SIGKILL itself instead (as kill -9 would) */
 } pool;
 
 static void *worker(void *arg)
@@ -47,11 +52,21 @@ static void *worker(void *arg)
     af_model_options opts = {.keep_daily = true, .interrupt = &interrupted};
     for (;;) {
         pthread_mutex_lock(&p->lock);
+        while (p->next < p->n && p->results[p->next]) p->next++; /* kept from before */
         unsigned rep = p->next < p->n && !interrupted ? p->next++ : p->n;
         pthread_mutex_unlock(&p->lock);
         if (rep >= p->n) return NULL;
         af_error_clear(&p->errors[rep]);
         p->status[rep] = af_model_run(p->scn, p->seed, rep, &opts, &p->results[rep], &p->errors[rep]);
+        if (p->status[rep] != AF_OK) continue;
+        /* Keep it at once: an interruption from now on loses nothing of this replication. */
+        pthread_mutex_lock(&p->lock);
+        p->status[rep] = af_run_store_save(p->store, p->results[rep], &p->errors[rep]);
+        if (p->status[rep] == AF_OK && ++p->saved == p->stop_after) {
+            if (p->kill_after) raise(SIGKILL);
+            interrupted = 1;
+        }
+        pthread_mutex_unlock(&p->lock);
     }
 }
 
@@ -220,6 +235,33 @@ int af_cmd_run(int argc, char **argv)
         code = AF_EXIT_FAIL;
         goto done;
     }
+    af_error err;
+    af_error_clear(&err);
+    if (af_run_store_open(&p.store, out_dir, af_scenario_hash(scn), run_seed, &err) != AF_OK) {
+        fprintf(stderr, "aidflow run: %s\n", err.message);
+        code = AF_EXIT_FAIL;
+        goto done;
+    }
+    unsigned kept = 0;
+    for (unsigned i = 0; i < n; i++) {
+        af_status st = af_run_store_load(p.store, i, &p.results[i], &err);
+        if (st == AF_OK) {
+            kept++;
+        } else if (st != AF_NOTFOUND) {
+            fprintf(stderr, "aidflow run: %s\n", err.message);
+            code = AF_EXIT_FAIL;
+            goto done;
+        }
+    }
+    if (kept && !quiet)
+        fprintf(stderr, "aidflow run: resuming: %u of %u replications were kept from an earlier run\n",
+                kept, n);
+    /* Tests interrupt a run at a known point instead of racing a signal against it:
+     * AIDFLOW_TEST_INTERRUPT_AFTER=K acts like Ctrl-C after the K-th replication is kept,
+     * K:kill like kill -9. */
+    const char *hook = getenv("AIDFLOW_TEST_INTERRUPT_AFTER");
+    p.stop_after = hook ? atol(hook) : -1;
+    p.kill_after = hook && strstr(hook, ":kill");
     pthread_mutex_init(&p.lock, NULL);
     struct sigaction sa = {0}, old_int, old_term;
     sa.sa_handler = on_signal;
@@ -235,7 +277,12 @@ int af_cmd_run(int argc, char **argv)
     pthread_mutex_destroy(&p.lock);
 
     if (interrupted) {
-        fprintf(stderr, "aidflow run: interrupted; nothing written to %s\n", out_dir);
+        unsigned have = 0;
+        for (unsigned i = 0; i < n; i++) have += p.results[i] && p.status[i] == AF_OK;
+        fprintf(stderr,
+                "aidflow run: interrupted: %u of %u replications are kept in %s/run.sqlite; run the"
+                " same command again to finish\n",
+                have, n, out_dir);
         code = AF_EXIT_INTERRUPTED;
         goto done;
     }
@@ -248,8 +295,6 @@ int af_cmd_run(int argc, char **argv)
         }
     }
     af_provenance prov = {.command = af_cli_command_line(), .scenario_file = path};
-    af_error err;
-    af_error_clear(&err);
     if (af_write_run_outputs(out_dir, scn, p.results, n, &prov, &err) != AF_OK) {
         fprintf(stderr, "aidflow run: %s\n", err.message);
         code = AF_EXIT_FAIL;
@@ -272,6 +317,7 @@ int af_cmd_run(int argc, char **argv)
     }
     code = AF_EXIT_OK;
 done:
+    af_run_store_close(p.store);
     for (unsigned i = 0; p.results && i < n; i++) af_result_free(p.results[i]);
     free(p.results);
     free(p.status);
