@@ -18,6 +18,8 @@ void arena_init(arena *a)
     a->head = NULL;
     a->used = 0;
     a->total = 0;
+    a->limit = 0;
+    a->over_limit = false;
 }
 
 void arena_free(arena *a)
@@ -28,7 +30,9 @@ void arena_free(arena *a)
         free(b);
         b = next;
     }
+    size_t limit = a->limit;
     arena_init(a);
+    a->limit = limit;
 }
 
 void *arena_calloc(arena *a, size_t n, size_t size)
@@ -39,6 +43,10 @@ void *arena_calloc(arena *a, size_t n, size_t size)
     if (bytes > SIZE_MAX - align) return NULL;
     bytes = (bytes + align - 1) / align * align;
     if (bytes == 0) bytes = align;
+    if (a->limit && (bytes > a->limit || a->total > a->limit - bytes)) {
+        a->over_limit = true;
+        return NULL;
+    }
 
     if (!a->head || a->head->size - a->used < bytes) {
         /* Large requests get a block of their own so that the current block stays usable. */

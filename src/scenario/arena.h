@@ -3,6 +3,7 @@
 #ifndef AF_SCENARIO_ARENA_H
 #define AF_SCENARIO_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct arena_block arena_block;
@@ -11,6 +12,8 @@ typedef struct arena {
     arena_block *head;
     size_t used;    /* bytes used in head */
     size_t total;   /* bytes handed out, for the size limits of the loader */
+    size_t limit;   /* 0: none; past it allocations fail and over_limit is set */
+    bool over_limit;
 } arena;
 
 void arena_init(arena *a);

@@ -50,7 +50,8 @@ const name_entry *bind_lookup(binder *b, const yt_node *v, int ns, const char *w
     const name_entry *e = names_find(&b->names, ns, s, v->len);
     if (e) return e;
     if (b->ns_broken[ns]) return NULL;
-    const char *hint = names_suggest(&b->names, ns, s, v->len);
+    /* Suggestions scan every name: not worth it once no more errors are shown. */
+    const char *hint = scn_full(b->r) ? NULL : names_suggest(&b->names, ns, s, v->len);
     char buf[64];
     if (hint)
         scn_error(b->r, v->mark, "%s%sno %s is named %s; did you mean '%s'?", f ? f->key : "",

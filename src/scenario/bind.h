@@ -14,6 +14,11 @@
 #include "scenario/schema.h"
 #include "scenario/yaml_tree.h"
 
+enum {
+    MAX_CATEGORIES = 256,
+    MAX_SCENARIO_BYTES = 512 * 1024 * 1024, /* the resolved scenario, all arrays together */
+};
+
 /* The lists whose item mappings validate.c needs again, for its messages. */
 typedef enum list_id {
     L_CATEGORY,

@@ -22,6 +22,10 @@ void check_origin(binder *b, const yt_node *map, void *item)
     const yt_node *rep = yt_pair_key_of(map, "replenish");
     if (rep && !yt_map_get(map, "stock"))
         scn_error(b->r, rep->mark, "replenish needs a stock to add to; give stock as well");
+    if (o->has_stock && !o->replenish) {
+        o->replenish = arena_calloc(b->mem, b->s->n_categories, sizeof *o->replenish);
+        if (!o->replenish) b->r->nomem = true;
+    }
     const yt_node *plan = yt_map_get(map, "plan");
     if (!plan || plan->kind != YT_SEQ || !o->steps || o->n_steps != plan->n) return;
     for (size_t i = 1; i < o->n_steps; i++) {

@@ -96,6 +96,12 @@ void bind_named_list(binder *b, const yt_node *v, void *item, const field *f)
         if (spec->ns >= 0) b->ns_broken[spec->ns] = true;
         return;
     }
+    /* Every station, hub and plan step holds a value per category: bound them. */
+    if (spec->list == L_CATEGORY && v->n > MAX_CATEGORIES) {
+        scn_error(b->r, v->mark, "%s: more than %d categories", f->key, MAX_CATEGORIES);
+        b->ns_broken[NS_CATEGORY] = true;
+        return;
+    }
     char *arr = arena_calloc(b->mem, v->n, spec->item_size);
     const char **item_names = arena_calloc(b->mem, v->n, sizeof *item_names);
     if (!arr || !item_names) {
@@ -111,9 +117,17 @@ void bind_named_list(binder *b, const yt_node *v, void *item, const field *f)
     }
     /* Names first, so that items may refer to one another (a shift to another region). */
     for (size_t i = 0; i < v->n; i++) {
+        char *it = arr + i * spec->item_size;
         item_names[i] = "";
         if (v->items[i]->kind == YT_MAP)
-            item_names[i] = register_name(b, v->items[i], rec, spec, i, arr + i * spec->item_size);
+            item_names[i] = register_name(b, v->items[i], rec, spec, i, it);
+        /* An item without a usable name must not pass for node 0 or print as "(null)". */
+        if (!item_names[i][0]) {
+            if (spec->node_kind >= 0)
+                *(size_t *)(it + spec->node_offset) = AF_SCN_NONE;
+            else
+                *(const char **)(it + spec->name_offset) = "";
+        }
     }
     size_t before = b->r->errors;
     for (size_t i = 0; i < v->n && !scn_full(b->r); i++)
@@ -155,7 +169,8 @@ static long category_of(binder *b, const yt_node *key, const field *f)
     if (e) return (long)e->index;
     if (b->ns_broken[NS_CATEGORY]) return -1;
     char buf[64];
-    const char *hint = names_suggest(&b->names, NS_CATEGORY, key->str, key->len);
+    const char *hint =
+        scn_full(b->r) ? NULL : names_suggest(&b->names, NS_CATEGORY, key->str, key->len);
     scn_error(b->r, key->mark, "%s: no category is named %s%s%s%s", f->key,
               yt_describe(key, buf, sizeof buf), hint ? "; did you mean '" : "",
               hint ? hint : "", hint ? "'?" : "");

@@ -17,7 +17,6 @@ struct af_diagnostics {
     size_t max_errors;
     size_t errors;
     bool overflowed; /* "too many errors" was added: drop everything after it */
-    bool drop_notes; /* the last error was dropped, so are its notes */
 };
 
 enum { DEFAULT_MAX_ERRORS = 50 };
@@ -37,7 +36,6 @@ void af_diagnostics_clear(af_diagnostics *d)
     d->n = 0;
     d->errors = 0;
     d->overflowed = false;
-    d->drop_notes = false;
 }
 
 void af_diagnostics_destroy(af_diagnostics *d)
@@ -84,17 +82,12 @@ static void push(af_diagnostics *d, af_diag_severity sev, const char *file, int 
 void diag_add(af_diagnostics *d, af_diag_severity sev, const char *file, int line, int col,
               const char *source_line, size_t source_len, const char *message)
 {
-    if (!d || d->overflowed) return;
-    if (sev == AF_DIAG_NOTE) {
-        if (!d->drop_notes) push(d, sev, file, line, col, source_line, source_len, message);
-        return;
-    }
+    if (!d || d->overflowed) return; /* past the limit: errors and their notes alike */
     if (sev == AF_DIAG_ERROR && d->errors >= d->max_errors) {
         push(d, AF_DIAG_ERROR, "", 0, 0, NULL, 0, "too many errors; stopping here");
         d->overflowed = true;
         return;
     }
-    d->drop_notes = false;
     push(d, sev, file, line, col, source_line, source_len, message);
 }
 
@@ -131,9 +124,20 @@ void scn_note(scn_report *r, scn_mark m, const char *fmt, ...)
     va_end(ap);
 }
 
+void scn_warning(scn_report *r, scn_mark m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(r, AF_DIAG_WARNING, m, fmt, ap);
+    va_end(ap);
+}
+
 bool scn_full(const scn_report *r)
 {
-    return r->diags && r->diags->overflowed;
+    /* Without a collection the errors are only counted; stop at the default limit anyway, so
+     * that nobody pays for thousands of suggestions nobody will read. */
+    size_t max = r->diags ? r->diags->max_errors : DEFAULT_MAX_ERRORS;
+    return r->errors > max;
 }
 
 static const char *severity_name(af_diag_severity s)

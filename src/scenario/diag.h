@@ -26,6 +26,12 @@ void scn_note(scn_report *r, scn_mark m, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* Adds a warning: something legal that is probably not meant. It does not fail the load. */
+void scn_warning(scn_report *r, scn_mark m, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 /* True once the error limit is reached: the loader may stop looking. */
 bool scn_full(const scn_report *r);
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "scenario/load.h"
+#include "scenario/names.h"
 #include "scenario/schema.h"
 
 /* ---- merging -------------------------------------------------------------------------------- */
@@ -63,25 +64,32 @@ static int remove_flag(loader *L, const yt_node *item)
     return -1;
 }
 
+/* Items are found by name through a hash table, so that merging stays linear whatever the
+ * size of the lists. A removed item leaves a hole that is closed at the end. */
 static yt_node *merge_named(loader *L, const record *rec, yt_node *base, yt_node *over)
 {
     yt_node *seq = yt_new_seq(&L->tree_mem, over->mark);
+    names index;
+    names_init(&index);
     if (!seq) return NULL;
-    for (size_t i = 0; i < base->n; i++)
-        if (!yt_seq_append(&L->tree_mem, seq, base->items[i])) return NULL;
-    for (size_t i = 0; i < over->n; i++) {
+    bool nomem = false;
+    char key[80];
+    for (size_t i = 0; i < base->n && !nomem; i++) {
+        if (!yt_seq_append(&L->tree_mem, seq, base->items[i])) nomem = true;
+        if (!schema_item_key(rec, base->items[i], key, sizeof key)) continue;
+        const char *k = arena_strdup(&L->tree_mem, key);
+        bool added;
+        if (!k || !names_add(&index, 0, k, i, base->items[i]->mark, &added, &nomem))
+            nomem = true;
+    }
+    for (size_t i = 0; i < over->n && !nomem; i++) {
         yt_node *item = over->items[i];
-        char key[80], other[80];
         if (item->kind != YT_MAP || !schema_item_key(rec, item, key, sizeof key)) {
-            if (!yt_seq_append(&L->tree_mem, seq, item)) return NULL;
+            if (!yt_seq_append(&L->tree_mem, seq, item)) nomem = true;
             continue;
         }
-        size_t found = seq->n;
-        for (size_t k = 0; k < seq->n; k++)
-            if (schema_item_key(rec, seq->items[k], other, sizeof other) && !strcmp(key, other)) {
-                found = k;
-                break;
-            }
+        name_entry *e = names_lookup(&index, 0, key, strlen(key));
+        size_t found = e && e->index != AF_SCN_NONE ? e->index : AF_SCN_NONE;
         int rm = remove_flag(L, item);
         if (rm < 0) continue;
         if (rm == 1) {
@@ -92,26 +100,34 @@ static yt_node *merge_named(loader *L, const record *rec, yt_node *base, yt_node
                     scn_error(&L->r, kk->mark, "'%s' has no effect: remove: true deletes the "
                               "whole %s", kk->str, rec->name);
             }
-            if (found == seq->n) {
+            if (found == AF_SCN_NONE) {
                 scn_error(&L->r, yt_map_get(item, "remove")->mark,
                           "remove: the base has no %s named '%s'", rec->name, key);
                 continue;
             }
-            memmove(&seq->items[found], &seq->items[found + 1],
-                    (seq->n - found - 1) * sizeof seq->items[0]);
-            seq->n--;
+            seq->items[found] = NULL;
+            e->index = AF_SCN_NONE;
             continue;
         }
         yt_node *clean = without_remove(L, item);
-        if (!clean) return NULL;
-        if (found == seq->n) {
-            if (!yt_seq_append(&L->tree_mem, seq, clean)) return NULL;
+        if (!clean) {
+            nomem = true;
+        } else if (found == AF_SCN_NONE) {
+            /* New names are not indexed: two new items of one name are the binder's
+             * "used twice", not a silent merge. */
+            if (!yt_seq_append(&L->tree_mem, seq, clean)) nomem = true;
         } else {
             yt_node *m = merge_record(L, rec, seq->items[found], clean);
-            if (!m) return NULL;
+            if (!m) nomem = true;
             seq->items[found] = m;
         }
     }
+    names_free(&index);
+    if (nomem) return NULL;
+    size_t kept = 0;
+    for (size_t i = 0; i < seq->n; i++)
+        if (seq->items[i]) seq->items[kept++] = seq->items[i];
+    seq->n = kept;
     return seq;
 }
 

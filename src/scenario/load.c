@@ -46,6 +46,7 @@ static af_status finish(loader *L, yt_node *root, const char *const *overrides, 
     af_scenario *s = NULL;
     if (impl) {
         arena_init(&impl->mem);
+        impl->mem.limit = MAX_SCENARIO_BYTES;
         s = arena_calloc(&impl->mem, 1, sizeof *s);
     }
     if (!s) {
@@ -70,6 +71,12 @@ static af_status finish(loader *L, yt_node *root, const char *const *overrides, 
     names_free(&b.names);
     impl->owned = b.owned;
     impl->n_owned = b.n_owned;
+    if (impl->mem.over_limit) {
+        /* Not a machine out of memory: an input that asks for too much. */
+        L->r.nomem = false;
+        scn_error(&L->r, (scn_mark){0, 0, 0}, "the scenario would need more than %d MiB once "
+                  "resolved", MAX_SCENARIO_BYTES >> 20);
+    }
     arena_free(&L->tree_mem);
 
     af_status st = AF_OK;

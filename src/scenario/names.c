@@ -74,6 +74,13 @@ const name_entry *names_find(const names *t, int ns, const char *name, size_t le
     return e->name ? e : NULL;
 }
 
+name_entry *names_lookup(names *t, int ns, const char *name, size_t len)
+{
+    if (!t->cap) return NULL;
+    name_entry *e = probe(t->slots, t->cap, ns, name, len, hash_of(ns, name, len));
+    return e->name ? e : NULL;
+}
+
 const char *names_suggest(const names *t, int ns, const char *s, size_t len)
 {
     const char *best = NULL;

@@ -40,6 +40,8 @@ void names_free(names *t);
 const name_entry *names_add(names *t, int ns, const char *name, size_t index, scn_mark m,
                             bool *added, bool *nomem);
 const name_entry *names_find(const names *t, int ns, const char *name, size_t len);
+/* The same, for a caller that owns the table and updates the index it holds. */
+name_entry *names_lookup(names *t, int ns, const char *name, size_t len);
 /* The defined name of namespace ns closest to `s` (distance <= 2), or NULL. */
 const char *names_suggest(const names *t, int ns, const char *s, size_t len);
 

@@ -26,7 +26,7 @@ static scn_mark mark_of_key(const binder *b, list_id l, size_t i, const char *ke
 
 static const char *node_name(const af_scenario *s, size_t node)
 {
-    return node < s->n_nodes ? s->nodes[node].name : "?";
+    return node < s->n_nodes ? s->nodes[node].name : "";
 }
 
 /* ---- regions and hubs ----------------------------------------------------------------------- */
@@ -221,6 +221,8 @@ static void route_paths(binder *b)
         rt->nodes = NULL;
         rt->n_nodes = 0;
         if (rt->origin >= s->n_origins || rt->hub >= s->n_hubs || !it) continue;
+        if (s->origins[rt->origin].node >= s->n_nodes || s->hubs[rt->hub].node >= s->n_nodes)
+            continue;
         const yt_node *via_node = yt_map_get(it, "via");
         bool broken = false;
         for (size_t k = 0; k < n_via; k++) broken |= via[k] >= s->n_nodes;
@@ -296,13 +298,6 @@ static void origin_routes(binder *b)
                       oname, oname);
             continue;
         }
-        if (org->has_stock && !org->replenish) {
-            org->replenish = arena_calloc(b->mem, s->n_categories, sizeof *org->replenish);
-            if (!org->replenish) {
-                b->r->nomem = true;
-                return;
-            }
-        }
         if (fixed) {
             for (size_t k = 0; k < org->n_routes; k++) {
                 af_scn_route *rt = &s->routes[org->routes[k]];
@@ -347,6 +342,38 @@ static void origin_routes(binder *b)
     }
 }
 
+/* Parts no route uses: legal, but in a hand-written network usually a slip. */
+static void unused_parts(binder *b)
+{
+    af_scenario *s = b->s;
+    bool *node_used = calloc(s->n_nodes + 1, sizeof *node_used);
+    bool *leg_used = calloc(s->n_legs + 1, sizeof *leg_used);
+    if (node_used && leg_used) {
+        for (size_t r = 0; r < s->n_routes; r++) {
+            const af_scn_route *rt = &s->routes[r];
+            for (size_t k = 0; k < rt->n_nodes; k++) node_used[rt->nodes[k]] = true;
+            for (size_t k = 0; k + 1 < rt->n_nodes; k++) leg_used[rt->legs[k]] = true;
+        }
+        static const list_id lists[] = {L_ORIGIN, L_INSPECTION, L_CROSSING, L_HUB};
+        static const char *const what[] = {"origin", "inspection site", "crossing", "hub"};
+        for (size_t n = 0; n < s->n_nodes; n++) {
+            const af_scn_node *node = &s->nodes[n];
+            if (node_used[n] || node->kind == AF_SCN_ORIGIN) continue; /* origins: an error */
+            scn_warning(b->r, mark_of_key(b, lists[node->kind], node->index, "name"),
+                        "%s '%s' is on no route", what[node->kind], node->name);
+        }
+        for (size_t l = 0; l < s->n_legs; l++)
+            if (!leg_used[l])
+                scn_warning(b->r, item_node(b, L_LEG, l) ? item_node(b, L_LEG, l)->mark
+                                                         : (scn_mark){0, 0, 0},
+                            "leg '%s' is on no route", s->legs[l].name);
+    } else {
+        b->r->nomem = true;
+    }
+    free(node_used);
+    free(leg_used);
+}
+
 void validate_scenario(binder *b)
 {
     if (b->r->nomem) return;
@@ -359,4 +386,5 @@ void validate_scenario(binder *b)
     route_paths(b);
     if (b->r->nomem) return;
     origin_routes(b);
+    if (!b->r->nomem && !b->r->errors) unused_parts(b);
 }

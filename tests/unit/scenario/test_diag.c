@@ -93,6 +93,33 @@ static void test_null_safety(void **state)
     assert_null(s);
 }
 
+/* Something legal but probably unmeant is a warning: the load succeeds. */
+static void test_warnings(void **state)
+{
+    (void)state;
+    char *text = scn_read(scn_path("tests/data/scenario/minimal.yaml"), NULL);
+    assert_non_null(text);
+    size_t len = strlen(text);
+    const char *sets[] = {"crossings=[{name: rafah, lanes: 2, service: 30}, "
+                          "{name: erez, lanes: 1, service: 30}]"};
+    af_diagnostics *d = af_diagnostics_create(0);
+    af_scenario *s = NULL;
+    assert_int_equal(af_scenario_load_buffer("m.yaml", text, len, sets, 1, AF_LOAD_NO_FILES, &s, d),
+                     AF_OK);
+    assert_int_equal(af_diagnostics_error_count(d), 0);
+    assert_int_equal(af_diagnostics_count(d), 1);
+    const af_diagnostic *w = af_diagnostics_get(d, 0);
+    assert_int_equal(w->severity, AF_DIAG_WARNING);
+    assert_non_null(strstr(w->message, "crossing 'erez' is on no route"));
+    assert_string_equal(w->file, "<--set>");
+    char *out = printed(d);
+    assert_non_null(strstr(out, "warning: crossing 'erez'"));
+    free(out);
+    af_scenario_free(s);
+    af_diagnostics_destroy(d);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +127,7 @@ int main(void)
         cmocka_unit_test(test_caret_tabs_utf8),
         cmocka_unit_test(test_limit),
         cmocka_unit_test(test_null_safety),
+        cmocka_unit_test(test_warnings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
