@@ -31,6 +31,10 @@ AF_API af_status af_atomic_commit(af_atomic_file *f, af_error *err);
 /* Gives up: closes and removes the temporary file, frees f. NULL is allowed. */
 AF_API void af_atomic_abort(af_atomic_file *f);
 
+/* Creates `dir` and any missing parents (mkdir -p). AF_IO, naming the directory and the
+ * system's reason, when one cannot be made or `dir` is not a directory. */
+AF_API af_status af_make_directories(const char *dir, af_error *err);
+
 /* Writes `len` bytes to `path` atomically. */
 AF_API af_status af_atomic_write(const char *path, const void *data, size_t len, af_error *err);
 

@@ -39,8 +39,6 @@ void exp_buf_num(exp_buf *b, double v, const char *nan_text);
 void exp_fmt_num(char *buf, size_t size, double v);
 
 char *exp_strdup(const char *s);
-/* Creates a directory and its parents (mkdir -p). */
-af_status exp_mkdir_p(const char *dir, af_error *err);
 /* dir + "/" + name, malloc'ed. */
 char *exp_path_join(const char *dir, const char *name);
 double exp_now(void); /* monotonic seconds */

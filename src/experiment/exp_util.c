@@ -145,30 +145,6 @@ char *exp_path_join(const char *dir, const char *name)
     return p;
 }
 
-af_status exp_mkdir_p(const char *dir, af_error *err)
-{
-    char *p = exp_strdup(dir);
-    if (!p) return af_error_set(err, AF_NOMEM, "out of memory");
-    size_t n = strlen(p);
-    for (size_t i = 1; i <= n; i++) {
-        if (p[i] != '/' && p[i] != '\0') continue;
-        char c = p[i];
-        p[i] = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            af_status st = af_error_set(err, AF_IO, "cannot create directory '%s': %s", p,
-                                        strerror(errno));
-            free(p);
-            return st;
-        }
-        p[i] = c;
-    }
-    free(p);
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        return af_error_set(err, AF_IO, "'%s' is not a directory", dir);
-    return AF_OK;
-}
-
 double exp_now(void)
 {
     struct timespec ts;

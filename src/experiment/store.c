@@ -27,6 +27,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "aidflow/atomic_file.h"
 #include "aidflow/version.h"
 #include "experiment/exp_internal.h"
 
@@ -137,7 +138,7 @@ af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool crea
 {
     *out = NULL;
     af_status st = AF_OK;
-    if (create && (st = exp_mkdir_p(dir, err)) != AF_OK) return st;
+    if (create && (st = af_make_directories(dir, err)) != AF_OK) return st;
     exp_store *s = calloc(1, sizeof *s);
     if (!s) return af_error_set(err, AF_NOMEM, "out of memory");
     s->lock_fd = -1;

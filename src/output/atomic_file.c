@@ -103,3 +103,27 @@ af_status af_atomic_write(const char *path, const void *data, size_t len, af_err
     }
     return af_atomic_commit(f, err);
 }
+
+af_status af_make_directories(const char *dir, af_error *err)
+{
+    size_t n = strlen(dir);
+    char *p = malloc(n + 1);
+    if (!p) return af_error_set(err, AF_NOMEM, "out of memory");
+    memcpy(p, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (p[i] != '/' && p[i] != '\0') continue;
+        char c = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            af_status st = af_error_set(err, AF_IO, "cannot create directory %s: %s", p, strerror(errno));
+            free(p);
+            return st;
+        }
+        p[i] = c;
+    }
+    free(p);
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return af_error_set(err, AF_IO, "cannot write into %s: not a directory", dir);
+    return AF_OK;
+}

@@ -132,31 +132,6 @@ static void json_num(FILE *f, double x)
     fputs(buf, f);
 }
 
-/* mkdir -p: creates `dir` and any missing parents. */
-static af_status ensure_dir(const char *dir, af_error *err)
-{
-    size_t n = strlen(dir);
-    char *path = malloc(n + 1);
-    if (!path) return af_error_set(err, AF_NOMEM, "out of memory");
-    memcpy(path, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (path[i] != '/' && path[i] != '\0') continue;
-        char saved = path[i];
-        path[i] = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-            af_status st = af_error_set(err, AF_IO, "cannot create directory %s: %s", path, strerror(errno));
-            free(path);
-            return st;
-        }
-        path[i] = saved;
-    }
-    free(path);
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        return af_error_set(err, AF_IO, "cannot write into %s: not a directory", dir);
-    return AF_OK;
-}
-
 static char *join(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
@@ -346,7 +321,7 @@ af_status af_write_run_outputs(const char *dir, const af_scenario *scn, af_resul
     for (size_t i = 0; i < n; i++)
         if (!results[i]->daily || !results[i]->stations)
             return af_error_set(err, AF_INVAL, "replication %zu was run without its daily tables", i);
-    af_status st = ensure_dir(dir, err);
+    af_status st = af_make_directories(dir, err);
     if (st != AF_OK) return st;
     char *daily = join(dir, "daily.csv"), *stations = join(dir, "stations.csv"),
          *summary = join(dir, "summary.json");

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "aidflow/atomic_file.h"
 #include "aidflow/version.h"
 
 struct af_run_store {
@@ -24,27 +25,6 @@ struct af_run_store {
 static af_status db_fail(af_run_store *s, af_error *err, const char *what)
 {
     return af_error_set(err, AF_IO, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
-}
-
-static af_status mkdirs(const char *dir, af_error *err)
-{
-    size_t n = strlen(dir);
-    char *p = malloc(n + 1);
-    if (!p) return af_error_set(err, AF_NOMEM, "out of memory");
-    memcpy(p, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (p[i] != '/' && p[i] != '\0') continue;
-        char c = p[i];
-        p[i] = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            af_status st = af_error_set(err, AF_IO, "cannot create directory %s: %s", p, strerror(errno));
-            free(p);
-            return st;
-        }
-        p[i] = c;
-    }
-    free(p);
-    return AF_OK;
 }
 
 static void build_key(char *buf, size_t n)
@@ -74,7 +54,7 @@ af_status af_run_store_open(af_run_store **out, const char *dir, uint64_t scenar
                             uint64_t seed, af_error *err)
 {
     *out = NULL;
-    af_status st = mkdirs(dir, err);
+    af_status st = af_make_directories(dir, err);
     if (st != AF_OK) return st;
     af_run_store *s = calloc(1, sizeof *s);
     size_t n = strlen(dir) + sizeof "/run.sqlite";
