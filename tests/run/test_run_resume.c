@@ -5,17 +5,13 @@
  *
  * Run as: test_run_resume PATH/TO/aidflow SCENARIO.yaml */
 #include "af_test.h"
+#include "af_spawn.h"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 static const char *aidflow, *scenario;
 static char dir[256];
@@ -27,27 +23,24 @@ static int run(const char *out, const char *jobs, const char *hook)
     char *argv[] = {(char *)aidflow, "run", (char *)scenario, "--replications", "6", "--jobs",
                     (char *)jobs, "--out", (char *)out, NULL};
     char hookvar[128];
-    char *env[64];
+    size_t n_env = 0;
+    while (environ[n_env]) n_env++;
+    char **env = malloc((n_env + 2) * sizeof *env);
+    assert_non_null(env);
     size_t n = 0;
-    for (char **e = environ; *e && n < 60; e++)
+    /* This process's environment (sanitizer options included), less any earlier hook. */
+    for (char **e = environ; *e; e++)
         if (strncmp(*e, "AIDFLOW_TEST_", 13)) env[n++] = *e;
     if (hook) {
         snprintf(hookvar, sizeof hookvar, "AIDFLOW_TEST_INTERRUPT_AFTER=%s", hook);
         env[n++] = hookvar;
     }
     env[n] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     char errpath[300];
     snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
-    posix_spawn_file_actions_addopen(&fa, 2, errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, aidflow, &fa, NULL, argv, env), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+    int code = af_spawn(argv, env, errpath);
+    free(env);
+    return code;
 }
 
 static char *slurp(const char *d, const char *name, size_t *len)
