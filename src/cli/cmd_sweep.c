@@ -146,7 +146,6 @@ int af_cmd_sweep(int argc, char **argv)
     af_exp_options_init(&opts);
     const char *out = NULL, *show = "coverage.all";
     bool quiet = false, jobs_given = false;
-    uint64_t v;
     static const struct option longopts[] = {
         {"vary", required_argument, NULL, 'v'},   {"design", required_argument, NULL, 'd'},
         {"set", required_argument, NULL, 's'},    {"replications", required_argument, NULL, 'r'},
@@ -157,40 +156,28 @@ int af_cmd_sweep(int argc, char **argv)
         {"stop-after", required_argument, NULL, 'x'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
+    const exp_cli_common co = {&sets, &cfg.replications, &cfg.seed, &cfg.has_seed, &opts,
+                               &jobs_given, &out, &quiet};
     optind = 1;
     while ((c = getopt_long(argc, argv, "hqj:o:", longopts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
         case 'v': bad = af_cli_overrides_add(&vary, optarg); break;
-        case 's': bad = af_cli_overrides_add(&sets, optarg); break;
         case 'd': cfg.design = optarg; break;
-        case 'r':
-            bad = exp_cli_parse_u64("sweep", "--replications", optarg, 1, 1000000, &v);
-            cfg.replications = (unsigned)v;
-            break;
-        case 'S':
-            bad = exp_cli_parse_u64("sweep", "--seed", optarg, 0, UINT64_MAX, &cfg.seed);
-            cfg.has_seed = true;
-            break;
-        case 'j':
-            bad = exp_cli_parse_u64("sweep", "--jobs", optarg, 1, 4096, &v);
-            opts.jobs = (unsigned)v;
-            jobs_given = true;
-            break;
-        case 'o': out = optarg; break;
-        case 'k': bad = exp_cli_parse_shard("sweep", optarg, &opts.shard, &opts.shards); break;
-        case 'F': opts.fresh = true; break;
         case 'w': show = optarg; break;
-        case 'q': quiet = true; break;
-        case 'x':
-            bad = exp_cli_parse_u64("sweep", "--stop-after", optarg, 1, SIZE_MAX, &v);
-            opts.stop_after = (size_t)v;
-            break;
         case 'h':
             usage(stdout);
             status = AF_EXIT_OK;
             goto done;
-        default: usage(stderr); goto done;
+        default: {
+            int r = exp_cli_common_option("sweep", c, optarg, &co);
+            if (r == 0) {
+                usage(stderr);
+                goto done;
+            }
+            bad = r < 0;
+            break;
+        }
         }
         if (bad) goto done;
     }

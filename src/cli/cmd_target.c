@@ -100,6 +100,8 @@ int af_cmd_target(int argc, char **argv)
         {"shard", required_argument, NULL, 'k'}, {"stop-after", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     int c;
+    const exp_cli_common co = {&sets, &cfg.replications, &cfg.seed, &cfg.has_seed, &opts,
+                               &jobs_given, &out, &quiet};
     optind = 1;
     while ((c = getopt_long(argc, argv, "hqj:o:", longopts, NULL)) != -1) {
         int bad = 0;
@@ -123,33 +125,23 @@ int af_cmd_target(int argc, char **argv)
             }
             break;
         }
-        case 's': bad = af_cli_overrides_add(&sets, optarg); break;
         case 'r':
             bad = exp_cli_parse_u64("target", "--replications", optarg, 2, 1000000, &v);
             cfg.replications = (unsigned)v;
-            break;
-        case 'S':
-            bad = exp_cli_parse_u64("target", "--seed", optarg, 0, UINT64_MAX, &cfg.seed);
-            cfg.has_seed = true;
-            break;
-        case 'j':
-            bad = exp_cli_parse_u64("target", "--jobs", optarg, 1, 4096, &v);
-            opts.jobs = (unsigned)v;
-            jobs_given = true;
-            break;
-        case 'o': out = optarg; break;
-        case 'F': opts.fresh = true; break;
-        case 'q': quiet = true; break;
-        case 'k': bad = exp_cli_parse_shard("target", optarg, &opts.shard, &opts.shards); break;
-        case 'x':
-            bad = exp_cli_parse_u64("target", "--stop-after", optarg, 1, SIZE_MAX, &v);
-            opts.stop_after = (size_t)v;
             break;
         case 'h':
             usage(stdout);
             status = AF_EXIT_OK;
             goto done;
-        default: usage(stderr); goto done;
+        default: {
+            int r = exp_cli_common_option("target", c, optarg, &co);
+            if (r == 0) {
+                usage(stderr);
+                goto done;
+            }
+            bad = r < 0;
+            break;
+        }
         }
         if (bad) goto done;
     }

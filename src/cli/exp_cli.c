@@ -259,3 +259,35 @@ void exp_cli_default_out(const char *scenario, const char *suffix, char *buf, si
     af_cli_default_out_dir(scenario, base, sizeof base);
     snprintf(buf, size, "%s-%s", base, suffix);
 }
+
+int exp_cli_common_option(const char *cmd, int c, const char *arg, const exp_cli_common *co)
+{
+    uint64_t v;
+    int bad = 0;
+    switch (c) {
+    case 's': bad = af_cli_overrides_add(co->sets, arg); break;
+    case 'r':
+        bad = exp_cli_parse_u64(cmd, "--replications", arg, 1, 1000000, &v);
+        *co->replications = (unsigned)v;
+        break;
+    case 'S':
+        bad = exp_cli_parse_u64(cmd, "--seed", arg, 0, UINT64_MAX, co->seed);
+        *co->has_seed = true;
+        break;
+    case 'j':
+        bad = exp_cli_parse_u64(cmd, "--jobs", arg, 1, 4096, &v);
+        co->opts->jobs = (unsigned)v;
+        *co->jobs_given = true;
+        break;
+    case 'o': *co->out = arg; break;
+    case 'k': bad = exp_cli_parse_shard(cmd, arg, &co->opts->shard, &co->opts->shards); break;
+    case 'F': co->opts->fresh = true; break;
+    case 'q': *co->quiet = true; break;
+    case 'x':
+        bad = exp_cli_parse_u64(cmd, "--stop-after", arg, 1, SIZE_MAX, &v);
+        co->opts->stop_after = (size_t)v;
+        break;
+    default: return 0;
+    }
+    return bad ? -1 : 1;
+}

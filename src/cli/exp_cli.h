@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "aidflow/experiment.h"
+#include "cli/cli_util.h"
 
 /* Set by SIGINT/SIGTERM once exp_cli_catch_signals has run. */
 extern volatile int exp_cli_interrupted;
@@ -33,6 +34,24 @@ void exp_cli_progress_break(exp_cli_progress_state *s);
  * --quiet, --fresh, --shard, --stop-after), so that provenance is the same for a resumed, a
  * sharded or a differently threaded run. Static storage. */
 const char *exp_cli_command(int argc, char **argv, const char *cmd);
+
+/* The options that sweep, compare and target share (--set, --replications, --seed, --jobs,
+ * --out, --shard, --fresh/--force, --quiet, --stop-after, with the same short codes in each
+ * command's option table), parsed in one place into the command's own variables. */
+typedef struct exp_cli_common {
+    af_cli_overrides *sets;
+    unsigned *replications;
+    uint64_t *seed;
+    bool *has_seed;
+    af_exp_options *opts;
+    bool *jobs_given;
+    const char **out;
+    bool *quiet;
+} exp_cli_common;
+
+/* Handles getopt code c if it is a shared option: 1 when handled, 0 when c is not one of them,
+ * -1 when its value is malformed (printed). */
+int exp_cli_common_option(const char *cmd, int c, const char *arg, const exp_cli_common *co);
 
 /* Parses "I/K" with 0 <= I < K. -1 (printed) when malformed. */
 int exp_cli_parse_shard(const char *cmd, const char *text, unsigned *shard, unsigned *shards);
