@@ -66,19 +66,11 @@ static void print_table(const af_compare_result *r, bool all)
 
 int af_cmd_compare(int argc, char **argv)
 {
-    exp_cli_catch_signals();
+    af_exp_model model;
+    int mpi_size, status;
+    if (exp_cli_begin("compare", &argc, &argv, &model, &mpi_size, &status)) return status;
     af_error err;
     af_error_clear(&err);
-    af_exp_model model;
-    if (af_exp_model_scenario(&model, &exp_cli_interrupted, &err) != AF_OK) {
-        fprintf(stderr, "aidflow compare: %s\n", err.message);
-        return AF_EXIT_FAIL;
-    }
-    int mpi_size = 1, status = AF_EXIT_USAGE;
-    if (exp_cli_mpi_start(&argc, &argv, &model, &mpi_size, &status)) {
-        af_exp_model_destroy(&model);
-        return status;
-    }
     const char *command = exp_cli_command(argc, argv, "compare");
     af_cli_overrides sets = {0};
     af_compare_config cfg;

@@ -68,19 +68,11 @@ static void on_step(void *ctx, const af_target_step *s)
 
 int af_cmd_target(int argc, char **argv)
 {
-    exp_cli_catch_signals();
+    af_exp_model model;
+    int mpi_size, status;
+    if (exp_cli_begin("target", &argc, &argv, &model, &mpi_size, &status)) return status;
     af_error err;
     af_error_clear(&err);
-    af_exp_model model;
-    if (af_exp_model_scenario(&model, &exp_cli_interrupted, &err) != AF_OK) {
-        fprintf(stderr, "aidflow target: %s\n", err.message);
-        return AF_EXIT_FAIL;
-    }
-    int mpi_size = 1, status = AF_EXIT_USAGE;
-    if (exp_cli_mpi_start(&argc, &argv, &model, &mpi_size, &status)) {
-        af_exp_model_destroy(&model);
-        return status;
-    }
     const char *command = exp_cli_command(argc, argv, "target");
     af_cli_overrides sets = {0};
     af_target_config cfg;

@@ -291,3 +291,23 @@ int exp_cli_common_option(const char *cmd, int c, const char *arg, const exp_cli
     }
     return bad ? -1 : 1;
 }
+
+bool exp_cli_begin(const char *cmd, int *argc, char ***argv, af_exp_model *model, int *mpi_size,
+                   int *status)
+{
+    exp_cli_catch_signals();
+    af_error err;
+    af_error_clear(&err);
+    if (af_exp_model_scenario(model, &exp_cli_interrupted, &err) != AF_OK) {
+        fprintf(stderr, "aidflow %s: %s\n", cmd, err.message);
+        *status = AF_EXIT_FAIL;
+        return true;
+    }
+    *mpi_size = 1;
+    *status = AF_EXIT_USAGE;
+    if (exp_cli_mpi_start(argc, argv, model, mpi_size, status)) {
+        af_exp_model_destroy(model);
+        return true;
+    }
+    return false;
+}

@@ -65,6 +65,13 @@ int exp_cli_exit(af_status st);
  * an interruption; returns the exit status. */
 int exp_cli_fail(const char *cmd, af_status st, const af_error *err, const char *out_dir);
 
+/* What every experiment command does first: catch signals, make the scenario model and start
+ * MPI. Returns true when the command must return *status at once (the model could not be made,
+ * or this is an MPI rank other than 0, which has served its jobs); otherwise the caller owns
+ * *model. */
+bool exp_cli_begin(const char *cmd, int *argc, char ***argv, af_exp_model *model, int *mpi_size,
+                   int *status);
+
 /* MPI: starts it when launched by mpirun. On ranks other than 0 it serves jobs and returns
  * true with *status set: the command should return that status at once. */
 bool exp_cli_mpi_start(int *argc, char ***argv, const af_exp_model *model, int *size,
