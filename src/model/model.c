@@ -252,7 +252,7 @@ static void destroy(model *m)
 
 /* Tonnes on trucks still on their way, summed truck by truck: an independent count that the
  * conservation check sets against the ledger. */
-static double tonnes_in_system(const model *m)
+double model_tonnes_in_system(const model *m)
 {
     double sum = 0;
     for (uint32_t i = 0; i < m->n_trucks_cap; i++)
@@ -264,7 +264,7 @@ static void check_conservation(model *m, int report_day)
 {
     if (!m->opts || !m->opts->on_midnight) return;
     const ledger *a = &m->all;
-    double in_system = tonnes_in_system(m);
+    double in_system = model_tonnes_in_system(m);
     double residual = a->tonnes_dispatched -
                       (a->tonnes_delivered + a->tonnes_lost + a->tonnes_written_off +
                        a->tonnes_offloaded + in_system);

@@ -147,6 +147,8 @@ struct model {
 uint32_t model_new_truck(model *m);
 void model_free_truck(model *m, uint32_t id);
 af_time model_sim_time_of_scn_minutes(const model *m, double minutes);
+/* Tonnes on live trucks, summed truck by truck (independent of the ledger). */
+double model_tonnes_in_system(const model *m);
 
 /* dispatch.c */
 af_status dispatch_init(model *m);

@@ -153,9 +153,7 @@ void results_finish(model *m)
     r->events = af_sim_events_run(m->sim);
     const ledger *a = &m->all, *w = &m->at_warmup;
     double days = s->horizon_days;
-    double in_system = 0;
-    for (uint32_t i = 0; i < m->n_trucks_cap; i++)
-        if (m->trucks[i].alive) in_system += m->trucks[i].tonnes;
+    double in_system = model_tonnes_in_system(m);
     metric_list l = {.r = r};
 #define D(field) (a->field - w->field)
     add(&l, D(trucks_dispatched), "trucks.dispatched");
