@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "aidflow/scenario.h"
+#include "base/file.h"
 
 /* The source tree (meson passes AF_SOURCE_ROOT). */
 static inline const char *scn_root(void)
@@ -28,28 +29,12 @@ static inline char *scn_read(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf) break;
-        if (n + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t k = fread(buf + n, 1, cap - n - 1, f);
-        if (k == 0) break;
-        n += k;
-    }
+    char *buf;
+    size_t n;
+    af_status st = af_read_stream(f, (size_t)-1 / 2, &buf, &n, NULL);
     fclose(f);
-    if (buf) buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
+    if (len) *len = st == AF_OK ? n : 0;
+    return st == AF_OK ? buf : NULL;
 }
 
 /* Every diagnostic as "file:line:col: severity: message" lines, for failure messages. */
