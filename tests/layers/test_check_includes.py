@@ -2,7 +2,7 @@
 """The layer include check (tools/layers/check_includes.py) on small trees made here: it
 passes a tree that keeps to its layers, and fails, naming file:line:column, on an include of
 a higher module's internal header, of a higher module's public header, and of a file that
-belongs to no layer; --allow lets one named include through.
+belongs to no layer, and of an internal header in a public one; --allow lets one named include through.
 
 usage: test_check_includes.py CHECKER
 """
@@ -69,6 +69,12 @@ def main():
         rc, err = run(checker, root)
         expect(rc == 1 and 'src/base/down.c:1:1:' in err, f'base may use nothing above it: {err}')
         os.remove(os.path.join(root, 'src/base/down.c'))
+
+        tree(root, {'include/aidflow/stats.h': '#include "aidflow/error.h"\n#include "base/buf.h"\n'})
+        rc, err = run(checker, root)
+        expect(rc == 1 and 'include/aidflow/stats.h:2:1: includes "base/buf.h", an internal header' in err,
+               f'a public header includes only public headers: {err}')
+        tree(root, {'include/aidflow/stats.h': good['include/aidflow/stats.h']})
 
         tree(root, {'src/stray/x.c': ''})
         rc, err = run(checker, root)

@@ -5,7 +5,8 @@ Every .c and .h file under src/MODULE/ and include/aidflow/ belongs to one modul
 header's module is given by --header NAME:MODULE). A file may include, with #include "...",
 only headers of its own module and of the modules its --layer MODULE:BELOW,... line lists.
 Anything else is printed as `file:line:column: includes X of module M, above or beside
-MODULE (it may use: ...)` and the check fails (exit 1), failing the build. On success the
+MODULE (it may use: ...)` and the check fails (exit 1), failing the build. A public header
+may include only public headers (it is installed without src/). On success the
 stamp file is written. --allow FILE:HEADER lets one known include through.
 """
 import argparse
@@ -64,12 +65,18 @@ def main():
                 if not m:
                     continue
                 name = m.group(1)
+                col = line.index('#') + 1
+                if rel.startswith('include/') and not name.startswith('aidflow/'):
+                    print(f'{rel}:{lineno}:{col}: includes "{name}", an internal header (expected'
+                          f' only aidflow/ headers: a public header is installed without src/)',
+                          file=sys.stderr)
+                    bad += 1
+                    continue
                 target = module_of_header(name)
                 if target is None or target == mod or target in below[mod]:
                     continue
                 if (rel, name) in allowed:
                     continue
-                col = line.index('#') + 1
                 may = ', '.join(sorted(below[mod])) or 'nothing else'
                 print(f'{rel}:{lineno}:{col}: includes "{name}" of module {target}, above or beside'
                       f' {mod} (expected a header of {mod} or of: {may})', file=sys.stderr)
