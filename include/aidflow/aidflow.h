@@ -10,6 +10,7 @@
 #include "aidflow/random.h"
 #include "aidflow/report.h"
 #include "aidflow/run_output.h"
+#include "aidflow/scenario_path.h"
 #include "aidflow/scenario.h"
 #include "aidflow/schedule.h"
 #include "aidflow/station.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aidflow/model.h"
+#include "aidflow/scenario_path.h"
 #include "cli/commands.h"
 
 int af_cli_overrides_add(af_cli_overrides *o, const char *item)
@@ -62,6 +63,16 @@ int af_cli_load_scenario(const char *path, const af_cli_overrides *o, af_scenari
         return AF_EXIT_FAIL;
     }
     return AF_EXIT_USAGE;
+}
+
+const char *af_cli_find_scenario(const char *cmd, const char *name, char *buf, size_t size)
+{
+    af_error err;
+    af_error_clear(&err);
+    if (af_scenario_find(name, getenv("AIDFLOW_SCENARIO_PATH"), buf, size, &err) == AF_OK)
+        return buf;
+    fprintf(stderr, "aidflow %s: %s\n", cmd, err.message);
+    return NULL;
 }
 
 void af_cli_default_out_dir(const char *path, char *buf, size_t size)

@@ -116,8 +116,10 @@ int af_cmd_compare(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    cfg.a = argv[optind];
-    cfg.b = argv[optind + 1];
+    char scn_buf[2][4096];
+    if (!(cfg.a = af_cli_find_scenario("compare", argv[optind], scn_buf[0], sizeof scn_buf[0])) ||
+        !(cfg.b = af_cli_find_scenario("compare", argv[optind + 1], scn_buf[1], sizeof scn_buf[1])))
+        goto done;
     for (int i = 0; i < 2; i++) {
         af_scenario *s = NULL;
         status = af_cli_load_scenario(i ? cfg.b : cfg.a, &sets, &s);

@@ -185,7 +185,12 @@ int af_cmd_run(int argc, char **argv)
         af_cli_overrides_free(&sets);
         return AF_EXIT_USAGE;
     }
-    const char *path = argv[optind];
+    char path_buf[4096];
+    const char *path = af_cli_find_scenario("run", argv[optind], path_buf, sizeof path_buf);
+    if (!path) {
+        af_cli_overrides_free(&sets);
+        return AF_EXIT_USAGE;
+    }
     af_scenario *scn = NULL;
     int code = af_cli_load_scenario(path, &sets, &scn);
     af_cli_overrides_free(&sets);

@@ -184,7 +184,8 @@ int af_cmd_sweep(int argc, char **argv)
         fprintf(stderr, "aidflow sweep: nothing to vary: give at least one --vary PATH=VALUES\n");
         goto done;
     }
-    cfg.scenario = argv[optind];
+    char scn_buf[4096];
+    if (!(cfg.scenario = af_cli_find_scenario("sweep", argv[optind], scn_buf, sizeof scn_buf))) goto done;
     /* Mistakes in the base scenario are shown in full, with the line and a caret. */
     af_scenario *base = NULL;
     if ((status = af_cli_load_scenario(cfg.scenario, &sets, &base)) != AF_EXIT_OK) goto done;

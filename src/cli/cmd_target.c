@@ -142,7 +142,8 @@ int af_cmd_target(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    cfg.scenario = argv[optind];
+    char scn_buf[4096];
+    if (!(cfg.scenario = af_cli_find_scenario("target", argv[optind], scn_buf, sizeof scn_buf))) goto done;
     af_goal goal;
     af_status st = af_goal_parse(cfg.goal, &goal, &err);
     if (st != AF_OK) {
