@@ -16,5 +16,6 @@
 #include "aidflow/station.h"
 #include "aidflow/stats.h"
 #include "aidflow/version.h"
+#include "aidflow/xlsx.h"
 
 #endif
