@@ -2,6 +2,7 @@
 #ifndef AIDFLOW_AIDFLOW_H
 #define AIDFLOW_AIDFLOW_H
 
+#include "aidflow/access.h"
 #include "aidflow/calendar.h"
 #include "aidflow/error.h"
 #include "aidflow/experiment.h"

@@ -62,6 +62,12 @@ def main():
         for d in ["README.md", "DESIGN.md", "OUTPUTS.md"]:
             need(os.path.exists(os.path.join(at(datadir), "doc", "aidflow", d)), f"doc {d} installed")
 
+        py = glob.glob(os.path.join(root, "**", "aidflow", "_paths.py"), recursive=True)
+        need(len(py) == 1, f"the Python module's _paths.py installed once: {py}")
+        need(os.path.exists(os.path.join(os.path.dirname(py[0]), "__init__.py")), "the Python module")
+        libdir_said = open(py[0]).read()
+        need(f'LIBDIR = "{os.path.join(prefix, libdir)}"' in libdir_said, f"_paths.py: {libdir_said}")
+
         # Exactly the AF_API functions are exported.
         declared = set()
         for h in glob.glob(f"{src}/include/aidflow/*.h"):
