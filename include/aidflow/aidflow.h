@@ -2,6 +2,7 @@
 #ifndef AIDFLOW_AIDFLOW_H
 #define AIDFLOW_AIDFLOW_H
 
+#include "aidflow/access.h"
 #include "aidflow/calendar.h"
 #include "aidflow/error.h"
 #include "aidflow/experiment.h"
@@ -10,10 +11,12 @@
 #include "aidflow/random.h"
 #include "aidflow/report.h"
 #include "aidflow/run_output.h"
+#include "aidflow/scenario_path.h"
 #include "aidflow/scenario.h"
 #include "aidflow/schedule.h"
 #include "aidflow/station.h"
 #include "aidflow/stats.h"
 #include "aidflow/version.h"
+#include "aidflow/xlsx.h"
 
 #endif

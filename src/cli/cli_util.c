@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "aidflow/model.h"
+#include "aidflow/scenario_path.h"
+#include "aidflow/xlsx.h"
 #include "cli/commands.h"
 
 int af_cli_overrides_add(af_cli_overrides *o, const char *item)
@@ -62,6 +64,26 @@ int af_cli_load_scenario(const char *path, const af_cli_overrides *o, af_scenari
         return AF_EXIT_FAIL;
     }
     return AF_EXIT_USAGE;
+}
+
+const char *af_cli_find_scenario(const char *cmd, const char *name, char *buf, size_t size)
+{
+    af_error err;
+    af_error_clear(&err);
+    if (af_scenario_find(name, getenv("AIDFLOW_SCENARIO_PATH"), buf, size, &err) == AF_OK)
+        return buf;
+    fprintf(stderr, "aidflow %s: %s\n", cmd, err.message);
+    return NULL;
+}
+
+int af_cli_write_xlsx(const char *cmd, const char *dir, const char *path)
+{
+    if (!path) return AF_EXIT_OK;
+    af_error err;
+    af_error_clear(&err);
+    if (af_xlsx_write(dir, path, &err) == AF_OK) return AF_EXIT_OK;
+    fprintf(stderr, "aidflow %s: the tables are written, but not the workbook: %s\n", cmd, err.message);
+    return AF_EXIT_FAIL;
 }
 
 void af_cli_default_out_dir(const char *path, char *buf, size_t size)

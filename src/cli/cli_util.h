@@ -26,6 +26,15 @@ int af_cli_parse_int(const char *cmd, const char *opt, const char *text, long lo
  * AF_EXIT_USAGE for mistakes in the input, AF_EXIT_FAIL for other failures. */
 int af_cli_load_scenario(const char *path, const af_cli_overrides *o, af_scenario **out);
 
+/* The scenario file for a name given on the command line (see aidflow/scenario_path.h:
+ * "default" finds default.yaml in ., $AIDFLOW_SCENARIO_PATH or the installed scenarios), in
+ * buf[size]. NULL after printing "aidflow CMD: ..." with the places looked when none is found. */
+const char *af_cli_find_scenario(const char *cmd, const char *name, char *buf, size_t size);
+
+/* --xlsx: writes the workbook of output folder `dir` to `path` (aidflow/xlsx.h). AF_EXIT_OK,
+ * or prints "aidflow CMD: ..." and returns AF_EXIT_FAIL. A NULL path does nothing. */
+int af_cli_write_xlsx(const char *cmd, const char *dir, const char *path);
+
 /* Parses a size such as 512M, 8G or 1000000 (bytes); prints and returns -1 when malformed. */
 int af_cli_parse_size(const char *cmd, const char *opt, const char *text, double *out);
 /* "1.5 GiB", "20 s", "3.2 h": into a static buffer, for messages. */

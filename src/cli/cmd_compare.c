@@ -22,7 +22,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: aidflow compare A.yaml B.yaml [--set PATH=VALUE]... [--replications N]\n"
             "                      [--seed N] [--jobs N] [--out DIR] [--shard I/K] [--fresh]\n"
-            "                      [--all] [--quiet]\n"
+            "                      [--all] [--xlsx FILE] [--quiet]\n"
             "  Runs A and B on common random numbers and prints the paired difference B - A of\n"
             "  each headline metric, its confidence interval and whether it is significant.\n"
             "  Writes DIR/compare.csv (every metric both report), DIR/replications.csv and\n"
@@ -31,6 +31,7 @@ static void usage(FILE *out)
             "  --replications N   (default: A's); --seed N (default: A's)\n"
             "  --jobs N           replications run at once (default: all cores); same output\n"
             "  --all              print the per-station metrics too\n"
+            "  --xlsx FILE        also write the tables as an Excel workbook FILE\n"
             "  --fresh, --shard, --quiet as for aidflow sweep; rerunning resumes.\n");
 }
 
@@ -77,14 +78,15 @@ int af_cmd_compare(int argc, char **argv)
     memset(&cfg, 0, sizeof cfg);
     af_exp_options opts;
     af_exp_options_init(&opts);
-    const char *out = NULL;
+    const char *out = NULL, *xlsx = NULL;
     bool quiet = false, all = false, jobs_given = false;
     static const struct option longopts[] = {
         {"set", required_argument, NULL, 's'},  {"replications", required_argument, NULL, 'r'},
         {"seed", required_argument, NULL, 'S'}, {"jobs", required_argument, NULL, 'j'},
         {"out", required_argument, NULL, 'o'},  {"shard", required_argument, NULL, 'k'},
         {"fresh", no_argument, NULL, 'F'},      {"force", no_argument, NULL, 'F'},
-        {"all", no_argument, NULL, 'a'},        {"quiet", no_argument, NULL, 'q'},
+        {"all", no_argument, NULL, 'a'},        {"xlsx", required_argument, NULL, 'X'},
+               {"quiet", no_argument, NULL, 'q'},
         {"stop-after", required_argument, NULL, 'x'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -95,6 +97,7 @@ int af_cmd_compare(int argc, char **argv)
         int bad = 0;
         switch (c) {
         case 'a': all = true; break;
+        case 'X': xlsx = optarg; break;
         case 'h':
             usage(stdout);
             status = AF_EXIT_OK;
@@ -116,8 +119,10 @@ int af_cmd_compare(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    cfg.a = argv[optind];
-    cfg.b = argv[optind + 1];
+    char scn_buf[2][4096];
+    if (!(cfg.a = af_cli_find_scenario("compare", argv[optind], scn_buf[0], sizeof scn_buf[0])) ||
+        !(cfg.b = af_cli_find_scenario("compare", argv[optind + 1], scn_buf[1], sizeof scn_buf[1])))
+        goto done;
     for (int i = 0; i < 2; i++) {
         af_scenario *s = NULL;
         status = af_cli_load_scenario(i ? cfg.b : cfg.a, &sets, &s);
@@ -148,8 +153,8 @@ int af_cmd_compare(int argc, char **argv)
         af_compare_free(res);
         goto done;
     }
-    status = AF_EXIT_OK;
-    if (!quiet) {
+    status = res->summary.exported ? af_cli_write_xlsx("compare", out, xlsx) : AF_EXIT_OK;
+    if (!quiet && status == AF_EXIT_OK) {
         printf("compare: A = %s, B = %s\n%u replications each on common random numbers (seed "
                "%llu); %zu run now, %zu found in the store\n",
                cfg.a, cfg.b, res->summary.replications,

@@ -74,7 +74,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: aidflow run SCENARIO.yaml [--set PATH=VALUE]... [--seed N] [--replications N]\n"
-            "                  [--jobs N] [--out DIR] [--report] [--quiet]\n"
+            "                  [--jobs N] [--out DIR] [--report] [--xlsx FILE] [--quiet]\n"
             "  Runs the scenario and writes DIR/daily.csv, DIR/stations.csv, DIR/summary.json\n"
             "  (default DIR: out/NAME, NAME the scenario file's name without .yaml).\n"
             "  --set PATH=VALUE   override a value of the scenario, e.g. crossings.kerem_shalom.lanes=6\n"
@@ -83,6 +83,7 @@ static void usage(FILE *out)
             "  --jobs N           replications run at once (default: all cores); same output\n"
             "  --max-memory SIZE  refuse a run estimated to need more (default 8G; K, M, G, T)\n"
             "  --report           also write DIR/report.html (see aidflow report)\n"
+            "  --xlsx FILE        also write the tables as an Excel workbook FILE\n"
             "  --quiet            print nothing but errors\n");
 }
 
@@ -148,7 +149,7 @@ static void print_summary(const af_scenario *scn, af_result *const *res, unsigne
 int af_cmd_run(int argc, char **argv)
 {
     af_cli_overrides sets = {0};
-    const char *out_dir = NULL;
+    const char *out_dir = NULL, *xlsx = NULL;
     long long seed = -1, reps = -1, jobs = 0;
     bool quiet = false, report = false;
     double max_memory = 8.0 * 1024 * 1024 * 1024;
@@ -157,6 +158,7 @@ int af_cmd_run(int argc, char **argv)
         {"replications", required_argument, NULL, 'r'}, {"jobs", required_argument, NULL, 'j'},
         {"out", required_argument, NULL, 'o'},          {"quiet", no_argument, NULL, 'q'},
         {"max-memory", required_argument, NULL, 'M'},   {"report", no_argument, NULL, 'R'},
+        {"xlsx", required_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -171,6 +173,7 @@ int af_cmd_run(int argc, char **argv)
         case 'M': bad = af_cli_parse_size("run", "--max-memory", optarg, &max_memory); break;
         case 'q': quiet = true; break;
         case 'R': report = true; break;
+        case 'X': xlsx = optarg; break;
         case 'h': usage(stdout); af_cli_overrides_free(&sets); return AF_EXIT_OK;
         default: usage(stderr); af_cli_overrides_free(&sets); return AF_EXIT_USAGE;
         }
@@ -185,7 +188,12 @@ int af_cmd_run(int argc, char **argv)
         af_cli_overrides_free(&sets);
         return AF_EXIT_USAGE;
     }
-    const char *path = argv[optind];
+    char path_buf[4096];
+    const char *path = af_cli_find_scenario("run", argv[optind], path_buf, sizeof path_buf);
+    if (!path) {
+        af_cli_overrides_free(&sets);
+        return AF_EXIT_USAGE;
+    }
     af_scenario *scn = NULL;
     int code = af_cli_load_scenario(path, &sets, &scn);
     af_cli_overrides_free(&sets);
@@ -310,10 +318,11 @@ int af_cmd_run(int argc, char **argv)
             goto done;
         }
     }
+    if ((code = af_cli_write_xlsx("run", out_dir, xlsx)) != AF_EXIT_OK) goto done;
     if (!quiet) {
         print_summary(scn, p.results, n);
-        printf("\nwrote %s/daily.csv, %s/stations.csv, %s/summary.json%s%s\n", out_dir, out_dir,
-               out_dir, report ? ", " : "", report ? report_path : "");
+        printf("\nwrote %s/daily.csv, %s/stations.csv, %s/summary.json%s%s%s%s\n", out_dir, out_dir,
+               out_dir, report ? ", " : "", report ? report_path : "", xlsx ? ", " : "", xlsx ? xlsx : "");
     }
     code = AF_EXIT_OK;
 done:

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aidflow/scenario.h"
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 
 static void show_usage(FILE *out)
@@ -51,6 +52,11 @@ int af_cmd_show(int argc, char **argv)
     }
     if (!file) {
         show_usage(stderr);
+        free(sets);
+        return AF_EXIT_USAGE;
+    }
+    char file_buf[4096];
+    if (!(file = af_cli_find_scenario("show", file, file_buf, sizeof file_buf))) {
         free(sets);
         return AF_EXIT_USAGE;
     }

@@ -21,7 +21,7 @@ static void usage(FILE *out)
             "usage: aidflow sweep SCENARIO.yaml --vary PATH=VALUES [--vary PATH=VALUES]...\n"
             "                    [--design grid|lhs:N] [--set PATH=VALUE]... [--replications N]\n"
             "                    [--seed N] [--jobs N] [--out DIR] [--shard I/K] [--fresh]\n"
-            "                    [--show METRIC] [--quiet]\n"
+            "                    [--show METRIC] [--xlsx FILE] [--quiet]\n"
             "  Runs the scenario at every design point and writes DIR/sweep.csv (mean, sd and\n"
             "  confidence interval per point and metric), DIR/replications.csv (every\n"
             "  replication) and DIR/provenance.json. Default DIR: out/NAME-sweep.\n"
@@ -37,6 +37,7 @@ static void usage(FILE *out)
             "  --shard I/K         run only jobs I, I+K, I+2K...; join shards with aidflow merge\n"
             "  --fresh             discard the results stored in DIR by another experiment\n"
             "  --show METRIC       the metric tabulated on standard output (default coverage.all)\n"
+            "  --xlsx FILE         also write the tables as an Excel workbook FILE\n"
             "  --quiet             no progress and no table\n"
             "  Every finished replication is stored at once in DIR/results.sqlite: after Ctrl-C,\n"
             "  kill -9 or a power cut, the same command resumes where it stopped.\n"
@@ -136,7 +137,7 @@ int af_cmd_sweep(int argc, char **argv)
     memset(&cfg, 0, sizeof cfg);
     af_exp_options opts;
     af_exp_options_init(&opts);
-    const char *out = NULL, *show = "coverage.all";
+    const char *out = NULL, *show = "coverage.all", *xlsx = NULL;
     bool quiet = false, jobs_given = false;
     static const struct option longopts[] = {
         {"vary", required_argument, NULL, 'v'},   {"design", required_argument, NULL, 'd'},
@@ -144,7 +145,8 @@ int af_cmd_sweep(int argc, char **argv)
         {"seed", required_argument, NULL, 'S'},   {"jobs", required_argument, NULL, 'j'},
         {"out", required_argument, NULL, 'o'},    {"shard", required_argument, NULL, 'k'},
         {"fresh", no_argument, NULL, 'F'},        {"force", no_argument, NULL, 'F'},
-        {"show", required_argument, NULL, 'w'},   {"quiet", no_argument, NULL, 'q'},
+        {"show", required_argument, NULL, 'w'},   {"xlsx", required_argument, NULL, 'X'},
+          {"quiet", no_argument, NULL, 'q'},
         {"stop-after", required_argument, NULL, 'x'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -157,6 +159,7 @@ int af_cmd_sweep(int argc, char **argv)
         case 'v': bad = af_cli_overrides_add(&vary, optarg); break;
         case 'd': cfg.design = optarg; break;
         case 'w': show = optarg; break;
+        case 'X': xlsx = optarg; break;
         case 'h':
             usage(stdout);
             status = AF_EXIT_OK;
@@ -184,7 +187,8 @@ int af_cmd_sweep(int argc, char **argv)
         fprintf(stderr, "aidflow sweep: nothing to vary: give at least one --vary PATH=VALUES\n");
         goto done;
     }
-    cfg.scenario = argv[optind];
+    char scn_buf[4096];
+    if (!(cfg.scenario = af_cli_find_scenario("sweep", argv[optind], scn_buf, sizeof scn_buf))) goto done;
     /* Mistakes in the base scenario are shown in full, with the line and a caret. */
     af_scenario *base = NULL;
     if ((status = af_cli_load_scenario(cfg.scenario, &sets, &base)) != AF_EXIT_OK) goto done;
@@ -216,8 +220,8 @@ int af_cmd_sweep(int argc, char **argv)
         status = exp_cli_fail("sweep", st, &err, out);
         goto done;
     }
-    status = AF_EXIT_OK;
-    if (quiet) goto done;
+    status = sum.exported ? af_cli_write_xlsx("sweep", out, xlsx) : AF_EXIT_OK;
+    if (quiet || status != AF_EXIT_OK) goto done;
     printf("sweep: %zu design points x %u replications = %zu jobs (%zu run now, %zu found in the "
            "store), seed %llu\n",
            sum.points, sum.replications, sum.jobs, sum.ran, sum.resumed,

@@ -22,7 +22,7 @@ static void usage(FILE *out)
             "usage: aidflow target SCENARIO.yaml --vary PATH=LO:HI --goal 'METRIC OP VALUE'\n"
             "                     [--integer] [--tolerance X] [--set PATH=VALUE]...\n"
             "                     [--replications N] [--seed N] [--jobs N] [--out DIR] [--fresh]\n"
-            "                     [--quiet]\n"
+            "                     [--xlsx FILE] [--quiet]\n"
             "  Finds the smallest value of PATH in [LO, HI] at which the goal holds with the\n"
             "  scenario's confidence (95%% by default): for >= and > the lower bound of the\n"
             "  confidence interval must meet it, for <= and < the upper bound. Bisection on\n"
@@ -33,6 +33,7 @@ static void usage(FILE *out)
             "  --integer          whole values only (lanes, caps)\n"
             "  --tolerance X      stop when the bracket is X wide (default (HI - LO) / 100)\n"
             "  --replications N   per value tried, at least 2 (default: the scenario's)\n"
+            "  --xlsx FILE        also write the tables as an Excel workbook FILE\n"
             "  --seed, --set, --jobs, --fresh, --quiet as for aidflow sweep; rerunning resumes.\n"
             "  Example: aidflow target scenarios/spring_2024.yaml \\\n"
             "             --vary inspections.nitzana.lanes=4:40 --integer \\\n"
@@ -79,7 +80,7 @@ int af_cmd_target(int argc, char **argv)
     memset(&cfg, 0, sizeof cfg);
     af_exp_options opts;
     af_exp_options_init(&opts);
-    const char *out = NULL;
+    const char *out = NULL, *xlsx = NULL;
     bool quiet = false, jobs_given = false;
     uint64_t v;
     static const struct option longopts[] = {
@@ -90,7 +91,8 @@ int af_cmd_target(int argc, char **argv)
         {"out", required_argument, NULL, 'o'},   {"fresh", no_argument, NULL, 'F'},
         {"force", no_argument, NULL, 'F'},       {"quiet", no_argument, NULL, 'q'},
         {"shard", required_argument, NULL, 'k'}, {"stop-after", required_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},        {"xlsx", required_argument, NULL, 'X'},
+        {NULL, 0, NULL, 0}};
     int c;
     const exp_cli_common co = {&sets, &cfg.replications, &cfg.seed, &cfg.has_seed, &opts,
                                &jobs_given, &out, &quiet};
@@ -106,6 +108,7 @@ int af_cmd_target(int argc, char **argv)
             cfg.vary = optarg;
             break;
         case 'g': cfg.goal = optarg; break;
+        case 'X': xlsx = optarg; break;
         case 'i': cfg.integer = true; break;
         case 't': {
             char *end;
@@ -142,7 +145,8 @@ int af_cmd_target(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    cfg.scenario = argv[optind];
+    char scn_buf[4096];
+    if (!(cfg.scenario = af_cli_find_scenario("target", argv[optind], scn_buf, sizeof scn_buf))) goto done;
     af_goal goal;
     af_status st = af_goal_parse(cfg.goal, &goal, &err);
     if (st != AF_OK) {
@@ -231,6 +235,8 @@ int af_cmd_target(int argc, char **argv)
     }
     if (!quiet) printf("wrote %s/target.csv, %s/replications.csv, %s/provenance.json\n", out, out,
                        out);
+    if (res->summary.exported && af_cli_write_xlsx("target", out, xlsx) != AF_EXIT_OK)
+        status = AF_EXIT_FAIL;
     af_target_free(res);
 done:
     af_cli_overrides_free(&sets);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aidflow/scenario.h"
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 
 static void validate_usage(FILE *out)
@@ -61,6 +62,11 @@ int af_cmd_validate(int argc, char **argv)
         goto done;
     }
     for (size_t i = 0; i < n_files; i++) {
+        char file_buf[4096];
+        if (!(files[i] = af_cli_find_scenario("validate", files[i], file_buf, sizeof file_buf))) {
+            status = AF_EXIT_USAGE;
+            continue;
+        }
         af_diagnostics *d = af_diagnostics_create(0);
         af_scenario *s = NULL;
         af_status st = d ? af_scenario_load(files[i], sets, n_sets, &s, d) : AF_NOMEM;

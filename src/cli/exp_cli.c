@@ -135,7 +135,7 @@ static bool needs_quotes(const char *s)
 const char *exp_cli_command(int argc, char **argv, const char *cmd)
 {
     static char buf[8192];
-    static const char *const skip_arg[] = {"--jobs", "--out", "--shard", "--stop-after", "-j",
+    static const char *const skip_arg[] = {"--jobs", "--out", "--shard", "--stop-after", "--xlsx", "-j",
                                            "-o"};
     static const char *const skip_flag[] = {"--quiet", "--fresh", "--force", "-q"};
     size_t used = (size_t)snprintf(buf, sizeof buf, "aidflow %s", cmd);
