@@ -1,4 +1,4 @@
-/* Shared parts of the experiment subcommands. */
+/* Shared parts of the experiment subcommands (run, sweep, compare, target, merge). */
 #include "cli/exp_cli.h"
 
 #include <ctype.h>
@@ -135,9 +135,9 @@ static bool needs_quotes(const char *s)
 const char *exp_cli_command(int argc, char **argv, const char *cmd)
 {
     static char buf[8192];
-    static const char *const skip_arg[] = {"--jobs", "--out", "--shard", "--stop-after", "-j",
-                                           "-o"};
-    static const char *const skip_flag[] = {"--quiet", "--fresh", "--force", "-q"};
+    static const char *const skip_arg[] = {"--jobs", "--out", "--shard", "--stop-after",
+                                           "--max-memory", "-j", "-o"};
+    static const char *const skip_flag[] = {"--quiet", "--fresh", "--force", "--report", "-q"};
     size_t used = (size_t)snprintf(buf, sizeof buf, "aidflow %s", cmd);
     for (int i = 1; i < argc && used < sizeof buf; i++) {
         const char *a = argv[i];

@@ -1,5 +1,6 @@
-/* What the experiment subcommands (sweep, compare, target, merge) share: signals, progress
- * on standard error, the command line for provenance, exit statuses, MPI start-up. */
+/* What the experiment subcommands (run, sweep, compare, target, merge) share: signals,
+ * progress on standard error, the command line for provenance, option parsing, exit
+ * statuses, MPI start-up. */
 #ifndef AF_CLI_EXP_CLI_H
 #define AF_CLI_EXP_CLI_H
 
@@ -31,13 +32,15 @@ void exp_cli_progress(void *ctx, const af_exp_progress *p);
 void exp_cli_progress_break(exp_cli_progress_state *s);
 
 /* The command line without the options that do not change the results (--jobs, --out,
- * --quiet, --fresh, --shard, --stop-after), so that provenance is the same for a resumed, a
- * sharded or a differently threaded run. Static storage. */
+ * --quiet, --fresh, --shard, --stop-after, --max-memory, --report), so that provenance is the
+ * same for a resumed, a sharded or a differently threaded run. Static storage. */
 const char *exp_cli_command(int argc, char **argv, const char *cmd);
 
-/* The options that sweep, compare and target share (--set, --replications, --seed, --jobs,
- * --out, --shard, --fresh/--force, --quiet, --stop-after, with the same short codes in each
- * command's option table), parsed in one place into the command's own variables. */
+/* The options that run, sweep, compare and target share (--set 's', --replications 'r',
+ * --seed 'S', --jobs 'j', --out 'o', --shard 'k', --fresh/--force 'F', --quiet 'q',
+ * --stop-after 'x': these getopt codes in each command's option table), parsed in one place
+ * into the command's own variables. --stop-after K (for tests) stops after K new jobs are
+ * stored, exactly as an interruption there would. */
 typedef struct exp_cli_common {
     af_cli_overrides *sets;
     unsigned *replications;

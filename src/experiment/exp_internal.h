@@ -56,9 +56,12 @@ struct af_exp_metrics {
     char *names;
     size_t names_len, names_cap;
     bool failed;
+    bool want_result;          /* the experiment keeps each replication's daily tables */
+    struct af_result *result;  /* handed over by the model (af_exp_metrics_keep_result) */
 };
 
 void exp_metrics_init(af_exp_metrics *m);
+/* Empties the buffer for the next job (a result handed over is freed; want_result stays). */
 void exp_metrics_reset(af_exp_metrics *m);
 void exp_metrics_free(af_exp_metrics *m);
 static inline const char *exp_metrics_name(const af_exp_metrics *m, size_t i)
@@ -100,6 +103,7 @@ typedef struct exp_job_result {
     af_status status;
     af_error err;
     af_exp_metrics metrics;
+    exp_buf tables;   /* the packed daily tables (tables.c) when the experiment keeps them */
     struct exp_job_result *next;
 } exp_job_result;
 
@@ -130,8 +134,15 @@ af_status exp_store_put_points(exp_store *s, const exp_point *points, size_t n, 
 /* done[job] = true for every job of index < n_jobs that is in the store. */
 af_status exp_store_done(exp_store *s, bool *done, size_t n_jobs, af_error *err);
 size_t exp_store_count_jobs(exp_store *s);
-/* Commits one job and its metrics in one transaction. */
+/* Finished jobs numbered below n. */
+size_t exp_store_count_jobs_below(exp_store *s, uint64_t n);
+/* Commits one job, its metrics and its packed daily tables (when r->tables holds any) in one
+ * transaction. */
 af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err);
+/* The packed daily tables of a job: AF_OK with *data malloc'ed, AF_NOTFOUND when the job has
+ * none, or an error. */
+af_status exp_store_get_tables(exp_store *s, uint64_t job, unsigned char **data, size_t *len,
+                               af_error *err);
 
 /* The metrics of one point: names in the model's order, values[metric * n_reps + rep] for
  * replications 0..n_reps-1 (NaN where missing). */
@@ -160,6 +171,24 @@ typedef struct exp_stat {
 /* Over the finite values of x[0..n-1]; sd and interval NaN with fewer than two. */
 exp_stat exp_stat_of(const double *x, size_t n, double level);
 
+/* ---- daily tables (tables.c) ---------------------------------------------------------- */
+
+/* A replication's whole result (daily tables, station tables, metrics, bottleneck) as one
+ * blob: a header of counts and struct sizes, the names, then the doubles exactly as they are
+ * in memory, so that unpacking gives back the same bits. A blob of another build (other
+ * struct sizes) or a damaged one is refused by unpack (AF_IO). */
+af_status exp_tables_pack(const struct af_result *r, exp_buf *out, af_error *err);
+af_status exp_tables_unpack(const unsigned char *blob, size_t len, struct af_result **out,
+                            af_error *err);
+
+/* The diagnostics of a scenario that failed to load, as the compiler-style text
+ * af_diagnostics_print gives, into err (model_bridge.c). */
+struct af_diagnostics;
+void exp_diags_to_error(struct af_diagnostics *d, af_status st, af_error *err);
+
+/* The run kind's export (run.c): daily.csv, stations.csv and summary.json from the store. */
+af_status exp_export_run(exp_store *s, const char *dir, af_error *err);
+
 /* ---- exports (export.c) ------------------------------------------------------------------- */
 
 /* Writes the files of a complete experiment from its store: by the store's kind, sweep.csv or
@@ -185,12 +214,17 @@ typedef struct exp_run {
     size_t first, n;
     unsigned replications;
     uint64_t seed;
+    bool tables;         /* keep each job's daily tables (the run kind) */
     size_t earlier;      /* jobs this experiment already ran in earlier runs of this call,
                             counted against opts->stop_after */
     size_t ran, resumed; /* out */
 } exp_run;
 
 af_status exp_run_jobs(exp_run *run, af_error *err);
+/* After a job's replicate: when the tables are wanted, packs the result the model handed
+ * over into r->tables and frees it (a model that handed none fails the job). Returns
+ * r->status. Used by the workers and by the MPI servers. */
+af_status exp_job_take_tables(exp_job_result *r, bool wanted);
 
 /* Every online processor. */
 unsigned exp_default_jobs(void);
@@ -206,6 +240,7 @@ typedef struct exp_mpi_job {
     size_t point;
     unsigned replication;
     uint64_t seed;
+    bool tables;      /* the rank sends the job's packed daily tables back too */
     const exp_point *p;
 } exp_mpi_job;
 /* Idle remote slots (ranks waiting for a job). */
@@ -228,9 +263,13 @@ af_status exp_point_build(exp_point *p, const char *scenario, const char *const 
                           const double *values, size_t n_factors);
 char *exp_hex64(uint64_t v, char buf[17]);
 char *exp_join_lines(const char *const *s, size_t n);
-/* Opens (creating) DIR's store, claims it for the identity, records the session. */
+/* Opens (creating) DIR's store, claims it for the identity, records the session. A store that
+ * holds another experiment is AF_INVAL, unless `replace_kind` names its kind: then it is
+ * discarded and started afresh (a `run` of an edited scenario replaces the earlier run's
+ * store, as a rerun of a program replaces its output). */
 af_status exp_open_claim(exp_store **out, const char *dir, const af_exp_options *opts,
-                         const char *identity, const char *const *meta, af_error *err);
+                         const char *identity, const char *const *meta,
+                         const char *replace_kind, af_error *err);
 void exp_point_error(af_error *err, size_t point, const exp_point *p);
 /* The identity lines common to every kind. */
 void exp_identity_common(exp_buf *b, const char *kind, unsigned reps, uint64_t seed,

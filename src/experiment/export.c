@@ -1,6 +1,7 @@
 /* Output files, written from the store alone (so a merged or resumed store exports exactly
  * what an uninterrupted run would): sweep.csv / compare.csv / target.csv, replications.csv and
- * provenance.json. Every file is written atomically. */
+ * provenance.json; for the run kind daily.csv, stations.csv and summary.json (run.c). Every
+ * file is written atomically. */
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -534,6 +535,14 @@ af_status exp_export(exp_store *s, const char *dir, af_error *err)
     exp_meta m;
     af_status st = meta_read(s, &m, err);
     if (st != AF_OK) return st;
+    if (!strcmp(m.kind, "run")) {
+        meta_free(&m);
+        return exp_export_run(s, dir, err);
+    }
+    if (!strcmp(m.kind, "run")) {
+        meta_free(&m);
+        return exp_export_run(s, dir, err);
+    }
     stored_points p;
     if ((st = points_read(s, &p, err)) != AF_OK) {
         meta_free(&m);

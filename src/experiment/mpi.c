@@ -183,6 +183,13 @@ static af_status take_messages(exp_job_result **r, af_error *err)
                     res->status = AF_NOMEM;
             }
             const char *msg = rd.bad ? "" : get_str(&rd);
+            exp_buf_init(&res->tables);
+            size_t n_tables = rd.bad ? 0 : (size_t)get_u64(&rd);
+            if (!rd.bad && n_tables > (size_t)(rd.end - rd.p)) rd.bad = true;
+            if (!rd.bad && n_tables) {
+                exp_buf_putn(&res->tables, rd.p, n_tables);
+                if (res->tables.failed) res->status = AF_NOMEM;
+            }
             if (rd.bad) res->status = AF_INTERNAL;
             if (res->status != AF_OK)
                 af_error_set(&res->err, res->status, "rank %d: %s", from,
@@ -213,6 +220,7 @@ af_status exp_mpi_send_job(const exp_mpi_job *job, af_error *err)
     put_u64(&b, job->point);
     put_u64(&b, job->replication);
     put_u64(&b, job->seed);
+    put_u64(&b, job->tables);
     put_u64(&b, job->p->n_overrides);
     put_str(&b, job->p->scenario);
     for (size_t i = 0; i < job->p->n_overrides; i++) put_str(&b, job->p->overrides[i]);
@@ -277,7 +285,7 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
         }
         reader rd = {buf, buf + len, false};
         uint64_t job = get_u64(&rd), point = get_u64(&rd), rep = get_u64(&rd),
-                 seed = get_u64(&rd), n_ov = get_u64(&rd);
+                 seed = get_u64(&rd), tables = get_u64(&rd), n_ov = get_u64(&rd);
         const char *spec = rd.p; /* scenario and overrides: the point's identity */
         size_t spec_len = (size_t)(rd.end - rd.p);
         const char *scenario = get_str(&rd);
@@ -305,10 +313,24 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
             if (js != AF_OK) handle = NULL;
         }
         exp_metrics_reset(&metrics);
+        metrics.want_result = tables != 0;
+        exp_buf packed;
+        exp_buf_init(&packed);
         double t0 = exp_now();
         if (js == AF_OK) js = m->replicate(m->ctx, handle, seed, (unsigned)rep, &metrics, &jerr);
-        double seconds = exp_now() - t0;
         if (js == AF_OK && metrics.failed) js = af_error_set(&jerr, AF_NOMEM, "out of memory");
+        if (js == AF_OK && tables) {
+            /* The same packing as a worker thread's (exp_job_take_tables). */
+            exp_job_result jr;
+            memset(&jr, 0, sizeof jr);
+            jr.replication = (unsigned)rep;
+            jr.metrics.result = metrics.result;
+            metrics.result = NULL;
+            js = exp_job_take_tables(&jr, true);
+            if (js != AF_OK) jerr = jr.err;
+            packed = jr.tables;
+        }
+        double seconds = exp_now() - t0;
         free(ov);
         free(buf);
         exp_buf b;
@@ -324,6 +346,9 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
         for (size_t i = 0; i < n; i++) put_f64(&b, metrics.values[i]);
         for (size_t i = 0; i < n; i++) put_str(&b, exp_metrics_name(&metrics, i));
         put_str(&b, js == AF_OK ? "" : jerr.message);
+        put_u64(&b, js == AF_OK ? packed.len : 0);
+        if (js == AF_OK && packed.len) exp_buf_putn(&b, packed.s, packed.len);
+        exp_buf_free(&packed);
         if (b.failed) {
             failed = af_error_set(err, AF_NOMEM, "out of memory");
             exp_buf_free(&b);
