@@ -2,7 +2,9 @@
  *
  * These are plain structs so that a model can embed thousands of them without allocating;
  * they carry no pointers and can be copied. Every collector can be reset, which is how the
- * end of a warm-up period is handled.
+ * end of a warm-up period is handled. af_tally and af_summary are the project's one running
+ * mean and variance and its one mean/sd/interval: the model, the experiments and the report
+ * all use them (DESIGN.md, "Layers").
  */
 #ifndef AIDFLOW_STATS_H
 #define AIDFLOW_STATS_H
@@ -57,9 +59,30 @@ AF_API double af_timeavg_area(const af_timeavg *a, af_time now);
 /* Restarts the window at `now`, keeping the current value (end of warm-up, start of a day). */
 AF_API void af_timeavg_reset(af_timeavg *a, af_time now);
 
+/* What is said of a quantity over replications: its mean, its sample standard deviation and
+ * the two-sided Student t confidence interval for the mean, over n observations. sd and the
+ * interval are NaN with n < 2 (and the interval with a level outside (0, 1)); all four are NaN
+ * with n == 0. The one summary of the model's, the experiments' and the report's outputs. */
+typedef struct af_summary {
+    double mean;
+    double sd;
+    double ci_low;
+    double ci_high;
+    size_t n;
+} af_summary;
+
+/* The Student t quantile of a two-sided interval at `level` (0.95) with n - 1 degrees of
+ * freedom (GSL's gsl_cdf_tdist_Pinv). NaN when n < 2 or level is outside (0, 1). */
+AF_API double af_t_quantile(double level, double n);
+/* The summary of a tally's observations at `level`: mean ± af_t_quantile * sd / sqrt(n). */
+AF_API af_summary af_tally_summary(const af_tally *t, double level);
+/* The summary of the finite values among x[0..n-1] (NaN and infinities are left out; n of
+ * the result counts the values kept). */
+AF_API af_summary af_summarise(const double *x, size_t n, double level);
+
 /* Mean and half-width of a two-sided confidence interval for the mean of x[0..n-1], from
  * Student's t with n-1 degrees of freedom (GSL). level is e.g. 0.95. With n < 2 the
- * half-width is NaN. */
+ * half-width is NaN. (All of x is used, NaN included: af_summarise leaves NaN out.) */
 AF_API void af_confidence_interval(const double *x, size_t n, double level, double *mean,
                                    double *half_width);
 

@@ -87,6 +87,33 @@ void af_timeavg_reset(af_timeavg *a, af_time now)
     af_timeavg_init(a, now, a->value);
 }
 
+double af_t_quantile(double level, double n)
+{
+    if (!(n >= 2) || !(level > 0 && level < 1)) return NAN;
+    return gsl_cdf_tdist_Pinv(0.5 + level / 2, n - 1);
+}
+
+af_summary af_tally_summary(const af_tally *t, double level)
+{
+    af_summary s = {af_tally_mean(t), af_tally_sd(t), NAN, NAN, (size_t)t->n};
+    double q = af_t_quantile(level, (double)t->n);
+    if (!isnan(q)) {
+        double half = q * s.sd / sqrt((double)t->n);
+        s.ci_low = s.mean - half;
+        s.ci_high = s.mean + half;
+    }
+    return s;
+}
+
+af_summary af_summarise(const double *x, size_t n, double level)
+{
+    af_tally t;
+    af_tally_reset(&t);
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i])) af_tally_add(&t, x[i]);
+    return af_tally_summary(&t, level);
+}
+
 void af_confidence_interval(const double *x, size_t n, double level, double *mean,
                             double *half_width)
 {
@@ -95,10 +122,6 @@ void af_confidence_interval(const double *x, size_t n, double level, double *mea
     for (size_t i = 0; i < n; i++) af_tally_add(&t, x[i]);
     if (mean) *mean = af_tally_mean(&t);
     if (!half_width) return;
-    if (n < 2 || !(level > 0 && level < 1)) {
-        *half_width = NAN;
-        return;
-    }
-    double q = gsl_cdf_tdist_Pinv(0.5 + level / 2, (double)(n - 1));
-    *half_width = q * af_tally_sd(&t) / sqrt((double)n);
+    double q = af_t_quantile(level, (double)n);
+    *half_width = isnan(q) ? NAN : q * af_tally_sd(&t) / sqrt((double)n);
 }

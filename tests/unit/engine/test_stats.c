@@ -85,6 +85,45 @@ static void test_confidence_interval(void **state)
     af_assert_close(mean, 1, 0, 0);
 }
 
+static void test_summary(void **state)
+{
+    (void)state;
+    /* 1..5 with a NaN and an infinity among them: those are left out. */
+    const double x[] = {1, NAN, 2, 3, INFINITY, 4, 5};
+    af_summary s = af_summarise(x, 7, 0.95);
+    assert_int_equal(s.n, 5);
+    af_assert_close(s.mean, 3, 1e-15, 0);
+    af_assert_close(s.sd, sqrt(2.5), 1e-15, 0);
+    /* t(0.975, 4) = 2.776445105 (tables) */
+    double half = 2.776445105 * sqrt(2.5) / sqrt(5.0);
+    af_assert_close(s.ci_low, 3 - half, 1e-9, 0);
+    af_assert_close(s.ci_high, 3 + half, 1e-9, 0);
+    af_assert_close(af_t_quantile(0.95, 5), 2.776445105, 1e-9, 0);
+    af_assert_close(af_t_quantile(0.90, 2), 6.313751515, 1e-9, 0); /* t(0.95, 1) */
+    assert_true(isnan(af_t_quantile(0.95, 1)));
+    assert_true(isnan(af_t_quantile(1.0, 5)));
+
+    /* The tally's summary is the same as the values'. */
+    af_tally t;
+    af_tally_reset(&t);
+    for (int i = 1; i <= 5; i++) af_tally_add(&t, i);
+    af_summary u = af_tally_summary(&t, 0.95);
+    assert_true(u.mean == s.mean && u.sd == s.sd && u.ci_low == s.ci_low && u.ci_high == s.ci_high);
+
+    /* One value: a mean, nothing else; none: nothing at all. */
+    s = af_summarise(x, 1, 0.95);
+    assert_int_equal(s.n, 1);
+    af_assert_close(s.mean, 1, 0, 0);
+    assert_true(isnan(s.sd) && isnan(s.ci_low) && isnan(s.ci_high));
+    s = af_summarise(x + 1, 1, 0.95);
+    assert_int_equal(s.n, 0);
+    assert_true(isnan(s.mean) && isnan(s.sd) && isnan(s.ci_low) && isnan(s.ci_high));
+    /* A level outside (0, 1): no interval. */
+    s = af_summarise(x, 7, 0);
+    assert_true(isnan(s.ci_low) && isnan(s.ci_high));
+    af_assert_close(s.sd, sqrt(2.5), 1e-15, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -92,6 +131,7 @@ int main(void)
         cmocka_unit_test(test_tally_small_and_merge),
         cmocka_unit_test(test_timeavg_area_and_reset),
         cmocka_unit_test(test_confidence_interval),
+        cmocka_unit_test(test_summary),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }

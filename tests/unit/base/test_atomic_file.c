@@ -1,4 +1,4 @@
-/* Unit tests of atomic file replacement (src/output/atomic_file.c). */
+/* Unit tests of atomic file replacement (src/base/atomic_file.c). */
 #include "af_test.h"
 
 #include <dirent.h>
