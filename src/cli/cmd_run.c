@@ -46,7 +46,7 @@ static void usage(FILE *out)
             "  Under MPI, 'mpirun -n K aidflow run ...' spreads the replications over K ranks.\n");
 }
 
-static void print_ci(const char *label, af_metric_summary s, double scale, const char *unit)
+static void print_ci(const char *label, af_summary s, double scale, const char *unit)
 {
     printf("  %-28s %12.4g%s", label, s.mean * scale, unit);
     if (isfinite(s.ci_low))
@@ -71,7 +71,7 @@ static void print_summary(const af_scenario *scn, af_result *const *res, unsigne
         snprintf(name, sizeof name, "coverage.%s", c < scn->n_categories ? scn->categories[c].name : "all");
         size_t k = af_result_metric(res[0], name);
         if (k == (size_t)-1) continue;
-        af_metric_summary sum = af_summarise_metric(res, n, k, conf);
+        af_summary sum = af_summarise_metric(res, n, k, conf);
         if (sum.n == 0) continue; /* no need for this category: no coverage to show */
         print_ci(name + 9, sum, 100, "%");
     }

@@ -90,7 +90,7 @@ static af_status export_run(exp_store *s, const char *dir, af_result ***keep, si
         }
     }
     char now[17];
-    if (st == AF_OK && strcmp(exp_hex64(af_scenario_hash(scn), now), hash) != 0)
+    if (st == AF_OK && strcmp(af_fmt_hex64(af_scenario_hash(scn), now), hash) != 0)
         st = af_error_set(err, AF_INVAL,
                           "%s: the scenario has changed since its replications were run (hash "
                           "%s, now %s); run it again to replace them",
@@ -163,8 +163,8 @@ af_status af_run_experiment(const af_run_config *cfg, const af_exp_model *model,
 
     exp_point point;
     exp_store *store = NULL;
-    exp_buf id;
-    exp_buf_init(&id);
+    af_buf id;
+    af_buf_init(&id);
     char *sets = NULL;
     if (exp_point_build(&point, cfg->scenario, cfg->sets, cfg->n_sets, NULL, NULL, NULL, 0) !=
         AF_OK) {
@@ -173,15 +173,15 @@ af_status af_run_experiment(const af_run_config *cfg, const af_exp_model *model,
     }
     point.hash = base.hash;
     char hash[17], reps_s[24], seed_s[24], conf_s[40];
-    exp_hex64(base.hash, hash);
+    af_fmt_hex64(base.hash, hash);
     snprintf(reps_s, sizeof reps_s, "%u", reps);
     snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
-    exp_fmt_num(conf_s, sizeof conf_s, base.confidence);
+    af_fmt_num(conf_s, sizeof conf_s, base.confidence);
     /* The identity without the number of replications (see the top of the file). */
-    exp_buf_printf(&id, "kind=run\naidflow=%s\nseed=%s\nconfidence=%s\n", af_version(), seed_s,
+    af_buf_printf(&id, "kind=run\naidflow=%s\nseed=%s\nconfidence=%s\n", af_version(), seed_s,
                    conf_s);
-    for (size_t i = 0; i < cfg->n_sets; i++) exp_buf_printf(&id, "set=%s\n", cfg->sets[i]);
-    exp_buf_printf(&id, "scenario_hash=%s\n", hash);
+    for (size_t i = 0; i < cfg->n_sets; i++) af_buf_printf(&id, "set=%s\n", cfg->sets[i]);
+    af_buf_printf(&id, "scenario_hash=%s\n", hash);
     sets = exp_join_lines(cfg->sets, cfg->n_sets);
     if (id.failed || !sets) {
         st = af_error_set(err, AF_NOMEM, "out of memory");
@@ -192,7 +192,7 @@ af_status af_run_experiment(const af_run_config *cfg, const af_exp_model *model,
                           "scenario", cfg->scenario, "scenario_hash", hash, "sets", sets,
                           "replications", reps_s, "seed", seed_s, "confidence", conf_s,
                           "points", "1", NULL};
-    if ((st = exp_open_claim(&store, cfg->out_dir, opts, id.s, meta, "run", err)) != AF_OK ||
+    if ((st = exp_open_claim(&store, cfg->out_dir, opts, id.data, meta, "run", err)) != AF_OK ||
         (st = exp_store_put_points(store, &point, 1, err)) != AF_OK ||
         /* This run's count and command line are the ones its files report. */
         (st = exp_store_set_meta(store, "replications", reps_s, err)) != AF_OK ||
@@ -212,7 +212,7 @@ af_status af_run_experiment(const af_run_config *cfg, const af_exp_model *model,
 done:
     for (size_t k = 0; k < point.n_overrides; k++) free(point.overrides[k]);
     free(point.overrides);
-    exp_buf_free(&id);
+    af_buf_free(&id);
     free(sets);
     exp_store_close(store);
     if ((st == AF_OK || st == AF_INTERRUPTED) && out)

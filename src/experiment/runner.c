@@ -66,7 +66,7 @@ static exp_job_result *new_result(uint64_t job, const exp_run *run)
     r->seed = run->seed;
     exp_metrics_init(&r->metrics);
     r->metrics.want_result = run->tables;
-    exp_buf_init(&r->tables);
+    af_buf_init(&r->tables);
     return r;
 }
 
@@ -74,7 +74,7 @@ static void free_result(exp_job_result *r)
 {
     if (!r) return;
     exp_metrics_free(&r->metrics);
-    exp_buf_free(&r->tables);
+    af_buf_free(&r->tables);
     free(r);
 }
 

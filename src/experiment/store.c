@@ -133,7 +133,7 @@ static void remove_outputs(const char *dir)
                                         "replications.csv", "provenance.json", "daily.csv",
                                         "stations.csv",     "summary.json"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char *p = exp_path_join(dir, names[i]);
+        char *p = af_path_join(dir, names[i]);
         if (p) unlink(p);
         free(p);
     }
@@ -148,8 +148,8 @@ af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool crea
     exp_store *s = calloc(1, sizeof *s);
     if (!s) return af_error_set(err, AF_NOMEM, "out of memory");
     s->lock_fd = -1;
-    s->dir = exp_strdup(dir);
-    s->path = exp_path_join(dir, STORE_NAME);
+    s->dir = strdup(dir);
+    s->path = af_path_join(dir, STORE_NAME);
     if (!s->dir || !s->path) {
         exp_store_close(s);
         return af_error_set(err, AF_NOMEM, "out of memory");
@@ -224,7 +224,7 @@ af_status exp_store_get_meta(exp_store *s, const char *key, char **value, af_err
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        *value = exp_strdup((const char *)sqlite3_column_text(q, 0));
+        *value = strdup((const char *)sqlite3_column_text(q, 0));
         if (!*value) st = af_error_set(err, AF_NOMEM, "out of memory");
     } else if (rc != SQLITE_DONE) {
         st = db_error(s, err, "reading meta data");
@@ -340,7 +340,7 @@ af_status exp_store_put_factors(exp_store *s, const char *const *paths, size_t n
 af_status exp_store_put_point(exp_store *s, size_t point, const exp_point *p, af_error *err)
 {
     char hash[17];
-    exp_hex64(p->hash, hash);
+    af_fmt_hex64(p->hash, hash);
     char *ov = exp_point_overrides_text(p);
     if (!ov) return af_error_set(err, AF_NOMEM, "out of memory");
     sqlite3_stmt *q = NULL;
@@ -490,7 +490,7 @@ af_status exp_store_get_tables(exp_store *s, uint64_t job, unsigned char **data,
 
 static size_t name_hash(const char *s)
 {
-    return (size_t)exp_fnv1a(EXP_FNV_INIT, s, strlen(s));
+    return (size_t)af_fnv1a(AF_FNV1A_INIT, s, strlen(s));
 }
 
 static af_status names_grow(exp_store *s)
@@ -532,7 +532,7 @@ static af_status metric_id(exp_store *s, const char *name, int64_t *id, af_error
     sqlite3_reset(s->get_metric);
     if ((s->names_n + 1) * 2 > s->names_cap && names_grow(s) != AF_OK)
         return af_error_set(err, AF_NOMEM, "out of memory");
-    char *copy = exp_strdup(name);
+    char *copy = strdup(name);
     if (!copy) return af_error_set(err, AF_NOMEM, "out of memory");
     size_t h = name_hash(name) & (s->names_cap - 1);
     while (s->names[h].name) h = (h + 1) & (s->names_cap - 1);
@@ -571,7 +571,7 @@ af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err
     if (st == AF_OK && r->tables.len > 0) {
         sqlite3_reset(s->ins_tables);
         sqlite3_bind_int64(s->ins_tables, 1, (sqlite3_int64)r->job);
-        sqlite3_bind_blob64(s->ins_tables, 2, r->tables.s, r->tables.len, SQLITE_STATIC);
+        sqlite3_bind_blob64(s->ins_tables, 2, r->tables.data, r->tables.len, SQLITE_STATIC);
         if (sqlite3_step(s->ins_tables) != SQLITE_DONE)
             st = db_error(s, err, "recording daily tables");
         sqlite3_clear_bindings(s->ins_tables);
@@ -636,7 +636,7 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
         }
         mo[n].id = sqlite3_column_int64(q, 0);
         mo[n].ord = sqlite3_column_int64(q, 1);
-        mo[n].name = exp_strdup((const char *)sqlite3_column_text(q, 2));
+        mo[n].name = strdup((const char *)sqlite3_column_text(q, 2));
         if (!mo[n].name) {
             st = af_error_set(err, AF_NOMEM, "out of memory");
             break;
@@ -705,7 +705,7 @@ static af_status count_of(exp_store *s, const char *sql, sqlite3_int64 *n, af_er
 
 af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err)
 {
-    char *src = exp_path_join(src_dir, STORE_NAME);
+    char *src = af_path_join(src_dir, STORE_NAME);
     if (!src) return af_error_set(err, AF_NOMEM, "out of memory");
     af_status st = AF_OK;
     if (access(src, R_OK) != 0) {

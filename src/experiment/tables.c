@@ -19,7 +19,7 @@ typedef struct header {
     uint64_t n_days, n_regions, n_categories, n_stations, n_metrics, bottleneck;
 } header;
 
-af_status exp_tables_pack(const af_result *r, exp_buf *b, af_error *err)
+af_status exp_tables_pack(const af_result *r, af_buf *b, af_error *err)
 {
     if (!r->daily || !r->stations)
         return af_error_set(err, AF_INVAL, "replication %u has no daily tables to keep",
@@ -27,16 +27,16 @@ af_status exp_tables_pack(const af_result *r, exp_buf *b, af_error *err)
     header h = {TABLES_MAGIC, sizeof(af_daily_cell), sizeof(af_station_day), sizeof(double),
                 r->seed, r->events, r->replication, (uint64_t)r->n_days, r->n_regions,
                 r->n_categories, r->n_stations, r->n_metrics, r->bottleneck};
-    exp_buf_putn(b, (const char *)&h, sizeof h);
+    af_buf_putn(b, (const char *)&h, sizeof h);
     for (size_t i = 0; i < r->n_stations; i++)
-        exp_buf_putn(b, r->station_names[i], strlen(r->station_names[i]) + 1);
+        af_buf_putn(b, r->station_names[i], strlen(r->station_names[i]) + 1);
     for (size_t i = 0; i < r->n_metrics; i++)
-        exp_buf_putn(b, r->metric_names[i], strlen(r->metric_names[i]) + 1);
+        af_buf_putn(b, r->metric_names[i], strlen(r->metric_names[i]) + 1);
     size_t cells = (size_t)r->n_days * r->n_regions * r->n_categories;
-    exp_buf_putn(b, (const char *)r->daily, cells * sizeof *r->daily);
-    exp_buf_putn(b, (const char *)r->stations,
+    af_buf_putn(b, (const char *)r->daily, cells * sizeof *r->daily);
+    af_buf_putn(b, (const char *)r->stations,
                  (size_t)r->n_days * r->n_stations * sizeof *r->stations);
-    exp_buf_putn(b, (const char *)r->metrics, r->n_metrics * sizeof *r->metrics);
+    af_buf_putn(b, (const char *)r->metrics, r->n_metrics * sizeof *r->metrics);
     if (b->failed)
         return af_error_set(err, AF_NOMEM, "out of memory keeping replication %u",
                             r->replication);
