@@ -137,18 +137,15 @@ int af_cmd_run(int argc, char **argv)
     af_scenario *scn = NULL;
     af_run_result *res = NULL;
     static const struct option longopts[] = {
-        {"set", required_argument, NULL, 's'},        {"seed", required_argument, NULL, 'S'},
-        {"replications", required_argument, NULL, 'r'}, {"jobs", required_argument, NULL, 'j'},
-        {"out", required_argument, NULL, 'o'},        {"shard", required_argument, NULL, 'k'},
-        {"fresh", no_argument, NULL, 'F'},            {"force", no_argument, NULL, 'F'},
-        {"quiet", no_argument, NULL, 'q'},            {"stop-after", required_argument, NULL, 'x'},
-        {"max-memory", required_argument, NULL, 'M'}, {"report", no_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0}};
+        EXP_CLI_COMMON_OPTIONS,
+        {"max-memory", required_argument, NULL, 'M'},
+        {"report", no_argument, NULL, 'R'},
+        {NULL, 0, NULL, 0}};
     const exp_cli_common co = {&sets, &cfg.replications, &cfg.seed, &cfg.has_seed, &opts,
                                &jobs_given, &out_dir, &quiet};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "ho:qj:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, EXP_CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
         case 'M': bad = af_cli_parse_size("run", "--max-memory", optarg, &max_memory); break;

@@ -4,6 +4,7 @@
 #ifndef AF_CLI_EXP_CLI_H
 #define AF_CLI_EXP_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +42,16 @@ const char *exp_cli_command(int argc, char **argv, const char *cmd);
  * --stop-after 'x': these getopt codes in each command's option table), parsed in one place
  * into the command's own variables. --stop-after K (for tests) stops after K new jobs are
  * stored, exactly as an interruption there would. */
+/* Their entries of a struct option table, and the short options, for every command's getopt. */
+#define EXP_CLI_COMMON_OPTIONS                                                                  \
+    {"set", required_argument, NULL, 's'}, {"replications", required_argument, NULL, 'r'},     \
+        {"seed", required_argument, NULL, 'S'}, {"jobs", required_argument, NULL, 'j'},        \
+        {"out", required_argument, NULL, 'o'}, {"shard", required_argument, NULL, 'k'},        \
+        {"fresh", no_argument, NULL, 'F'}, {"force", no_argument, NULL, 'F'},                  \
+        {"quiet", no_argument, NULL, 'q'}, {"stop-after", required_argument, NULL, 'x'},       \
+        {"help", no_argument, NULL, 'h'}
+#define EXP_CLI_SHORT_OPTIONS "hqj:o:"
+
 typedef struct exp_cli_common {
     af_cli_overrides *sets;
     unsigned *replications;
