@@ -1,6 +1,7 @@
 /* Shortest exact numbers and hex. See num.h. */
 #include "base/num.h"
 
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,9 +17,11 @@ char *af_fmt_num(char *buf, size_t size, double v)
         snprintf(buf, size, v > 0 ? "inf" : "-inf");
         return buf;
     }
-    /* Fewer than 15 digits never read back where 15 do not give the same text: a double
-     * carries at least 15 significant decimal digits, and %g drops trailing zeros. */
-    for (int prec = 15; prec <= 17; prec++) {
+    /* A normal double carries at least 15 significant decimal digits, so where fewer digits
+     * read back, %.15g gives the same text (%g drops trailing zeros): starting at 15 saves
+     * the tries. A subnormal carries fewer, so its search starts at one digit. */
+    int from = fabs(v) < DBL_MIN && v != 0 ? 1 : 15;
+    for (int prec = from; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, v);
         if (strtod(buf, NULL) == v) break;
     }

@@ -9,10 +9,10 @@
 /* Room for any af_fmt_num text and its NUL. */
 #define AF_NUM_SIZE 40
 
-/* Writes v to buf (size >= AF_NUM_SIZE) with the fewest significant digits, at least 15, at
- * most 17, that strtod reads back as exactly v ("%.15g" .. "%.17g"): whole numbers below 1e15
- * come out without an exponent or a point. NaN gives "", the infinities "inf" and "-inf".
- * Returns buf. */
+/* Writes v to buf (size >= AF_NUM_SIZE) as "%.Pg" with the fewest significant digits P (at
+ * most 17) that strtod reads back as exactly v: 0.95, 0.30000000000000004, 1e+15, 2.5e-07;
+ * whole numbers below 1e15 without an exponent or a point (42). -0 gives "-0", NaN "", the
+ * infinities "inf" and "-inf". Returns buf. */
 char *af_fmt_num(char *buf, size_t size, double v);
 
 /* Writes v as 16 lower-case hex digits and a NUL. Returns buf. */

@@ -9,21 +9,11 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "base/hash.h"
+
 struct af_rng {
     gsl_rng *gen;
 };
-
-/* FNV-1a, 64-bit. Bytes are read as unsigned char so the hash of a purpose string is the
- * same wherever char is signed. */
-static uint64_t fnv1a64(const char *s)
-{
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= UINT64_C(0x100000001b3);
-    }
-    return h;
-}
 
 /* One splitmix64 step from state x (Steele, Lea and Flood 2014; Vigna's reference code).
  * A bijection on 64-bit values, so distinct inputs at any one stage stay distinct. */
@@ -42,7 +32,7 @@ uint64_t af_stream_seed(uint64_t seed, uint64_t replication, const char *purpose
      * replications of one purpose can collide), and likewise for purpose hashes. */
     uint64_t h = splitmix64(seed);
     h = splitmix64(h ^ replication);
-    h = splitmix64(h ^ fnv1a64(purpose ? purpose : ""));
+    h = splitmix64(h ^ af_fnv1a_str(AF_FNV1A_INIT, purpose ? purpose : ""));
     return h;
 }
 

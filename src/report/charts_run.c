@@ -63,9 +63,9 @@ static bool series_line(rp_ctx *cx, const rp_set *set, uint64_t key, double conf
         y[d] = s->acc[d].mean * scale;
         if (band) {
             /* Every quantity drawn from a run is non-negative: the band stops at zero. */
-            rp_acc_interval(&s->acc[d], confidence, &lo[d], &hi[d]);
-            lo[d] = fmax(lo[d] * scale, 0);
-            hi[d] *= scale;
+            af_summary sm = af_tally_summary(&s->acc[d], confidence);
+            lo[d] = fmax(sm.ci_low * scale, 0);
+            hi[d] = sm.ci_high * scale;
         }
     }
     out->n = n;
@@ -208,7 +208,7 @@ static void chart_deliveries(rp_ctx *cx)
     band_caption(cx, cap, sizeof cap, false);
     strncat(cap, " Deliveries are tonnes unloaded at the hubs each day; need is population \xC3\x97 per-person daily need.",
             sizeof cap - strlen(cap) - 1);
-    rp_put(cx->b, "<section id=\"deliveries\">\n<h2>Deliveries against need</h2>\n");
+    af_buf_put(cx->b, "<section id=\"deliveries\">\n<h2>Deliveries against need</h2>\n");
     rp_figure_open(cx, "deliveries", id, sizeof id);
     rp_chart c = {.id = id, .title = "Tonnes delivered and needed per day, by category",
                   .x_label = xl, .y_label = "tonnes per day", .panels = panels, .n_panels = np,
@@ -216,7 +216,7 @@ static void chart_deliveries(rp_ctx *cx)
                   .legend = leg, .n_legend = nl};
     if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
-    rp_put(cx->b, "</section>\n");
+    af_buf_put(cx->b, "</section>\n");
     rp_names_free(&cats);
 }
 
@@ -271,7 +271,7 @@ static void chart_coverage(rp_ctx *cx)
     band_caption(cx, cap, sizeof cap, false);
     strncat(cap, " Coverage is the day's tonnes delivered \xC3\xB7 tonnes needed over all categories.",
             sizeof cap - strlen(cap) - 1);
-    rp_put(cx->b, "<section id=\"regions\">\n<h2>Coverage and unmet need by region</h2>\n");
+    af_buf_put(cx->b, "<section id=\"regions\">\n<h2>Coverage and unmet need by region</h2>\n");
     rp_figure_open(cx, "coverage", id, sizeof id);
     rp_chart c = {.id = id, .title = "Daily coverage by region", .x_label = xl,
                   .y_label = "delivered \xC3\xB7 need (%)", .panels = panels, .n_panels = regs.n, .columns = 3,
@@ -345,7 +345,7 @@ static void chart_unmet(rp_ctx *cx)
                   .n_panels = cats.n, .columns = 3, .x_days = true, .x_lo = 1, .x_hi = days_span(cx, false), .y_zero = true, .legend = leg, .n_legend = nl};
     if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
-    rp_put(cx->b, "</section>\n");
+    af_buf_put(cx->b, "</section>\n");
     rp_names_free(&regs);
     rp_names_free(&cats);
 }
@@ -422,7 +422,7 @@ static void chart_stations(rp_ctx *cx, bool wait)
         strncat(cap, " Queue: time-average number of trucks waiting for a lane over the day.", sizeof cap - strlen(cap) - 1);
     if (shaded && cx->n_runs > 1)
         strncat(cap, " Closures shown are those of the first run listed.", sizeof cap - strlen(cap) - 1);
-    if (!wait) rp_put(cx->b, "<section id=\"stations\">\n<h2>Queues and waits at stations</h2>\n");
+    if (!wait) af_buf_put(cx->b, "<section id=\"stations\">\n<h2>Queues and waits at stations</h2>\n");
     rp_figure_open(cx, wait ? "waits" : "queues", id, sizeof id);
     rp_chart c = {.id = id,
                   .title = wait ? "Waiting time per station" : "Queue length per station",
@@ -432,7 +432,7 @@ static void chart_stations(rp_ctx *cx, bool wait)
                   .x_days = true, .x_lo = 1, .x_hi = days_span(cx, true), .y_zero = true, .legend = leg, .n_legend = nl};
     if (!cx->pool.nomem && panels && leg) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
-    if (wait) rp_put(cx->b, "</section>\n");
+    if (wait) af_buf_put(cx->b, "</section>\n");
     rp_names_free(&sts);
 }
 
@@ -450,7 +450,7 @@ static void chart_fates(rp_ctx *cx)
     if (!labels || !values) return;
     for (size_t i = 0; i < cx->n_runs; i++) {
         const rp_run *r = &cx->runs[i];
-        rp_metric del, clr, rej, lost, ins;
+        af_summary del, clr, rej, lost, ins;
         if (!rp_run_metric(r, "trucks.delivered", &del)) continue;
         double c = rp_run_metric(r, "trucks.cleared_after_hold", &clr) ? clr.mean : 0;
         double *v = values + nb * NS;
@@ -463,7 +463,7 @@ static void chart_fates(rp_ctx *cx)
     }
     if (!nb) return;
     char id[32];
-    rp_put(cx->b, "<section id=\"fates\">\n<h2>What became of the trucks</h2>\n");
+    af_buf_put(cx->b, "<section id=\"fates\">\n<h2>What became of the trucks</h2>\n");
     rp_figure_open(cx, "fates", id, sizeof id);
     rp_bars c = {.id = id, .title = "Truck fates over the horizon (mean per replication)", .x_label = "trucks",
                  .n_bars = nb, .bar_labels = labels, .n_segs = NS, .seg_labels = seg_labels, .seg_colors = seg_colors,
@@ -473,7 +473,7 @@ static void chart_fates(rp_ctx *cx)
                         "then cleared (cleared or partly offloaded), holds that ended in rejection (a rejected "
                         "truck may be repacked and sent again), trucks lost on legs, and trucks still on their way "
                         "when the horizon ended.");
-    rp_put(cx->b, "</section>\n");
+    af_buf_put(cx->b, "</section>\n");
 }
 
 void rp_run_sections(rp_ctx *cx)
@@ -494,5 +494,5 @@ void rp_run_sections(rp_ctx *cx)
     }
     chart_fates(cx);
     if (cx->n_runs && !daily && !stations)
-        rp_put(cx->b, "<p class=\"note\">No daily.csv or stations.csv: only the summary can be shown.</p>\n");
+        af_buf_put(cx->b, "<p class=\"note\">No daily.csv or stations.csv: only the summary can be shown.</p>\n");
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/path.h"
 #include "report/csv.h"
 #include "report/report_internal.h"
 #include "report/svg.h"
@@ -62,7 +63,7 @@ static af_status load_provenance(rp_provenance *p, const char *dir, af_error *er
     p->seed = p->replications = NAN;
     p->confidence = 0.95;
     char path[4096];
-    if (!rp_path_join(path, sizeof path, dir, "provenance.json")) return af_error_set(err, AF_INVAL, "path too long: %s", dir);
+    if (!af_path_join_to(path, sizeof path, dir, "provenance.json")) return af_error_set(err, AF_INVAL, "path too long: %s", dir);
     if (!rp_file_exists(path)) return AF_OK;
     af_status st = rp_json_load(&p->json, path, path, err);
     if (st != AF_OK) return st;
@@ -143,6 +144,10 @@ static af_status load_compare_reps(rp_compare *cmp, const char *path, af_error *
     cmp->acc_a = calloc(cmp->n ? cmp->n : 1, sizeof *cmp->acc_a);
     cmp->acc_b = calloc(cmp->n ? cmp->n : 1, sizeof *cmp->acc_b);
     if (!cmp->acc_a || !cmp->acc_b) st = nomem(err);
+    for (size_t k = 0; st == AF_OK && k < (cmp->n ? cmp->n : 1); k++) {
+        af_tally_reset(&cmp->acc_a[k]);
+        af_tally_reset(&cmp->acc_b[k]);
+    }
     size_t last = 0;
     bool got;
     while (st == AF_OK && (st = rp_csv_next(c, &got, err)) == AF_OK && got) {
@@ -158,7 +163,7 @@ static af_status load_compare_reps(rp_compare *cmp, const char *path, af_error *
         }
         if (tries == cmp->n || isnan(v)) continue; /* a metric compare.csv leaves out */
         last = k;
-        rp_acc_add(point == 0 ? &cmp->acc_a[k] : &cmp->acc_b[k], v);
+        af_tally_add(point == 0 ? &cmp->acc_a[k] : &cmp->acc_b[k], v);
     }
     rp_csv_close(c);
     cmp->has_reps = st == AF_OK;
@@ -171,7 +176,7 @@ af_status rp_compare_load(rp_compare *cmp, const char *dir, af_error *err)
     char path[4096];
     cmp->dir = strdup(dir);
     if (!cmp->dir) return nomem(err);
-    if (!rp_path_join(path, sizeof path, dir, "compare.csv")) return af_error_set(err, AF_INVAL, "path too long: %s", dir);
+    if (!af_path_join_to(path, sizeof path, dir, "compare.csv")) return af_error_set(err, AF_INVAL, "path too long: %s", dir);
     rp_csv *c;
     af_status st = rp_csv_open(&c, path, path, err);
     if (st != AF_OK) return st;
@@ -239,7 +244,7 @@ af_status rp_compare_load(rp_compare *cmp, const char *dir, af_error *err)
         cmp->label_b = strdup("B");
         if (!cmp->label_a || !cmp->label_b) return nomem(err);
     }
-    rp_path_join(path, sizeof path, dir, "replications.csv");
+    af_path_join_to(path, sizeof path, dir, "replications.csv");
     if (rp_file_exists(path) && (st = load_compare_reps(cmp, path, err)) != AF_OK) return st;
     return AF_OK;
 }
@@ -313,7 +318,7 @@ af_status rp_sweep_load(rp_sweep *s, const char *dir, bool target, af_error *err
     char path[4096];
     s->dir = strdup(dir);
     if (!s->dir) return nomem(err);
-    if (!rp_path_join(path, sizeof path, dir, target ? "target.csv" : "sweep.csv"))
+    if (!af_path_join_to(path, sizeof path, dir, target ? "target.csv" : "sweep.csv"))
         return af_error_set(err, AF_INVAL, "path too long: %s", dir);
     rp_csv *c;
     af_status st = rp_csv_open(&c, path, path, err);
@@ -449,57 +454,57 @@ static bool is_headline(const char *m)
     return false;
 }
 
-static void prov_row(rp_buf *b, const char *key, const char *value, bool code)
+static void prov_row(af_buf *b, const char *key, const char *value, bool code)
 {
     if (!value || !*value) return;
-    rp_put(b, "<tr><td>");
+    af_buf_put(b, "<tr><td>");
     rp_esc(b, key);
-    rp_put(b, code ? "</td><td><code>" : "</td><td>");
+    af_buf_put(b, code ? "</td><td><code>" : "</td><td>");
     rp_esc(b, value);
-    rp_put(b, code ? "</code></td></tr>\n" : "</td></tr>\n");
+    af_buf_put(b, code ? "</code></td></tr>\n" : "</td></tr>\n");
 }
 
 static void provenance_table(rp_ctx *cx, const rp_provenance *p, const char *dir, const char *label_a,
                              const char *label_b)
 {
-    rp_buf *b = cx->b;
+    af_buf *b = cx->b;
     char tmp[64];
-    rp_put(b, "<table class=\"prov keep\">\n<tbody>\n");
+    af_buf_put(b, "<table class=\"prov keep\">\n<tbody>\n");
     if (p->file_b) {
-        rp_put(b, "<tr><td>Scenario A</td><td>");
+        af_buf_put(b, "<tr><td>Scenario A</td><td>");
         rp_esc(b, label_a);
-        rp_put(b, " <code>");
+        af_buf_put(b, " <code>");
         rp_esc(b, p->file_a);
-        rp_put(b, "</code>");
+        af_buf_put(b, "</code>");
         if (p->hash_a) {
-            rp_put(b, " <span class=\"ci\">hash <code>");
+            af_buf_put(b, " <span class=\"ci\">hash <code>");
             rp_esc(b, p->hash_a);
-            rp_put(b, "</code></span>");
+            af_buf_put(b, "</code></span>");
         }
-        rp_put(b, "</td></tr>\n<tr><td>Scenario B</td><td>");
+        af_buf_put(b, "</td></tr>\n<tr><td>Scenario B</td><td>");
         rp_esc(b, label_b);
-        rp_put(b, " <code>");
+        af_buf_put(b, " <code>");
         rp_esc(b, p->file_b);
-        rp_put(b, "</code>");
+        af_buf_put(b, "</code>");
         if (p->hash_b) {
-            rp_put(b, " <span class=\"ci\">hash <code>");
+            af_buf_put(b, " <span class=\"ci\">hash <code>");
             rp_esc(b, p->hash_b);
-            rp_put(b, "</code></span>");
+            af_buf_put(b, "</code></span>");
         }
-        rp_put(b, "</td></tr>\n");
+        af_buf_put(b, "</td></tr>\n");
     } else {
         prov_row(b, "Scenario file", p->file_a, true);
         prov_row(b, "Scenario hash", p->hash_a, true);
     }
     if (p->sets && p->sets->n) {
-        rp_put(b, "<tr><td>Overrides</td><td>");
+        af_buf_put(b, "<tr><td>Overrides</td><td>");
         for (size_t i = 0; i < p->sets->n; i++)
             if (p->sets->items[i].type == RP_JSON_STRING) {
-                rp_put(b, i ? ", <code>" : "<code>");
+                af_buf_put(b, i ? ", <code>" : "<code>");
                 rp_esc(b, p->sets->items[i].string);
-                rp_put(b, "</code>");
+                af_buf_put(b, "</code>");
             }
-        rp_put(b, "</td></tr>\n");
+        af_buf_put(b, "</td></tr>\n");
     }
     prov_row(b, "Design", p->design, true);
     prov_row(b, "Goal", p->goal, true);
@@ -516,8 +521,8 @@ static void provenance_table(rp_ctx *cx, const rp_provenance *p, const char *dir
     prov_row(b, "aidflow version", p->version, true);
     prov_row(b, "Command", p->command, true);
     prov_row(b, "Output directory", dir, true);
-    rp_put(b, "</tbody>\n</table>\n");
-    if (!p->json) rp_put(b, "<p class=\"note\">This directory has no provenance.json.</p>\n");
+    af_buf_put(b, "</tbody>\n</table>\n");
+    if (!p->json) af_buf_put(b, "<p class=\"note\">This directory has no provenance.json.</p>\n");
 }
 
 static char *pool_copy(rp_ctx *cx, const char *s)
@@ -549,10 +554,12 @@ static void compare_side_by_side(rp_ctx *cx, const rp_compare *cmp, bool shares)
             q[1] = k ? cmp->b_mean[i] : cmp->a_mean[i];
             q[2] = k ? cmp->b_lo[i] : cmp->a_lo[i];
             q[3] = k ? cmp->b_hi[i] : cmp->a_hi[i];
-            const rp_acc *acc = !cmp->has_reps ? NULL : k ? &cmp->acc_b[i] : &cmp->acc_a[i];
+            const af_tally *acc = !cmp->has_reps ? NULL : k ? &cmp->acc_b[i] : &cmp->acc_a[i];
             if (acc && acc->n > 0 && !(isfinite(q[2]) && isfinite(q[3]))) {
                 if (!isfinite(q[1])) q[1] = acc->mean;
-                rp_acc_interval(acc, conf, &q[2], &q[3]);
+                af_summary sm = af_tally_summary(acc, conf);
+                q[2] = sm.ci_low;
+                q[3] = sm.ci_high;
             }
             lines[k] = (rp_line){.n = 1, .x = &q[0], .y = &q[1], .lo = &q[2], .hi = &q[3], .color = k, .markers = true};
         }
@@ -585,12 +592,12 @@ static void compare_side_by_side(rp_ctx *cx, const rp_compare *cmp, bool shares)
 
 static void compare_section(rp_ctx *cx, const rp_compare *cmp)
 {
-    rp_buf *b = cx->b;
-    rp_put(b, "<section class=\"compare\">\n<h2>Paired comparison: ");
+    af_buf *b = cx->b;
+    af_buf_put(b, "<section class=\"compare\">\n<h2>Paired comparison: ");
     rp_esc(b, cmp->label_b);
-    rp_put(b, " against ");
+    af_buf_put(b, " against ");
     rp_esc(b, cmp->label_a);
-    rp_put(b, "</h2>\n");
+    af_buf_put(b, "</h2>\n");
     provenance_table(cx, &cmp->prov, cmp->dir, cmp->label_a, cmp->label_b);
     compare_side_by_side(cx, cmp, true);
     compare_side_by_side(cx, cmp, false);
@@ -635,24 +642,24 @@ static void compare_section(rp_ctx *cx, const rp_compare *cmp)
         rp_figure_close(cx, cap);
     }
     /* Everything in a table. */
-    rp_put(b, "<table class=\"cmp\">\n<thead><tr><th>metric</th><th class=\"n\">A: ");
+    af_buf_put(b, "<table class=\"cmp\">\n<thead><tr><th>metric</th><th class=\"n\">A: ");
     rp_esc(b, cmp->label_a);
-    rp_put(b, "</th><th class=\"n\">B: ");
+    af_buf_put(b, "</th><th class=\"n\">B: ");
     rp_esc(b, cmp->label_b);
-    rp_put(b, "</th><th class=\"n\">difference B \xE2\x88\x92 A (interval)</th><th>significant</th></tr></thead>\n<tbody>\n");
+    af_buf_put(b, "</th><th class=\"n\">difference B \xE2\x88\x92 A (interval)</th><th>significant</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < cmp->n; i++) {
         bool pc = is_share_metric(cmp->metric[i]);
-        rp_put(b, "<tr><td>");
+        af_buf_put(b, "<tr><td>");
         rp_esc(b, cmp->metric[i]);
-        rp_put(b, "</td>");
+        af_buf_put(b, "</td>");
         rp_cell_metric(b, cmp->a_mean[i], cmp->a_lo[i], cmp->a_hi[i], pc ? RP_PCT : RP_NUM);
         rp_cell_metric(b, cmp->b_mean[i], cmp->b_lo[i], cmp->b_hi[i], pc ? RP_PCT : RP_NUM);
         rp_cell_metric(b, cmp->d_mean[i], cmp->d_lo[i], cmp->d_hi[i], (pc ? RP_PP : RP_NUM) | RP_SIGNED);
         int s = cmp->significant[i];
-        rp_printf(b, "<td%s>%s</td></tr>\n", s == 1 ? " class=\"sig\"" : "",
+        af_buf_printf(b, "<td%s>%s</td></tr>\n", s == 1 ? " class=\"sig\"" : "",
                   s == 1 ? "yes" : s == 0 ? "no" : "\xE2\x80\x93");
     }
-    rp_put(b, "</tbody>\n</table>\n</section>\n");
+    af_buf_put(b, "</tbody>\n</table>\n</section>\n");
 }
 
 /* ---- sweep and target ---- */
@@ -758,20 +765,20 @@ static void sweep_chart(rp_ctx *cx, const rp_sweep *s, bool shares)
         leg[nl++] = (rp_legend){RP_LEG_MARKER, "mean over replications, with its interval", 0, RP_SOLID};
     } else {
         for (size_t g = 0; g < shown; g++) {
-            rp_buf t = {0};
+            af_buf t = {0};
             for (size_t p = 1; p < s->n_params; p++) {
                 double v = s->values[first[g] * s->n_params + p];
-                rp_printf(&t, "%s%s = ", p > 1 ? ", " : "", s->params[p]);
+                af_buf_printf(&t, "%s%s = ", p > 1 ? ", " : "", s->params[p]);
                 if (s->categorical[p]) {
-                    rp_put(&t, s->levels[p].v[(size_t)v]);
+                    af_buf_put(&t, s->levels[p].v[(size_t)v]);
                 } else {
                     char num[48];
                     rp_fmt_num(num, sizeof num, v, 6);
-                    rp_put(&t, num);
+                    af_buf_put(&t, num);
                 }
             }
             leg[nl++] = (rp_legend){RP_LEG_MARKER, t.data ? pool_copy(cx, t.data) : "", (int)g, RP_SOLID};
-            rp_buf_free(&t);
+            af_buf_free(&t);
         }
     }
     bool has_goal = false;
@@ -801,36 +808,36 @@ static void sweep_chart(rp_ctx *cx, const rp_sweep *s, bool shares)
 
 static void sweep_section(rp_ctx *cx, const rp_sweep *s)
 {
-    rp_buf *b = cx->b;
-    rp_put(b, "<section class=\"sweep\">\n<h2>");
-    rp_put(b, s->is_target ? "Target search over " : "Sweep of ");
+    af_buf *b = cx->b;
+    af_buf_put(b, "<section class=\"sweep\">\n<h2>");
+    af_buf_put(b, s->is_target ? "Target search over " : "Sweep of ");
     for (size_t p = 0; p < s->n_params; p++) {
-        if (p) rp_put(b, " \xC3\x97 ");
+        if (p) af_buf_put(b, " \xC3\x97 ");
         rp_esc(b, s->params[p]);
     }
-    rp_put(b, "</h2>\n");
+    af_buf_put(b, "</h2>\n");
     if (s->goal_metric[0] && isfinite(s->goal_value)) {
-        rp_put(b, "<p>Goal: <code>");
+        af_buf_put(b, "<p>Goal: <code>");
         rp_esc(b, s->goal_metric);
-        rp_put(b, " ");
+        af_buf_put(b, " ");
         rp_esc(b, s->goal_op);
-        rp_printf(b, " %g</code>, met when the whole %g%% interval is on the right side. ", s->goal_value,
+        af_buf_printf(b, " %g</code>, met when the whole %g%% interval is on the right side. ", s->goal_value,
                   s->prov.confidence * 100);
         if (isfinite(s->answer)) {
             char num[48];
             rp_fmt_num(num, sizeof num, s->answer, 8);
-            rp_put(b, "Smallest value explored that meets it: <strong>");
+            af_buf_put(b, "Smallest value explored that meets it: <strong>");
             rp_esc(b, s->params[0]);
-            rp_printf(b, " = %s</strong>.", num);
+            af_buf_printf(b, " = %s</strong>.", num);
         } else if (s->is_target) {
-            rp_put(b, "<strong>No value explored meets it.</strong>");
+            af_buf_put(b, "<strong>No value explored meets it.</strong>");
         }
-        rp_put(b, "</p>\n");
+        af_buf_put(b, "</p>\n");
     }
     provenance_table(cx, &s->prov, s->dir, NULL, NULL);
     sweep_chart(cx, s, true);
     sweep_chart(cx, s, false);
-    rp_put(b, "</section>\n");
+    af_buf_put(b, "</section>\n");
 }
 
 void rp_experiment_sections(rp_ctx *cx)

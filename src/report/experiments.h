@@ -39,7 +39,7 @@ typedef struct rp_compare {
     signed char *significant;   /* 1, 0, or -1 when the file leaves it empty */
     /* From replications.csv, when present: each scenario's spread, for intervals that
      * compare.csv does not give. */
-    rp_acc *acc_a, *acc_b;      /* [n], by metric row */
+    af_tally *acc_a, *acc_b;      /* [n], by metric row */
     bool has_reps;
     rp_provenance prov;
 } rp_compare;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "report/csv.h" /* rp_parse_number */
 
 enum { MAX_DEPTH = 64, MAX_FILE = 256 * 1024 * 1024 };
@@ -349,29 +350,14 @@ af_status rp_json_load(rp_json **out, const char *path, const char *name, af_err
     if (!name) name = path;
     FILE *f = fopen(path, "rb");
     if (!f) return af_error_set(err, AF_IO, "cannot open %s: %s", name, strerror(errno));
-    size_t cap = 65536, len = 0;
-    char *buf = malloc(cap);
-    af_status st = AF_OK;
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (len < cap) break;
-        if (cap >= MAX_FILE) {
-            st = af_error_set(err, AF_PARSE, "%s: larger than %d MB", name, MAX_FILE >> 20);
-            break;
-        }
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    if (!buf) st = af_error_set(err, AF_NOMEM, "out of memory reading %s", name);
-    else if (st == AF_OK && ferror(f)) st = af_error_set(err, AF_IO, "cannot read %s: %s", name, strerror(errno));
+    char *buf;
+    size_t len;
+    int e;
+    af_status st = af_read_stream(f, MAX_FILE - 1, &buf, &len, &e);
     fclose(f);
+    if (st == AF_LIMIT) st = af_error_set(err, AF_PARSE, "%s: larger than %d MB", name, MAX_FILE >> 20);
+    else if (st == AF_IO) st = af_error_set(err, AF_IO, "cannot read %s: %s", name, strerror(e));
+    else if (st != AF_OK) st = af_error_set(err, AF_NOMEM, "out of memory reading %s", name);
     if (st == AF_OK) st = rp_json_parse(out, buf, len, name, err);
     free(buf);
     return st;

@@ -54,17 +54,17 @@ static const char style[] =
 void rp_figure_open(rp_ctx *cx, const char *prefix, char *id, size_t size)
 {
     snprintf(id, size, "%s-%d", prefix, ++cx->chart_no);
-    rp_printf(cx->b, "<figure id=\"fig-%s\">\n", id);
+    af_buf_printf(cx->b, "<figure id=\"fig-%s\">\n", id);
 }
 
 void rp_figure_close(rp_ctx *cx, const char *caption)
 {
     if (caption) {
-        rp_put(cx->b, "<figcaption>");
+        af_buf_put(cx->b, "<figcaption>");
         rp_esc(cx->b, caption);
-        rp_put(cx->b, "</figcaption>\n");
+        af_buf_put(cx->b, "</figcaption>\n");
     }
-    rp_put(cx->b, "</figure>\n");
+    af_buf_put(cx->b, "</figure>\n");
 }
 
 /* Replaces a leading '-' by U+2212 (the minus sign), in place; out has room (size >= 64). */
@@ -76,7 +76,7 @@ static void true_minus(char *s)
     memcpy(s, "\xE2\x88\x92", 3);
 }
 
-void rp_cell_metric(rp_buf *b, double mean, double lo, double hi, int unit)
+void rp_cell_metric(af_buf *b, double mean, double lo, double hi, int unit)
 {
     char m[72], l[72], h[72];
     int kind = unit & 7;
@@ -94,10 +94,10 @@ void rp_cell_metric(rp_buf *b, double mean, double lo, double hi, int unit)
     true_minus(m);
     true_minus(l);
     true_minus(h);
-    rp_printf(b, "<td class=\"n\">%s%s", (unit & RP_SIGNED) && mean > 0 && m[0] != '0' ? "+" : "", m);
+    af_buf_printf(b, "<td class=\"n\">%s%s", (unit & RP_SIGNED) && mean > 0 && m[0] != '0' ? "+" : "", m);
     if (isfinite(lo) && isfinite(hi))
-        rp_printf(b, " <span class=\"ci\">(%s%s%s)</span>", l, lo < 0 || hi < 0 ? " to " : "\xE2\x80\x93", h);
-    rp_put(b, "</td>");
+        af_buf_printf(b, " <span class=\"ci\">(%s%s%s)</span>", l, lo < 0 || hi < 0 ? " to " : "\xE2\x80\x93", h);
+    af_buf_put(b, "</td>");
 }
 
 static const char *page_title(const rp_ctx *cx)
@@ -108,50 +108,50 @@ static const char *page_title(const rp_ctx *cx)
 
 void rp_page_open(rp_ctx *cx)
 {
-    rp_buf *b = cx->b;
+    af_buf *b = cx->b;
     const char *t = page_title(cx);
-    rp_put(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    af_buf_put(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
               "<meta name=\"generator\" content=\"aidflow ");
     rp_esc(b, af_version());
-    rp_put(b, "\">\n<title>aidflow report");
+    af_buf_put(b, "\">\n<title>aidflow report");
     if (t) {
-        rp_put(b, ": ");
+        af_buf_put(b, ": ");
         rp_esc(b, t);
     }
-    rp_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<p class=\"kind\">aidflow report</p>\n<h1>", style);
+    af_buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<p class=\"kind\">aidflow report</p>\n<h1>", style);
     if (t) {
         rp_esc(b, t);
     } else {
         /* Name what is in it: the scenarios of the runs and the experiments. */
         size_t shown = 0;
         for (size_t i = 0; i < cx->n_runs && shown < 4; i++, shown++) {
-            if (shown) rp_put(b, cx->n_runs == 2 && !cx->n_compares ? " vs " : ", ");
+            if (shown) af_buf_put(b, cx->n_runs == 2 && !cx->n_compares ? " vs " : ", ");
             rp_esc(b, cx->runs[i].label);
         }
         for (size_t i = 0; i < cx->n_compares && shown < 4; i++, shown++) {
-            if (shown) rp_put(b, ", ");
+            if (shown) af_buf_put(b, ", ");
             rp_esc(b, cx->compares[i].label_a);
-            rp_put(b, " vs ");
+            af_buf_put(b, " vs ");
             rp_esc(b, cx->compares[i].label_b);
         }
         for (size_t i = 0; i < cx->n_sweeps && shown < 4; i++, shown++) {
-            if (shown) rp_put(b, ", ");
-            rp_put(b, cx->sweeps[i].is_target ? "Target search over " : "Sweep of ");
+            if (shown) af_buf_put(b, ", ");
+            af_buf_put(b, cx->sweeps[i].is_target ? "Target search over " : "Sweep of ");
             for (size_t p = 0; p < cx->sweeps[i].n_params; p++) {
-                if (p) rp_put(b, " \xC3\x97 ");
+                if (p) af_buf_put(b, " \xC3\x97 ");
                 rp_esc(b, cx->sweeps[i].params[p]);
             }
         }
-        if (!shown) rp_put(b, "aidflow report");
+        if (!shown) af_buf_put(b, "aidflow report");
     }
-    rp_put(b, "</h1>\n");
+    af_buf_put(b, "</h1>\n");
     if (cx->n_runs == 1 && cx->runs[0].description && !cx->n_compares && !cx->n_sweeps) {
-        rp_put(b, "<p class=\"sub\">");
+        af_buf_put(b, "<p class=\"sub\">");
         rp_esc(b, cx->runs[0].description);
-        rp_put(b, "</p>\n");
+        af_buf_put(b, "</p>\n");
     }
-    rp_put(b, "</header>\n");
+    af_buf_put(b, "</header>\n");
 }
 
 /* ---- the summary of runs ---- */
@@ -177,7 +177,7 @@ static const headline headlines[] = {
 
 static bool any_metric(const rp_ctx *cx, const char *name)
 {
-    rp_metric m;
+    af_summary m;
     for (size_t i = 0; i < cx->n_runs; i++)
         if (rp_run_metric(&cx->runs[i], name, &m)) return true;
     return false;
@@ -185,30 +185,30 @@ static bool any_metric(const rp_ctx *cx, const char *name)
 
 static void metric_row(rp_ctx *cx, const char *name, const char *label, bool percent)
 {
-    rp_buf *b = cx->b;
-    rp_put(b, "<tr><td>");
+    af_buf *b = cx->b;
+    af_buf_put(b, "<tr><td>");
     rp_esc(b, label);
-    rp_put(b, "</td>");
+    af_buf_put(b, "</td>");
     for (size_t i = 0; i < cx->n_runs; i++) {
-        rp_metric m;
-        if (rp_run_metric(&cx->runs[i], name, &m)) rp_cell_metric(b, m.mean, m.lo, m.hi, percent ? RP_PCT : RP_NUM);
-        else rp_put(b, "<td class=\"n\">\xE2\x80\x93</td>");
+        af_summary m;
+        if (rp_run_metric(&cx->runs[i], name, &m)) rp_cell_metric(b, m.mean, m.ci_low, m.ci_high, percent ? RP_PCT : RP_NUM);
+        else af_buf_put(b, "<td class=\"n\">\xE2\x80\x93</td>");
     }
-    rp_put(b, "</tr>\n");
+    af_buf_put(b, "</tr>\n");
 }
 
 static void runs_header(rp_ctx *cx, const char *first)
 {
-    rp_buf *b = cx->b;
-    rp_put(b, "<thead><tr><th>");
+    af_buf *b = cx->b;
+    af_buf_put(b, "<thead><tr><th>");
     rp_esc(b, first);
-    rp_put(b, "</th>");
+    af_buf_put(b, "</th>");
     for (size_t i = 0; i < cx->n_runs; i++) {
-        rp_put(b, "<th class=\"n\">");
+        af_buf_put(b, "<th class=\"n\">");
         rp_esc(b, cx->n_runs > 1 ? cx->runs[i].label : "mean (95% interval)");
-        rp_put(b, "</th>");
+        af_buf_put(b, "</th>");
     }
-    rp_put(b, "</tr></thead>\n");
+    af_buf_put(b, "</tr></thead>\n");
 }
 
 /* The union of the runs' category names, in first-seen order. */
@@ -228,35 +228,35 @@ static void categories_union(rp_ctx *cx, rp_names *out)
 
 static void run_headline_tables(rp_ctx *cx)
 {
-    rp_buf *b = cx->b;
+    af_buf *b = cx->b;
     bool any = false;
     for (size_t i = 0; i < sizeof headlines / sizeof headlines[0]; i++) any |= any_metric(cx, headlines[i].metric);
     if (!any) return;
     char conf[32];
     snprintf(conf, sizeof conf, "%g%%", cx->runs[0].confidence * 100);
     /* One run: the two tables side by side; several: one under the other, a column per run. */
-    rp_put(b, cx->n_runs == 1 ? "<div class=\"grid\">\n" : "<div>\n");
-    rp_put(b, "<div class=\"keep\">\n<h3>Headline numbers</h3>\n<table class=\"headline\">\n");
+    af_buf_put(b, cx->n_runs == 1 ? "<div class=\"grid\">\n" : "<div>\n");
+    af_buf_put(b, "<div class=\"keep\">\n<h3>Headline numbers</h3>\n<table class=\"headline\">\n");
     runs_header(cx, "over the horizon, per replication");
-    rp_put(b, "<tbody>\n");
+    af_buf_put(b, "<tbody>\n");
     for (size_t i = 0; i < sizeof headlines / sizeof headlines[0]; i++)
         if (any_metric(cx, headlines[i].metric)) metric_row(cx, headlines[i].metric, headlines[i].label, headlines[i].percent);
     /* The bottleneck station by name. */
     bool has_bott = false;
     for (size_t i = 0; i < cx->n_runs; i++) has_bott |= cx->runs[i].bottleneck != NULL;
     if (has_bott) {
-        rp_put(b, "<tr><td>Bottleneck station (replications)</td>");
+        af_buf_put(b, "<tr><td>Bottleneck station (replications)</td>");
         for (size_t i = 0; i < cx->n_runs; i++) {
             const rp_run *r = &cx->runs[i];
-            rp_put(b, "<td class=\"n\">");
+            af_buf_put(b, "<td class=\"n\">");
             rp_esc(b, r->bottleneck ? r->bottleneck : "\xE2\x80\x93");
             if (r->bottleneck && isfinite(r->bottleneck_times) && isfinite(r->replications))
-                rp_printf(b, " <span class=\"ci\">(%g of %g)</span>", r->bottleneck_times, r->replications);
-            rp_put(b, "</td>");
+                af_buf_printf(b, " <span class=\"ci\">(%g of %g)</span>", r->bottleneck_times, r->replications);
+            af_buf_put(b, "</td>");
         }
-        rp_put(b, "</tr>\n");
+        af_buf_put(b, "</tr>\n");
     }
-    rp_put(b, "</tbody>\n</table>\n</div>\n");
+    af_buf_put(b, "</tbody>\n</table>\n</div>\n");
 
     rp_names cats = {0};
     categories_union(cx, &cats);
@@ -270,70 +270,70 @@ static void run_headline_tables(rp_ctx *cx)
         show[2] |= any_metric(cx, name);
     }
     if (cats.n) {
-        rp_put(b, "<div class=\"keep\">\n<h3>By category</h3>\n<table class=\"bycat\">\n<thead><tr><th>category</th>");
+        af_buf_put(b, "<div class=\"keep\">\n<h3>By category</h3>\n<table class=\"bycat\">\n<thead><tr><th>category</th>");
         for (size_t i = 0; i < cx->n_runs; i++)
             for (size_t c = 0; c < 3; c++) {
                 if (!show[c]) continue;
-                rp_put(b, "<th class=\"n\">");
+                af_buf_put(b, "<th class=\"n\">");
                 if (cx->n_runs > 1) {
                     rp_esc(b, cx->runs[i].label);
-                    rp_put(b, ": ");
+                    af_buf_put(b, ": ");
                 }
-                rp_put(b, col_names[c]);
-                rp_put(b, "</th>");
+                af_buf_put(b, col_names[c]);
+                af_buf_put(b, "</th>");
             }
-        rp_put(b, "</tr></thead>\n<tbody>\n");
+        af_buf_put(b, "</tr></thead>\n<tbody>\n");
         for (size_t k = 0; k < cats.n; k++) {
-            rp_put(b, "<tr><td>");
+            af_buf_put(b, "<tr><td>");
             rp_esc(b, cats.v[k]);
-            rp_put(b, "</td>");
+            af_buf_put(b, "</td>");
             for (size_t i = 0; i < cx->n_runs; i++)
                 for (size_t c = 0; c < 3; c++) {
                     if (!show[c]) continue;
                     char name[300];
                     snprintf(name, sizeof name, "%s%s", prefixes[c], cats.v[k]);
-                    rp_metric m;
+                    af_summary m;
                     const rp_run *r = &cx->runs[i];
-                    if (!rp_run_metric(r, name, &m)) rp_put(b, "<td class=\"n\">\xE2\x80\x93</td>");
+                    if (!rp_run_metric(r, name, &m)) af_buf_put(b, "<td class=\"n\">\xE2\x80\x93</td>");
                     else if (c == 2 && isfinite(r->horizon_days) && m.mean >= r->horizon_days + 1)
-                        rp_put(b, "<td class=\"n\">not reached</td>");
-                    else rp_cell_metric(b, m.mean, m.lo, m.hi, c == 0 ? RP_PCT : RP_NUM);
+                        af_buf_put(b, "<td class=\"n\">not reached</td>");
+                    else rp_cell_metric(b, m.mean, m.ci_low, m.ci_high, c == 0 ? RP_PCT : RP_NUM);
                 }
-            rp_put(b, "</tr>\n");
+            af_buf_put(b, "</tr>\n");
         }
-        rp_put(b, "</tbody>\n</table>\n</div>\n");
+        af_buf_put(b, "</tbody>\n</table>\n</div>\n");
     }
     rp_names_free(&cats);
-    rp_put(b, "</div>\n");
-    rp_printf(b, "<p class=\"ci\">Means over replications, with the two-sided %s Student t interval of the mean in "
+    af_buf_put(b, "</div>\n");
+    af_buf_printf(b, "<p class=\"ci\">Means over replications, with the two-sided %s Student t interval of the mean in "
                  "brackets.%s</p>\n", conf,
               show[2] ? " First day at target: the first day whose coverage reached the scenario's coverage target, "
                         "averaged counting a replication that never reached it as horizon + 1."
                       : "");
 }
 
-static void prov_row(rp_buf *b, const char *key, const char *value, bool code)
+static void prov_row(af_buf *b, const char *key, const char *value, bool code)
 {
     if (!value) return;
-    rp_put(b, "<tr><td>");
+    af_buf_put(b, "<tr><td>");
     rp_esc(b, key);
-    rp_put(b, code ? "</td><td><code>" : "</td><td>");
+    af_buf_put(b, code ? "</td><td><code>" : "</td><td>");
     rp_esc(b, value);
-    rp_put(b, code ? "</code></td></tr>\n" : "</td></tr>\n");
+    af_buf_put(b, code ? "</code></td></tr>\n" : "</td></tr>\n");
 }
 
 static void run_provenance(rp_ctx *cx, const rp_run *r)
 {
-    rp_buf *b = cx->b;
-    rp_put(b, "<div>\n");
+    af_buf *b = cx->b;
+    af_buf_put(b, "<div>\n");
     if (cx->n_runs > 1) {
-        rp_put(b, "<h3>");
+        af_buf_put(b, "<h3>");
         rp_esc(b, r->label);
-        rp_put(b, "</h3>\n");
+        af_buf_put(b, "</h3>\n");
     } else {
-        rp_put(b, "<h3>Scenario and provenance</h3>\n");
+        af_buf_put(b, "<h3>Scenario and provenance</h3>\n");
     }
-    rp_put(b, "<table class=\"prov\">\n<tbody>\n");
+    af_buf_put(b, "<table class=\"prov\">\n<tbody>\n");
     prov_row(b, "Scenario", r->name, false);
     if (cx->n_runs > 1) prov_row(b, "Description", r->description, false);
     prov_row(b, "Scenario file", r->file, true);
@@ -342,15 +342,15 @@ static void run_provenance(rp_ctx *cx, const rp_run *r)
         char h[48] = "", w[48] = "";
         if (isfinite(r->horizon_days)) snprintf(h, sizeof h, "%g days", r->horizon_days);
         if (isfinite(r->warmup_days) && r->warmup_days > 0) snprintf(w, sizeof w, " after %g days of warm-up", r->warmup_days);
-        rp_put(b, "<tr><td>Period</td><td>");
+        af_buf_put(b, "<tr><td>Period</td><td>");
         if (r->start) {
-            rp_put(b, "start ");
+            af_buf_put(b, "start ");
             rp_esc(b, r->start);
-            rp_put(b, ", ");
+            af_buf_put(b, ", ");
         }
         rp_esc(b, h);
         rp_esc(b, w);
-        rp_put(b, "</td></tr>\n");
+        af_buf_put(b, "</td></tr>\n");
     }
     if (isfinite(r->replications)) {
         snprintf(tmp, sizeof tmp, "%.0f", r->replications);
@@ -364,45 +364,45 @@ static void run_provenance(rp_ctx *cx, const rp_run *r)
     prov_row(b, "aidflow version", r->version, true);
     prov_row(b, "Command", r->command, true);
     prov_row(b, "Output directory", r->dir, true);
-    rp_put(b, "</tbody>\n</table>\n");
+    af_buf_put(b, "</tbody>\n</table>\n");
     if (r->sources && r->sources->n) {
         /* One run: the sources beside its provenance. */
-        if (cx->n_runs == 1) rp_put(b, "</div>\n<div>\n<h3>Sources cited by the scenario</h3>\n<ol class=\"src\">\n");
-        else rp_put(b, "<p>Sources cited by the scenario:</p>\n<ol class=\"src\">\n");
+        if (cx->n_runs == 1) af_buf_put(b, "</div>\n<div>\n<h3>Sources cited by the scenario</h3>\n<ol class=\"src\">\n");
+        else af_buf_put(b, "<p>Sources cited by the scenario:</p>\n<ol class=\"src\">\n");
         for (size_t i = 0; i < r->sources->n; i++) {
-            rp_put(b, "<li>");
+            af_buf_put(b, "<li>");
             rp_esc(b, r->sources->items[i].string);
-            rp_put(b, "</li>\n");
+            af_buf_put(b, "</li>\n");
         }
-        rp_put(b, "</ol>\n");
+        af_buf_put(b, "</ol>\n");
     }
     if (!r->summary)
-        rp_put(b, "<p class=\"note\">This directory has no summary.json: no headline numbers or provenance.</p>\n");
-    rp_put(b, "</div>\n");
+        af_buf_put(b, "<p class=\"note\">This directory has no summary.json: no headline numbers or provenance.</p>\n");
+    af_buf_put(b, "</div>\n");
 }
 
 void rp_page_summary(rp_ctx *cx)
 {
     if (!cx->n_runs) return;
-    rp_buf *b = cx->b;
-    rp_put(b, "<section id=\"summary\">\n<h2>Summary</h2>\n");
+    af_buf *b = cx->b;
+    af_buf_put(b, "<section id=\"summary\">\n<h2>Summary</h2>\n");
     run_headline_tables(cx);
-    rp_put(b, "<div class=\"grid\">\n");
+    af_buf_put(b, "<div class=\"grid\">\n");
     for (size_t i = 0; i < cx->n_runs; i++) run_provenance(cx, &cx->runs[i]);
-    rp_put(b, "</div>\n</section>\n");
+    af_buf_put(b, "</div>\n</section>\n");
 }
 
 void rp_page_close(rp_ctx *cx, const char *const *dirs, size_t n_dirs)
 {
-    rp_buf *b = cx->b;
-    rp_put(b, "<footer>Written by aidflow ");
+    af_buf *b = cx->b;
+    af_buf_put(b, "<footer>Written by aidflow ");
     rp_esc(b, af_version());
-    rp_put(b, " from ");
+    af_buf_put(b, " from ");
     for (size_t i = 0; i < n_dirs; i++) {
-        if (i) rp_put(b, ", ");
-        rp_put(b, "<code>");
+        if (i) af_buf_put(b, ", ");
+        af_buf_put(b, "<code>");
         rp_esc(b, dirs[i]);
-        rp_put(b, "</code>");
+        af_buf_put(b, "</code>");
     }
-    rp_put(b, ". Self-contained: no script, no network request; charts are inline SVG.</footer>\n</body>\n</html>\n");
+    af_buf_put(b, ". Self-contained: no script, no network request; charts are inline SVG.</footer>\n</body>\n</html>\n");
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "aidflow/atomic_file.h"
+#include "base/path.h"
 #include "report/report_internal.h"
 
 /* What a directory holds, from the names of the files in it. */
@@ -24,14 +25,14 @@ static af_status classify(const char *dir, dir_kind *k, af_error *err)
     char path[4096];
     static const char *const run_files[] = {"summary.json", "daily.csv", "stations.csv"};
     for (size_t i = 0; i < 3; i++) {
-        if (!rp_path_join(path, sizeof path, dir, run_files[i])) return af_error_set(err, AF_INVAL, "path too long: %s", dir);
+        if (!af_path_join_to(path, sizeof path, dir, run_files[i])) return af_error_set(err, AF_INVAL, "path too long: %s", dir);
         k->run |= rp_file_exists(path);
     }
-    rp_path_join(path, sizeof path, dir, "compare.csv");
+    af_path_join_to(path, sizeof path, dir, "compare.csv");
     k->compare = rp_file_exists(path);
-    rp_path_join(path, sizeof path, dir, "sweep.csv");
+    af_path_join_to(path, sizeof path, dir, "sweep.csv");
     k->sweep = rp_file_exists(path);
-    rp_path_join(path, sizeof path, dir, "target.csv");
+    af_path_join_to(path, sizeof path, dir, "target.csv");
     k->target = rp_file_exists(path);
     if (!k->run && !k->compare && !k->sweep && !k->target)
         return af_error_set(err, AF_INVAL,
@@ -79,7 +80,7 @@ af_status af_report_write(const char *const *dirs, size_t n_dirs, const char *ou
     af_error_clear(err);
     if (!dirs || n_dirs == 0) return af_error_set(err, AF_INVAL, "no directory to report on");
     if (!out_path || !*out_path) return af_error_set(err, AF_INVAL, "no output file");
-    rp_buf b = {0};
+    af_buf b = {0};
     rp_ctx cx = {.b = &b};
     af_status st = load_all(&cx, dirs, n_dirs, err);
     if (st == AF_OK) {
@@ -88,10 +89,10 @@ af_status af_report_write(const char *const *dirs, size_t n_dirs, const char *ou
         rp_experiment_sections(&cx);
         rp_run_sections(&cx);
         rp_page_close(&cx, dirs, n_dirs);
-        if (b.nomem || cx.pool.nomem) st = af_error_set(err, AF_NOMEM, "out of memory composing the report");
+        if (b.failed || cx.pool.nomem) st = af_error_set(err, AF_NOMEM, "out of memory composing the report");
     }
     if (st == AF_OK) st = af_atomic_write(out_path, b.data, b.len, err);
-    rp_buf_free(&b);
+    af_buf_free(&b);
     ctx_free(&cx);
     return st;
 }

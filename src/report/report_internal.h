@@ -7,7 +7,8 @@
 #include <stddef.h>
 
 #include "aidflow/error.h"
-#include "report/buf.h"
+#include "report/escape.h"
+#include "report/format.h"
 #include "report/experiments.h"
 #include "report/run.h"
 
@@ -23,7 +24,7 @@ void *rp_alloc(rp_pool *pool, size_t n, size_t size);
 void rp_pool_free(rp_pool *pool);
 
 typedef struct rp_ctx {
-    rp_buf *b;
+    af_buf *b;
     rp_pool pool;
     rp_run *runs;          /* run directories, in the order given */
     size_t n_runs;
@@ -55,6 +56,6 @@ void rp_figure_close(rp_ctx *cx, const char *caption);
 enum { RP_NUM = 0, RP_PCT = 1, RP_PP = 2, RP_SIGNED = 8 };
 /* A metric as "mean (low–high)" in a table cell, the bounds written like the mean; negative
  * numbers with a true minus sign, and "to" between bounds when one is negative. */
-void rp_cell_metric(rp_buf *b, double mean, double lo, double hi, int unit);
+void rp_cell_metric(af_buf *b, double mean, double lo, double hi, int unit);
 
 #endif

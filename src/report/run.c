@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/path.h"
 #include "report/csv.h"
 
 enum {
@@ -55,14 +56,6 @@ void rp_names_free(rp_names *names)
 }
 
 /* ---- paths ---- */
-
-bool rp_path_join(char *out, size_t size, const char *dir, const char *file)
-{
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/') n--;
-    int w = snprintf(out, size, "%.*s/%s", (int)n, dir, file);
-    return w >= 0 && (size_t)w < size;
-}
 
 bool rp_file_exists(const char *path)
 {
@@ -164,15 +157,16 @@ static af_status load_summary(rp_run *run, const char *path, af_error *err)
     return AF_OK;
 }
 
-bool rp_run_metric(const rp_run *run, const char *name, rp_metric *out)
+bool rp_run_metric(const rp_run *run, const char *name, af_summary *out)
 {
     const rp_json *m = rp_json_get(run->metrics, name);
     if (!m) return false;
     out->mean = rp_json_num(m, "mean");
     out->sd = rp_json_num(m, "sd");
-    out->lo = rp_json_num(m, "ci_low");
-    out->hi = rp_json_num(m, "ci_high");
-    out->n = rp_json_num(m, "n");
+    out->ci_low = rp_json_num(m, "ci_low");
+    out->ci_high = rp_json_num(m, "ci_high");
+    double n = rp_json_num(m, "n");
+    out->n = n >= 0 && n <= 1e15 ? (size_t)n : 0;
     return isfinite(out->mean);
 }
 
@@ -366,7 +360,7 @@ static af_status derive_per_person(rp_run *run)
         if (!isnan(run->per_person[k])) continue;
         char name[256];
         snprintf(name, sizeof name, "unmet_person_days.%s", run->categories.v[k]);
-        rp_metric m;
+        af_summary m;
         if (rp_run_metric(run, name, &m) && m.mean > 0 && tonnes > 0) run->per_person[k] = tonnes / m.mean;
         else if (tonnes == 0) run->per_person[k] = INFINITY; /* nothing unmet: zero person-days whatever the need */
     }
@@ -397,14 +391,14 @@ af_status rp_run_load(rp_run *run, const char *dir, af_error *err)
     if (!run->dir) return af_error_set(err, AF_NOMEM, "out of memory");
     char path[4096];
     af_status st = AF_OK;
-    if (!rp_path_join(path, sizeof path, dir, "summary.json")) return af_error_set(err, AF_INVAL, "path too long: %s", dir);
+    if (!af_path_join_to(path, sizeof path, dir, "summary.json")) return af_error_set(err, AF_INVAL, "path too long: %s", dir);
     if (rp_file_exists(path) && (st = load_summary(run, path, err)) != AF_OK) return st;
-    rp_path_join(path, sizeof path, dir, "daily.csv");
+    af_path_join_to(path, sizeof path, dir, "daily.csv");
     if (rp_file_exists(path)) {
         if ((st = load_daily(run, path, err)) != AF_OK) return st;
         run->has_daily = true;
     }
-    rp_path_join(path, sizeof path, dir, "stations.csv");
+    af_path_join_to(path, sizeof path, dir, "stations.csv");
     if (rp_file_exists(path)) {
         if ((st = load_stations(run, path, err)) != AF_OK) return st;
         run->has_stations = true;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "aidflow/error.h"
+#include "aidflow/stats.h"
 #include "report/json.h"
 #include "report/series.h"
 
@@ -72,14 +73,10 @@ typedef struct rp_run {
 af_status rp_run_load(rp_run *run, const char *dir, af_error *err);
 void rp_run_free(rp_run *run);
 
-/* A metric of summary.json: false if absent. lo/hi are NaN when the interval is null. */
-typedef struct rp_metric {
-    double mean, sd, lo, hi, n;
-} rp_metric;
-bool rp_run_metric(const rp_run *run, const char *name, rp_metric *out);
+/* A metric of summary.json: false if absent. ci_low/ci_high are NaN when the interval is null,
+ * n is 0 when absent. */
+bool rp_run_metric(const rp_run *run, const char *name, af_summary *out);
 
-/* Joins a directory and a file name into out (size bytes); false if it does not fit. */
-bool rp_path_join(char *out, size_t size, const char *dir, const char *file);
 bool rp_file_exists(const char *path);
 
 #endif

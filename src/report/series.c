@@ -1,41 +1,9 @@
 /* Daily series across replications. See series.h. */
 #include "report/series.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-void rp_acc_add(rp_acc *a, double x)
-{
-    a->n += 1;
-    double d = x - a->mean;
-    a->mean += d / a->n;
-    a->m2 += d * (x - a->mean);
-}
-
-double rp_acc_sd(const rp_acc *a)
-{
-    return a->n >= 2 ? sqrt(fmax(a->m2, 0) / (a->n - 1)) : NAN;
-}
-
-double rp_t_quantile(double confidence, double n)
-{
-    if (!(n >= 2) || !(confidence > 0 && confidence < 1)) return NAN;
-    return gsl_cdf_tdist_Pinv(0.5 + confidence / 2, n - 1);
-}
-
-void rp_acc_interval(const rp_acc *a, double confidence, double *lo, double *hi)
-{
-    double t = rp_t_quantile(confidence, a->n);
-    if (isnan(t)) {
-        *lo = *hi = NAN;
-        return;
-    }
-    double h = t * rp_acc_sd(a) / sqrt(a->n);
-    *lo = a->mean - h;
-    *hi = a->mean + h;
-}
 
 void rp_set_free(rp_set *set)
 {
@@ -99,7 +67,7 @@ static bool grow_days(rp_series *s, int n_days)
     if (cur) s->cur = cur;
     unsigned char *seen = realloc(s->seen, (size_t)cap);
     if (seen) s->seen = seen;
-    rp_acc *acc = realloc(s->acc, (size_t)cap * sizeof *acc);
+    af_tally *acc = realloc(s->acc, (size_t)cap * sizeof *acc);
     if (acc) s->acc = acc;
     double *den = s->kind == RP_RATIO ? realloc(s->den, (size_t)cap * sizeof *den) : NULL;
     if (den) s->den = den;
@@ -107,7 +75,7 @@ static bool grow_days(rp_series *s, int n_days)
     size_t from = (size_t)s->n_days, add = (size_t)(cap - s->n_days);
     memset(s->cur + from, 0, add * sizeof *s->cur);
     memset(s->seen + from, 0, add);
-    memset(s->acc + from, 0, add * sizeof *s->acc);
+    for (size_t i = from; i < from + add; i++) af_tally_reset(&s->acc[i]);
     if (s->den) memset(s->den + from, 0, add * sizeof *s->den);
     s->n_days = cap;
     return true;
@@ -163,12 +131,12 @@ void rp_set_flush(rp_set *set)
             if (s->kind == RP_CUMULATIVE) {
                 /* A day without rows adds nothing to the running total, but still has one. */
                 run += s->cur[d];
-                if (d < set->n_days) rp_acc_add(&s->acc[d], run);
+                if (d < set->n_days) af_tally_add(&s->acc[d], run);
             } else if (s->seen[d]) {
                 if (s->kind == RP_RATIO) {
-                    if (s->den[d] > 0) rp_acc_add(&s->acc[d], s->cur[d] / s->den[d]);
+                    if (s->den[d] > 0) af_tally_add(&s->acc[d], s->cur[d] / s->den[d]);
                 } else {
-                    rp_acc_add(&s->acc[d], s->cur[d]);
+                    af_tally_add(&s->acc[d], s->cur[d]);
                 }
             }
             s->cur[d] = 0;

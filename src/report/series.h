@@ -13,19 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Running mean and variance (Welford). */
-typedef struct rp_acc {
-    double n;
-    double mean;
-    double m2;
-} rp_acc;
-
-void rp_acc_add(rp_acc *a, double x);
-double rp_acc_sd(const rp_acc *a);
-/* The two-sided Student t interval for the mean at `confidence` (0.95). NaN bounds when n < 2. */
-void rp_acc_interval(const rp_acc *a, double confidence, double *lo, double *hi);
-/* The t quantile for a two-sided interval at `confidence` with n - 1 degrees of freedom. */
-double rp_t_quantile(double confidence, double n);
+#include "aidflow/stats.h"
 
 typedef enum rp_series_kind {
     RP_DAILY,      /* the day's value */
@@ -40,7 +28,7 @@ typedef struct rp_series {
     double *cur;   /* this replication's sums (numerators for RP_RATIO) */
     double *den;   /* denominators, RP_RATIO only */
     unsigned char *seen;
-    rp_acc *acc;   /* across replications, per day */
+    af_tally *acc; /* across replications, per day (af_tally_summary for the interval) */
 } rp_series;
 
 typedef struct rp_set {

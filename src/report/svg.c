@@ -129,7 +129,7 @@ void rp_tick_label(char *out, size_t size, double v, double step, double axis_ma
 /* ---- text helpers ---- */
 
 /* Appends s escaped, cut to at most max_chars characters (UTF-8 aware) with an ellipsis. */
-static void esc_trunc(rp_buf *b, const char *s, size_t max_chars)
+static void esc_trunc(af_buf *b, const char *s, size_t max_chars)
 {
     if (!s) return;
     size_t i = 0, chars = 0, len = strlen(s);
@@ -139,7 +139,7 @@ static void esc_trunc(rp_buf *b, const char *s, size_t max_chars)
         chars++;
     }
     rp_escn(b, s, i);
-    if (i < len) rp_put(b, "\xE2\x80\xA6");
+    if (i < len) af_buf_put(b, "\xE2\x80\xA6");
 }
 
 /* A rough width of text at 11px in the system sans-serif: enough to lay out a legend. */
@@ -151,15 +151,15 @@ static double text_width(const char *s, double px)
     return n * px;
 }
 
-static void svg_open(rp_buf *b, const char *id, const char *title, int height)
+static void svg_open(af_buf *b, const char *id, const char *title, int height)
 {
-    rp_printf(b, "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" "
+    af_buf_printf(b, "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" "
                  "role=\"img\" aria-labelledby=\"%s-t\">\n<title id=\"%s-t\">",
               id, W, height, id, id);
     rp_esc(b, title);
-    rp_put(b, "</title>\n<text class=\"ct\" x=\"4\" y=\"16\">");
+    af_buf_put(b, "</title>\n<text class=\"ct\" x=\"4\" y=\"16\">");
     rp_esc(b, title);
-    rp_put(b, "</text>\n");
+    af_buf_put(b, "</text>\n");
 }
 
 /* ---- legend ---- */
@@ -180,7 +180,7 @@ static int legend_height(const rp_legend *items, size_t n, double width)
     return rows * LEG_ROW + 4;
 }
 
-static void legend_draw(rp_buf *b, const rp_legend *items, size_t n, double x0, double y0, double width)
+static void legend_draw(af_buf *b, const rp_legend *items, size_t n, double x0, double y0, double width)
 {
     double x = 0, y = y0;
     for (size_t i = 0; i < n; i++) {
@@ -194,33 +194,33 @@ static void legend_draw(rp_buf *b, const rp_legend *items, size_t n, double x0, 
         const char *col = rp_color(it->color);
         switch (it->kind) {
         case RP_LEG_LINE:
-            rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"%s/>",
+            af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"%s/>",
                       sx, cy, sx + 20, cy, col, dash_attr(it->dash));
             break;
         case RP_LEG_BAND:
-            rp_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"20\" height=\"10\" fill=\"%s\" fill-opacity=\"0.22\"/>",
+            af_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"20\" height=\"10\" fill=\"%s\" fill-opacity=\"0.22\"/>",
                       sx, cy - 5, col);
             break;
         case RP_LEG_SHADE:
-            rp_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"20\" height=\"10\" fill=\"#8a8a8a\" fill-opacity=\"0.35\"/>",
+            af_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"20\" height=\"10\" fill=\"#8a8a8a\" fill-opacity=\"0.35\"/>",
                       sx, cy - 5);
             break;
         case RP_LEG_REF:
-            rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>",
+            af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>",
                       sx, cy, sx + 20, cy, rp_color(RP_RED));
             break;
         case RP_LEG_BOX:
-            rp_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"20\" height=\"10\" fill=\"%s\"/>", sx, cy - 5, col);
+            af_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"20\" height=\"10\" fill=\"%s\"/>", sx, cy - 5, col);
             break;
         case RP_LEG_MARKER:
-            rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.2\"/>"
+            af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.2\"/>"
                          "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>",
                       sx + 2, cy, sx + 18, cy, col, sx + 10, cy, col);
             break;
         }
-        rp_printf(b, "<text class=\"lg\" x=\"%.1f\" y=\"%.1f\">", sx + 26, cy + 4);
+        af_buf_printf(b, "<text class=\"lg\" x=\"%.1f\" y=\"%.1f\">", sx + 26, cy + 4);
         rp_esc(b, it->label);
-        rp_put(b, "</text>\n");
+        af_buf_put(b, "</text>\n");
         x += w;
     }
 }
@@ -249,7 +249,7 @@ static void widen(double *lo, double *hi, double v)
     if (v > *hi) *hi = v;
 }
 
-static void draw_band(rp_buf *b, const frame *f, const rp_line *l)
+static void draw_band(af_buf *b, const frame *f, const rp_line *l)
 {
     int i = 0;
     while (i < l->n) {
@@ -257,16 +257,16 @@ static void draw_band(rp_buf *b, const frame *f, const rp_line *l)
         int j = i;
         while (j < l->n && isfinite(l->lo[j]) && isfinite(l->hi[j]) && isfinite(l->x[j])) j++;
         if (j - i >= 2) {
-            rp_printf(b, "<path fill=\"%s\" fill-opacity=\"0.22\" stroke=\"none\" d=\"M", rp_color(l->color));
-            for (int k = i; k < j; k++) rp_printf(b, "%s%.1f,%.1f", k > i ? " " : "", fx(f, l->x[k]), fy(f, l->hi[k]));
-            for (int k = j - 1; k >= i; k--) rp_printf(b, " %.1f,%.1f", fx(f, l->x[k]), fy(f, l->lo[k]));
-            rp_put(b, "Z\"/>\n");
+            af_buf_printf(b, "<path fill=\"%s\" fill-opacity=\"0.22\" stroke=\"none\" d=\"M", rp_color(l->color));
+            for (int k = i; k < j; k++) af_buf_printf(b, "%s%.1f,%.1f", k > i ? " " : "", fx(f, l->x[k]), fy(f, l->hi[k]));
+            for (int k = j - 1; k >= i; k--) af_buf_printf(b, " %.1f,%.1f", fx(f, l->x[k]), fy(f, l->lo[k]));
+            af_buf_put(b, "Z\"/>\n");
         }
         i = j;
     }
 }
 
-static void draw_line(rp_buf *b, const frame *f, const rp_line *l)
+static void draw_line(af_buf *b, const frame *f, const rp_line *l)
 {
     const char *col = rp_color(l->color);
     if (l->markers) {
@@ -275,10 +275,10 @@ static void draw_line(rp_buf *b, const frame *f, const rp_line *l)
             double x = fx(f, l->x[k]);
             if (l->lo && l->hi && isfinite(l->lo[k]) && isfinite(l->hi[k])) {
                 double a = fy(f, l->lo[k]), c = fy(f, l->hi[k]);
-                rp_printf(b, "<path stroke=\"%s\" stroke-width=\"1.2\" fill=\"none\" d=\"M%.1f,%.1f V%.1f M%.1f,%.1f H%.1f M%.1f,%.1f H%.1f\"/>",
+                af_buf_printf(b, "<path stroke=\"%s\" stroke-width=\"1.2\" fill=\"none\" d=\"M%.1f,%.1f V%.1f M%.1f,%.1f H%.1f M%.1f,%.1f H%.1f\"/>",
                           col, x, a, c, x - 3, a, x + 3, x - 3, c, x + 3);
             }
-            rp_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.8\" fill=\"%s\"/>\n", x, fy(f, l->y[k]), col);
+            af_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.8\" fill=\"%s\"/>\n", x, fy(f, l->y[k]), col);
         }
     }
     bool open = false, pen = false;
@@ -288,17 +288,17 @@ static void draw_line(rp_buf *b, const frame *f, const rp_line *l)
             continue;
         }
         if (!open) {
-            rp_printf(b, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" stroke-linejoin=\"round\"%s d=\"",
+            af_buf_printf(b, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" stroke-linejoin=\"round\"%s d=\"",
                       col, l->markers ? "1.2" : "1.6", dash_attr(l->dash));
             open = true;
         }
-        rp_printf(b, "%s%.1f,%.1f", pen ? " L" : (k ? " M" : "M"), fx(f, l->x[k]), fy(f, l->y[k]));
+        af_buf_printf(b, "%s%.1f,%.1f", pen ? " L" : (k ? " M" : "M"), fx(f, l->x[k]), fy(f, l->y[k]));
         pen = true;
     }
-    if (open) rp_put(b, "\"/>\n");
+    if (open) af_buf_put(b, "\"/>\n");
 }
 
-static void draw_panel(rp_buf *b, const rp_chart *c, const rp_panel *p, double px, double py, double pw, int ph,
+static void draw_panel(af_buf *b, const rp_chart *c, const rp_panel *p, double px, double py, double pw, int ph,
                        bool x_label_row)
 {
     frame f = {.x0 = px + PLOT_L, .x1 = px + pw - PLOT_R, .y0 = py + PANEL_TOP, .y1 = py + PANEL_TOP + ph};
@@ -357,12 +357,12 @@ static void draw_panel(rp_buf *b, const rp_chart *c, const rp_panel *p, double p
         /* Long titles start over the tick labels, and are cut to the panel's width. */
         double room = f.x1 - f.x0 + 8;
         double tx = text_width(p->title, 12) > room ? px + 6 : f.x0;
-        rp_printf(b, "<text class=\"pt\" x=\"%.1f\" y=\"%.1f\">", tx, py + 13);
+        af_buf_printf(b, "<text class=\"pt\" x=\"%.1f\" y=\"%.1f\">", tx, py + 13);
         esc_trunc(b, p->title, (size_t)((px + pw - tx - 6) / 7.4));
-        rp_put(b, "</text>\n");
+        af_buf_put(b, "</text>\n");
     }
     /* Frame and grid. */
-    rp_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#ffffff\" stroke=\"#d0d0d0\"/>\n",
+    af_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#ffffff\" stroke=\"#d0d0d0\"/>\n",
               f.x0, f.y0, f.x1 - f.x0, f.y1 - f.y0);
     /* Closures, under everything else. */
     if (p->shade) {
@@ -376,7 +376,7 @@ static void draw_panel(rp_buf *b, const rp_chart *c, const rp_panel *p, double p
             while (j + 1 < p->n_shade && p->shade[j + 1] == p->shade[k]) j++;
             double a = fmax(p->shade_x0 + k - 0.5, f.dx0), z = fmin(p->shade_x0 + j + 0.5, f.dx1);
             if (z > a)
-                rp_printf(b, "<rect class=\"closed\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#8a8a8a\" fill-opacity=\"%.2f\"/>\n",
+                af_buf_printf(b, "<rect class=\"closed\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#8a8a8a\" fill-opacity=\"%.2f\"/>\n",
                           fx(&f, a), f.y0, fmax(fx(&f, z) - fx(&f, a), 0.6), f.y1 - f.y0, 0.12 + 0.28 * fmin(p->shade[k], 1));
             k = j + 1;
         }
@@ -387,7 +387,7 @@ static void draw_panel(rp_buf *b, const rp_chart *c, const rp_panel *p, double p
         double y = fy(&f, ticks[i]);
         char lab[48];
         rp_tick_label(lab, sizeof lab, ticks[i], ystep, fmax(fabs(f.dy0), fabs(f.dy1)), c->y_percent);
-        rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ececec\"/>"
+        af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ececec\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
                   f.x0, y, f.x1, y, f.x0 - 4, y + 3.5, lab);
     }
@@ -404,17 +404,17 @@ static void draw_panel(rp_buf *b, const rp_chart *c, const rp_panel *p, double p
             ticks[nt++] = fabs(v) < 1e-12 * xstep ? 0 : v;
     for (int i = 0; c->x_cats && i < c->n_x_cats; i++) {
         double x = fx(&f, i);
-        rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>"
+        af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
                   x, f.y1, x, f.y1 + 4, x, f.y1 + 14);
         esc_trunc(b, c->x_cats[i], (size_t)fmax(3, (f.x1 - f.x0) / c->n_x_cats / 5.5));
-        rp_put(b, "</text>\n");
+        af_buf_put(b, "</text>\n");
     }
     for (int i = 0; i < nt; i++) {
         double x = fx(&f, ticks[i]);
         char lab[48];
         rp_tick_label(lab, sizeof lab, ticks[i], xstep, fmax(fabs(f.dx0), fabs(f.dx1)), false);
-        rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>"
+        af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
                   x, f.y1, x, f.y1 + 4, x, f.y1 + 14, lab);
     }
@@ -423,17 +423,17 @@ static void draw_panel(rp_buf *b, const rp_chart *c, const rp_panel *p, double p
     for (size_t i = 0; i < p->n_lines; i++)
         if (p->lines[i].lo && p->lines[i].hi && !p->lines[i].markers) draw_band(b, &f, &p->lines[i]);
     if (isfinite(p->ref_y))
-        rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>\n",
+        af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>\n",
                   f.x0, fy(&f, p->ref_y), f.x1, fy(&f, p->ref_y), rp_color(RP_RED));
     for (size_t i = 0; i < p->n_lines; i++) draw_line(b, &f, &p->lines[i]);
     if (empty)
-        rp_printf(b, "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">no data</text>\n",
+        af_buf_printf(b, "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">no data</text>\n",
                   (f.x0 + f.x1) / 2, (f.y0 + f.y1) / 2);
     /* Axes. */
-    rp_printf(b, "<path d=\"M%.1f,%.1f V%.1f H%.1f\" fill=\"none\" stroke=\"#555\"/>\n", f.x0, f.y0, f.y1, f.x1);
+    af_buf_printf(b, "<path d=\"M%.1f,%.1f V%.1f H%.1f\" fill=\"none\" stroke=\"#555\"/>\n", f.x0, f.y0, f.y1, f.x1);
 }
 
-void rp_svg_lines(rp_buf *b, const rp_chart *c)
+void rp_svg_lines(af_buf *b, const rp_chart *c)
 {
     int cols = c->columns > 0 ? c->columns : 1;
     if ((size_t)cols > c->n_panels && c->n_panels > 0) cols = (int)c->n_panels;
@@ -451,17 +451,17 @@ void rp_svg_lines(rp_buf *b, const rp_chart *c)
         draw_panel(b, c, &c->panels[i], PAD_L + col * pw, top + r * cell_h, pw, ph, r == rows - 1);
     }
     double gy = top + rows * cell_h / 2;
-    rp_printf(b, "<text class=\"al\" transform=\"translate(12,%.1f) rotate(-90)\" text-anchor=\"middle\">", gy);
+    af_buf_printf(b, "<text class=\"al\" transform=\"translate(12,%.1f) rotate(-90)\" text-anchor=\"middle\">", gy);
     rp_esc(b, c->y_label);
-    rp_printf(b, "</text>\n<text class=\"al\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", PAD_L + grid_w / 2,
+    af_buf_printf(b, "</text>\n<text class=\"al\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", PAD_L + grid_w / 2,
               height - 5);
     rp_esc(b, c->x_label);
-    rp_put(b, "</text>\n</svg>\n");
+    af_buf_put(b, "</text>\n</svg>\n");
 }
 
 /* ---- stacked bars ---- */
 
-void rp_svg_stacked_bars(rp_buf *b, const rp_bars *c)
+void rp_svg_stacked_bars(af_buf *b, const rp_bars *c)
 {
     rp_legend leg[16];
     size_t nl = c->n_segs < 16 ? c->n_segs : 16;
@@ -492,15 +492,15 @@ void rp_svg_stacked_bars(rp_buf *b, const rp_bars *c)
         double x = x0 + ticks[i] / dmax * (x1 - x0);
         char lab[48];
         rp_tick_label(lab, sizeof lab, ticks[i], step, dmax, false);
-        rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ececec\"/>"
+        af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ececec\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
                   x, top - 4, x, y_axis + 4, x, y_axis + 15, lab);
     }
     for (size_t i = 0; i < c->n_bars; i++) {
         double y = top + i * (bar_h + gap);
-        rp_printf(b, "<text class=\"bl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, y + bar_h / 2 + 4);
+        af_buf_printf(b, "<text class=\"bl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, y + bar_h / 2 + 4);
         esc_trunc(b, c->bar_labels[i], 28);
-        rp_put(b, "</text>\n");
+        af_buf_put(b, "</text>\n");
         double acc = 0;
         for (size_t s = 0; s < c->n_segs; s++) {
             double v = c->values[i * c->n_segs + s];
@@ -508,25 +508,25 @@ void rp_svg_stacked_bars(rp_buf *b, const rp_bars *c)
             double xa = x0 + acc / dmax * (x1 - x0), w = v / dmax * (x1 - x0);
             char num[48];
             rp_fmt_num(num, sizeof num, v, 3);
-            rp_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>", xa, y, w,
+            af_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>", xa, y, w,
                       bar_h, rp_color(c->seg_colors[s]));
             rp_esc(b, c->seg_labels[s]);
-            rp_printf(b, ": %s</title></rect>\n", num);
+            af_buf_printf(b, ": %s</title></rect>\n", num);
             if (w > text_width(num, 10) + 6)
-                rp_printf(b, "<text class=\"bv\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", xa + w / 2,
+                af_buf_printf(b, "<text class=\"bv\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", xa + w / 2,
                           y + bar_h / 2 + 3.5, num);
             acc += v;
         }
     }
-    rp_printf(b, "<path d=\"M%.1f,%.1f V%.1f H%.1f\" fill=\"none\" stroke=\"#555\"/>\n", x0, top - 4, y_axis, x1);
-    rp_printf(b, "<text class=\"al\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", (x0 + x1) / 2, height - 5);
+    af_buf_printf(b, "<path d=\"M%.1f,%.1f V%.1f H%.1f\" fill=\"none\" stroke=\"#555\"/>\n", x0, top - 4, y_axis, x1);
+    af_buf_printf(b, "<text class=\"al\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", (x0 + x1) / 2, height - 5);
     rp_esc(b, c->x_label);
-    rp_put(b, "</text>\n</svg>\n");
+    af_buf_put(b, "</text>\n</svg>\n");
 }
 
 /* ---- intervals ---- */
 
-void rp_svg_forest(rp_buf *b, const rp_forest *c)
+void rp_svg_forest(af_buf *b, const rp_forest *c)
 {
     int leg_h = legend_height(c->legend, c->n_legend, W - 12);
     const double label_w = 230, row_h = 18;
@@ -560,29 +560,29 @@ void rp_svg_forest(rp_buf *b, const rp_forest *c)
         double x = fx(&f, ticks[i]);
         char lab[48];
         rp_tick_label(lab, sizeof lab, ticks[i], step, fmax(fabs(f.dx0), fabs(f.dx1)), c->x_percent);
-        rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ececec\"/>"
+        af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ececec\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
                   x, f.y0, x, f.y1 + 4, x, f.y1 + 15, lab);
     }
     if (isfinite(c->ref_x))
-        rp_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-dasharray=\"3 3\"/>\n",
+        af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-dasharray=\"3 3\"/>\n",
                   fx(&f, c->ref_x), f.y0, fx(&f, c->ref_x), f.y1);
     for (size_t i = 0; i < c->n; i++) {
         double y = top + i * row_h + row_h / 2;
         const char *col = rp_color(c->highlight && c->highlight[i] ? 3 : 0);
-        rp_printf(b, "<text class=\"bl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, y + 4);
+        af_buf_printf(b, "<text class=\"bl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, y + 4);
         esc_trunc(b, c->labels[i], 36);
-        rp_put(b, "</text>\n");
+        af_buf_put(b, "</text>\n");
         if (isfinite(c->lo[i]) && isfinite(c->hi[i]))
-            rp_printf(b, "<path stroke=\"%s\" stroke-width=\"1.6\" d=\"M%.1f,%.1f H%.1f M%.1f,%.1f V%.1f M%.1f,%.1f V%.1f\"/>",
+            af_buf_printf(b, "<path stroke=\"%s\" stroke-width=\"1.6\" d=\"M%.1f,%.1f H%.1f M%.1f,%.1f V%.1f M%.1f,%.1f V%.1f\"/>",
                       col, fx(&f, c->lo[i]), y, fx(&f, c->hi[i]), fx(&f, c->lo[i]), y - 4, y + 4, fx(&f, c->hi[i]),
                       y - 4, y + 4);
         if (isfinite(c->est[i]))
-            rp_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>", fx(&f, c->est[i]), y, col);
-        rp_put(b, "\n");
+            af_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>", fx(&f, c->est[i]), y, col);
+        af_buf_put(b, "\n");
     }
-    rp_printf(b, "<path d=\"M%.1f,%.1f V%.1f H%.1f\" fill=\"none\" stroke=\"#555\"/>\n", f.x0, f.y0, f.y1, f.x1);
-    rp_printf(b, "<text class=\"al\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", (x0 + x1) / 2, height - 5);
+    af_buf_printf(b, "<path d=\"M%.1f,%.1f V%.1f H%.1f\" fill=\"none\" stroke=\"#555\"/>\n", f.x0, f.y0, f.y1, f.x1);
+    af_buf_printf(b, "<text class=\"al\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", (x0 + x1) / 2, height - 5);
     rp_esc(b, c->x_label);
-    rp_put(b, "</text>\n</svg>\n");
+    af_buf_put(b, "</text>\n</svg>\n");
 }

@@ -12,7 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report/buf.h"
+#include "report/escape.h"
+#include "report/format.h"
 
 enum { RP_PALETTE_SIZE = 10, RP_BLACK = -1, RP_GREY = -2, RP_RED = -3 };
 
@@ -71,7 +72,7 @@ typedef struct rp_chart {
     size_t n_legend;
 } rp_chart;
 
-void rp_svg_lines(rp_buf *b, const rp_chart *c);
+void rp_svg_lines(af_buf *b, const rp_chart *c);
 
 /* Horizontal stacked bars: values[bar * n_segs + seg]. */
 typedef struct rp_bars {
@@ -84,7 +85,7 @@ typedef struct rp_bars {
     const double *values;
 } rp_bars;
 
-void rp_svg_stacked_bars(rp_buf *b, const rp_bars *c);
+void rp_svg_stacked_bars(af_buf *b, const rp_bars *c);
 
 /* Estimates with intervals, one row each, against a vertical reference at ref_x (NaN none). */
 typedef struct rp_forest {
@@ -99,7 +100,7 @@ typedef struct rp_forest {
     size_t n_legend;
 } rp_forest;
 
-void rp_svg_forest(rp_buf *b, const rp_forest *c);
+void rp_svg_forest(af_buf *b, const rp_forest *c);
 
 /* Tick positions for [lo, hi]: about `target` ticks at 1, 2 or 5 times a power of ten (or, for
  * days, multiples of a week). Returns the number written to ticks (at most max). */

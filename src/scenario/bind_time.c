@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "scenario/bind.h"
 #include "scenario/units.h"
 
@@ -205,7 +206,7 @@ static bool instant(binder *b, const yt_node *v, bool is_end, double *minutes)
         scn_error(b->r, v->mark, "closures: %s, found %s", msg, yt_describe(v, buf, sizeof buf));
         return false;
     }
-    long day = units_days_from_civil(y, m, d) - b->start_days;
+    long day = af_days_from_civil(y, m, d) - b->start_days;
     /* A date alone as the end of a range means the end of that day: ranges include it. */
     if (v->len <= 10 && is_end) day += 1;
     *minutes = (double)day * 1440 + minute;

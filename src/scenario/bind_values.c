@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "scenario/bind.h"
 #include "scenario/units.h"
 
@@ -228,7 +229,7 @@ static bool date_value(binder *b, const yt_node *v, const field *f, long *days)
             scn_error(b->r, v->mark, "%s: %s", f->key, msg);
         return false;
     }
-    *days = units_days_from_civil(y, m, d);
+    *days = af_days_from_civil(y, m, d);
     return true;
 }
 
@@ -238,8 +239,8 @@ void bind_start(binder *b, const yt_node *v, void *item, const field *f)
     long days;
     if (!date_value(b, v, f, &days)) return;
     af_scenario *s = b->s;
-    units_civil_from_days(days, &s->start_year, &s->start_month, &s->start_day);
-    s->start_weekday = units_weekday(days);
+    af_civil_from_days(days, &s->start_year, &s->start_month, &s->start_day);
+    s->start_weekday = af_weekday(days);
     b->have_start = true;
     b->start_days = days;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "scenario/load.h"
 #include "scenario/names.h"
 #include "scenario/schema.h"
@@ -197,45 +198,16 @@ static bool read_all(const char *path, char **data, size_t *len, char *msg, size
         snprintf(msg, size, "cannot open '%s': %s", path, strerror(errno));
         return false;
     }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        snprintf(msg, size, "out of memory");
-        return false;
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap >= MAX_FILE_BYTES) {
-                snprintf(msg, size, "'%s' is larger than %d MiB", path, MAX_FILE_BYTES >> 20);
-                free(buf);
-                fclose(f);
-                return false;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                snprintf(msg, size, "out of memory");
-                return false;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0) break;
-    }
-    if (ferror(f)) {
-        snprintf(msg, size, "cannot read '%s': %s", path, strerror(errno ? errno : EIO));
-        free(buf);
-        fclose(f);
-        return false;
-    }
+    int e;
+    af_status st = af_read_stream(f, MAX_FILE_BYTES - 1, data, len, &e);
     fclose(f);
-    *data = buf;
-    *len = n;
-    return true;
+    if (st == AF_LIMIT)
+        snprintf(msg, size, "'%s' is larger than %d MiB", path, MAX_FILE_BYTES >> 20);
+    else if (st == AF_IO)
+        snprintf(msg, size, "cannot read '%s': %s", path, strerror(e));
+    else if (st != AF_OK)
+        snprintf(msg, size, "out of memory");
+    return st == AF_OK;
 }
 
 static void report_at(loader *L, scn_mark from, const char *path, const char *msg)

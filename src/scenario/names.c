@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "scenario/schema.h"
 
 void names_init(names *t) { memset(t, 0, sizeof *t); }
@@ -15,12 +16,7 @@ void names_free(names *t)
 
 static uint64_t hash_of(int ns, const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)ns;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
+    return af_fnv1a(AF_FNV1A_INIT ^ (uint64_t)ns, s, len);
 }
 
 static name_entry *probe(name_entry *slots, size_t cap, int ns, const char *s, size_t len,

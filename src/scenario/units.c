@@ -235,38 +235,6 @@ bool units_quantity(const char *s, size_t len, unit_kind k, const char *default_
 
 /* ---- calendar --------------------------------------------------------------------------- */
 
-/* Howard Hinnant's days_from_civil. */
-long units_days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    const long era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153u * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long)doe - 719468;
-}
-
-void units_civil_from_days(long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    const long era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const long yy = (long)yoe + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yy + (*m <= 2));
-}
-
-int units_weekday(long days)
-{
-    /* 1970-01-01 was a Thursday (3). */
-    long w = (days + 3) % 7;
-    return (int)(w < 0 ? w + 7 : w);
-}
-
 static bool digits(const char *s, size_t n, int *out)
 {
     int v = 0;

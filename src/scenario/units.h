@@ -41,13 +41,7 @@ bool units_quantity(const char *s, size_t len, unit_kind k, const char *default_
 /* The factor that converts a unit spelling of kind k to the resolved unit, or 0 if unknown. */
 double units_factor(unit_kind k, const char *unit);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (y in 1..9999). */
-long units_days_from_civil(int y, int m, int d);
-/* Weekday of a day number from units_days_from_civil: 0 = Monday. */
-int units_weekday(long days);
-/* The date back from a day number. */
-void units_civil_from_days(long days, int *y, int *m, int *d);
-
+/* (Day numbers and weekdays of dates: base/date.h.) */
 /* "YYYY-MM-DD" (years 1900-2199), checked against the calendar. */
 bool units_date(const char *s, size_t len, int *y, int *m, int *d, char *msg, size_t msg_size);
 /* "YYYY-MM-DD HH:MM" (or with 'T'): minutes since midnight of that date in *minute. */

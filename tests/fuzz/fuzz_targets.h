@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "aidflow/scenario.h"
+#include "base/date.h"
 #include "scenario/units.h"
 
 /* A loaded scenario must write out to text that loads back equal, and write the same again. */
@@ -165,9 +166,9 @@ static inline int fuzz_units(const uint8_t *data, size_t size)
     if (units_number(s, size, &v) && (v != v || v - v != 0)) abort();
     int y, m, d, minute, a, b;
     if (units_date(s, size, &y, &m, &d, msg, sizeof msg)) {
-        long days = units_days_from_civil(y, m, d);
+        long days = af_days_from_civil(y, m, d);
         int y2, m2, d2;
-        units_civil_from_days(days, &y2, &m2, &d2);
+        af_civil_from_days(days, &y2, &m2, &d2);
         if (y != y2 || m != m2 || d != d2) abort();
     }
     if (units_datetime(s, size, &y, &m, &d, &minute, msg, sizeof msg) &&

@@ -32,6 +32,11 @@ static void test_round_trip(void **state)
         days++;
     }
     assert_true(days > 300 * 365);
+    /* And sparsely over some 4,400 years either side of 1970. */
+    for (long day = -800000; day < 800000; day += 997) {
+        af_civil_from_days(day, &y, &m, &d);
+        assert_int_equal(af_days_from_civil(y, m, d), day);
+    }
 }
 
 static void test_iso(void **state)

@@ -25,6 +25,8 @@ static void test_shortest_exact(void **state)
     expect(123456789012345.0, "123456789012345"); /* whole, below 1e15: no exponent */
     expect(1e15, "1e+15");
     expect(2.5e-7, "2.5e-07");
+    expect(-0.0, "-0");
+    expect(5e-324, "5e-324"); /* the least subnormal: one digit reads back */
     expect(NAN, "");
     expect(INFINITY, "inf");
     expect(-INFINITY, "-inf");

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/buf.h"
+#include "report/escape.h"
+#include "report/format.h"
 #include "report/csv.h"
 #include "report/json.h"
 #include "report/series.h"
@@ -220,20 +221,20 @@ static void series_mean_and_t_interval_per_day(void **state)
     const rp_series *s = rp_set_find(&set, k);
     assert_non_null(s);
     af_assert_close(s->acc[0].mean, 2, 1e-15, 0);
-    af_assert_close(rp_acc_sd(&s->acc[0]), 1, 1e-15, 0);
-    double lo, hi;
-    rp_acc_interval(&s->acc[0], 0.95, &lo, &hi);
+    af_summary sm = af_tally_summary(&s->acc[0], 0.95);
+    af_assert_close(sm.sd, 1, 1e-15, 0);
     /* t(0.975, 2 df) = 4.302653; half-width = t * sd / sqrt(3). */
-    af_assert_close(hi - 2, 4.302652729911275 / sqrt(3), 1e-9, 0);
-    af_assert_close(2 - lo, 4.302652729911275 / sqrt(3), 1e-9, 0);
+    af_assert_close(sm.ci_high - 2, 4.302652729911275 / sqrt(3), 1e-9, 0);
+    af_assert_close(2 - sm.ci_low, 4.302652729911275 / sqrt(3), 1e-9, 0);
     af_assert_close(s->acc[1].mean, 10, 1e-15, 0);
     af_assert_close(rp_set_find(&set, cum)->acc[1].mean, 3, 1e-15, 0);
     af_assert_close(rp_set_find(&set, ratio)->acc[0].mean, 0.25, 1e-15, 0);
     /* One replication: no interval. */
-    rp_acc one = {0};
-    rp_acc_add(&one, 5);
-    rp_acc_interval(&one, 0.95, &lo, &hi);
-    assert_true(isnan(lo) && isnan(hi));
+    af_tally one;
+    af_tally_reset(&one);
+    af_tally_add(&one, 5);
+    sm = af_tally_summary(&one, 0.95);
+    assert_true(isnan(sm.ci_low) && isnan(sm.ci_high));
     assert_null(rp_set_find(&set, rp_key(9, 9, 9)));
     rp_set_free(&set);
 }
@@ -243,7 +244,7 @@ static void series_mean_and_t_interval_per_day(void **state)
 static void escaping_makes_any_text_inert(void **state)
 {
     (void)state;
-    rp_buf b = {0};
+    af_buf b = {0};
     rp_esc(&b, "<script>alert(1)</script> & \"q\" 'a'");
     assert_string_equal(b.data, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; &#39;a&#39;");
     b.len = 0;
@@ -251,7 +252,7 @@ static void escaping_makes_any_text_inert(void **state)
     rp_esc(&b, "a\x01" "b\xC3\xA9\xFF\xC0\xAF\xED\xA0\x80" "c");
     assert_string_equal(b.data, "a\xEF\xBF\xBD" "b\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
                                 "\xEF\xBF\xBD" "c");
-    rp_buf_free(&b);
+    af_buf_free(&b);
 }
 
 static void numbers_read_well(void **state)
