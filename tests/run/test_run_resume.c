@@ -1,9 +1,9 @@
-/* `aidflow run` interrupted (as by Ctrl-C, and by a real kill -9) keeps every finished
- * replication in DIR/results.sqlite, and the same command run again finishes the rest and
- * writes the same files as a run that was never interrupted. The Ctrl-C case stops at a known
- * point (--stop-after K, which acts as an interruption after the K-th replication is kept);
- * the kill -9 case kills the process once the store holds a few replications, whatever it was
- * doing then.
+/* `aidflow run` interrupted (at a known point, by Ctrl-C, and by a real kill -9) keeps every
+ * finished replication in DIR/results.sqlite, and the same command run again finishes the rest
+ * and writes the same files as a run that was never interrupted. --stop-after K stops at a
+ * known point (as an interruption after the K-th replication is kept would); the real SIGINT
+ * and SIGKILL are sent once the store holds a few replications, whatever the run is doing
+ * then.
  *
  * Run as: test_run_resume PATH/TO/aidflow SCENARIO.yaml */
 #include "af_test.h"
@@ -160,11 +160,11 @@ static void test_interrupt_then_resume(void **state)
     assert_same_outputs(whole, broken);
 }
 
-/* A real kill -9 (no hook): the process dies wherever it is, once the store holds at least 3
- * of its 60 replications. */
-static void test_kill_9_then_resume(void **state)
+/* A real signal (no hook) once the store holds at least 3 of the run's 60 replications:
+ * SIGKILL kills the process wherever it is; SIGINT (Ctrl-C) makes it stop taking
+ * replications, abandon those under way and exit with status 130. */
+static void signal_then_resume(int sig)
 {
-    (void)state;
     char whole[300], broken[300], errpath[300];
     snprintf(whole, sizeof whole, "%s/whole", dir);
     snprintf(broken, sizeof broken, "%s/broken", dir);
@@ -190,9 +190,12 @@ static void test_kill_9_then_resume(void **state)
         nanosleep(&(struct timespec){0, 1000000}, NULL);
     }
     if (ended) fail_msg("aidflow ended before 3 replications were stored");
-    assert_int_equal(kill(pid, SIGKILL), 0);
+    assert_int_equal(kill(pid, sig), 0);
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    if (sig == SIGKILL)
+        assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    else
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 130);
     long kept = jobs_in_store(broken);
     assert_true(kept >= 3 && kept < 60);
     assert_false(exists(broken, "summary.json"));
@@ -202,6 +205,18 @@ static void test_kill_9_then_resume(void **state)
     if (!strstr(err, want)) fail_msg("expected '%s' in:\n%s", want, err);
     free(err);
     assert_same_outputs(whole, broken);
+}
+
+static void test_kill_9_then_resume(void **state)
+{
+    (void)state;
+    signal_then_resume(SIGKILL);
+}
+
+static void test_ctrl_c_then_resume(void **state)
+{
+    (void)state;
+    signal_then_resume(SIGINT);
 }
 
 /* A run of another seed in the same directory replaces the earlier run's store. */
@@ -251,6 +266,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_interrupt_then_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_9_then_resume, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ctrl_c_then_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_of_a_finished_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_seed_replaces, setup, teardown),
     };
