@@ -8,6 +8,10 @@
  *   - replication r of every design point shares its random numbers with replication r of
  *     every other point (common random numbers): differences between points are paired.
  *
+ * The kinds are run (the replications of one scenario, with their daily tables), sweep,
+ * compare and target. All share one runner, one store and one export path, so each can be
+ * resumed, sharded (--shard I/K, then af_exp_merge) and spread over MPI ranks.
+ *
  * Every finished job is committed at once to a SQLite store, DIR/results.sqlite, in its own
  * transaction. Running the same experiment again on the same DIR finds the finished jobs and
  * runs only the others; the output files (CSV, JSON) are exported from the store at the end,
@@ -71,6 +75,16 @@ AF_API const char *af_design_describe(const af_design *d);
 typedef struct af_exp_metrics af_exp_metrics;
 AF_API af_status af_exp_metrics_add(af_exp_metrics *m, const char *name, double value);
 
+/* The run kind (af_run_experiment) keeps every replication's daily tables, not only its
+ * metrics. Its replicate calls find af_exp_metrics_wants_result true; a model that has such
+ * tables then runs with them and hands the whole result over with af_exp_metrics_keep_result
+ * (besides adding the metrics as always). Ownership passes to the experiment, also when the
+ * call fails (AF_INVAL for NULL or a result without daily tables, AF_NOMEM). Models without
+ * daily tables (the toy models of the tests) ignore both; a run on them fails with AF_INVAL. */
+struct af_result;
+AF_API bool af_exp_metrics_wants_result(const af_exp_metrics *m);
+AF_API af_status af_exp_metrics_keep_result(af_exp_metrics *m, struct af_result *r);
+
 /* What preparing a point says about it. The seed, replications and confidence of the base
  * scenario are the defaults of an experiment. */
 typedef struct af_exp_point_info {
@@ -96,7 +110,8 @@ typedef struct af_exp_model {
     void *ctx;
 } af_exp_model;
 
-/* The logistics model: af_scenario_load + af_model_run (totals only). A replication stops with
+/* The logistics model: af_scenario_load + af_model_run (totals only, or with the daily tables
+ * when the experiment wants them, see above). A replication stops with
  * AF_INTERRUPTED as soon as *interrupt becomes non-zero (NULL: never). */
 AF_API af_status af_exp_model_scenario(af_exp_model *m, volatile int *interrupt, af_error *err);
 AF_API void af_exp_model_destroy(af_exp_model *m);
@@ -137,6 +152,41 @@ typedef struct af_exp_summary {
     double confidence;
     bool exported;      /* the output files were written (a complete, unsharded experiment) */
 } af_exp_summary;
+
+/* ---- run ---------------------------------------------------------------------------------- */
+
+/* The replications of one scenario: `aidflow run`. */
+typedef struct af_run_config {
+    const char *scenario;          /* the scenario file */
+    const char *const *sets;       /* "path=value" overrides */
+    size_t n_sets;
+    unsigned replications;         /* 0: the scenario's */
+    bool has_seed;                 /* otherwise the scenario's seed */
+    uint64_t seed;
+    const char *out_dir;
+} af_run_config;
+
+typedef struct af_run_result {
+    af_exp_summary summary;
+    size_t n;                      /* replications in `results` (0 unless summary.exported) */
+    struct af_result **results;    /* [n], replication i at i, with its daily tables */
+} af_run_result;
+
+/* Runs every replication of the scenario that is not in OUT/results.sqlite yet, each kept
+ * with its daily tables as it finishes, then writes daily.csv, stations.csv and summary.json
+ * to OUT (docs/OUTPUTS.md) from the store. Interrupted (opts->interrupt, opts->stop_after):
+ * AF_INTERRUPTED, every finished replication kept, and the same call again runs only the
+ * others and writes the same bytes as an uninterrupted run. A shard (opts->shards > 1) runs
+ * its replications and exports only when the directory then holds all of them; af_exp_merge
+ * joins shards' stores. A store of an earlier run of another scenario, seed or number of
+ * replications is discarded (any other experiment's is refused, AF_INVAL). The model must
+ * hand back its daily tables (af_exp_model_scenario does). On success and on AF_INTERRUPTED
+ * *out (out may be NULL) holds the summary and, when exported, the results; free it with
+ * af_run_free. */
+AF_API af_status af_run_experiment(const af_run_config *cfg, const af_exp_model *model,
+                                   const af_exp_options *opts, af_run_result **out,
+                                   af_error *err);
+AF_API void af_run_free(af_run_result *r);
 
 /* ---- sweep --------------------------------------------------------------------------------- */
 
@@ -262,7 +312,7 @@ AF_API void af_target_free(af_target_result *r);
 
 /* ---- stores -------------------------------------------------------------------------------- */
 
-/* Merges the stores of shards (each DIR/results.sqlite) of one experiment into
+/* Merges the stores of shards (each DIR/results.sqlite) of one experiment (of any kind) into
  * OUT/results.sqlite and, when together they hold every job, exports OUT's files as the
  * unsharded run would. AF_INVAL when the stores hold different experiments. */
 AF_API af_status af_exp_merge(const char *out_dir, const char *const *dirs, size_t n_dirs,

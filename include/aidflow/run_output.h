@@ -9,6 +9,7 @@
 #include "aidflow/export.h"
 #include "aidflow/model.h"
 #include "aidflow/scenario.h"
+#include "aidflow/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,8 +20,9 @@ typedef struct af_provenance {
     const char *scenario_file; /* path of the scenario file */
 } af_provenance;
 
-/* Writes the three files into `dir` (created if missing, one level). results[i] must be
- * replication i, with its daily tables kept. */
+/* Writes the three files into `dir` (created with its parents if missing), summary.json last
+ * (its presence says the others are complete). results[i] must be replication i, with its
+ * daily tables kept. */
 AF_API af_status af_write_run_outputs(const char *dir, const af_scenario *scn,
                                       af_result *const *results, size_t n,
                                       const af_provenance *prov, af_error *err);
@@ -28,13 +30,10 @@ AF_API af_status af_write_run_outputs(const char *dir, const af_scenario *scn,
 /* The ISO date (YYYY-MM-DD) `days` after the scenario's start date, into buf[11]. */
 AF_API void af_scenario_date(const af_scenario *scn, int days, char buf[11]);
 
-/* Mean, sd and confidence interval of metric `k` across results. */
-typedef struct af_metric_summary {
-    double mean, sd, ci_low, ci_high;
-    size_t n;
-} af_metric_summary;
-AF_API af_metric_summary af_summarise_metric(af_result *const *results, size_t n, size_t k,
-                                             double confidence);
+/* Mean, sd and confidence interval of metric `k` across results (af_summarise over the
+ * replications' values: the non-finite ones are left out). */
+AF_API af_summary af_summarise_metric(af_result *const *results, size_t n, size_t k,
+                                      double confidence);
 
 #ifdef __cplusplus
 }

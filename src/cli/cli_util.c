@@ -96,22 +96,6 @@ void af_cli_default_out_dir(const char *path, char *buf, size_t size)
     snprintf(buf, size, "out/%.*s", (int)len, base);
 }
 
-static char command_line[8192];
-
-void af_cli_set_command_line(int argc, char **argv)
-{
-    size_t used = 0;
-    command_line[0] = '\0';
-    for (int i = 0; i < argc && used + 1 < sizeof command_line; i++) {
-        int n = snprintf(command_line + used, sizeof command_line - used, "%s%s", i ? " " : "",
-                         i == 0 ? "aidflow" : argv[i]);
-        if (n < 0) break;
-        used += (size_t)n;
-    }
-}
-
-const char *af_cli_command_line(void) { return command_line; }
-
 int af_cli_parse_size(const char *cmd, const char *opt, const char *text, double *out)
 {
     char *end;

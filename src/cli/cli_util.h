@@ -1,5 +1,5 @@
 /* Helpers shared by the subcommands: number parsing, --set collection, scenario loading with
- * diagnostics, the command line for provenance. */
+ * diagnostics, sizes and durations for messages, default output directories. */
 #ifndef AF_CLI_UTIL_H
 #define AF_CLI_UTIL_H
 
@@ -45,9 +45,5 @@ double af_cli_daily_table_bytes(const af_scenario *scn);
 
 /* out/NAME for a scenario path .../NAME.yaml. */
 void af_cli_default_out_dir(const char *path, char *buf, size_t size);
-
-/* Records argv for provenance (main calls it); af_cli_command_line returns it joined. */
-void af_cli_set_command_line(int argc, char **argv);
-const char *af_cli_command_line(void);
 
 #endif

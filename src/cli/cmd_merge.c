@@ -12,9 +12,10 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: aidflow merge OUT SHARD_DIR...\n"
-            "  Merges the result stores (SHARD_DIR/results.sqlite) of the shards of one sweep or\n"
-            "  comparison into OUT/results.sqlite and, once every job is there, writes OUT's\n"
-            "  CSV and JSON files, byte for byte those of the same experiment run in one go.\n"
+            "  Merges the result stores (SHARD_DIR/results.sqlite) of the shards of one run,\n"
+            "  sweep, comparison or target into OUT/results.sqlite and, once every job is there,\n"
+            "  writes OUT's CSV and JSON files, byte for byte those of the same experiment run in\n"
+            "  one go.\n"
             "  Merging again with more shards adds them; stores of different experiments are\n"
             "  refused.\n");
 }

@@ -140,26 +140,21 @@ int af_cmd_sweep(int argc, char **argv)
     const char *out = NULL, *show = "coverage.all", *xlsx = NULL;
     bool quiet = false, jobs_given = false;
     static const struct option longopts[] = {
-        {"vary", required_argument, NULL, 'v'},   {"design", required_argument, NULL, 'd'},
-        {"set", required_argument, NULL, 's'},    {"replications", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 'S'},   {"jobs", required_argument, NULL, 'j'},
-        {"out", required_argument, NULL, 'o'},    {"shard", required_argument, NULL, 'k'},
-        {"fresh", no_argument, NULL, 'F'},        {"force", no_argument, NULL, 'F'},
-        {"show", required_argument, NULL, 'w'},   {"xlsx", required_argument, NULL, 'X'},
-          {"quiet", no_argument, NULL, 'q'},
-        {"stop-after", required_argument, NULL, 'x'}, {"help", no_argument, NULL, 'h'},
+        EXP_CLI_COMMON_OPTIONS,
+        {"vary", required_argument, NULL, 'v'},
+        {"design", required_argument, NULL, 'd'},
+        {"show", required_argument, NULL, 'w'},
         {NULL, 0, NULL, 0}};
     int c;
     const exp_cli_common co = {&sets, &cfg.replications, &cfg.seed, &cfg.has_seed, &opts,
-                               &jobs_given, &out, &quiet};
+                               &jobs_given, &out, &quiet, &xlsx};
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hqj:o:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, EXP_CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
         case 'v': bad = af_cli_overrides_add(&vary, optarg); break;
         case 'd': cfg.design = optarg; break;
         case 'w': show = optarg; break;
-        case 'X': xlsx = optarg; break;
         case 'h':
             usage(stdout);
             status = AF_EXIT_OK;

@@ -84,20 +84,17 @@ int af_cmd_target(int argc, char **argv)
     bool quiet = false, jobs_given = false;
     uint64_t v;
     static const struct option longopts[] = {
-        {"vary", required_argument, NULL, 'v'},  {"goal", required_argument, NULL, 'g'},
-        {"integer", no_argument, NULL, 'i'},     {"tolerance", required_argument, NULL, 't'},
-        {"set", required_argument, NULL, 's'},   {"replications", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 'S'},  {"jobs", required_argument, NULL, 'j'},
-        {"out", required_argument, NULL, 'o'},   {"fresh", no_argument, NULL, 'F'},
-        {"force", no_argument, NULL, 'F'},       {"quiet", no_argument, NULL, 'q'},
-        {"shard", required_argument, NULL, 'k'}, {"stop-after", required_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},        {"xlsx", required_argument, NULL, 'X'},
+        EXP_CLI_COMMON_OPTIONS,
+        {"vary", required_argument, NULL, 'v'},
+        {"goal", required_argument, NULL, 'g'},
+        {"integer", no_argument, NULL, 'i'},
+        {"tolerance", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0}};
     int c;
     const exp_cli_common co = {&sets, &cfg.replications, &cfg.seed, &cfg.has_seed, &opts,
-                               &jobs_given, &out, &quiet};
+                               &jobs_given, &out, &quiet, &xlsx};
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hqj:o:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, EXP_CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
         case 'v':
@@ -108,7 +105,6 @@ int af_cmd_target(int argc, char **argv)
             cfg.vary = optarg;
             break;
         case 'g': cfg.goal = optarg; break;
-        case 'X': xlsx = optarg; break;
         case 'i': cfg.integer = true; break;
         case 't': {
             char *end;

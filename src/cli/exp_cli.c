@@ -1,4 +1,4 @@
-/* Shared parts of the experiment subcommands. */
+/* Shared parts of the experiment subcommands (run, sweep, compare, target, merge). */
 #include "cli/exp_cli.h"
 
 #include <ctype.h>
@@ -135,9 +135,9 @@ static bool needs_quotes(const char *s)
 const char *exp_cli_command(int argc, char **argv, const char *cmd)
 {
     static char buf[8192];
-    static const char *const skip_arg[] = {"--jobs", "--out", "--shard", "--stop-after", "--xlsx", "-j",
-                                           "-o"};
-    static const char *const skip_flag[] = {"--quiet", "--fresh", "--force", "-q"};
+    static const char *const skip_arg[] = {"--jobs", "--out", "--shard", "--stop-after",
+                                           "--max-memory", "--xlsx", "-j", "-o"};
+    static const char *const skip_flag[] = {"--quiet", "--fresh", "--force", "--report", "-q"};
     size_t used = (size_t)snprintf(buf, sizeof buf, "aidflow %s", cmd);
     for (int i = 1; i < argc && used < sizeof buf; i++) {
         const char *a = argv[i];
@@ -283,6 +283,7 @@ int exp_cli_common_option(const char *cmd, int c, const char *arg, const exp_cli
     case 'k': bad = exp_cli_parse_shard(cmd, arg, &co->opts->shard, &co->opts->shards); break;
     case 'F': co->opts->fresh = true; break;
     case 'q': *co->quiet = true; break;
+    case 'X': *co->xlsx = arg; break;
     case 'x':
         bad = exp_cli_parse_u64(cmd, "--stop-after", arg, 1, SIZE_MAX, &v);
         co->opts->stop_after = (size_t)v;

@@ -1,8 +1,10 @@
-/* What the experiment subcommands (sweep, compare, target, merge) share: signals, progress
- * on standard error, the command line for provenance, exit statuses, MPI start-up. */
+/* What the experiment subcommands (run, sweep, compare, target, merge) share: signals,
+ * progress on standard error, the command line for provenance, option parsing, exit
+ * statuses, MPI start-up. */
 #ifndef AF_CLI_EXP_CLI_H
 #define AF_CLI_EXP_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,13 +33,25 @@ void exp_cli_progress(void *ctx, const af_exp_progress *p);
 void exp_cli_progress_break(exp_cli_progress_state *s);
 
 /* The command line without the options that do not change the results (--jobs, --out,
- * --quiet, --fresh, --shard, --stop-after), so that provenance is the same for a resumed, a
- * sharded or a differently threaded run. Static storage. */
+ * --quiet, --fresh, --shard, --stop-after, --max-memory, --report), so that provenance is the
+ * same for a resumed, a sharded or a differently threaded run. Static storage. */
 const char *exp_cli_command(int argc, char **argv, const char *cmd);
 
-/* The options that sweep, compare and target share (--set, --replications, --seed, --jobs,
- * --out, --shard, --fresh/--force, --quiet, --stop-after, with the same short codes in each
- * command's option table), parsed in one place into the command's own variables. */
+/* The options that run, sweep, compare and target share (--set 's', --replications 'r',
+ * --seed 'S', --jobs 'j', --out 'o', --shard 'k', --fresh/--force 'F', --quiet 'q',
+ * --stop-after 'x', --xlsx 'X': these getopt codes in each command's option table), parsed in one place
+ * into the command's own variables. --stop-after K (for tests) stops after K new jobs are
+ * stored, exactly as an interruption there would. */
+/* Their entries of a struct option table, and the short options, for every command's getopt. */
+#define EXP_CLI_COMMON_OPTIONS                                                                  \
+    {"set", required_argument, NULL, 's'}, {"replications", required_argument, NULL, 'r'},     \
+        {"seed", required_argument, NULL, 'S'}, {"jobs", required_argument, NULL, 'j'},        \
+        {"out", required_argument, NULL, 'o'}, {"shard", required_argument, NULL, 'k'},        \
+        {"fresh", no_argument, NULL, 'F'}, {"force", no_argument, NULL, 'F'},                  \
+        {"quiet", no_argument, NULL, 'q'}, {"stop-after", required_argument, NULL, 'x'},       \
+        {"xlsx", required_argument, NULL, 'X'}, {"help", no_argument, NULL, 'h'}
+#define EXP_CLI_SHORT_OPTIONS "hqj:o:"
+
 typedef struct exp_cli_common {
     af_cli_overrides *sets;
     unsigned *replications;
@@ -47,6 +61,7 @@ typedef struct exp_cli_common {
     bool *jobs_given;
     const char **out;
     bool *quiet;
+    const char **xlsx; /* --xlsx FILE: the output folder as an Excel workbook too */
 } exp_cli_common;
 
 /* Handles getopt code c if it is a shared option: 1 when handled, 0 when c is not one of them,

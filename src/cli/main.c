@@ -33,7 +33,6 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; the library checks every status itself. */
     gsl_set_error_handler_off();
-    af_cli_set_command_line(argc, argv);
 
     if (argc < 2) {
         usage(stderr);

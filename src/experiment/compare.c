@@ -36,8 +36,8 @@ af_status af_compare_run(const af_compare_config *cfg, const af_exp_model *model
     memset(points, 0, sizeof points);
     exp_store *store = NULL;
     char *sets = NULL;
-    exp_buf id;
-    exp_buf_init(&id);
+    af_buf id;
+    af_buf_init(&id);
     af_compare_result *res = calloc(1, sizeof *res);
     if (!res || exp_point_build(&points[0], cfg->a, cfg->sets, cfg->n_sets, NULL, label_a,
                                 no_value, 1) != AF_OK ||
@@ -51,12 +51,12 @@ af_status af_compare_run(const af_compare_config *cfg, const af_exp_model *model
 
     char ha[17], hb[17], reps_s[24], seed_s[24], conf_s[40];
     exp_identity_common(&id, "compare", reps, seed, ia.confidence, cfg->sets, cfg->n_sets);
-    exp_buf_printf(&id, "scenario_hash=%s\nscenario_b_hash=%s\n", exp_hex64(ia.hash, ha),
-                   exp_hex64(ib.hash, hb));
+    af_buf_printf(&id, "scenario_hash=%s\nscenario_b_hash=%s\n", af_fmt_hex64(ia.hash, ha),
+                   af_fmt_hex64(ib.hash, hb));
     sets = exp_join_lines(cfg->sets, cfg->n_sets);
     snprintf(reps_s, sizeof reps_s, "%u", reps);
     snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
-    exp_fmt_num(conf_s, sizeof conf_s, ia.confidence);
+    af_fmt_num(conf_s, sizeof conf_s, ia.confidence);
     if (id.failed || !sets) {
         st = af_error_set(err, AF_NOMEM, "out of memory");
         goto done;
@@ -67,7 +67,7 @@ af_status af_compare_run(const af_compare_config *cfg, const af_exp_model *model
                           "scenario_b", cfg->b, "scenario_b_hash", hb, "sets", sets,
                           "replications", reps_s, "seed", seed_s, "confidence", conf_s,
                           "points", "2", NULL};
-    if ((st = exp_open_claim(&store, cfg->out_dir, opts, id.s, meta, err)) != AF_OK ||
+    if ((st = exp_open_claim(&store, cfg->out_dir, opts, id.data, meta, NULL, err)) != AF_OK ||
         (st = exp_store_put_factors(store, label_path, 1, err)) != AF_OK ||
         (st = exp_store_put_points(store, points, 2, err)) != AF_OK)
         goto done;
@@ -86,7 +86,7 @@ done:
         for (size_t k = 0; k < points[i].n_overrides; k++) free(points[i].overrides[k]);
         free(points[i].overrides);
     }
-    exp_buf_free(&id);
+    af_buf_free(&id);
     free(sets);
     exp_store_close(store);
     if (st != AF_OK && st != AF_INTERRUPTED) {

@@ -59,7 +59,7 @@ static char *range_text(double v)
     char buf[40];
     if (v == 0) v = 0; /* no "-0" */
     snprintf(buf, sizeof buf, "%.12g", v);
-    return exp_strdup(buf);
+    return strdup(buf);
 }
 
 static void factor_free(factor *f)
@@ -252,7 +252,7 @@ static af_status build_grid(af_design *d, af_error *err)
             const factor *fa = &d->factors[f];
             size_t i = rest % fa->n;
             rest /= fa->n;
-            d->texts[p * d->n_factors + f] = exp_strdup(fa->texts[i]);
+            d->texts[p * d->n_factors + f] = strdup(fa->texts[i]);
             d->values[p * d->n_factors + f] = fa->values[i];
             if (!d->texts[p * d->n_factors + f])
                 return af_error_set(err, AF_NOMEM, "out of memory");
@@ -288,11 +288,11 @@ static af_status build_lhs(af_design *d, size_t n, uint64_t seed, af_error *err)
                 double v = fa->lo + u * (fa->hi - fa->lo);
                 double k = floor((v - fa->lo) / fa->step + 0.5);
                 if (k > (double)(fa->n - 1)) k = (double)(fa->n - 1);
-                text = exp_strdup(fa->texts[(size_t)k]);
+                text = strdup(fa->texts[(size_t)k]);
             } else {
                 size_t k = (size_t)floor(u * (double)fa->n);
                 if (k >= fa->n) k = fa->n - 1;
-                text = exp_strdup(fa->texts[k]);
+                text = strdup(fa->texts[k]);
             }
             if (!text) {
                 st = af_error_set(err, AF_NOMEM, "out of memory");
@@ -309,32 +309,32 @@ static af_status build_lhs(af_design *d, size_t n, uint64_t seed, af_error *err)
 
 static af_status describe(af_design *d, bool lhs, size_t n, af_error *err)
 {
-    exp_buf b;
-    exp_buf_init(&b);
+    af_buf b;
+    af_buf_init(&b);
     if (lhs)
-        exp_buf_printf(&b, "lhs:%zu", n);
+        af_buf_printf(&b, "lhs:%zu", n);
     else
-        exp_buf_put(&b, "grid");
+        af_buf_put(&b, "grid");
     for (size_t f = 0; f < d->n_factors; f++) {
         const factor *fa = &d->factors[f];
-        exp_buf_printf(&b, "; %s=", fa->path);
+        af_buf_printf(&b, "; %s=", fa->path);
         if (fa->is_range && !fa->has_step) {
             char lo[40], hi[40];
-            exp_fmt_num(lo, sizeof lo, fa->lo);
-            exp_fmt_num(hi, sizeof hi, fa->hi);
-            exp_buf_printf(&b, "%s:%s", lo, hi);
+            af_fmt_num(lo, sizeof lo, fa->lo);
+            af_fmt_num(hi, sizeof hi, fa->hi);
+            af_buf_printf(&b, "%s:%s", lo, hi);
             continue;
         }
         for (size_t i = 0; i < fa->n; i++) {
-            if (i) exp_buf_put(&b, ",");
-            exp_buf_put(&b, fa->texts[i]);
+            if (i) af_buf_put(&b, ",");
+            af_buf_put(&b, fa->texts[i]);
         }
     }
     if (b.failed) {
-        exp_buf_free(&b);
+        af_buf_free(&b);
         return af_error_set(err, AF_NOMEM, "out of memory");
     }
-    d->describe = b.s;
+    d->describe = b.data;
     return AF_OK;
 }
 

@@ -41,7 +41,7 @@ af_status exp_point_build(exp_point *p, const char *scenario, const char *const 
     p->overrides = calloc(n ? n : 1, sizeof *p->overrides);
     if (!p->overrides) return AF_NOMEM;
     for (size_t i = 0; i < n_sets; i++) {
-        if (!(p->overrides[p->n_overrides] = exp_strdup(sets[i]))) return AF_NOMEM;
+        if (!(p->overrides[p->n_overrides] = strdup(sets[i]))) return AF_NOMEM;
         p->n_overrides++;
     }
     for (size_t f = 0; paths && f < n_factors; f++) {
@@ -56,18 +56,18 @@ af_status exp_point_build(exp_point *p, const char *scenario, const char *const 
 
 char *exp_point_overrides_text(const exp_point *p)
 {
-    exp_buf b;
-    exp_buf_init(&b);
-    exp_buf_put(&b, "");
+    af_buf b;
+    af_buf_init(&b);
+    af_buf_put(&b, "");
     for (size_t i = 0; i < p->n_overrides; i++) {
-        if (i) exp_buf_put(&b, "\n");
-        exp_buf_put(&b, p->overrides[i]);
+        if (i) af_buf_put(&b, "\n");
+        af_buf_put(&b, p->overrides[i]);
     }
     if (b.failed) {
-        exp_buf_free(&b);
+        af_buf_free(&b);
         return NULL;
     }
-    return b.s;
+    return b.data;
 }
 
 af_status exp_point_check(const af_exp_model *m, exp_point *p, af_exp_point_info *info,
@@ -85,14 +85,14 @@ af_status exp_point_check(const af_exp_model *m, exp_point *p, af_exp_point_info
     return AF_OK;
 }
 
-void exp_identity_common(exp_buf *b, const char *kind, unsigned reps, uint64_t seed,
+void exp_identity_common(af_buf *b, const char *kind, unsigned reps, uint64_t seed,
                          double confidence, const char *const *sets, size_t n_sets)
 {
     char conf[40];
-    exp_fmt_num(conf, sizeof conf, confidence);
-    exp_buf_printf(b, "kind=%s\naidflow=%s\nreplications=%u\nseed=%llu\nconfidence=%s\n", kind,
+    af_fmt_num(conf, sizeof conf, confidence);
+    af_buf_printf(b, "kind=%s\naidflow=%s\nreplications=%u\nseed=%llu\nconfidence=%s\n", kind,
                    af_version(), reps, (unsigned long long)seed, conf);
-    for (size_t i = 0; i < n_sets; i++) exp_buf_printf(b, "set=%s\n", sets[i]);
+    for (size_t i = 0; i < n_sets; i++) af_buf_printf(b, "set=%s\n", sets[i]);
 }
 
 void exp_summary_fill(af_exp_summary *s, size_t points, unsigned reps, uint64_t seed,
@@ -112,28 +112,48 @@ void exp_summary_fill(af_exp_summary *s, size_t points, unsigned reps, uint64_t 
 
 char *exp_join_lines(const char *const *s, size_t n)
 {
-    exp_buf b;
-    exp_buf_init(&b);
-    exp_buf_put(&b, "");
+    af_buf b;
+    af_buf_init(&b);
+    af_buf_put(&b, "");
     for (size_t i = 0; i < n; i++) {
-        if (i) exp_buf_put(&b, "\n");
-        exp_buf_put(&b, s[i]);
+        if (i) af_buf_put(&b, "\n");
+        af_buf_put(&b, s[i]);
     }
     if (b.failed) {
-        exp_buf_free(&b);
+        af_buf_free(&b);
         return NULL;
     }
-    return b.s;
+    return b.data;
+}
+
+/* True when the store holds an experiment of `kind` with another identity. */
+static bool other_of_kind(exp_store *s, const char *identity, const char *kind)
+{
+    char *have = NULL, *have_kind = NULL;
+    bool other = false;
+    if (exp_store_get_meta(s, "identity", &have, NULL) == AF_OK && have &&
+        strcmp(have, identity) != 0 &&
+        exp_store_get_meta(s, "kind", &have_kind, NULL) == AF_OK && have_kind)
+        other = !strcmp(have_kind, kind);
+    free(have);
+    free(have_kind);
+    return other;
 }
 
 af_status exp_open_claim(exp_store **out, const char *dir, const af_exp_options *opts,
-                         const char *identity, const char *const *meta, af_error *err)
+                         const char *identity, const char *const *meta,
+                         const char *replace_kind, af_error *err)
 {
     if (opts && opts->shards > 1 && opts->shard >= opts->shards)
         return af_error_set(err, AF_INVAL, "--shard %u/%u: the shard must be below %u",
                             opts->shard, opts->shards, opts->shards);
     af_status st = exp_store_open(out, dir, opts && opts->fresh, true, err);
     if (st != AF_OK) return st;
+    if (replace_kind && other_of_kind(*out, identity, replace_kind)) {
+        exp_store_close(*out);
+        *out = NULL;
+        if ((st = exp_store_open(out, dir, true, true, err)) != AF_OK) return st;
+    }
     if ((st = exp_store_claim(*out, identity, meta, err)) == AF_OK)
         st = exp_store_add_session(*out, opts ? opts->command : NULL, err);
     if (st != AF_OK) {
@@ -151,7 +171,7 @@ void exp_point_error(af_error *err, size_t point, const exp_point *p)
     size_t at = 0;
     for (size_t i = 0; i < p->n_overrides && at < sizeof ov - 1; i++)
         at += (size_t)snprintf(ov + at, sizeof ov - at, "%s%s", i ? " " : "", p->overrides[i]);
-    char *msg = exp_strdup(err->message);
+    char *msg = strdup(err->message);
     if (!msg) return;
     int n = snprintf(err->message, sizeof err->message, "design point %zu (%s): ", point, ov);
     if (n > 0 && (size_t)n < sizeof err->message)

@@ -1,5 +1,6 @@
-/* Shared internals of src/experiment/: strings, number formatting, the metrics buffer, the
- * store, the runner and the MPI transport. Nothing here is part of the public API. */
+/* Shared internals of src/experiment/: the metrics buffer, design points, the store, the
+ * runner, the daily tables of the run kind, exports and the MPI transport. Nothing here is
+ * part of the public API. */
 #ifndef AF_EXP_INTERNAL_H
 #define AF_EXP_INTERNAL_H
 
@@ -9,43 +10,16 @@
 #include <stdio.h>
 
 #include "aidflow/experiment.h"
+#include "aidflow/stats.h"
+#include "base/buf.h"
+#include "base/hash.h"
+#include "base/num.h"
+#include "base/path.h"
 
-/* ---- growable strings (exp_util.c) ------------------------------------------------------- */
+/* Text buffers, numbers, hashes and paths come from src/base/ (af_buf, af_fmt_num,
+ * af_fmt_hex64, af_fnv1a, af_path_join); statistics from aidflow/stats.h (af_summary). */
 
-typedef struct exp_buf {
-    char *s;
-    size_t len, cap;
-    bool failed; /* an allocation failed; s keeps what fitted */
-} exp_buf;
-
-void exp_buf_init(exp_buf *b);
-void exp_buf_free(exp_buf *b);
-void exp_buf_put(exp_buf *b, const char *s);
-void exp_buf_putn(exp_buf *b, const char *s, size_t n);
-void exp_buf_printf(exp_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-/* A CSV field, quoted when it holds a comma, a quote or a line break. */
-void exp_buf_csv(exp_buf *b, const char *s);
-/* A JSON string literal with its quotes. */
-void exp_buf_json(exp_buf *b, const char *s);
-/* A number: the shortest of %.15g, %.16g, %.17g that reads back exactly; "" for NaN (CSV) or
- * "null" (JSON) as the caller chooses with `nan_text`. */
-void exp_buf_num(exp_buf *b, double v, const char *nan_text);
-
-/* Formats v the same way into buf (at least 32 bytes); NaN gives "". */
-void exp_fmt_num(char *buf, size_t size, double v);
-
-char *exp_strdup(const char *s);
-/* dir + "/" + name, malloc'ed. */
-char *exp_path_join(const char *dir, const char *name);
-double exp_now(void); /* monotonic seconds */
-uint64_t exp_fnv1a(uint64_t h, const void *data, size_t n);
-#define EXP_FNV_INIT 0xcbf29ce484222325ull
-/* Writes a buffer to dir/name atomically. */
-af_status exp_write_file(const char *dir, const char *name, const exp_buf *b, af_error *err);
+double exp_now(void); /* monotonic seconds (exp_util.c) */
 
 /* ---- metrics (metrics.c) ----------------------------------------------------------------- */
 
@@ -56,9 +30,12 @@ struct af_exp_metrics {
     char *names;
     size_t names_len, names_cap;
     bool failed;
+    bool want_result;          /* the experiment keeps each replication's daily tables */
+    struct af_result *result;  /* handed over by the model (af_exp_metrics_keep_result) */
 };
 
 void exp_metrics_init(af_exp_metrics *m);
+/* Empties the buffer for the next job (a result handed over is freed; want_result stays). */
 void exp_metrics_reset(af_exp_metrics *m);
 void exp_metrics_free(af_exp_metrics *m);
 static inline const char *exp_metrics_name(const af_exp_metrics *m, size_t i)
@@ -100,6 +77,7 @@ typedef struct exp_job_result {
     af_status status;
     af_error err;
     af_exp_metrics metrics;
+    af_buf tables;   /* the packed daily tables (tables.c) when the experiment keeps them */
     struct exp_job_result *next;
 } exp_job_result;
 
@@ -130,8 +108,15 @@ af_status exp_store_put_points(exp_store *s, const exp_point *points, size_t n, 
 /* done[job] = true for every job of index < n_jobs that is in the store. */
 af_status exp_store_done(exp_store *s, bool *done, size_t n_jobs, af_error *err);
 size_t exp_store_count_jobs(exp_store *s);
-/* Commits one job and its metrics in one transaction. */
+/* Finished jobs numbered below n. */
+size_t exp_store_count_jobs_below(exp_store *s, uint64_t n);
+/* Commits one job, its metrics and its packed daily tables (when r->tables holds any) in one
+ * transaction. */
 af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err);
+/* The packed daily tables of a job: AF_OK with *data malloc'ed, AF_NOTFOUND when the job has
+ * none, or an error. */
+af_status exp_store_get_tables(exp_store *s, uint64_t job, unsigned char **data, size_t *len,
+                               af_error *err);
 
 /* The metrics of one point: names in the model's order, values[metric * n_reps + rep] for
  * replications 0..n_reps-1 (NaN where missing). */
@@ -151,14 +136,23 @@ af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err);
 struct sqlite3;
 struct sqlite3 *exp_store_db(exp_store *s);
 
-/* ---- statistics --------------------------------------------------------------------------- */
+/* ---- daily tables (tables.c) ---------------------------------------------------------- */
 
-typedef struct exp_stat {
-    double mean, sd, ci_low, ci_high;
-    size_t n; /* finite values */
-} exp_stat;
-/* Over the finite values of x[0..n-1]; sd and interval NaN with fewer than two. */
-exp_stat exp_stat_of(const double *x, size_t n, double level);
+/* A replication's whole result (daily tables, station tables, metrics, bottleneck) as one
+ * blob: a header of counts and struct sizes, the names, then the doubles exactly as they are
+ * in memory, so that unpacking gives back the same bits. A blob of another build (other
+ * struct sizes) or a damaged one is refused by unpack (AF_IO). */
+af_status exp_tables_pack(const struct af_result *r, af_buf *out, af_error *err);
+af_status exp_tables_unpack(const unsigned char *blob, size_t len, struct af_result **out,
+                            af_error *err);
+
+/* The diagnostics of a scenario that failed to load, as the compiler-style text
+ * af_diagnostics_print gives, into err (model_bridge.c). */
+struct af_diagnostics;
+void exp_diags_to_error(struct af_diagnostics *d, af_status st, af_error *err);
+
+/* The run kind's export (run.c): daily.csv, stations.csv and summary.json from the store. */
+af_status exp_export_run(exp_store *s, const char *dir, af_error *err);
 
 /* ---- exports (export.c) ------------------------------------------------------------------- */
 
@@ -171,7 +165,7 @@ af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err)
 /* The target curve from the store, sorted by value. */
 af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
                            af_target_step **steps, size_t *n, af_error *err);
-bool exp_goal_meets(const af_goal *g, const exp_stat *st);
+bool exp_goal_meets(const af_goal *g, const af_summary *st);
 
 /* ---- the runner (runner.c) ---------------------------------------------------------------- */
 
@@ -185,12 +179,17 @@ typedef struct exp_run {
     size_t first, n;
     unsigned replications;
     uint64_t seed;
+    bool tables;         /* keep each job's daily tables (the run kind) */
     size_t earlier;      /* jobs this experiment already ran in earlier runs of this call,
                             counted against opts->stop_after */
     size_t ran, resumed; /* out */
 } exp_run;
 
 af_status exp_run_jobs(exp_run *run, af_error *err);
+/* After a job's replicate: when the tables are wanted, packs the result the model handed
+ * over into r->tables and frees it (a model that handed none fails the job). Returns
+ * r->status. Used by the workers and by the MPI servers. */
+af_status exp_job_take_tables(exp_job_result *r, bool wanted);
 
 /* Every online processor. */
 unsigned exp_default_jobs(void);
@@ -206,6 +205,7 @@ typedef struct exp_mpi_job {
     size_t point;
     unsigned replication;
     uint64_t seed;
+    bool tables;      /* the rank sends the job's packed daily tables back too */
     const exp_point *p;
 } exp_mpi_job;
 /* Idle remote slots (ranks waiting for a job). */
@@ -226,14 +226,17 @@ void exp_points_free(exp_point *p, size_t n);
 af_status exp_point_build(exp_point *p, const char *scenario, const char *const *sets,
                           size_t n_sets, const char *const *paths, const char *const *texts,
                           const double *values, size_t n_factors);
-char *exp_hex64(uint64_t v, char buf[17]);
 char *exp_join_lines(const char *const *s, size_t n);
-/* Opens (creating) DIR's store, claims it for the identity, records the session. */
+/* Opens (creating) DIR's store, claims it for the identity, records the session. A store that
+ * holds another experiment is AF_INVAL, unless `replace_kind` names its kind: then it is
+ * discarded and started afresh (a `run` of an edited scenario replaces the earlier run's
+ * store, as a rerun of a program replaces its output). */
 af_status exp_open_claim(exp_store **out, const char *dir, const af_exp_options *opts,
-                         const char *identity, const char *const *meta, af_error *err);
+                         const char *identity, const char *const *meta,
+                         const char *replace_kind, af_error *err);
 void exp_point_error(af_error *err, size_t point, const exp_point *p);
 /* The identity lines common to every kind. */
-void exp_identity_common(exp_buf *b, const char *kind, unsigned reps, uint64_t seed,
+void exp_identity_common(af_buf *b, const char *kind, unsigned reps, uint64_t seed,
                          double confidence, const char *const *sets, size_t n_sets);
 
 #endif

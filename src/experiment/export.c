@@ -1,6 +1,7 @@
 /* Output files, written from the store alone (so a merged or resumed store exports exactly
  * what an uninterrupted run would): sweep.csv / compare.csv / target.csv, replications.csv and
- * provenance.json. Every file is written atomically. */
+ * provenance.json; for the run kind daily.csv, stations.csv and summary.json (run.c). Every
+ * file is written atomically. */
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -9,30 +10,17 @@
 #include "aidflow/stats.h"
 #include "experiment/exp_internal.h"
 
-exp_stat exp_stat_of(const double *x, size_t n, double level)
+/* Writes a buffer to dir/name atomically. */
+static af_status write_file(const char *dir, const char *name, const af_buf *b, af_error *err)
 {
-    exp_stat s = {NAN, NAN, NAN, NAN, 0};
-    double *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v) return s;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(x[i])) v[s.n++] = x[i];
-    if (s.n > 0) {
-        double hw = NAN;
-        af_confidence_interval(v, s.n, level, &s.mean, &hw);
-        if (s.n >= 2) {
-            af_tally t;
-            af_tally_reset(&t);
-            for (size_t i = 0; i < s.n; i++) af_tally_add(&t, v[i]);
-            s.sd = af_tally_sd(&t);
-            s.ci_low = s.mean - hw;
-            s.ci_high = s.mean + hw;
-        }
-    }
-    free(v);
-    return s;
+    char *path = af_path_join(dir, name);
+    if (!path) return af_error_set(err, AF_NOMEM, "out of memory");
+    af_status st = af_buf_write(b, path, err);
+    free(path);
+    return st;
 }
 
-bool exp_goal_meets(const af_goal *g, const exp_stat *st)
+bool exp_goal_meets(const af_goal *g, const af_summary *st)
 {
     switch (g->op) {
     case AF_GOAL_GE: return st->ci_low >= g->threshold;
@@ -176,18 +164,18 @@ static af_status points_read(exp_store *s, stored_points *p, af_error *err)
             sqlite3_int64 a = sqlite3_column_int64(q, 0);
             if (k == 0 && a >= 0 && (size_t)a < p->n_factors) {
                 free(p->paths[a]);
-                p->paths[a] = exp_strdup((const char *)sqlite3_column_text(q, 1));
+                p->paths[a] = strdup((const char *)sqlite3_column_text(q, 1));
                 if (!p->paths[a]) st = af_error_set(err, AF_NOMEM, "out of memory");
             } else if (k == 1 && a >= 0 && (size_t)a < p->n) {
                 free(p->hashes[a]);
-                p->hashes[a] = exp_strdup((const char *)sqlite3_column_text(q, 1));
+                p->hashes[a] = strdup((const char *)sqlite3_column_text(q, 1));
                 if (!p->hashes[a]) st = af_error_set(err, AF_NOMEM, "out of memory");
             } else if (k == 2) {
                 sqlite3_int64 f = sqlite3_column_int64(q, 1);
                 if (a < 0 || (size_t)a >= p->n || f < 0 || (size_t)f >= p->n_factors) continue;
                 size_t c = (size_t)a * p->n_factors + (size_t)f;
                 free(p->texts[c]);
-                p->texts[c] = exp_strdup((const char *)sqlite3_column_text(q, 2));
+                p->texts[c] = strdup((const char *)sqlite3_column_text(q, 2));
                 if (!p->texts[c]) st = af_error_set(err, AF_NOMEM, "out of memory");
                 if (sqlite3_column_type(q, 3) != SQLITE_NULL)
                     p->values[c] = sqlite3_column_double(q, 3);
@@ -210,73 +198,73 @@ static af_status points_read(exp_store *s, stored_points *p, af_error *err)
     return st;
 }
 
-static void csv_point_prefix(exp_buf *b, const stored_points *p, size_t point)
+static void csv_point_prefix(af_buf *b, const stored_points *p, size_t point)
 {
-    exp_buf_printf(b, "%zu", point);
+    af_buf_printf(b, "%zu", point);
     for (size_t f = 0; f < p->n_factors; f++) {
-        exp_buf_put(b, ",");
-        exp_buf_csv(b, p->texts[point * p->n_factors + f]);
+        af_buf_put(b, ",");
+        af_buf_csv(b, p->texts[point * p->n_factors + f]);
     }
 }
 
-static void csv_stat(exp_buf *b, const exp_stat *st)
+static void csv_stat(af_buf *b, const af_summary *st)
 {
-    exp_buf_put(b, ",");
-    exp_buf_num(b, st->mean, "");
-    exp_buf_put(b, ",");
-    exp_buf_num(b, st->sd, "");
-    exp_buf_put(b, ",");
-    exp_buf_num(b, st->ci_low, "");
-    exp_buf_put(b, ",");
-    exp_buf_num(b, st->ci_high, "");
-    exp_buf_printf(b, ",%zu", st->n);
+    af_buf_put(b, ",");
+    af_buf_num(b, st->mean, "");
+    af_buf_put(b, ",");
+    af_buf_num(b, st->sd, "");
+    af_buf_put(b, ",");
+    af_buf_num(b, st->ci_low, "");
+    af_buf_put(b, ",");
+    af_buf_num(b, st->ci_high, "");
+    af_buf_printf(b, ",%zu", st->n);
 }
 
 static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
                                               const stored_points *p, const char *dir,
                                               bool sweep, af_error *err)
 {
-    exp_buf sw, rp;
-    exp_buf_init(&sw);
-    exp_buf_init(&rp);
-    exp_buf_put(&sw, "point");
-    exp_buf_put(&rp, "point");
+    af_buf sw, rp;
+    af_buf_init(&sw);
+    af_buf_init(&rp);
+    af_buf_put(&sw, "point");
+    af_buf_put(&rp, "point");
     for (size_t f = 0; f < p->n_factors; f++) {
-        exp_buf_put(&sw, ",");
-        exp_buf_csv(&sw, p->paths[f]);
-        exp_buf_put(&rp, ",");
-        exp_buf_csv(&rp, p->paths[f]);
+        af_buf_put(&sw, ",");
+        af_buf_csv(&sw, p->paths[f]);
+        af_buf_put(&rp, ",");
+        af_buf_csv(&rp, p->paths[f]);
     }
-    exp_buf_put(&sw, ",metric,mean,sd,ci_low,ci_high,n\n");
-    exp_buf_put(&rp, ",replication,seed,metric,value\n");
+    af_buf_put(&sw, ",metric,mean,sd,ci_low,ci_high,n\n");
+    af_buf_put(&rp, ",replication,seed,metric,value\n");
     af_status st = AF_OK;
     for (size_t i = 0; i < p->n && st == AF_OK; i++) {
         exp_point_data d;
         if ((st = exp_store_point_data(s, i, m->replications, &d, err)) != AF_OK) break;
         for (size_t k = 0; k < d.n_metrics; k++) {
-            exp_stat stt = exp_stat_of(d.values + k * d.n_reps, d.n_reps, m->confidence);
+            af_summary stt = af_summarise(d.values + k * d.n_reps, d.n_reps, m->confidence);
             csv_point_prefix(&sw, p, i);
-            exp_buf_put(&sw, ",");
-            exp_buf_csv(&sw, d.names[k]);
+            af_buf_put(&sw, ",");
+            af_buf_csv(&sw, d.names[k]);
             csv_stat(&sw, &stt);
-            exp_buf_put(&sw, "\n");
+            af_buf_put(&sw, "\n");
         }
         for (size_t r = 0; r < d.n_reps; r++) {
             for (size_t k = 0; k < d.n_metrics; k++) {
                 csv_point_prefix(&rp, p, i);
-                exp_buf_printf(&rp, ",%zu,%llu,", r, (unsigned long long)m->seed);
-                exp_buf_csv(&rp, d.names[k]);
-                exp_buf_put(&rp, ",");
-                exp_buf_num(&rp, d.values[k * d.n_reps + r], "");
-                exp_buf_put(&rp, "\n");
+                af_buf_printf(&rp, ",%zu,%llu,", r, (unsigned long long)m->seed);
+                af_buf_csv(&rp, d.names[k]);
+                af_buf_put(&rp, ",");
+                af_buf_num(&rp, d.values[k * d.n_reps + r], "");
+                af_buf_put(&rp, "\n");
             }
         }
         exp_point_data_free(&d);
     }
-    if (st == AF_OK && sweep) st = exp_write_file(dir, "sweep.csv", &sw, err);
-    if (st == AF_OK) st = exp_write_file(dir, "replications.csv", &rp, err);
-    exp_buf_free(&sw);
-    exp_buf_free(&rp);
+    if (st == AF_OK && sweep) st = write_file(dir, "sweep.csv", &sw, err);
+    if (st == AF_OK) st = write_file(dir, "replications.csv", &rp, err);
+    af_buf_free(&sw);
+    af_buf_free(&rp);
     return st;
 }
 
@@ -307,11 +295,11 @@ af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err)
         const double *va = a.values + i * a.n_reps, *vb = b.values + j * b.n_reps;
         for (size_t r = 0; r < m.replications; r++)
             d[r] = (isfinite(va[r]) && isfinite(vb[r])) ? vb[r] - va[r] : NAN;
-        exp_stat sa = exp_stat_of(va, m.replications, m.confidence);
-        exp_stat sb = exp_stat_of(vb, m.replications, m.confidence);
-        exp_stat sd = exp_stat_of(d, m.replications, m.confidence);
+        af_summary sa = af_summarise(va, m.replications, m.confidence);
+        af_summary sb = af_summarise(vb, m.replications, m.confidence);
+        af_summary sd = af_summarise(d, m.replications, m.confidence);
         af_compare_row *row = &res->rows[res->n_rows];
-        row->metric = exp_strdup(a.names[i]);
+        row->metric = strdup(a.names[i]);
         if (!row->metric) {
             st = af_error_set(err, AF_NOMEM, "out of memory");
             break;
@@ -343,23 +331,23 @@ static af_status write_compare(exp_store *s, const char *dir, af_error *err)
     af_compare_result res;
     memset(&res, 0, sizeof res);
     af_status st = exp_compare_table(s, &res, err);
-    exp_buf b;
-    exp_buf_init(&b);
-    exp_buf_put(&b, "metric,mean_a,ci_low_a,ci_high_a,mean_b,ci_low_b,ci_high_b,diff,sd,ci_low,"
+    af_buf b;
+    af_buf_init(&b);
+    af_buf_put(&b, "metric,mean_a,ci_low_a,ci_high_a,mean_b,ci_low_b,ci_high_b,diff,sd,ci_low,"
                     "ci_high,n,significant\n");
     for (size_t i = 0; st == AF_OK && i < res.n_rows; i++) {
         const af_compare_row *r = &res.rows[i];
-        exp_buf_csv(&b, r->metric);
+        af_buf_csv(&b, r->metric);
         const double v[] = {r->mean_a, r->ci_low_a, r->ci_high_a, r->mean_b, r->ci_low_b,
                             r->ci_high_b,  r->diff,     r->sd,       r->ci_low, r->ci_high};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            exp_buf_put(&b, ",");
-            exp_buf_num(&b, v[k], "");
+            af_buf_put(&b, ",");
+            af_buf_num(&b, v[k], "");
         }
-        exp_buf_printf(&b, ",%zu,%s\n", r->n, yes_no(r->significant));
+        af_buf_printf(&b, ",%zu,%s\n", r->n, yes_no(r->significant));
     }
-    if (st == AF_OK) st = exp_write_file(dir, "compare.csv", &b, err);
-    exp_buf_free(&b);
+    if (st == AF_OK) st = write_file(dir, "compare.csv", &b, err);
+    af_buf_free(&b);
     for (size_t i = 0; i < res.n_rows; i++) free((char *)res.rows[i].metric);
     free(res.rows);
     return st;
@@ -394,8 +382,8 @@ af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
         if ((st = exp_store_point_data(s, i, m.replications, &d, err)) != AF_OK) break;
         size_t k = 0;
         while (k < d.n_metrics && strcmp(d.names[k], goal->metric) != 0) k++;
-        exp_stat stt = {NAN, NAN, NAN, NAN, 0};
-        if (k < d.n_metrics) stt = exp_stat_of(d.values + k * d.n_reps, d.n_reps, level);
+        af_summary stt = {NAN, NAN, NAN, NAN, 0};
+        if (k < d.n_metrics) stt = af_summarise(d.values + k * d.n_reps, d.n_reps, level);
         exp_point_data_free(&d);
         af_target_step *t = &out[i];
         t->value = p.values[i * p.n_factors];
@@ -428,64 +416,64 @@ static af_status write_target(exp_store *s, const exp_meta *m, const char *dir, 
     af_target_step *steps;
     size_t n;
     if ((st = exp_target_curve(s, &g, m->confidence, &steps, &n, err)) != AF_OK) return st;
-    exp_buf b;
-    exp_buf_init(&b);
-    exp_buf_put(&b, "step,");
-    exp_buf_csv(&b, m->target_path ? m->target_path : "value");
-    exp_buf_put(&b, ",metric,mean,sd,ci_low,ci_high,n,meets\n");
+    af_buf b;
+    af_buf_init(&b);
+    af_buf_put(&b, "step,");
+    af_buf_csv(&b, m->target_path ? m->target_path : "value");
+    af_buf_put(&b, ",metric,mean,sd,ci_low,ci_high,n,meets\n");
     for (size_t i = 0; i < n; i++) {
-        exp_stat stt = {steps[i].mean, steps[i].sd, steps[i].ci_low, steps[i].ci_high, steps[i].n};
-        exp_buf_printf(&b, "%zu,", steps[i].order);
-        exp_buf_csv(&b, steps[i].text);
-        exp_buf_put(&b, ",");
-        exp_buf_csv(&b, g.metric);
+        af_summary stt = {steps[i].mean, steps[i].sd, steps[i].ci_low, steps[i].ci_high, steps[i].n};
+        af_buf_printf(&b, "%zu,", steps[i].order);
+        af_buf_csv(&b, steps[i].text);
+        af_buf_put(&b, ",");
+        af_buf_csv(&b, g.metric);
         csv_stat(&b, &stt);
-        exp_buf_printf(&b, ",%s\n", steps[i].meets ? "yes" : "no");
+        af_buf_printf(&b, ",%s\n", steps[i].meets ? "yes" : "no");
     }
-    st = exp_write_file(dir, "target.csv", &b, err);
-    exp_buf_free(&b);
+    st = write_file(dir, "target.csv", &b, err);
+    af_buf_free(&b);
     free(steps);
     return st;
 }
 
 /* ---- provenance ---- */
 
-static void json_kv_str(exp_buf *b, const char *indent, const char *key, const char *v,
+static void json_kv_str(af_buf *b, const char *indent, const char *key, const char *v,
                         bool comma)
 {
-    exp_buf_printf(b, "%s\"%s\": ", indent, key);
+    af_buf_printf(b, "%s\"%s\": ", indent, key);
     if (v)
-        exp_buf_json(b, v);
+        af_buf_json(b, v);
     else
-        exp_buf_put(b, "null");
-    exp_buf_put(b, comma ? ",\n" : "\n");
+        af_buf_put(b, "null");
+    af_buf_put(b, comma ? ",\n" : "\n");
 }
 
 static af_status write_provenance(exp_store *s, const exp_meta *m, const stored_points *p,
                                   const char *dir, af_error *err)
 {
-    exp_buf b;
-    exp_buf_init(&b);
-    exp_buf_put(&b, "{\n  \"aidflow\": {\"version\": ");
-    exp_buf_json(&b, m->version ? m->version : "");
-    exp_buf_put(&b, ", \"command\": ");
-    exp_buf_json(&b, m->command ? m->command : "");
-    exp_buf_put(&b, "},\n");
+    af_buf b;
+    af_buf_init(&b);
+    af_buf_put(&b, "{\n  \"aidflow\": {\"version\": ");
+    af_buf_json(&b, m->version ? m->version : "");
+    af_buf_put(&b, ", \"command\": ");
+    af_buf_json(&b, m->command ? m->command : "");
+    af_buf_put(&b, "},\n");
     json_kv_str(&b, "  ", "kind", m->kind, true);
-    exp_buf_put(&b, "  \"scenario\": {");
-    exp_buf_put(&b, "\"file\": ");
-    exp_buf_json(&b, m->scenario ? m->scenario : "");
-    exp_buf_put(&b, ", \"hash\": ");
-    exp_buf_json(&b, m->scenario_hash ? m->scenario_hash : "");
-    exp_buf_put(&b, "},\n");
+    af_buf_put(&b, "  \"scenario\": {");
+    af_buf_put(&b, "\"file\": ");
+    af_buf_json(&b, m->scenario ? m->scenario : "");
+    af_buf_put(&b, ", \"hash\": ");
+    af_buf_json(&b, m->scenario_hash ? m->scenario_hash : "");
+    af_buf_put(&b, "},\n");
     if (m->scenario_b) {
-        exp_buf_put(&b, "  \"scenario_b\": {\"file\": ");
-        exp_buf_json(&b, m->scenario_b);
-        exp_buf_put(&b, ", \"hash\": ");
-        exp_buf_json(&b, m->scenario_b_hash ? m->scenario_b_hash : "");
-        exp_buf_put(&b, "},\n");
+        af_buf_put(&b, "  \"scenario_b\": {\"file\": ");
+        af_buf_json(&b, m->scenario_b);
+        af_buf_put(&b, ", \"hash\": ");
+        af_buf_json(&b, m->scenario_b_hash ? m->scenario_b_hash : "");
+        af_buf_put(&b, "},\n");
     }
-    exp_buf_put(&b, "  \"sets\": [");
+    af_buf_put(&b, "  \"sets\": [");
     if (m->sets && *m->sets) {
         const char *q = m->sets;
         bool first = true;
@@ -496,36 +484,36 @@ static af_status write_provenance(exp_store *s, const exp_meta *m, const stored_
             if (one) {
                 memcpy(one, q, len);
                 one[len] = '\0';
-                if (!first) exp_buf_put(&b, ", ");
-                exp_buf_json(&b, one);
+                if (!first) af_buf_put(&b, ", ");
+                af_buf_json(&b, one);
                 first = false;
                 free(one);
             }
             q += len + (e ? 1 : 0);
         }
     }
-    exp_buf_put(&b, "],\n");
+    af_buf_put(&b, "],\n");
     if (m->design) json_kv_str(&b, "  ", "design", m->design, true);
     if (m->goal) json_kv_str(&b, "  ", "goal", m->goal, true);
-    exp_buf_printf(&b, "  \"seed\": %llu,\n  \"replications\": %u,\n  \"confidence\": ",
+    af_buf_printf(&b, "  \"seed\": %llu,\n  \"replications\": %u,\n  \"confidence\": ",
                    (unsigned long long)m->seed, m->replications);
-    exp_buf_num(&b, m->confidence, "null");
-    exp_buf_printf(&b, ",\n  \"jobs\": %zu,\n  \"points\": [", exp_store_count_jobs(s));
+    af_buf_num(&b, m->confidence, "null");
+    af_buf_printf(&b, ",\n  \"jobs\": %zu,\n  \"points\": [", exp_store_count_jobs(s));
     for (size_t i = 0; i < p->n; i++) {
-        exp_buf_printf(&b, "%s\n    {\"point\": %zu, \"scenario_hash\": ", i ? "," : "", i);
-        exp_buf_json(&b, p->hashes[i]);
-        exp_buf_put(&b, ", \"values\": {");
+        af_buf_printf(&b, "%s\n    {\"point\": %zu, \"scenario_hash\": ", i ? "," : "", i);
+        af_buf_json(&b, p->hashes[i]);
+        af_buf_put(&b, ", \"values\": {");
         for (size_t f = 0; f < p->n_factors; f++) {
-            if (f) exp_buf_put(&b, ", ");
-            exp_buf_json(&b, p->paths[f]);
-            exp_buf_put(&b, ": ");
-            exp_buf_json(&b, p->texts[i * p->n_factors + f]);
+            if (f) af_buf_put(&b, ", ");
+            af_buf_json(&b, p->paths[f]);
+            af_buf_put(&b, ": ");
+            af_buf_json(&b, p->texts[i * p->n_factors + f]);
         }
-        exp_buf_put(&b, "}}");
+        af_buf_put(&b, "}}");
     }
-    exp_buf_put(&b, p->n ? "\n  ]\n}\n" : "]\n}\n");
-    af_status st = exp_write_file(dir, "provenance.json", &b, err);
-    exp_buf_free(&b);
+    af_buf_put(&b, p->n ? "\n  ]\n}\n" : "]\n}\n");
+    af_status st = write_file(dir, "provenance.json", &b, err);
+    af_buf_free(&b);
     return st;
 }
 
@@ -534,6 +522,14 @@ af_status exp_export(exp_store *s, const char *dir, af_error *err)
     exp_meta m;
     af_status st = meta_read(s, &m, err);
     if (st != AF_OK) return st;
+    if (!strcmp(m.kind, "run")) {
+        meta_free(&m);
+        return exp_export_run(s, dir, err);
+    }
+    if (!strcmp(m.kind, "run")) {
+        meta_free(&m);
+        return exp_export_run(s, dir, err);
+    }
     stored_points p;
     if ((st = points_read(s, &p, err)) != AF_OK) {
         meta_free(&m);

@@ -42,7 +42,9 @@ af_status af_exp_merge(const char *out_dir, const char *const *dirs, size_t n_di
     if (st == AF_OK) {
         size_t n_points = points ? (size_t)strtoull(points, NULL, 10) : 0;
         unsigned r = (unsigned)strtoul(reps, NULL, 10);
-        size_t have = exp_store_count_jobs(s);
+        /* A run's store may hold replications past its count (from a longer earlier run). */
+        size_t have = !strcmp(kind, "run") ? exp_store_count_jobs_below(s, (uint64_t)n_points * r)
+                                           : exp_store_count_jobs(s);
         size_t want = n_points * r;
         if (summary) {
             summary->points = n_points;

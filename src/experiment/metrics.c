@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aidflow/model.h"
 #include "experiment/exp_internal.h"
 
 void exp_metrics_init(af_exp_metrics *m)
@@ -15,6 +16,8 @@ void exp_metrics_reset(af_exp_metrics *m)
     m->n = 0;
     m->names_len = 0;
     m->failed = false;
+    af_result_free(m->result);
+    m->result = NULL;
 }
 
 void exp_metrics_free(af_exp_metrics *m)
@@ -22,7 +25,24 @@ void exp_metrics_free(af_exp_metrics *m)
     free(m->values);
     free(m->name_at);
     free(m->names);
+    af_result_free(m->result);
     exp_metrics_init(m);
+}
+
+bool af_exp_metrics_wants_result(const af_exp_metrics *m)
+{
+    return m && m->want_result;
+}
+
+af_status af_exp_metrics_keep_result(af_exp_metrics *m, af_result *r)
+{
+    if (!m || !r || !r->daily || !r->stations) {
+        af_result_free(r);
+        return AF_INVAL;
+    }
+    af_result_free(m->result);
+    m->result = r;
+    return AF_OK;
 }
 
 af_status af_exp_metrics_add(af_exp_metrics *m, const char *name, double value)

@@ -1,5 +1,6 @@
 /* The default model of experiments: a design point is a scenario loaded with its overrides,
- * a replication is af_model_run with totals only. */
+ * a replication is af_model_run, with totals only unless the experiment keeps the daily
+ * tables (the run kind), in which case the whole result is handed over with them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,7 @@ typedef struct bridge {
     volatile int *interrupt;
 } bridge;
 
-/* The diagnostics as the compiler-style text af_diagnostics_print gives, into err. */
-static void diags_to_error(af_diagnostics *d, af_status st, af_error *err)
+void exp_diags_to_error(af_diagnostics *d, af_status st, af_error *err)
 {
     if (!err) return;
     char *text = NULL;
@@ -39,7 +39,7 @@ static af_status bridge_prepare(void *ctx, const char *scenario, const char *con
     af_scenario *s = NULL;
     af_status st = af_scenario_load(scenario, overrides, n_overrides, &s, d);
     if (st != AF_OK) {
-        diags_to_error(d, st, err);
+        exp_diags_to_error(d, st, err);
         af_diagnostics_destroy(d);
         return st;
     }
@@ -68,7 +68,8 @@ static af_status bridge_replicate(void *ctx, const void *point, uint64_t seed,
     bridge *b = ctx;
     af_model_options o;
     memset(&o, 0, sizeof o);
-    o.keep_daily = false; /* experiments keep per-run totals only */
+    /* Sweeps, comparisons and targets keep per-run totals only; a run keeps the tables. */
+    o.keep_daily = af_exp_metrics_wants_result(out);
     o.interrupt = b->interrupt;
     af_result *r = NULL;
     af_status st = af_model_run(point, seed, replication, &o, &r, err);
@@ -76,6 +77,11 @@ static af_status bridge_replicate(void *ctx, const void *point, uint64_t seed,
     for (size_t i = 0; i < r->n_metrics && st == AF_OK; i++)
         if (af_exp_metrics_add(out, r->metric_names[i], r->metrics[i]) != AF_OK)
             st = af_error_set(err, AF_NOMEM, "out of memory");
+    if (st == AF_OK && o.keep_daily) {
+        if (af_exp_metrics_keep_result(out, r) != AF_OK)
+            st = af_error_set(err, AF_NOMEM, "out of memory");
+        return st;
+    }
     af_result_free(r);
     return st;
 }

@@ -67,9 +67,9 @@ af_status af_exp_mpi_init(int *argc, char ***argv, int *rank, int *size, af_erro
 
 /* ---- messages: fixed 64-bit fields, then strings each ending in NUL ---- */
 
-static void put_u64(exp_buf *b, uint64_t v) { exp_buf_putn(b, (const char *)&v, sizeof v); }
-static void put_f64(exp_buf *b, double v) { exp_buf_putn(b, (const char *)&v, sizeof v); }
-static void put_str(exp_buf *b, const char *s) { exp_buf_putn(b, s, strlen(s) + 1); }
+static void put_u64(af_buf *b, uint64_t v) { af_buf_putn(b, (const char *)&v, sizeof v); }
+static void put_f64(af_buf *b, double v) { af_buf_putn(b, (const char *)&v, sizeof v); }
+static void put_str(af_buf *b, const char *s) { af_buf_putn(b, s, strlen(s) + 1); }
 
 typedef struct reader {
     const char *p, *end;
@@ -183,6 +183,13 @@ static af_status take_messages(exp_job_result **r, af_error *err)
                     res->status = AF_NOMEM;
             }
             const char *msg = rd.bad ? "" : get_str(&rd);
+            af_buf_init(&res->tables);
+            size_t n_tables = rd.bad ? 0 : (size_t)get_u64(&rd);
+            if (!rd.bad && n_tables > (size_t)(rd.end - rd.p)) rd.bad = true;
+            if (!rd.bad && n_tables) {
+                af_buf_putn(&res->tables, rd.p, n_tables);
+                if (res->tables.failed) res->status = AF_NOMEM;
+            }
             if (rd.bad) res->status = AF_INTERNAL;
             if (res->status != AF_OK)
                 af_error_set(&res->err, res->status, "rank %d: %s", from,
@@ -207,21 +214,22 @@ af_status exp_mpi_send_job(const exp_mpi_job *job, af_error *err)
     for (int i = 1; i < g_size && !to; i++)
         if (g_state[i] == RANK_IDLE) to = i;
     if (!to) return af_error_set(err, AF_INTERNAL, "no idle rank");
-    exp_buf b;
-    exp_buf_init(&b);
+    af_buf b;
+    af_buf_init(&b);
     put_u64(&b, job->job);
     put_u64(&b, job->point);
     put_u64(&b, job->replication);
     put_u64(&b, job->seed);
+    put_u64(&b, job->tables);
     put_u64(&b, job->p->n_overrides);
     put_str(&b, job->p->scenario);
     for (size_t i = 0; i < job->p->n_overrides; i++) put_str(&b, job->p->overrides[i]);
     if (b.failed) {
-        exp_buf_free(&b);
+        af_buf_free(&b);
         return af_error_set(err, AF_NOMEM, "out of memory");
     }
-    MPI_Send(b.s, (int)b.len, MPI_BYTE, to, TAG_JOB, MPI_COMM_WORLD);
-    exp_buf_free(&b);
+    MPI_Send(b.data, (int)b.len, MPI_BYTE, to, TAG_JOB, MPI_COMM_WORLD);
+    af_buf_free(&b);
     g_state[to] = RANK_BUSY;
     return AF_OK;
 }
@@ -277,7 +285,7 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
         }
         reader rd = {buf, buf + len, false};
         uint64_t job = get_u64(&rd), point = get_u64(&rd), rep = get_u64(&rd),
-                 seed = get_u64(&rd), n_ov = get_u64(&rd);
+                 seed = get_u64(&rd), tables = get_u64(&rd), n_ov = get_u64(&rd);
         const char *spec = rd.p; /* scenario and overrides: the point's identity */
         size_t spec_len = (size_t)(rd.end - rd.p);
         const char *scenario = get_str(&rd);
@@ -305,14 +313,28 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
             if (js != AF_OK) handle = NULL;
         }
         exp_metrics_reset(&metrics);
+        metrics.want_result = tables != 0;
+        af_buf packed;
+        af_buf_init(&packed);
         double t0 = exp_now();
         if (js == AF_OK) js = m->replicate(m->ctx, handle, seed, (unsigned)rep, &metrics, &jerr);
-        double seconds = exp_now() - t0;
         if (js == AF_OK && metrics.failed) js = af_error_set(&jerr, AF_NOMEM, "out of memory");
+        if (js == AF_OK && tables) {
+            /* The same packing as a worker thread's (exp_job_take_tables). */
+            exp_job_result jr;
+            memset(&jr, 0, sizeof jr);
+            jr.replication = (unsigned)rep;
+            jr.metrics.result = metrics.result;
+            metrics.result = NULL;
+            js = exp_job_take_tables(&jr, true);
+            if (js != AF_OK) jerr = jr.err;
+            packed = jr.tables;
+        }
+        double seconds = exp_now() - t0;
         free(ov);
         free(buf);
-        exp_buf b;
-        exp_buf_init(&b);
+        af_buf b;
+        af_buf_init(&b);
         put_u64(&b, job);
         put_u64(&b, point);
         put_u64(&b, rep);
@@ -324,13 +346,16 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
         for (size_t i = 0; i < n; i++) put_f64(&b, metrics.values[i]);
         for (size_t i = 0; i < n; i++) put_str(&b, exp_metrics_name(&metrics, i));
         put_str(&b, js == AF_OK ? "" : jerr.message);
+        put_u64(&b, js == AF_OK ? packed.len : 0);
+        if (js == AF_OK && packed.len) af_buf_putn(&b, packed.data, packed.len);
+        af_buf_free(&packed);
         if (b.failed) {
             failed = af_error_set(err, AF_NOMEM, "out of memory");
-            exp_buf_free(&b);
+            af_buf_free(&b);
             break;
         }
-        MPI_Send(b.s, (int)b.len, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
-        exp_buf_free(&b);
+        MPI_Send(b.data, (int)b.len, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+        af_buf_free(&b);
     }
     if (handle) m->release(m->ctx, handle);
     free(cached_spec);

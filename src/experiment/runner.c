@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aidflow/model.h"
 #include "experiment/exp_internal.h"
 
 enum { SLOT_EMPTY, SLOT_LOADING, SLOT_READY, SLOT_FAILED };
@@ -64,6 +65,8 @@ static exp_job_result *new_result(uint64_t job, const exp_run *run)
     r->replication = (unsigned)(job % run->replications);
     r->seed = run->seed;
     exp_metrics_init(&r->metrics);
+    r->metrics.want_result = run->tables;
+    af_buf_init(&r->tables);
     return r;
 }
 
@@ -71,7 +74,21 @@ static void free_result(exp_job_result *r)
 {
     if (!r) return;
     exp_metrics_free(&r->metrics);
+    af_buf_free(&r->tables);
     free(r);
+}
+
+af_status exp_job_take_tables(exp_job_result *r, bool wanted)
+{
+    if (r->status != AF_OK || !wanted) return r->status;
+    if (!r->metrics.result)
+        return r->status = af_error_set(&r->err, AF_INVAL,
+                                        "the model kept no daily tables for replication %u",
+                                        r->replication);
+    r->status = exp_tables_pack(r->metrics.result, &r->tables, &r->err);
+    af_result_free(r->metrics.result);
+    r->metrics.result = NULL;
+    return r->status;
 }
 
 static void push_result(pool *p, exp_job_result *r)
@@ -143,6 +160,7 @@ static void *worker(void *arg)
         r->status = m->replicate(m->ctx, handle, r->seed, r->replication, &r->metrics, &r->err);
         if (r->status == AF_OK && r->metrics.failed)
             r->status = af_error_set(&r->err, AF_NOMEM, "out of memory");
+        exp_job_take_tables(r, run->tables); /* packed here, on the worker's thread */
         r->seconds = exp_now() - t0;
 
         pthread_mutex_lock(&p->mu);
@@ -244,7 +262,8 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
                 size_t point = (size_t)(job / R);
                 void *release = point_done(&p, point);
                 exp_mpi_job mj = {.job = job, .point = point, .replication = (unsigned)(job % R),
-                                  .seed = run->seed, .p = &run->points[point]};
+                                  .seed = run->seed, .tables = run->tables,
+                                  .p = &run->points[point]};
                 pthread_mutex_unlock(&p.mu);
                 if (release) run->model->release(run->model->ctx, release);
                 af_status s2 = exp_mpi_send_job(&mj, err);

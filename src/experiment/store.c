@@ -16,6 +16,9 @@
  *                                          exported, they vary from run to run)
  *   metrics(metric, name)                  metric names, numbered as first seen
  *   results(job, ord, metric, value)       ord: position in the model's list; NaN is NULL
+ *   job_tables(job, data)                  the run kind only: the job's daily and station
+ *                                          tables and metrics as one blob (tables.c), the
+ *                                          source of daily.csv, stations.csv, summary.json
  *   sessions(session, command, version)    every run that opened the store
  */
 #include <errno.h>
@@ -44,7 +47,7 @@ struct exp_store {
     char *dir;
     char *path;
     int lock_fd;
-    sqlite3_stmt *ins_job, *ins_result, *ins_metric, *get_metric;
+    sqlite3_stmt *ins_job, *ins_result, *ins_metric, *get_metric, *ins_tables;
     name_slot *names; /* open addressing: metric name -> id */
     size_t names_cap, names_n;
 };
@@ -63,7 +66,8 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS results(job INTEGER NOT NULL, ord INTEGER NOT NULL,"
     "  metric INTEGER NOT NULL, value REAL, PRIMARY KEY(job, ord)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS sessions(session INTEGER PRIMARY KEY, command TEXT,"
-    "  version TEXT);";
+    "  version TEXT);"
+    "CREATE TABLE IF NOT EXISTS job_tables(job INTEGER PRIMARY KEY, data BLOB NOT NULL);";
 
 static af_status db_error(exp_store *s, af_error *err, const char *what)
 {
@@ -100,6 +104,7 @@ void exp_store_close(exp_store *s)
     sqlite3_finalize(s->ins_result);
     sqlite3_finalize(s->ins_metric);
     sqlite3_finalize(s->get_metric);
+    sqlite3_finalize(s->ins_tables);
     if (s->db) sqlite3_close(s->db);
     for (size_t i = 0; i < s->names_cap; i++) free(s->names[i].name);
     free(s->names);
@@ -124,10 +129,11 @@ static void remove_store_files(const char *path)
 
 static void remove_outputs(const char *dir)
 {
-    static const char *const names[] = {"sweep.csv", "compare.csv", "target.csv",
-                                        "replications.csv", "provenance.json"};
+    static const char *const names[] = {"sweep.csv",        "compare.csv",     "target.csv",
+                                        "replications.csv", "provenance.json", "daily.csv",
+                                        "stations.csv",     "summary.json"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char *p = exp_path_join(dir, names[i]);
+        char *p = af_path_join(dir, names[i]);
         if (p) unlink(p);
         free(p);
     }
@@ -142,8 +148,8 @@ af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool crea
     exp_store *s = calloc(1, sizeof *s);
     if (!s) return af_error_set(err, AF_NOMEM, "out of memory");
     s->lock_fd = -1;
-    s->dir = exp_strdup(dir);
-    s->path = exp_path_join(dir, STORE_NAME);
+    s->dir = strdup(dir);
+    s->path = af_path_join(dir, STORE_NAME);
     if (!s->dir || !s->path) {
         exp_store_close(s);
         return af_error_set(err, AF_NOMEM, "out of memory");
@@ -186,7 +192,9 @@ af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool crea
         (st = prepare(s, "INSERT OR IGNORE INTO metrics(name) VALUES(?)", &s->ins_metric,
                       err)) != AF_OK ||
         (st = prepare(s, "SELECT metric FROM metrics WHERE name = ?", &s->get_metric, err)) !=
-            AF_OK) {
+            AF_OK ||
+        (st = prepare(s, "INSERT INTO job_tables(job, data) VALUES(?, ?)", &s->ins_tables,
+                      err)) != AF_OK) {
         exp_store_close(s);
         return st;
     }
@@ -216,7 +224,7 @@ af_status exp_store_get_meta(exp_store *s, const char *key, char **value, af_err
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        *value = exp_strdup((const char *)sqlite3_column_text(q, 0));
+        *value = strdup((const char *)sqlite3_column_text(q, 0));
         if (!*value) st = af_error_set(err, AF_NOMEM, "out of memory");
     } else if (rc != SQLITE_DONE) {
         st = db_error(s, err, "reading meta data");
@@ -332,7 +340,7 @@ af_status exp_store_put_factors(exp_store *s, const char *const *paths, size_t n
 af_status exp_store_put_point(exp_store *s, size_t point, const exp_point *p, af_error *err)
 {
     char hash[17];
-    exp_hex64(p->hash, hash);
+    af_fmt_hex64(p->hash, hash);
     char *ov = exp_point_overrides_text(p);
     if (!ov) return af_error_set(err, AF_NOMEM, "out of memory");
     sqlite3_stmt *q = NULL;
@@ -436,11 +444,53 @@ size_t exp_store_count_jobs(exp_store *s)
     return n;
 }
 
+size_t exp_store_count_jobs_below(exp_store *s, uint64_t n)
+{
+    sqlite3_stmt *q;
+    size_t count = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM jobs WHERE job < ?", -1, &q, NULL) !=
+        SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)n);
+    if (sqlite3_step(q) == SQLITE_ROW) count = (size_t)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return count;
+}
+
+af_status exp_store_get_tables(exp_store *s, uint64_t job, unsigned char **data, size_t *len,
+                               af_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    sqlite3_stmt *q;
+    af_status st = prepare(s, "SELECT data FROM job_tables WHERE job = ?", &q, err);
+    if (st != AF_OK) return st;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)job);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(q, 0);
+        const void *blob = sqlite3_column_blob(q, 0);
+        *data = malloc(n ? n : 1);
+        if (!*data)
+            st = af_error_set(err, AF_NOMEM, "out of memory");
+        else {
+            if (n) memcpy(*data, blob, n);
+            *len = n;
+        }
+    } else if (rc == SQLITE_DONE) {
+        st = AF_NOTFOUND;
+    } else {
+        st = db_error(s, err, "reading daily tables");
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
 /* ---- metric names -> ids ---- */
 
 static size_t name_hash(const char *s)
 {
-    return (size_t)exp_fnv1a(EXP_FNV_INIT, s, strlen(s));
+    return (size_t)af_fnv1a(AF_FNV1A_INIT, s, strlen(s));
 }
 
 static af_status names_grow(exp_store *s)
@@ -482,7 +532,7 @@ static af_status metric_id(exp_store *s, const char *name, int64_t *id, af_error
     sqlite3_reset(s->get_metric);
     if ((s->names_n + 1) * 2 > s->names_cap && names_grow(s) != AF_OK)
         return af_error_set(err, AF_NOMEM, "out of memory");
-    char *copy = exp_strdup(name);
+    char *copy = strdup(name);
     if (!copy) return af_error_set(err, AF_NOMEM, "out of memory");
     size_t h = name_hash(name) & (s->names_cap - 1);
     while (s->names[h].name) h = (h + 1) & (s->names_cap - 1);
@@ -517,6 +567,14 @@ af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err
         else
             sqlite3_bind_double(s->ins_result, 4, v);
         if (sqlite3_step(s->ins_result) != SQLITE_DONE) st = db_error(s, err, "recording a result");
+    }
+    if (st == AF_OK && r->tables.len > 0) {
+        sqlite3_reset(s->ins_tables);
+        sqlite3_bind_int64(s->ins_tables, 1, (sqlite3_int64)r->job);
+        sqlite3_bind_blob64(s->ins_tables, 2, r->tables.data, r->tables.len, SQLITE_STATIC);
+        if (sqlite3_step(s->ins_tables) != SQLITE_DONE)
+            st = db_error(s, err, "recording daily tables");
+        sqlite3_clear_bindings(s->ins_tables);
     }
     if (st != AF_OK) {
         exec(s, "ROLLBACK", NULL);
@@ -578,7 +636,7 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
         }
         mo[n].id = sqlite3_column_int64(q, 0);
         mo[n].ord = sqlite3_column_int64(q, 1);
-        mo[n].name = exp_strdup((const char *)sqlite3_column_text(q, 2));
+        mo[n].name = strdup((const char *)sqlite3_column_text(q, 2));
         if (!mo[n].name) {
             st = af_error_set(err, AF_NOMEM, "out of memory");
             break;
@@ -647,7 +705,7 @@ static af_status count_of(exp_store *s, const char *sql, sqlite3_int64 *n, af_er
 
 af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err)
 {
-    char *src = exp_path_join(src_dir, STORE_NAME);
+    char *src = af_path_join(src_dir, STORE_NAME);
     if (!src) return af_error_set(err, AF_NOMEM, "out of memory");
     af_status st = AF_OK;
     if (access(src, R_OK) != 0) {
@@ -697,7 +755,10 @@ af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err)
                 st = af_error_set(err, AF_INVAL, "%s: its design points differ from the others'",
                                   src);
         }
+        /* A store made before job_tables existed has none: give it an empty one. */
         static const char *const copies =
+            "CREATE TABLE IF NOT EXISTS src.job_tables(job INTEGER PRIMARY KEY,"
+            "  data BLOB NOT NULL);"
             "INSERT OR IGNORE INTO main.meta SELECT * FROM src.meta;"
             "INSERT OR IGNORE INTO main.factors SELECT * FROM src.factors;"
             "INSERT OR IGNORE INTO main.points SELECT * FROM src.points;"
@@ -707,6 +768,8 @@ af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err)
             "  SELECT r.job, r.ord, b.metric, r.value FROM src.results r"
             "  JOIN src.metrics a ON a.metric = r.metric JOIN main.metrics b ON b.name = a.name"
             "  WHERE r.job NOT IN (SELECT job FROM main.jobs);"
+            "INSERT OR IGNORE INTO main.job_tables SELECT * FROM src.job_tables"
+            "  WHERE job NOT IN (SELECT job FROM main.jobs);"
             "INSERT OR IGNORE INTO main.jobs SELECT * FROM src.jobs;";
         if (st == AF_OK) st = exec(s, copies, err);
         if (st == AF_OK)

@@ -55,18 +55,18 @@ af_status af_sweep_run(const af_sweep_config *cfg, const af_exp_model *model,
     }
     if (st != AF_OK) goto done;
 
-    exp_buf id;
-    exp_buf_init(&id);
+    af_buf id;
+    af_buf_init(&id);
     char hash[17], reps_s[24], seed_s[24], conf_s[40], npts[24];
     exp_identity_common(&id, "sweep", reps, seed, base.confidence, cfg->sets, cfg->n_sets);
-    exp_buf_printf(&id, "scenario_hash=%s\ndesign=%s\n", exp_hex64(base.hash, hash),
+    af_buf_printf(&id, "scenario_hash=%s\ndesign=%s\n", af_fmt_hex64(base.hash, hash),
                    af_design_describe(d));
-    identity = id.s;
+    identity = id.data;
     sets = exp_join_lines(cfg->sets, cfg->n_sets);
     snprintf(reps_s, sizeof reps_s, "%u", reps);
     snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
     snprintf(npts, sizeof npts, "%zu", n_points);
-    exp_fmt_num(conf_s, sizeof conf_s, base.confidence);
+    af_fmt_num(conf_s, sizeof conf_s, base.confidence);
     if (id.failed || !sets) {
         st = af_error_set(err, AF_NOMEM, "out of memory");
         goto done;
@@ -77,7 +77,7 @@ af_status af_sweep_run(const af_sweep_config *cfg, const af_exp_model *model,
                           "design", af_design_describe(d), "sets", sets,
                           "replications", reps_s, "seed", seed_s, "confidence", conf_s,
                           "points", npts, NULL};
-    if ((st = exp_open_claim(&store, cfg->out_dir, opts, identity, meta, err)) != AF_OK ||
+    if ((st = exp_open_claim(&store, cfg->out_dir, opts, identity, meta, NULL, err)) != AF_OK ||
         (st = exp_store_put_factors(store, paths, nf, err)) != AF_OK ||
         (st = exp_store_put_points(store, points, n_points, err)) != AF_OK)
         goto done;

@@ -116,18 +116,18 @@ static void free_points(search *s)
 static void missing_metric(af_error *err, const char *metric, const exp_point_data *d)
 {
     size_t prefix = strcspn(metric, ".");
-    exp_buf b;
-    exp_buf_init(&b);
+    af_buf b;
+    af_buf_init(&b);
     size_t shown = 0;
     for (int pass = 0; pass < 2 && shown == 0; pass++)
         for (size_t i = 0; i < d->n_metrics && shown < 12; i++) {
             if (pass == 0 && strncmp(d->names[i], metric, prefix + 1) != 0) continue;
-            exp_buf_printf(&b, "%s%s", shown ? ", " : "", d->names[i]);
+            af_buf_printf(&b, "%s%s", shown ? ", " : "", d->names[i]);
             shown++;
         }
     af_error_set(err, AF_INVAL, "--goal: the model reports no metric '%s' (it has %s%s)", metric,
-                 b.s ? b.s : "none", shown == 12 ? ", ..." : "");
-    exp_buf_free(&b);
+                 b.data ? b.data : "none", shown == 12 ? ", ..." : "");
+    af_buf_free(&b);
 }
 
 /* Runs the replications of one value and judges the goal there. */
@@ -155,7 +155,7 @@ static af_status evaluate(search *s, double v, size_t *index, af_error *err)
     size_t k = s->n;
     const char **tp = malloc(sizeof *tp);
     double *vp = malloc(sizeof *vp);
-    char *tcopy = exp_strdup(text);
+    char *tcopy = strdup(text);
     const char *path = s->path;
     if (!tp || !vp || !tcopy) {
         free(tp);
@@ -196,7 +196,7 @@ static af_status evaluate(search *s, double v, size_t *index, af_error *err)
         exp_point_data_free(&d);
         return AF_INVAL;
     }
-    exp_stat stt = exp_stat_of(d.values + m * d.n_reps, d.n_reps, s->confidence);
+    af_summary stt = af_summarise(d.values + m * d.n_reps, d.n_reps, s->confidence);
     exp_point_data_free(&d);
     af_target_step *step = &s->steps[k];
     memset(step, 0, sizeof *step);
@@ -296,23 +296,23 @@ af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
     res->confidence = s.confidence;
     snprintf(res->path, sizeof res->path, "%s", s.path);
 
-    exp_buf id;
-    exp_buf_init(&id);
+    af_buf id;
+    af_buf_init(&id);
     char hash[17], reps_s[24], seed_s[24], conf_s[40], lo_s[40], hi_s[40], tol_s[40];
-    exp_fmt_num(lo_s, sizeof lo_s, lo);
-    exp_fmt_num(hi_s, sizeof hi_s, hi);
-    exp_fmt_num(tol_s, sizeof tol_s, tol);
+    af_fmt_num(lo_s, sizeof lo_s, lo);
+    af_fmt_num(hi_s, sizeof hi_s, hi);
+    af_fmt_num(tol_s, sizeof tol_s, tol);
     char goal_text[400];
     snprintf(goal_text, sizeof goal_text, "%s %s %.17g", s.goal.metric,
              af_goal_op_text(s.goal.op), s.goal.threshold);
     exp_identity_common(&id, "target", s.reps, s.seed, s.confidence, cfg->sets, cfg->n_sets);
-    exp_buf_printf(&id, "scenario_hash=%s\ntarget=%s=%s:%s%s tolerance %s\ngoal=%s\n",
-                   exp_hex64(base.hash, hash), s.path, lo_s, hi_s,
+    af_buf_printf(&id, "scenario_hash=%s\ntarget=%s=%s:%s%s tolerance %s\ngoal=%s\n",
+                   af_fmt_hex64(base.hash, hash), s.path, lo_s, hi_s,
                    s.integer ? " integer" : "", tol_s, goal_text);
     char *sets = exp_join_lines(cfg->sets, cfg->n_sets);
     snprintf(reps_s, sizeof reps_s, "%u", s.reps);
     snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)s.seed);
-    exp_fmt_num(conf_s, sizeof conf_s, s.confidence);
+    af_fmt_num(conf_s, sizeof conf_s, s.confidence);
     char design[400];
     snprintf(design, sizeof design, "bisection; %s=%s:%s%s", s.path, lo_s, hi_s,
              s.integer ? " (integers)" : "");
@@ -325,7 +325,7 @@ af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
     const char *paths[] = {s.path};
     if (id.failed || !sets)
         st = af_error_set(err, AF_NOMEM, "out of memory");
-    else if ((st = exp_open_claim(&s.store, cfg->out_dir, opts, id.s, meta, err)) == AF_OK &&
+    else if ((st = exp_open_claim(&s.store, cfg->out_dir, opts, id.data, meta, NULL, err)) == AF_OK &&
              (st = exp_store_put_factors(s.store, paths, 1, err)) == AF_OK)
         st = bisect(&s, lo, hi, tol, res, err);
     if (st == AF_OK) {
@@ -349,7 +349,7 @@ af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
             res->n_steps = 0;
         }
     }
-    exp_buf_free(&id);
+    af_buf_free(&id);
     free(sets);
     free_points(&s);
     free(s.steps);

@@ -122,7 +122,7 @@ size_t af_result_station_values(const af_result *r, double *out, size_t cap)
 void af_summarise_metric_values(af_result *const *results, size_t n, size_t k, double confidence,
                                 double out[5])
 {
-    af_metric_summary s = af_summarise_metric(results, n, k, confidence);
+    af_summary s = af_summarise_metric(results, n, k, confidence);
     out[0] = s.mean;
     out[1] = s.sd;
     out[2] = s.ci_low;

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""End-to-end tests of `aidflow sweep`, `compare`, `target` and `merge`.
+"""End-to-end tests of `aidflow run` (as an experiment: shards, merge, MPI), `sweep`,
+`compare`, `target` and `merge`.
 
 usage: test_experiments.py AIDFLOW DATA_DIR [--mpirun MPIRUN]
 
-With --mpirun, runs only the MPI test: `mpirun -n 2 aidflow sweep ...` must give the same
-files as the single-process run. Prints one line per test and "N passed, N failed"; exits 1
+With --mpirun, runs only the MPI tests: `mpirun -n 2 aidflow sweep ...` and `mpirun -n 2
+aidflow run ...` must give the same files as the single-process runs. Prints one line per test and "N passed, N failed"; exits 1
 when any failed.
 """
 import os
@@ -22,6 +23,7 @@ MPIRUN = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--mpirun" else Non
 SCN = os.path.join(DATA, "exp_small.yaml")
 SCN_B = os.path.join(DATA, "exp_small_more_lanes.yaml")
 OUTPUTS = ["sweep.csv", "replications.csv", "provenance.json"]
+RUN_OUTPUTS = ["daily.csv", "stations.csv", "summary.json"]
 TMP = tempfile.mkdtemp(prefix="af-cli-exp-")
 
 
@@ -177,6 +179,25 @@ def test_shards_and_merge():
     same_files(out("j2"), out("merged"))
 
 
+def test_run_shards_and_merge():
+    args = ["run", SCN, "--replications", "7"]
+    run(*args, "--jobs", "1", "--out", out("run_one"), "--quiet")
+    for i in range(2):
+        p = run(*args, "--shard", f"{i}/2", "--out", out(f"run_shard{i}"))
+        assert f"shard {i}/2 done" in p.stdout, p.stdout
+        assert not os.path.exists(os.path.join(out(f"run_shard{i}"), "daily.csv"))
+    assert jobs_in_store(out("run_shard0")) == 4 and jobs_in_store(out("run_shard1")) == 3
+    p = run("merge", out("run_merged"), out("run_shard0"), expect=1)
+    assert "4 of 7 jobs" in p.stderr, p.stderr
+    p = run("merge", out("run_merged"), out("run_shard1"))
+    assert "wrote the output files" in p.stdout, p.stdout
+    same_files(out("run_one"), out("run_merged"), RUN_OUTPUTS)
+    with open(os.path.join(out("run_one"), "summary.json")) as f:
+        summary = f.read()
+    # Provenance leaves out what does not change the results (--jobs, --out, --shard).
+    assert '"command": "aidflow run ' + SCN + ' --replications 7"' in summary, summary[:300]
+
+
 def test_compare():
     p = run("compare", SCN, SCN, "--out", out("self"))
     assert "significant" in p.stdout
@@ -236,13 +257,30 @@ def test_mpi():
     assert p.returncode == 0 and "(0 run now, 60 found in the store)" in p.stdout, p.stdout + p.stderr
 
 
+def test_mpi_run():
+    args = ["run", SCN, "--replications", "8"]
+    run(*args, "--jobs", "1", "--out", out("mpi_run_single"), "--quiet")
+    cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-n", "2", AIDFLOW, *args,
+           "--out", out("mpi_run_two"), "--quiet"]
+    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    if p.returncode != 0:
+        raise AssertionError(f"mpirun: exit {p.returncode}\n{p.stdout}\n{p.stderr}")
+    same_files(out("mpi_run_single"), out("mpi_run_two"), RUN_OUTPUTS)
+    con = sqlite3.connect(os.path.join(out("mpi_run_two"), "results.sqlite"))
+    by_rank = dict(con.execute("SELECT rank, count(*) FROM jobs GROUP BY rank").fetchall())
+    tables = con.execute("SELECT count(*) FROM job_tables").fetchone()[0]
+    con.close()
+    assert by_rank.get(1, 0) > 0 and sum(by_rank.values()) == 8 and tables == 8, (by_rank, tables)
+
+
 def main():
     if MPIRUN:
-        tests = [test_mpi]
+        tests = [test_mpi, test_mpi_run]
     else:
         tests = [test_same_bytes_whatever_jobs, test_table_and_provenance, test_kill_9_and_resume,
                  test_ctrl_c_and_resume, test_other_experiment_refused, test_bad_input,
-                 test_shards_and_merge, test_compare, test_target]
+                 test_shards_and_merge, test_run_shards_and_merge, test_compare, test_target]
     passed = failed = 0
     for t in tests:
         t0 = time.monotonic()

@@ -1,46 +1,62 @@
-/* `aidflow run` interrupted (as by Ctrl-C, and as by kill -9) keeps every finished replication,
- * and the same command run again finishes the rest and writes the same files as a run that was
- * never interrupted. The interruption comes from a test hook at a known point (after the K-th
- * replication is kept), not from a signal raced against the run.
+/* `aidflow run` interrupted (at a known point, by Ctrl-C, and by a real kill -9) keeps every
+ * finished replication in DIR/results.sqlite, and the same command run again finishes the rest
+ * and writes the same files as a run that was never interrupted. --stop-after K stops at a
+ * known point (as an interruption after the K-th replication is kept would); the real SIGINT
+ * and SIGKILL are sent once the store holds a few replications, whatever the run is doing
+ * then.
  *
  * Run as: test_run_resume PATH/TO/aidflow SCENARIO.yaml */
 #include "af_test.h"
 #include "af_spawn.h"
 
+#include <signal.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *aidflow, *scenario;
 static char dir[256];
 
-/* Runs `aidflow run SCENARIO --replications 6 --jobs J --out DIR -q` with an optional hook;
- * returns the exit status, or 1000 + signal number. */
-static int run(const char *out, const char *jobs, const char *hook)
+/* Runs `aidflow run SCENARIO --replications REPS --jobs J --out DIR [EXTRA...]`; returns the
+ * exit status, or 1000 + signal number. */
+static int run_n(const char *out, const char *reps, const char *jobs, const char *extra1,
+                 const char *extra2)
 {
-    char *argv[] = {(char *)aidflow, "run", (char *)scenario, "--replications", "6", "--jobs",
-                    (char *)jobs, "--out", (char *)out, NULL};
-    char hookvar[128];
-    size_t n_env = 0;
-    while (environ[n_env]) n_env++;
-    char **env = malloc((n_env + 2) * sizeof *env);
-    assert_non_null(env);
-    size_t n = 0;
-    /* This process's environment (sanitizer options included), less any earlier hook. */
-    for (char **e = environ; *e; e++)
-        if (strncmp(*e, "AIDFLOW_TEST_", 13)) env[n++] = *e;
-    if (hook) {
-        snprintf(hookvar, sizeof hookvar, "AIDFLOW_TEST_INTERRUPT_AFTER=%s", hook);
-        env[n++] = hookvar;
-    }
-    env[n] = NULL;
+    char *argv[] = {(char *)aidflow, "run", (char *)scenario, "--replications", (char *)reps,
+                    "--jobs", (char *)jobs, "--out", (char *)out, (char *)extra1,
+                    (char *)extra2, NULL};
     char errpath[300];
     snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
-    int code = af_spawn(argv, env, errpath);
-    free(env);
-    return code;
+    return af_spawn(argv, NULL, errpath);
+}
+
+static int run(const char *out, const char *jobs, const char *extra1, const char *extra2)
+{
+    return run_n(out, "6", jobs, extra1, extra2);
+}
+
+/* Finished jobs in DIR/results.sqlite as another process sees them (0 before it exists). */
+static long jobs_in_store(const char *d)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/results.sqlite", d);
+    if (access(path, F_OK) != 0) return 0;
+    sqlite3 *db = NULL;
+    long n = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        sqlite3_stmt *q;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM jobs", -1, &q, NULL) == SQLITE_OK) {
+            if (sqlite3_step(q) == SQLITE_ROW) n = (long)sqlite3_column_int64(q, 0);
+            sqlite3_finalize(q);
+        } /* else: the store is being created */
+    }
+    sqlite3_close(db);
+    return n;
 }
 
 static char *slurp(const char *d, const char *name, size_t *len)
@@ -119,35 +135,104 @@ static char *last_stderr(void)
     return s;
 }
 
-static void check_resume(const char *hook, int expected_first_exit, const char *kept)
+static void test_interrupt_then_resume(void **state)
 {
+    (void)state;
     char whole[300], broken[300];
     snprintf(whole, sizeof whole, "%s/whole", dir);
     snprintf(broken, sizeof broken, "%s/broken", dir);
-    assert_int_equal(run(whole, "2", NULL), 0);
-    assert_int_equal(run(broken, "1", hook), expected_first_exit);
+    assert_int_equal(run(whole, "2", NULL, NULL), 0);
+    assert_int_equal(run(broken, "1", "--stop-after=2", NULL), 130);
+    char *err = last_stderr();
+    if (!strstr(err, "interrupted: 2 of 6 replications are kept"))
+        fail_msg("expected the interruption in:\n%s", err);
+    free(err);
     /* Nothing that looks like a finished run was left behind; the kept work was. */
     assert_false(exists(broken, "summary.json"));
     assert_false(exists(broken, "daily.csv"));
-    assert_true(exists(broken, "run.sqlite"));
-    assert_int_equal(run(broken, "2", NULL), 0);
+    assert_int_equal(jobs_in_store(broken), 2);
+    assert_int_equal(run(broken, "2", NULL, NULL), 0);
     /* The rerun used what was kept and computed only the rest. */
-    char *err = last_stderr();
-    if (!strstr(err, kept)) fail_msg("expected '%s' in:\n%s", kept, err);
+    err = last_stderr();
+    if (!strstr(err, "resuming: 2 of 6 replications were kept"))
+        fail_msg("expected the resumption in:\n%s", err);
     free(err);
     assert_same_outputs(whole, broken);
 }
 
-static void test_interrupt_then_resume(void **state)
+/* A real signal (no hook) once the store holds at least 3 of the run's 60 replications:
+ * SIGKILL kills the process wherever it is; SIGINT (Ctrl-C) makes it stop taking
+ * replications, abandon those under way and exit with status 130. */
+static void signal_then_resume(int sig)
 {
-    (void)state;
-    check_resume("2", 130, "resuming: 2 of 6 replications were kept");
+    char whole[300], broken[300], errpath[300];
+    snprintf(whole, sizeof whole, "%s/whole", dir);
+    snprintf(broken, sizeof broken, "%s/broken", dir);
+    snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
+    assert_int_equal(run_n(whole, "60", "2", NULL, NULL), 0);
+    char *argv[] = {(char *)aidflow, "run", (char *)scenario, "--replications", "60", "--jobs",
+                    "1", "--out", broken, "--quiet", NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    assert_int_equal(posix_spawn(&pid, aidflow, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    /* Poll the store's own count (no fixed sleep): 1 ms between looks, two minutes at most. */
+    int status = 0;
+    bool ended = false;
+    for (long i = 0; i < 120000 && jobs_in_store(broken) < 3; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            ended = true;
+            break;
+        }
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+    if (ended) fail_msg("aidflow ended before 3 replications were stored");
+    assert_int_equal(kill(pid, sig), 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (sig == SIGKILL)
+        assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    else
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 130);
+    long kept = jobs_in_store(broken);
+    assert_true(kept >= 3 && kept < 60);
+    assert_false(exists(broken, "summary.json"));
+    assert_int_equal(run_n(broken, "60", "2", NULL, NULL), 0);
+    char *err = last_stderr(), want[100];
+    snprintf(want, sizeof want, "resuming: %ld of 60 replications were kept", kept);
+    if (!strstr(err, want)) fail_msg("expected '%s' in:\n%s", want, err);
+    free(err);
+    assert_same_outputs(whole, broken);
 }
 
 static void test_kill_9_then_resume(void **state)
 {
     (void)state;
-    check_resume("3:kill", 1000 + 9, "resuming: 3 of 6 replications were kept");
+    signal_then_resume(SIGKILL);
+}
+
+static void test_ctrl_c_then_resume(void **state)
+{
+    (void)state;
+    signal_then_resume(SIGINT);
+}
+
+/* A run of another seed in the same directory replaces the earlier run's store. */
+static void test_other_seed_replaces(void **state)
+{
+    (void)state;
+    char a[300], b[300];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    assert_int_equal(run(a, "2", "--seed=11", NULL), 0);
+    assert_int_equal(run(a, "2", "--seed=12", NULL), 0);
+    char *err = last_stderr();
+    assert_null(strstr(err, "resuming"));
+    free(err);
+    assert_int_equal(run(b, "2", "--seed=12", NULL), 0);
+    assert_same_outputs(a, b);
 }
 
 /* A finished run's store makes the same command again a no-op with the same files. */
@@ -156,10 +241,10 @@ static void test_rerun_of_a_finished_run(void **state)
     (void)state;
     char a[300];
     snprintf(a, sizeof a, "%s/a", dir);
-    assert_int_equal(run(a, "2", NULL), 0);
+    assert_int_equal(run(a, "2", NULL, NULL), 0);
     size_t l1, l2;
     char *first = slurp(a, "daily.csv", &l1);
-    assert_int_equal(run(a, "1", NULL), 0);
+    assert_int_equal(run(a, "1", NULL, NULL), 0);
     char *err = last_stderr();
     assert_non_null(strstr(err, "resuming: 6 of 6 replications were kept"));
     free(err);
@@ -181,7 +266,9 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_interrupt_then_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_9_then_resume, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ctrl_c_then_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_of_a_finished_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_seed_replaces, setup, teardown),
     };
     return cmocka_run_group_tests_name("run_resume", tests, NULL, NULL);
 }
