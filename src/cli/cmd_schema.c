@@ -4,7 +4,8 @@
  *   aidflow schema                  a JSON Schema (draft-07) of scenario files, for editors
  *                                   (yaml-language-server); scenarios/aidflow.schema.json
  *   aidflow schema --keys           every key of every mapping, one a line, tab-separated:
- *                                   mapping, key, type, unit, default, range (the man page)
+ *                                   mapping, key, type, unit, default, range (the man page);
+ *                                   keys shared with a base mapping are listed under it
  *   aidflow schema --paths FILE     the --set/--vary paths of one scenario, one a line, with
  *                                   its item names (bash completion)
  *
@@ -752,9 +753,15 @@ static void visit_key(const schema_key *k, void *ctx)
 
 static int print_keys(void)
 {
+    /* each mapping's own keys: those it shares with a base (the station keys of crossings
+     * and inspection sites) are listed under the base */
     for (const record *const *r = schema_records; *r; r++) {
         keys_ctx c = {*r};
-        schema_walk(*r, visit_key, &c);
+        for (size_t i = 0; i < (*r)->n_fields; i++) {
+            schema_key k;
+            schema_describe(&(*r)->fields[i], &k);
+            visit_key(&k, &c);
+        }
     }
     return AF_EXIT_OK;
 }
