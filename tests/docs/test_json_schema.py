@@ -6,7 +6,8 @@ usage: test_json_schema.py AIDFLOW SOURCE_ROOT
 - scenarios/aidflow.schema.json, the copy editors read, is byte for byte what
   `aidflow schema` prints;
 - every bundled scenario and example (scenarios/*.yaml, scenarios/examples/*.yaml) is valid
-  against it, and each carries the yaml-language-server modeline pointing at the copy;
+  against it, and each carries the yaml-language-server modeline pointing at the copy; so
+  are their resolved forms (aidflow show) and the complete examples of scenarios/README.md;
 - a misspelt key, a value of the wrong type, a wrong unit, an unknown enum value and a
   missing required key are each refused, while a file with extends: that gives only what
   differs is accepted.
@@ -15,7 +16,9 @@ YAML is read as a YAML 1.2 editor reads it: dates and times stay text.
 """
 import copy
 import glob
+import json
 import os
+import re
 import subprocess
 import sys
 
@@ -48,7 +51,6 @@ def main():
     if printed != checked_in:
         failures.append("scenarios/aidflow.schema.json differs from `aidflow schema`: "
                         "regenerate it with `aidflow schema > scenarios/aidflow.schema.json`")
-    import json
     schema = json.loads(printed)
     jsonschema.Draft7Validator.check_schema(schema)
     validator = jsonschema.Draft7Validator(schema)
@@ -71,6 +73,27 @@ def main():
         if head != want:
             failures.append(f"{rel}: first line should be '{want}', is '{head}'")
     assert n_extends >= 3, f"found only {n_extends} scenarios with extends"
+
+    # The resolved form of each (aidflow show: every key written, defaults included) is a
+    # complete scenario without extends, and valid too.
+    for path in files:
+        rel = os.path.relpath(path, root)
+        shown = subprocess.run([aidflow, "show", path], check=True, capture_output=True,
+                               text=True).stdout
+        doc = yaml.load(shown, Loader=Loader)
+        assert "extends" not in doc
+        for e in list(validator.iter_errors(doc))[:5]:
+            failures.append(f"aidflow show {rel}: {'.'.join(map(str, e.absolute_path))}: "
+                            f"{e.message[:200]}")
+
+    # So is every complete example of scenarios/README.md (```yaml blocks, not fragments).
+    readme = open(os.path.join(root, "scenarios", "README.md"), encoding="utf-8").read()
+    blocks = re.findall(r"^```yaml\n(.*?)^```", readme, re.M | re.S)
+    assert len(blocks) >= 3, f"found only {len(blocks)} yaml blocks in scenarios/README.md"
+    for i, block in enumerate(blocks):
+        for e in list(validator.iter_errors(yaml.load(block, Loader=Loader)))[:5]:
+            failures.append(f"scenarios/README.md block {i + 1}: "
+                            f"{'.'.join(map(str, e.absolute_path))}: {e.message[:200]}")
 
     # Mistakes the schema must refuse, each made on a valid complete scenario.
     base = load(os.path.join(root, "scenarios", "spring_2024.yaml"))
