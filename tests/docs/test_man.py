@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """The man pages cannot drift from the program.
 
-usage: test_man.py AIDFLOW SOURCE_ROOT AIDFLOW.1 AIDFLOW-SCENARIO.5
+usage: test_man.py AIDFLOW SOURCE_ROOT AIDFLOW.1 AIDFLOW-SCENARIO.5 VERSION
+
+aidflow -V, --version and version print "aidflow VERSION" (the project's version in meson).
 
 aidflow(1): every command `aidflow --help` lists has a section "## aidflow CMD" in
 docs/man/aidflow.1.scd (or, for version, is in COMMANDS), every option `aidflow CMD --help`
@@ -27,8 +29,13 @@ def options(help_text):
 
 
 def main():
-    aidflow, root, page1, page5 = sys.argv[1:5]
+    aidflow, root, page1, page5, version = sys.argv[1:6]
     failures = []
+
+    for flag in ("-V", "--version", "version"):
+        r = run(aidflow, flag)
+        if r.returncode != 0 or r.stdout != f"aidflow {version}\n":
+            failures.append(f"aidflow {flag}: exit {r.returncode}, printed {r.stdout!r}")
 
     # ---- aidflow(1) ----
     top = run(aidflow, "--help").stdout
