@@ -276,6 +276,15 @@ static void quantity(text *t, int kind, const char *unit, double lo, double hi, 
     close_arr(t);
 }
 
+/* A $ref beside other keywords (description, default): draft-07 ignores the siblings of a
+ * $ref, so it goes in an allOf. */
+static void kref_in(text *t, const char *def)
+{
+    open_arr(t, "allOf");
+    ref(t, def);
+    close_arr(t);
+}
+
 static void value_schema(text *t, const schema_key *k, bool partial)
 {
     const char *suffix = partial ? ".partial" : "";
@@ -290,7 +299,7 @@ static void value_schema(text *t, const schema_key *k, bool partial)
         close_obj(t);
         break;
     case ST_NAME:
-    case ST_REF: kref(t, "name"); break;
+    case ST_REF: kref_in(t, "name"); break;
     case ST_REF_LIST: /* one name may stand for a list of one */
         open_arr(t, "anyOf");
         ref(t, "name");
@@ -347,9 +356,9 @@ static void value_schema(text *t, const schema_key *k, bool partial)
         for (size_t i = 0; i < k->n_enum; i++) astr(t, k->enum_names[i]);
         close_arr(t);
         break;
-    case ST_DIST: kref(t, "distribution"); break;
-    case ST_HOURS: kref(t, "hours"); break;
-    case ST_CLOSURES: kref(t, "closures"); break;
+    case ST_DIST: kref_in(t, "distribution"); break;
+    case ST_HOURS: kref_in(t, "hours"); break;
+    case ST_CLOSURES: kref_in(t, "closures"); break;
     case ST_DISPATCH:
         open_arr(t, "anyOf");
         open_obj(t, NULL);
@@ -363,7 +372,7 @@ static void value_schema(text *t, const schema_key *k, bool partial)
         break;
     case ST_RECORD:
         snprintf(def, sizeof def, "%s%s", k->sub->name, suffix);
-        kref(t, def);
+        kref_in(t, def);
         break;
     case ST_NAMED_LIST:
     case ST_RECORD_LIST:
@@ -403,11 +412,27 @@ static void visit_required(const schema_key *k, void *ctx)
     astr(c->t, k->key);
 }
 
+/* The default as a JSON value, for editors that offer it: a number, [] or {} as written, ""
+ * as written, any other word as a string. */
+static void json_default(text *t, const char *y)
+{
+    char *end;
+    size_t len = strlen(y);
+    (void)strtod(y, &end);
+    key(t, "default");
+    if ((len && *end == '\0' && strspn(y, "0123456789.-+eE") == len) || !strcmp(y, "[]") ||
+        !strcmp(y, "{}") || !strcmp(y, "\"\""))
+        put(t, "%s", y);
+    else
+        jstring(t, y);
+}
+
 static void visit_property(const schema_key *k, void *ctx)
 {
     rec_ctx *c = ctx;
     open_obj(c->t, k->key);
     describe(c->t, k);
+    if (k->yaml_default) json_default(c->t, k->yaml_default);
     value_schema(c->t, k, c->partial);
     close_obj(c->t);
 }

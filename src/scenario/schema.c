@@ -422,6 +422,7 @@ void schema_describe(const field *f, schema_key *k)
     k->none_ok = (f->flags & F_NONE_OK) != 0;
     k->lo_open = (f->flags & F_LO_OPEN) != 0;
     k->dflt = schema_default_text(f);
+    k->yaml_default = (f->flags & F_REQUIRED) ? NULL : f->dflt;
     k->unit = f->unit;
     k->lo = f->lo;
     k->hi = f->hi;

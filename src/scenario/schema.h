@@ -121,6 +121,7 @@ typedef struct schema_key {
     bool required, none_ok, lo_open;
     bool nonempty;                 /* lists of mappings: at least one item */
     const char *dflt;              /* schema_default_text() */
+    const char *yaml_default;      /* the default as YAML text; NULL when required or none */
     const char *unit;              /* default unit of a bare number, or NULL */
     double lo, hi;                 /* range in the resolved unit; both 0 when none applies */
     int quantity;                  /* ST_QUANTITY: a unit_kind (scenario/units.h) */

@@ -7,7 +7,8 @@ usage: test_json_schema.py AIDFLOW SOURCE_ROOT
   `aidflow schema` prints;
 - every bundled scenario and example (scenarios/*.yaml, scenarios/examples/*.yaml) is valid
   against it, and each carries the yaml-language-server modeline pointing at the copy; so
-  are their resolved forms (aidflow show) and the complete examples of scenarios/README.md;
+  are their resolved forms (aidflow show) and the complete examples of scenarios/README.md,
+  and so is every default the schema offers;
 - a misspelt key, a value of the wrong type, a wrong unit, an unknown enum value and a
   missing required key are each refused, while a file with extends: that gives only what
   differs is accepted.
@@ -94,6 +95,17 @@ def main():
         for e in list(validator.iter_errors(yaml.load(block, Loader=Loader)))[:5]:
             failures.append(f"scenarios/README.md block {i + 1}: "
                             f"{'.'.join(map(str, e.absolute_path))}: {e.message[:200]}")
+
+    # Every default the schema offers an editor is itself a valid value of its key.
+    n_defaults = 0
+    for name, d in schema["definitions"].items():
+        for key, prop in d.get("properties", {}).items():
+            if "default" in prop:
+                n_defaults += 1
+                v = jsonschema.Draft7Validator({**prop, "definitions": schema["definitions"]})
+                if not v.is_valid(prop["default"]):
+                    failures.append(f"{name}.{key}: default {prop['default']!r} is not valid")
+    assert n_defaults >= 30, f"found only {n_defaults} defaults"
 
     # Mistakes the schema must refuse, each made on a valid complete scenario.
     base = load(os.path.join(root, "scenarios", "spring_2024.yaml"))

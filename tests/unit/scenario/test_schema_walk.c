@@ -84,6 +84,11 @@ static void test_describe_station_keys(void **state)
     assert_string_equal(disc->enum_names[0], "fcfs");
     assert_string_equal(disc->enum_names[1], "priority");
     assert_string_equal(disc->dflt, "fcfs");
+    assert_string_equal(disc->yaml_default, "fcfs");
+    assert_null(lanes->yaml_default);                       /* required */
+    assert_null(find(&s, "random_closures")->yaml_default); /* absent: no closures */
+    assert_string_equal(find(&s, "random_closures")->dflt, "none");
+    assert_string_equal(cap->yaml_default, "none");         /* the word none: no cap */
 
     assert_int_equal(find(&s, "hours")->type, ST_HOURS);
     assert_int_equal(find(&s, "closures")->type, ST_CLOSURES);
