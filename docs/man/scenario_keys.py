@@ -79,8 +79,9 @@ def main():
         if plain in used:  # a second table under one heading: name it by its mapping
             out.append(f"## {plain}: {mapping}")
         else:
-            out.append(f"## {plain}" if plain == mapping else f"## {plain} ({mapping})")
+            out.append(f"## {plain}")
         used.add(plain)
+        out.append(f"; mapping: {mapping}")  # a scdoc comment, for tests/docs/test_man.py
         out.append("")
         if prose:
             out.append(scd(prose))

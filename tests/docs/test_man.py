@@ -79,10 +79,13 @@ def main():
     scd5 = open(os.path.splitext(page5)[0] + ".5.scd", encoding="utf-8").read()
     keys_part = re.search(r"^# KEYS\n(.*?)^# ", scd5, re.M | re.S).group(1)
     documented = {}
+    # each list: "## heading", then the scdoc comment "; mapping: NAME", then its keys
     for head, body in re.findall(r"^## ([^\n]*)\n(.*?)(?=^## |\Z)", keys_part, re.M | re.S):
-        m = re.search(r"\((\w+)\)$|: (\w+)$|^(\w+)$", head)
-        mapping = next(g for g in m.groups() if g) if m else head
-        documented[mapping] = set(re.findall(r"^\*(\w+)\*$", body, re.M))
+        m = re.match(r"; mapping: (\w+)\n", body)
+        if not m:
+            failures.append(f"aidflow-scenario(5): list '{head}' names no mapping")
+            continue
+        documented[m.group(1)] = set(re.findall(r"^\*(\w+)\*$", body, re.M))
     for mapping, ks in keys.items():
         got = documented.get(mapping)
         if got is None:
