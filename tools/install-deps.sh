@@ -6,8 +6,8 @@
 set -euo pipefail
 
 profile=${1:-run}
-run_pkgs=(gcc pkg-config meson ninja-build libgsl-dev libyaml-dev libsqlite3-dev libxlsxwriter-dev)
-test_pkgs=(libcmocka-dev python3 python3-simpy3 python3-openpyxl python3-numpy python3-pandas valgrind clang libclang-rt-14-dev chromium libopenmpi-dev openmpi-bin)
+run_pkgs=(gcc pkg-config meson ninja-build libgsl-dev libyaml-dev libsqlite3-dev libxlsxwriter-dev scdoc)
+test_pkgs=(libcmocka-dev python3 python3-simpy3 python3-openpyxl python3-numpy python3-pandas valgrind clang libclang-rt-14-dev chromium libopenmpi-dev openmpi-bin python3-jsonschema python3-yaml parallel man-db)
 
 case "$profile" in
   run)  pkgs=("${run_pkgs[@]}") ;;

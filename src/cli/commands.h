@@ -23,5 +23,6 @@ int af_cmd_sweep(int argc, char **argv);
 int af_cmd_compare(int argc, char **argv);
 int af_cmd_target(int argc, char **argv);
 int af_cmd_merge(int argc, char **argv);
+int af_cmd_schema(int argc, char **argv);
 
 #endif

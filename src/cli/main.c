@@ -18,6 +18,7 @@ static const af_command commands[] = {
     {"compare", "compare two scenarios on common random numbers: paired differences", af_cmd_compare},
     {"target", "find the smallest parameter value that meets a goal with confidence", af_cmd_target},
     {"merge", "merge the result stores of sweep shards (--shard I/K) and export", af_cmd_merge},
+    {"schema", "describe the scenario language: JSON Schema, keys, --set paths", af_cmd_schema},
 };
 
 static void usage(FILE *out)
@@ -25,8 +26,9 @@ static void usage(FILE *out)
     fprintf(out, "usage: aidflow COMMAND [ARGS...]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "  %-10s %s\n", "version", "print the version");
-    fprintf(out, "\n'aidflow COMMAND --help' describes a command.\n");
+    fprintf(out, "  %-10s %s\n", "version", "print the version (also -V, --version)");
+    fprintf(out, "\n'aidflow COMMAND --help' describes a command; man aidflow, and\n"
+                 "man aidflow-scenario for the scenario language.\n");
 }
 
 int main(int argc, char **argv)
@@ -43,7 +45,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return AF_EXIT_OK;
     }
-    if (!strcmp(name, "version") || !strcmp(name, "--version")) {
+    if (!strcmp(name, "version") || !strcmp(name, "--version") || !strcmp(name, "-V")) {
         printf("aidflow %s\n", af_version());
         return AF_EXIT_OK;
     }

@@ -411,6 +411,68 @@ bool schema_item_key(const record *r, const yt_node *item, char *buf, size_t siz
     return true;
 }
 
+/* ---- description -------------------------------------------------------------------------- */
+
+void schema_describe(const field *f, schema_key *k)
+{
+    memset(k, 0, sizeof *k);
+    k->key = f->key;
+    k->doc = f->doc;
+    k->required = (f->flags & F_REQUIRED) != 0;
+    k->none_ok = (f->flags & F_NONE_OK) != 0;
+    k->lo_open = (f->flags & F_LO_OPEN) != 0;
+    k->dflt = schema_default_text(f);
+    k->yaml_default = (f->flags & F_REQUIRED) ? NULL : f->dflt;
+    k->unit = f->unit;
+    k->lo = f->lo;
+    k->hi = f->hi;
+    k->sub = f->sub;
+    bind_fn b = f->bind;
+    if (!b) k->type = ST_FILE;
+    else if (b == bind_text) k->type = ST_TEXT;
+    else if (b == bind_text_list) k->type = ST_TEXT_LIST;
+    else if (b == bind_item_name) k->type = ST_NAME;
+    else if (b == bind_ref) k->type = ST_REF;
+    else if (b == bind_ref_list) k->type = ST_REF_LIST;
+    else if (b == bind_cat_list) k->type = ST_CAT_LIST;
+    else if (b == bind_quantity) {
+        k->type = ST_QUANTITY;
+        k->quantity = (int)*(const unit_kind *)f->arg;
+    } else if (b == bind_days) k->type = ST_DAYS;
+    else if (b == bind_start || b == bind_date_day) k->type = ST_DATE;
+    else if (b == bind_enum) {
+        const enum_table *e = f->arg;
+        k->type = ST_ENUM;
+        k->enum_names = e->names;
+        k->n_enum = e->n;
+    } else if (b == bind_dist) k->type = ST_DIST;
+    else if (b == bind_hours) k->type = ST_HOURS;
+    else if (b == bind_closures) k->type = ST_CLOSURES;
+    else if (b == bind_dispatch) k->type = ST_DISPATCH;
+    else if (b == bind_subrecord) k->type = ST_RECORD;
+    else if (b == bind_named_list) k->type = ST_NAMED_LIST;
+    else if (b == bind_record_list) k->type = ST_RECORD_LIST;
+    else if (b == bind_cat_numbers || b == bind_cat_dists) {
+        k->type = ST_CAT_TABLE;
+        k->elem = ((const table_spec *)f->arg)->elem;
+    } else if (b == bind_int || b == bind_unsigned || b == bind_u32 || b == bind_size ||
+               b == bind_u64 || b == bind_count) k->type = ST_INT;
+    else k->type = ST_TEXT; /* a binder this description does not know yet: any text */
+    if (k->type == ST_NAMED_LIST || k->type == ST_RECORD_LIST)
+        k->nonempty = ((const list_spec *)f->arg)->nonempty;
+    if (k->type != ST_INT && k->type != ST_QUANTITY && k->type != ST_DAYS) k->lo = k->hi = 0;
+}
+
+void schema_walk(const record *r, void (*visit)(const schema_key *k, void *ctx), void *ctx)
+{
+    if (r->base) schema_walk(r->base, visit, ctx);
+    for (size_t i = 0; i < r->n_fields; i++) {
+        schema_key k;
+        schema_describe(&r->fields[i], &k);
+        visit(&k, ctx);
+    }
+}
+
 /* ---- suggestions -------------------------------------------------------------------------- */
 
 size_t levenshtein(const char *a, size_t la, const char *b, size_t lb, size_t cap)

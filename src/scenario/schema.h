@@ -88,6 +88,54 @@ const char *schema_default_text(const field *f);
 /* The identity of a named-list item under record r. */
 bool schema_item_key(const record *r, const yt_node *item, char *buf, size_t size);
 
+/* ---- the tables as a description, for generated references (aidflow schema) ---------- */
+
+/* What kind of value a key holds, as a tool outside the binder needs to know it. */
+typedef enum schema_type {
+    ST_TEXT,        /* any text */
+    ST_TEXT_LIST,   /* a list of text */
+    ST_FILE,        /* a file name (extends) */
+    ST_NAME,        /* the item's own name: a letter, then letters, digits and '_' */
+    ST_REF,         /* the name of another item */
+    ST_REF_LIST,    /* a list of names */
+    ST_CAT_LIST,    /* a list of category names, or the word all */
+    ST_INT,         /* a whole number in [lo, hi] (hi 0: no upper bound), or none if none_ok */
+    ST_QUANTITY,    /* a number with an optional unit of kind `quantity` */
+    ST_DAYS,        /* a duration in whole days */
+    ST_DATE,        /* YYYY-MM-DD */
+    ST_ENUM,        /* one of enum_names */
+    ST_DIST,        /* a distribution */
+    ST_HOURS,       /* opening hours */
+    ST_CLOSURES,    /* a list of closures */
+    ST_DISPATCH,    /* poisson, or a window HH:MM-HH:MM */
+    ST_RECORD,      /* a mapping with the keys of sub */
+    ST_NAMED_LIST,  /* a list of mappings of sub, merged by name */
+    ST_RECORD_LIST, /* a list of mappings of sub, replaced as a whole */
+    ST_CAT_TABLE    /* a mapping from category names to values described by elem */
+} schema_type;
+
+typedef struct schema_key {
+    const char *key;
+    const char *doc;               /* the type as the reference names it */
+    schema_type type;
+    bool required, none_ok, lo_open;
+    bool nonempty;                 /* lists of mappings: at least one item */
+    const char *dflt;              /* schema_default_text() */
+    const char *yaml_default;      /* the default as YAML text; NULL when required or none */
+    const char *unit;              /* default unit of a bare number, or NULL */
+    double lo, hi;                 /* range in the resolved unit; both 0 when none applies */
+    int quantity;                  /* ST_QUANTITY: a unit_kind (scenario/units.h) */
+    const char *const *enum_names; /* ST_ENUM */
+    size_t n_enum;
+    const record *sub;             /* ST_RECORD, ST_NAMED_LIST, ST_RECORD_LIST */
+    const field *elem;             /* ST_CAT_TABLE: the element (describe it with schema_describe) */
+} schema_key;
+
+/* Describes field f. */
+void schema_describe(const field *f, schema_key *out);
+/* Calls visit for every key of r, those of its base first, in table order. */
+void schema_walk(const record *r, void (*visit)(const schema_key *k, void *ctx), void *ctx);
+
 /* Edit distance between two strings, capped at cap + 1 (cheap for "did you mean"). */
 size_t levenshtein(const char *a, size_t la, const char *b, size_t lb, size_t cap);
 /* Whether a distance d between strings of lengths la and lb is worth a "did you mean": at
