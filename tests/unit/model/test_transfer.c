@@ -15,7 +15,7 @@
 
 #define DAYS 20
 
-static af_scenario *network(const char *hours)
+static af_scenario *network(const char *hours, const char *closures)
 {
     char yaml[4096];
     snprintf(yaml, sizeof yaml,
@@ -39,13 +39,14 @@ static af_scenario *network(const char *hours)
              "    lanes: 10\n"
              "    service: 5 min\n"
              "    hours: %s\n"
+             "    closures: %s\n"
              "    transfer: {lanes: 2, service: 60 min}\n"
              "legs:\n"
              "  - {name: in, from: arish, to: gate, travel: 1 h}\n"
              "  - {name: out, from: gate, to: hub, travel: 30 min}\n"
              "routes:\n"
              "  - {name: main, origin: arish, via: [gate], hub: hub}\n",
-             DAYS, hours);
+             DAYS, hours, closures);
     return load_text(yaml);
 }
 
@@ -56,7 +57,7 @@ static af_scenario *network(const char *hours)
 static void test_transfer_limits_throughput(void **state)
 {
     (void)state;
-    af_scenario *s = network("always");
+    af_scenario *s = network("always", "[]");
     af_result *r = run_rep(s, 8, 0);
     assert_int_equal(r->n_stations, 2);
     for (int d = 0; d < DAYS; d++) {
@@ -82,7 +83,7 @@ static void test_transfer_limits_throughput(void **state)
 static void test_transfer_keeps_the_crossing_hours(void **state)
 {
     (void)state;
-    af_scenario *s = network("\"08:00-16:00\"");
+    af_scenario *s = network("\"08:00-16:00\"", "[]");
     af_result *r = run_rep(s, 8, 0);
     for (int d = 0; d < DAYS; d++) {
         af_assert_close(station_day(r, d, "gate")->served, 100, 0, 0);
@@ -95,11 +96,35 @@ static void test_transfer_keeps_the_crossing_hours(void **state)
     af_scenario_free(s);
 }
 
+/* A dated closure of the crossing closes its transfer stage too. Closed from 00:00 on day 5
+ * (2024-03-09) to 23:15 on day 7: at 00:00 on day 5 each lane finishes the transfer it has
+ * under way (`at_closing: finish`, the default) within the hour, so 2 are served that day and
+ * none on day 6 or 7 (open 0 h, 0 h and 0.75 h). At 23:15 on day 7 both lanes restart on the
+ * backlog and finish at 00:15, 01:15, ..., 23:15 on day 8 and every day after: 48 a day,
+ * each delivered 30 minutes later the same day. */
+static void test_transfer_keeps_the_crossing_closures(void **state)
+{
+    (void)state;
+    af_scenario *s = network("always", "[{from: 2024-03-09 00:00, to: 2024-03-11 23:15}]");
+    af_result *r = run_rep(s, 8, 0);
+    for (int d = 0; d < DAYS; d++) {
+        double served = d == 5 ? 2 : d == 6 || d == 7 ? 0 : 48;
+        double open = d == 5 || d == 6 ? 0 : d == 7 ? 0.75 : 24;
+        af_assert_close(station_day(r, d, "gate.transfer")->served, served, 0, 0);
+        af_assert_close(station_day(r, d, "gate.transfer")->open_hours, open, 0, 1e-9);
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_delivered, served, 0, 0);
+    }
+    af_assert_close(metric(r, "trucks.entered"), 48 * (DAYS - 3) + 2, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_transfer_limits_throughput),
         cmocka_unit_test(test_transfer_keeps_the_crossing_hours),
+        cmocka_unit_test(test_transfer_keeps_the_crossing_closures),
     };
     return cmocka_run_group_tests_name("transfer", tests, NULL, NULL);
 }
