@@ -1,0 +1,125 @@
+/* Dated closures of stations and legs: a closed station serves nobody (trucks queue in front
+ * of it), a closed leg lets nobody start it (trucks wait at its start); both resume at the end
+ * of the closure. Whole days close midnight to midnight, both ends included; a closure given
+ * to the minute excludes its end.
+ *
+ * The network: 48 food trucks a day leave between 06:00 and 12:00, 1 h on `in` to `gate` (10
+ * lanes, 10 min: no queue while open), 1 h on `out` to the hub. Start 2024-03-04 is day 0, so
+ * 2024-03-09..11 are days 5, 6 and 7. */
+#include "af_test.h"
+
+#include <stdlib.h>
+
+#include "model_fixture.h"
+
+#define DAYS 15
+
+static af_scenario *network(const char *gate_extra, const char *in_extra, const char *out_extra)
+{
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml,
+             "name: closures\n"
+             "start: 2024-03-04\n"
+             "horizon: %d d\n"
+             "categories:\n"
+             "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+             "regions:\n"
+             "  - {name: south, population: 720000}\n"
+             "hubs:\n"
+             "  - {name: hub, serves: [south]}\n"
+             "origins:\n"
+             "  - name: arish\n"
+             "    dispatch: 06:00-12:00\n"
+             "    plan:\n"
+             "      - {from: 2024-03-04, trucks: {food: 48}}\n"
+             "crossings:\n"
+             "  - {name: gate, lanes: 10, service: 10 min%s}\n"
+             "legs:\n"
+             "  - {name: in, from: arish, to: gate, travel: 1 h%s}\n"
+             "  - {name: out, from: gate, to: hub, travel: 1 h%s}\n"
+             "routes:\n"
+             "  - {name: main, origin: arish, via: [gate], hub: hub}\n",
+             DAYS, gate_extra, in_extra, out_extra);
+    return load_text(yaml);
+}
+
+/* The crossing closed on days 5-7 and on day 2 until 12:00.
+ * Days 5-7: 48 arrive each day and queue; none served, none delivered, open 0 h; the queue at
+ * midnight is 48, 96, and 144 less the 10 that the reopening at that same instant may already
+ * have put into service. Day 8: the 144 are served from 00:00 (10 lanes x 10 min: done by
+ * 02:30) and the day's 48 as usual: 192 served and delivered.
+ * Day 2: trucks arriving 07:00-12:00 wait until noon and are cleared by 10 lanes within the
+ * hour; all 48 are served and delivered that day; open 12 h. */
+static void test_station_closure(void **state)
+{
+    (void)state;
+    af_scenario *s = network(", closures: [[2024-03-09, 2024-03-11], "
+                             "{from: 2024-03-06 00:00, to: 2024-03-06 12:00}]",
+                             "", "");
+    af_result *r = run_rep(s, 4, 0);
+    for (int d = 0; d < DAYS; d++) {
+        const af_station_day *g = station_day(r, d, "gate");
+        bool closed = d >= 5 && d <= 7;
+        double served = closed ? 0 : d == 8 ? 192 : 48;
+        af_assert_close(g->arrivals, 48, 0, 0);
+        af_assert_close(g->served, served, 0, 0);
+        af_assert_close(g->open_hours, closed ? 0 : d == 2 ? 12 : 24, 0, 1e-9);
+        if (d == 5 || d == 6 || !closed) af_assert_close(g->queue_midnight, closed ? 48.0 * (d - 4) : 0, 0, 0);
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_delivered, served, 0, 0);
+    }
+    af_assert_in_range(station_day(r, 7, "gate")->queue_midnight, 134, 144);
+    /* On day 2 trucks waited for the noon opening: a positive mean wait (it is 0 otherwise). */
+    assert_true(station_day(r, 2, "gate")->wait_mean_min > 0);
+    af_assert_close(station_day(r, 1, "gate")->wait_mean_min, 0, 0, 0);
+    af_assert_close(metric(r, "trucks.delivered"), 48 * DAYS, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* The road to the crossing closed on days 5-7: trucks wait at the origin end of `in`, so the
+ * crossing sees no arrivals on those days (no entries, no deliveries). At 00:00 on day 8 the
+ * 144 waiting start, reach the gate at 01:00 and are through by 03:30: 192 arrive, are served
+ * and are delivered that day. */
+static void test_leg_closure_before_the_crossing(void **state)
+{
+    (void)state;
+    af_scenario *s = network("", ", closures: [[2024-03-09, 2024-03-11]]", "");
+    af_result *r = run_rep(s, 4, 0);
+    for (int d = 0; d < DAYS; d++) {
+        bool closed = d >= 5 && d <= 7;
+        double n = closed ? 0 : d == 8 ? 192 : 48;
+        af_assert_close(station_day(r, d, "gate")->arrivals, n, 0, 0);
+        af_assert_close(station_day(r, d, "gate")->served, n, 0, 0);
+        af_assert_close(station_day(r, d, "gate")->open_hours, 24, 0, 1e-9);
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_delivered, n, 0, 0);
+    }
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* The road from the crossing to the hub closed on day 5 only: the crossing works as usual (48
+ * entries), but nothing reaches the hub that day; at 00:00 on day 6 the 48 start and arrive at
+ * 01:00, with the day's own 48: 96 delivered on day 6. */
+static void test_leg_closure_after_the_crossing(void **state)
+{
+    (void)state;
+    af_scenario *s = network("", "", ", closures: [2024-03-09]");
+    af_result *r = run_rep(s, 4, 0);
+    for (int d = 0; d < DAYS; d++) {
+        af_assert_close(station_day(r, d, "gate")->served, 48, 0, 0);
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_delivered, d == 5 ? 0 : d == 6 ? 96 : 48, 0, 0);
+    }
+    af_assert_close(metric(r, "trucks.entered"), 48 * DAYS, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_station_closure),
+        cmocka_unit_test(test_leg_closure_before_the_crossing),
+        cmocka_unit_test(test_leg_closure_after_the_crossing),
+    };
+    return cmocka_run_group_tests_name("closures", tests, NULL, NULL);
+}
