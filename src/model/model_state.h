@@ -1,17 +1,47 @@
-/* The logistics model's internal state, shared by the files of src/model/.
+/* The logistics model's state: what one replication keeps, shared by the files of src/model/.
  *
- *   model.c     building a replication, the day cycle (midnight), warm-up, the run loop
- *   dispatch.c  origins: dispatch plans, stock, routing a truck to a route
- *   movement.c  a truck's journey: legs, stations, holds, rejection, delivery
- *   results.c   per-day tables and the named per-run metrics
+ * One concept per file, each with its own header that declares what it offers:
+ *
+ *   replication.c  building one replication, its day cycle (the midnight phases, in order),
+ *                  the run loop, af_model_run, af_model_estimate
+ *   origins.c      dispatch plans (Poisson or a daily window), origin stock and replenishment
+ *   journey.c      a truck's journey as one state machine: the only code that moves a truck
+ *                  from one state to another (dispatched, at a leg's start, on a leg, at a
+ *                  station, held, repacking, waiting at its hub; delivered, lost, written off)
+ *   routing.c      candidate routes and shares, the policies, expected route delay
+ *   holds.c        the dual-use flag, hold duration, hold outcome, repack delay
+ *   legs.c         convoy slots per day, escorts, travel time, loss
+ *   hubs.c         hub storage and room, unloading, consumption against need, population shifts
+ *   closures.c     dated closures of stations and legs, random station closures
+ *   trucks.c       the truck pool, trucks waiting in arrival order (FIFO), tonnes on trucks
+ *   results.c      the daily tables and the named per-run metrics
+ *   model_state.c  named random streams, abandoning a run
+ *
+ * Layers, top to bottom. A file includes only headers of layers below its own, so there is
+ * no circle (replication, at the top, uses several):
+ *
+ *   replication
+ *   origins                          results
+ *   journey                             |
+ *   routing   holds   legs   hubs       |
+ *   closures                            |
+ *   trucks  <---------------------------+
+ *   model_state                      (every file)
+ *
+ * Decisions sit below the journey, not beside it: routing, holds, legs and hubs are asked a
+ * question about a truck (which route, flagged or not and for how long, how the hold ends,
+ * how long the trip is and whether it is lost, is there room) and return the answer; they
+ * never call back into the journey. Counting what happens to trucks (the ledger) is the
+ * journey's, done where the state changes.
  *
  * Simulation time 0 is midnight of the first warm-up day; the scenario's start date is at
  * W = warmup_days * 1440 minutes. Scenario dates (days and minutes since the start) are shifted
  * by W when they are turned into simulation times.
  */
-#ifndef AF_MODEL_INTERNAL_H
-#define AF_MODEL_INTERNAL_H
+#ifndef AF_MODEL_STATE_H
+#define AF_MODEL_STATE_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +54,19 @@
 
 typedef struct model model;
 
+/* Where a truck is in its journey (journey.c moves it between these). Delivered, lost and
+ * written-off trucks go back to the pool: TRUCK_FREE. */
+typedef enum truck_state {
+    TRUCK_FREE,          /* in the pool, not in use */
+    TRUCK_DISPATCHED,    /* just loaded at its origin (or repacked), no route yet */
+    TRUCK_AT_LEG_START,  /* at the start of its next leg: closed, or waiting for a convoy slot */
+    TRUCK_ON_LEG,        /* travelling; whether it is lost was decided at departure */
+    TRUCK_AT_STATION,    /* queued, blocked upstream or in service at a station */
+    TRUCK_HELD,          /* held after a dual-use flag */
+    TRUCK_REPACKING,     /* rejected, being repacked at its origin */
+    TRUCK_AT_HUB,        /* at its hub, loaded, waiting for storage room */
+} truck_state;
+
 typedef struct truck {
     uint32_t category;
     uint32_t origin;
@@ -32,6 +75,7 @@ typedef struct truck {
     uint32_t next_free;/* free-list link while not in use */
     bool alive;
     bool lost_on_leg;  /* decided at departure, takes effect on arrival */
+    truck_state state;
     double tonnes;
 } truck;
 
@@ -65,14 +109,11 @@ typedef struct mstation {
 } mstation;
 
 /* Trucks waiting in arrival order (for a convoy slot, or for room at a full hub): a ring
- * buffer that grows by doubling. */
+ * buffer that grows by doubling. trucks.c keeps it. */
 typedef struct truck_fifo {
     uint32_t *ids;
     size_t cap, head, len;
 } truck_fifo;
-
-bool fifo_push(truck_fifo *f, uint32_t id);
-uint32_t fifo_pop(truck_fifo *f);
 
 /* A leg, and the trucks waiting for a convoy slot on it. */
 typedef struct leg_state {
@@ -143,32 +184,18 @@ struct model {
     double *consumed_by_category; /* [n_categories], over the reported horizon */
 };
 
-/* model.c */
-uint32_t model_new_truck(model *m);
-void model_free_truck(model *m, uint32_t id);
-af_time model_sim_time_of_scn_minutes(const model *m, double minutes);
-/* Tonnes on live trucks, summed truck by truck (independent of the ledger). */
-double model_tonnes_in_system(const model *m);
+/* The simulation time of a scenario time (minutes since the scenario's start). */
+static inline af_time model_sim_time_of_scn_minutes(const model *m, double minutes)
+{
+    return minutes + m->warmup_minutes;
+}
 
-/* dispatch.c */
-af_status dispatch_init(model *m);
-void dispatch_start_day(model *m, int sim_day);
-bool route_choose(model *m, uint32_t id);
+/* An allocation failed inside an event: mark the run failed and stop the calendar.
+ * af_model_run then reports AF_NOMEM. */
+void model_fail(model *m);
 
-/* movement.c */
-void move_depart(model *m, uint32_t id);
-void move_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity);
-void move_random_closure_start(af_sim *sim, void *ctx, uint64_t arg);
-void legs_start_day(model *m);
-void hubs_unload_waiting(model *m);
-bool node_or_leg_closed(const model *m, size_t route, af_time t);
-double route_expected_delay(const model *m, size_t route, size_t category);
-
-/* results.c */
-af_status results_init(model *m);
-void results_record_hub(model *m, int report_day, size_t hub, size_t category, double need,
-                        double used);
-void results_record_stations(model *m, int report_day);
-void results_finish(model *m);
+/* The random stream "<purpose>/<name><suffix>" of this replication (suffix may be NULL);
+ * NULL when out of memory. */
+af_rng *model_stream(const model *m, const char *purpose, const char *name, const char *suffix);
 
 #endif
