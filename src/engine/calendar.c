@@ -8,10 +8,25 @@
  */
 #include "aidflow/calendar.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
 #define SLOT_FREE UINT32_MAX
+
+/* Heap order is asserted in two ways. Wherever assert() is on (the default build is
+ * debugoptimized without NDEBUG), each entry a sift places is checked against its parent and
+ * children: O(1). In sanitizer builds, or with -DAF_CHECK_HEAP, the whole heap is also checked
+ * every CHECK_EVERY operations: O(n / CHECK_EVERY) per operation. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AF_SANITIZED 1
+#endif
+#endif
+#if !defined(NDEBUG) && (defined(AF_CHECK_HEAP) || defined(__SANITIZE_ADDRESS__) || defined(AF_SANITIZED))
+#define AF_HEAP_FULL_CHECK 1
+#define CHECK_EVERY 1024
+#endif
 
 typedef struct heap_entry {
     af_time time;
@@ -40,6 +55,9 @@ struct af_sim {
     event_rec *pool;
     uint32_t pool_cap;
     uint32_t free_head; /* SLOT_FREE when empty */
+#ifdef AF_HEAP_FULL_CHECK
+    uint64_t ops_since_check;
+#endif
 };
 
 static bool grow_pool(af_sim *sim)
@@ -97,6 +115,35 @@ static inline bool before(const heap_entry *a, const heap_entry *b)
     return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
+#ifndef NDEBUG
+/* The entry at heap position i is not before its parent, its children are not before it, and
+ * its pool record knows where it is. */
+static bool placed_in_order(const af_sim *sim, size_t i)
+{
+    const heap_entry *h = sim->heap;
+    size_t n = sim->heap_len;
+    if (i >= n || sim->pool[h[i].slot].heap_pos != i) return false;
+    if (i > 0 && before(&h[i], &h[(i - 1) / 2])) return false;
+    for (size_t c = 2 * i + 1; c < n && c <= 2 * i + 2; c++)
+        if (before(&h[c], &h[i])) return false;
+    return true;
+}
+#endif
+
+#ifdef AF_HEAP_FULL_CHECK
+static void check_whole_heap(af_sim *sim)
+{
+    if (++sim->ops_since_check < CHECK_EVERY) return;
+    sim->ops_since_check = 0;
+    for (size_t i = 0; i < sim->heap_len; i++) {
+        assert(placed_in_order(sim, i));
+        assert(sim->heap[i].time >= sim->now);
+    }
+}
+#else
+#define check_whole_heap(sim) ((void)(sim))
+#endif
+
 /* Moves the entry e up from position i (a hole), writing it where it belongs. */
 static void sift_up(af_sim *sim, size_t i, heap_entry e)
 {
@@ -110,6 +157,7 @@ static void sift_up(af_sim *sim, size_t i, heap_entry e)
     }
     h[i] = e;
     sim->pool[e.slot].heap_pos = (uint32_t)i;
+    assert(placed_in_order(sim, i));
 }
 
 static void sift_down(af_sim *sim, size_t i, heap_entry e)
@@ -127,6 +175,7 @@ static void sift_down(af_sim *sim, size_t i, heap_entry e)
     }
     h[i] = e;
     sim->pool[e.slot].heap_pos = (uint32_t)i;
+    assert(placed_in_order(sim, i));
 }
 
 /* Removes the entry at heap position i. */
@@ -178,6 +227,7 @@ af_event_id af_sim_schedule_at(af_sim *sim, af_time t, af_event_fn fn, void *ctx
     heap_entry e = {.time = t, .seq = sim->next_seq++, .slot = slot};
     sim->heap_len++;
     sift_up(sim, sim->heap_len - 1, e);
+    check_whole_heap(sim);
     return make_id(slot, r->gen);
 }
 
@@ -208,7 +258,9 @@ af_time af_sim_event_time(const af_sim *sim, af_event_id id)
 static void run_first(af_sim *sim)
 {
     heap_entry top = sim->heap[0];
+    assert(top.time >= sim->now);
     heap_remove(sim, 0);
+    check_whole_heap(sim);
     event_rec *r = &sim->pool[top.slot];
     af_event_fn fn = r->fn;
     void *ctx = r->ctx;

@@ -226,6 +226,7 @@ static void destroy(model *m)
     af_sim_destroy(m->sim);
 }
 
+#ifndef NDEBUG
 /* Every count of the ledger only grows from 0. */
 static bool ledger_non_negative(const ledger *l)
 {
@@ -236,6 +237,7 @@ static bool ledger_non_negative(const ledger *l)
            l->tonnes_lost >= 0 && l->tonnes_written_off >= 0 && l->tonnes_offloaded >= 0 &&
            l->tonnes_consumed >= 0 && l->tonnes_need >= 0;
 }
+#endif
 
 static void check_conservation(model *m, int report_day)
 {
