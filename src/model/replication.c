@@ -323,14 +323,16 @@ af_status af_model_run(const af_scenario *scn, uint64_t seed, unsigned replicati
         } else {
             /* The last midnight stops the run; events scheduled beyond it stay pending. */
             af_sim_run_until(m.sim, INFINITY);
+            bool interrupted = opts && opts->interrupt && *opts->interrupt;
+            /* Naming the metrics allocates too: its failure is a failure of the run. */
+            if (!m.failed && !interrupted) results_finish(&m);
             if (m.failed)
                 st = af_error_set(err, AF_NOMEM, "out of memory during the run");
-            else if (opts && opts->interrupt && *opts->interrupt)
+            else if (interrupted)
                 st = af_error_set(err, AF_INTERRUPTED, "interrupted");
         }
     }
     if (st == AF_OK) {
-        results_finish(&m);
         *out = m.res;
         m.res = NULL;
     }
