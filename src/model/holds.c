@@ -9,11 +9,14 @@ double holds_flag(model *m, mstation *ms, const truck *t)
 {
     assert(ms->kind == MS_INSPECTION);
     const af_scn_inspection *in = &m->scn->inspections[ms->scn_index];
-    double p = in->flag[t->category];
-    /* The draw is skipped for a category never flagged here. */
-    if (p > 0 && af_rng_uniform(ms->flag_rng) < p && in->hold != AF_SCN_NONE) {
+    const hold_streams *hs = &ms->holds[t->category];
+    /* One uniform per inspected truck, flagged or not, whatever the rate (0 included): the
+     * n-th truck of a category at an inspection gets the same number in every scenario, and
+     * a higher rate flags a superset of the trucks a lower one flags. */
+    double u = af_rng_uniform(hs->flag);
+    if (u < in->flag[t->category] && in->hold != AF_SCN_NONE) {
         const af_scn_hold *h = &m->scn->holds[in->hold];
-        double d = af_dist_sample(&h->duration.dist, ms->flag_rng);
+        double d = af_dist_sample(&h->duration.dist, hs->duration);
         return d > 0 ? d : 0;
     }
     return -1;
@@ -22,7 +25,8 @@ double holds_flag(model *m, mstation *ms, const truck *t)
 hold_end holds_end(model *m, mstation *ms, const truck *t)
 {
     const af_scn_hold *h = &m->scn->holds[m->scn->inspections[ms->scn_index].hold];
-    double u = af_rng_uniform(ms->flag_rng);
+    /* One uniform per hold's end, whatever the outcome. */
+    double u = af_rng_uniform(ms->holds[t->category].outcome);
     hold_end e = {.kind = HOLD_CLEARED};
     if (u < h->cleared) {
         e.kind = HOLD_CLEARED;
@@ -33,7 +37,8 @@ hold_end holds_end(model *m, mstation *ms, const truck *t)
         e.kind = HOLD_REJECT_WRITE_OFF;
     } else {
         e.kind = HOLD_REJECT_REPACK;
-        double delay = af_dist_sample(&h->repack.dist, m->repack_rngs[t->origin]);
+        af_rng *rng = m->repack_rngs[t->origin * m->scn->n_categories + t->category];
+        double delay = af_dist_sample(&h->repack.dist, rng);
         e.repack_minutes = delay > 0 ? delay : 0;
     }
     return e;

@@ -16,10 +16,10 @@ leg_trip legs_start_trip(model *m, size_t leg)
     assert(legs_has_slot(m, leg));
     l->started_today++;
     double delay = af_dist_sample(&cfg->travel.dist, l->travel_rng);
-    if (cfg->has_escort) delay += af_dist_sample(&cfg->escort_wait.dist, l->travel_rng);
+    if (cfg->has_escort) delay += af_dist_sample(&cfg->escort_wait.dist, l->escort_rng);
     leg_trip trip = {.minutes = delay < 0 ? 0 : delay};
-    /* One uniform per trip on a lossy leg, whatever the outcome. */
-    trip.lost = cfg->loss > 0 && af_rng_uniform(l->loss_rng) < cfg->loss;
+    /* One uniform per trip, whatever the loss rate (0 included) and the outcome. */
+    trip.lost = af_rng_uniform(l->loss_rng) < cfg->loss;
     return trip;
 }
 

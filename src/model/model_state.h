@@ -81,6 +81,14 @@ typedef struct truck {
 
 typedef enum mstation_kind { MS_INSPECTION, MS_CROSSING, MS_TRANSFER } mstation_kind;
 
+/* The random streams of one category's holds at one inspection, one per decision, so that a
+ * decision about one category never takes numbers meant for another. */
+typedef struct hold_streams {
+    af_rng *flag;     /* flag/<inspection>/<category>: one uniform per inspected truck */
+    af_rng *duration; /* hold_duration/<inspection>/<category>: one draw per hold */
+    af_rng *outcome;  /* hold_outcome/<inspection>/<category>: one uniform per hold's end */
+} hold_streams;
+
 /* A station of the network with what the model keeps beside the engine's af_station. */
 typedef struct mstation {
     model *m;
@@ -93,7 +101,7 @@ typedef struct mstation {
     unsigned lanes;
     char *name;
     af_rng *service_rng;
-    af_rng *flag_rng;           /* inspections: flags, hold durations and outcomes */
+    hold_streams *holds;        /* inspections: [n_categories] */
     af_rng *closure_rng;        /* random closures */
     int closed_depth;           /* overlapping random closures in force */
     af_time closed_since;
@@ -118,8 +126,9 @@ typedef struct truck_fifo {
 /* A leg, and the trucks waiting for a convoy slot on it. */
 typedef struct leg_state {
     const af_scn_leg *cfg;
-    af_rng *travel_rng;
-    af_rng *loss_rng;
+    af_rng *travel_rng;         /* travel/<leg>: one draw per trip */
+    af_rng *escort_rng;         /* escort/<leg> (legs with an escort): one draw per trip */
+    af_rng *loss_rng;           /* loss/<leg>: one uniform per trip */
     uint32_t started_today;
     truck_fifo wait;
 } leg_state;
@@ -129,7 +138,8 @@ typedef struct dispatcher {
     model *m;
     size_t origin;
     size_t category;
-    af_rng *rng;
+    af_rng *rng;        /* dispatch/<origin>/<category>: Poisson gaps, window times */
+    af_rng *count_rng;  /* dispatch_count/<origin>/<category> (window): one uniform a day */
     double rate;        /* trucks per day now */
     af_event_id next;   /* pending Poisson dispatch */
 } dispatcher;
@@ -165,7 +175,7 @@ struct model {
     leg_state *legs;
     dispatcher *dispatchers; /* [n_origins * n_categories] */
     af_rng **route_rngs;
-    af_rng **repack_rngs;    /* per origin */
+    af_rng **repack_rngs;    /* repack/<origin>/<category>: [n_origins * n_categories] */
     double *origin_stock;    /* [n_origins * n_categories] */
 
     double *population;      /* [n_regions], after shifts */

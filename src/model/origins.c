@@ -22,6 +22,13 @@ af_status origins_init(model *m)
                      s->categories[c].name);
             d->rng = af_rng_create(m->seed, m->rep, buf);
             if (!d->rng) return AF_NOMEM;
+            if (s->origins[o].dispatch != AF_SCN_DISPATCH_POISSON) {
+                /* How many trucks leave today gets its own stream: one uniform a day. */
+                snprintf(buf, sizeof buf, "dispatch_count/%s/%s", s->nodes[s->origins[o].node].name,
+                         s->categories[c].name);
+                d->count_rng = af_rng_create(m->seed, m->rep, buf);
+                if (!d->count_rng) return AF_NOMEM;
+            }
         }
     }
     return AF_OK;
@@ -98,7 +105,7 @@ void origins_start_day(model *m, int sim_day)
             } else {
                 d->rate = rate;
                 double whole = floor(rate);
-                long n = (long)whole + (af_rng_uniform(d->rng) < rate - whole ? 1 : 0);
+                long n = (long)whole + (af_rng_uniform(d->count_rng) < rate - whole ? 1 : 0);
                 double span = org->window_close - org->window_open;
                 for (long i = 0; i < n; i++) {
                     af_time t = now + org->window_open + af_rng_uniform(d->rng) * span;

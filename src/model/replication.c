@@ -80,10 +80,23 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
     /* A transfer stage keeps the crossing's hours and closures. */
     ms->sched = build_schedule(m, kind == MS_TRANSFER ? &cx->st : cfg, err);
     ms->service_rng = model_stream(m, "service", ms->name, NULL);
-    ms->flag_rng = kind == MS_INSPECTION ? model_stream(m, "hold", name, NULL) : NULL;
+    bool holds_ok = true;
+    if (kind == MS_INSPECTION) {
+        size_t nc = m->scn->n_categories;
+        ms->holds = calloc(nc + 1, sizeof *ms->holds);
+        holds_ok = ms->holds != NULL;
+        for (size_t c = 0; holds_ok && c < nc; c++) {
+            char cat[300];
+            snprintf(cat, sizeof cat, "/%s", m->scn->categories[c].name);
+            hold_streams *hs = &ms->holds[c];
+            hs->flag = model_stream(m, "flag", name, cat);
+            hs->duration = model_stream(m, "hold_duration", name, cat);
+            hs->outcome = model_stream(m, "hold_outcome", name, cat);
+            holds_ok = hs->flag && hs->duration && hs->outcome;
+        }
+    }
     ms->closure_rng = kind != MS_TRANSFER ? model_stream(m, "closure", name, NULL) : NULL;
-    if (!ms->sched || !ms->service_rng || (kind == MS_INSPECTION && !ms->flag_rng) ||
-        (kind != MS_TRANSFER && !ms->closure_rng))
+    if (!ms->sched || !ms->service_rng || !holds_ok || (kind != MS_TRANSFER && !ms->closure_rng))
         return err && err->status != AF_OK ? err->status
                                            : af_error_set(err, AF_NOMEM, "out of memory");
     af_station_config sc = {.name = ms->name,
@@ -117,7 +130,7 @@ static af_status build(model *m, af_error *err)
     m->legs = calloc(s->n_legs + 1, sizeof *m->legs);
     m->dispatchers = calloc(s->n_origins * nc + 1, sizeof *m->dispatchers);
     m->route_rngs = calloc(s->n_origins + 1, sizeof *m->route_rngs);
-    m->repack_rngs = calloc(s->n_origins + 1, sizeof *m->repack_rngs);
+    m->repack_rngs = calloc(s->n_origins * nc + 1, sizeof *m->repack_rngs);
     m->origin_stock = calloc(s->n_origins * nc + 1, sizeof *m->origin_stock);
     m->population = calloc(s->n_regions + 1, sizeof *m->population);
     m->hub_stock = calloc(s->n_hubs * nc + 1, sizeof *m->hub_stock);
@@ -155,15 +168,21 @@ static af_status build(model *m, af_error *err)
         l->cfg = &s->legs[i];
         l->travel_rng = model_stream(m, "travel", s->legs[i].name, NULL);
         l->loss_rng = model_stream(m, "loss", s->legs[i].name, NULL);
-        if (!l->travel_rng || !l->loss_rng) return af_error_set(err, AF_NOMEM, "out of memory");
+        if (s->legs[i].has_escort) l->escort_rng = model_stream(m, "escort", s->legs[i].name, NULL);
+        if (!l->travel_rng || !l->loss_rng || (s->legs[i].has_escort && !l->escort_rng))
+            return af_error_set(err, AF_NOMEM, "out of memory");
     }
     for (size_t o = 0; o < s->n_origins; o++) {
         const char *name = s->nodes[s->origins[o].node].name;
         m->route_rngs[o] = model_stream(m, "route", name, NULL);
-        m->repack_rngs[o] = model_stream(m, "repack", name, NULL);
-        if (!m->route_rngs[o] || !m->repack_rngs[o]) return af_error_set(err, AF_NOMEM, "out of memory");
-        for (size_t c = 0; c < nc; c++)
+        if (!m->route_rngs[o]) return af_error_set(err, AF_NOMEM, "out of memory");
+        for (size_t c = 0; c < nc; c++) {
+            char cat[300];
+            snprintf(cat, sizeof cat, "/%s", s->categories[c].name);
+            m->repack_rngs[o * nc + c] = model_stream(m, "repack", name, cat);
+            if (!m->repack_rngs[o * nc + c]) return af_error_set(err, AF_NOMEM, "out of memory");
             if (s->origins[o].has_stock) m->origin_stock[o * nc + c] = s->origins[o].stock[c];
+        }
     }
     for (size_t r = 0; r < s->n_regions; r++) m->population[r] = s->regions[r].population;
     for (size_t h = 0; h < s->n_hubs; h++)
@@ -175,37 +194,42 @@ static af_status build(model *m, af_error *err)
     return results_init(m);
 }
 
+/* What add_station made besides the engine station (NULL parts are skipped). */
+static void destroy_station_parts(const model *m, mstation *ms)
+{
+    af_schedule_destroy(ms->sched);
+    af_rng_destroy(ms->service_rng);
+    for (size_t c = 0; ms->holds && c < m->scn->n_categories; c++) {
+        af_rng_destroy(ms->holds[c].flag);
+        af_rng_destroy(ms->holds[c].duration);
+        af_rng_destroy(ms->holds[c].outcome);
+    }
+    free(ms->holds);
+    af_rng_destroy(ms->closure_rng);
+    free(ms->name);
+}
+
 static void destroy(model *m)
 {
     for (size_t i = 0; i < m->n_stations; i++) {
-        mstation *ms = &m->stations[i];
-        af_station_destroy(ms->st);
-        af_schedule_destroy(ms->sched);
-        af_rng_destroy(ms->service_rng);
-        af_rng_destroy(ms->flag_rng);
-        af_rng_destroy(ms->closure_rng);
-        free(ms->name);
+        af_station_destroy(m->stations[i].st);
+        destroy_station_parts(m, &m->stations[i]);
     }
     /* A station that failed half-way through add_station is not counted; free its parts. */
-    if (m->stations) {
-        mstation *ms = &m->stations[m->n_stations];
-        af_schedule_destroy(ms->sched);
-        af_rng_destroy(ms->service_rng);
-        af_rng_destroy(ms->flag_rng);
-        af_rng_destroy(ms->closure_rng);
-        free(ms->name);
-    }
+    if (m->stations) destroy_station_parts(m, &m->stations[m->n_stations]);
     for (size_t i = 0; m->legs && i < m->scn->n_legs; i++) {
         af_rng_destroy(m->legs[i].travel_rng);
+        af_rng_destroy(m->legs[i].escort_rng);
         af_rng_destroy(m->legs[i].loss_rng);
         free(m->legs[i].wait.ids);
     }
     size_t nd = m->scn->n_origins * m->scn->n_categories;
-    for (size_t i = 0; m->dispatchers && i < nd; i++) af_rng_destroy(m->dispatchers[i].rng);
-    for (size_t o = 0; o < m->scn->n_origins; o++) {
-        if (m->route_rngs) af_rng_destroy(m->route_rngs[o]);
-        if (m->repack_rngs) af_rng_destroy(m->repack_rngs[o]);
+    for (size_t i = 0; m->dispatchers && i < nd; i++) {
+        af_rng_destroy(m->dispatchers[i].rng);
+        af_rng_destroy(m->dispatchers[i].count_rng);
     }
+    for (size_t i = 0; m->repack_rngs && i < nd; i++) af_rng_destroy(m->repack_rngs[i]);
+    for (size_t o = 0; m->route_rngs && o < m->scn->n_origins; o++) af_rng_destroy(m->route_rngs[o]);
     free(m->stations);
     free(m->node_station);
     free(m->legs);
@@ -362,7 +386,8 @@ void af_model_estimate(const af_scenario *s, double *bytes, double *events)
     if (events) *events = trucks_per_day * days * (2 * hops + 1) + days;
     /* Memory: trucks that may pile up (a worst case of every truck of the run in queues),
      * the daily tables, and 5 KB of generator state per random stream. */
-    double streams = (double)(s->n_origins * (s->n_categories + 2) + 3 * n_stations + 2 * s->n_legs);
+    double streams = (double)(s->n_origins * (3 * s->n_categories + 1) + 2 * n_stations +
+                              3 * s->n_inspections * s->n_categories + 3 * s->n_legs);
     double daily = (double)s->horizon_days *
                    ((double)(s->n_regions * s->n_categories) * sizeof(af_daily_cell) +
                     n_stations * sizeof(af_station_day));

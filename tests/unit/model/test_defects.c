@@ -2,7 +2,10 @@
  * fix (issue 10):
  *
  *   - an allocation failure while naming the per-run metrics was reported as success with a
- *     truncated metric list (af_model_run checked the failure flag before results were named).
+ *     truncated metric list (af_model_run checked the failure flag before results were named);
+ *   - the dual-use flag, the hold duration and the hold outcome shared one random stream per
+ *     inspection, and the flag draw was skipped for a category never flagged, so two scenarios
+ *     differing only in one category's flag rate drew different numbers for every category.
  *
  * The executable is linked with -Wl,--wrap=strdup: __wrap_strdup below fails for the one
  * string a test asks to fail (a metric name no other scenario produces) and passes every other
@@ -96,12 +99,96 @@ static void test_metric_naming_failure_fails_the_run(void **state)
     af_scenario_free(s);
 }
 
+/* Two categories through one inspection that holds what it flags. Everything a category's
+ * trucks meet on their way is private to it (its own Poisson dispatch, a hold that writes off
+ * what it rejects so nothing is sent again) or does not depend on the order of trucks
+ * (constant service, 500 lanes so nobody queues, constant travel, one route, no storage
+ * limit). So a medical truck's fate depends on food trucks only through the random numbers
+ * it is given. %g is food's flag rate. */
+#define CRN_YAML \
+    "name: crn\n" \
+    "start: 2024-03-04\n" \
+    "horizon: 30 d\n" \
+    "categories:\n" \
+    "  - {name: food, tonnes_per_truck: 20 t, daily_need: 1 kg, dual_use: %g}\n" \
+    "  - {name: medical, tonnes_per_truck: 10 t, daily_need: 0.1 kg, dual_use: 0.3}\n" \
+    "regions:\n" \
+    "  - {name: all, population: 100000}\n" \
+    "hubs:\n" \
+    "  - {name: hub, serves: [all]}\n" \
+    "origins:\n" \
+    "  - name: port\n" \
+    "    plan:\n" \
+    "      - {from: 2024-03-04, trucks: {food: 40, medical: 20}}\n" \
+    "inspections:\n" \
+    "  - {name: scan, lanes: 500, service: 20 min, hold: dual}\n" \
+    "crossings:\n" \
+    "  - {name: gate, lanes: 500, service: 5 min}\n" \
+    "holds:\n" \
+    "  - name: dual\n" \
+    "    duration: {exponential: 1 d}\n" \
+    "    cleared: 0.5\n" \
+    "    partial: 0.2\n" \
+    "    rejected: 0.3\n" \
+    "    offload_fraction: 0.5\n" \
+    "    on_reject: write_off\n" \
+    "legs:\n" \
+    "  - {name: a, from: port, to: scan, travel: 2 h}\n" \
+    "  - {name: b, from: scan, to: gate, travel: 1 h}\n" \
+    "  - {name: c, from: gate, to: hub, travel: 1 h}\n" \
+    "routes:\n" \
+    "  - {name: r, origin: port, via: [scan, gate], hub: hub}\n"
+
+static af_result *run_crn(double food_flag)
+{
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml, CRN_YAML, food_flag);
+    af_scenario *s = load_text(yaml);
+    af_result *r = run_rep(s, 7, 0);
+    af_scenario_free(s);
+    return r;
+}
+
+static bool same_double(double a, double b) { return !memcmp(&a, &b, sizeof a); }
+
+/* Food's flag rate differs (never flagged vs often, and two non-zero rates); medical's daily
+ * deliveries, consumption and stock must be the same bits, and so its coverage. */
+static void test_flag_rate_of_one_category_keeps_the_others_in_step(void **state)
+{
+    (void)state;
+    const double pairs[][2] = {{0, 0.4}, {0.1, 0.6}};
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        af_result *a = run_crn(pairs[k][0]), *b = run_crn(pairs[k][1]);
+        /* The scenarios do differ, and medical trucks are held in both. */
+        assert_true(metric(a, "trucks.held") < metric(b, "trucks.held"));
+        assert_true(metric(a, "trucks.held") > 0);
+        const size_t med = 1, nc = 2;
+        double delivered_medical = 0;
+        for (int d = 0; d < a->n_days; d++) {
+            const af_daily_cell *x = &a->daily[(size_t)d * nc + med];
+            const af_daily_cell *y = &b->daily[(size_t)d * nc + med];
+            if (!same_double(x->tonnes_delivered, y->tonnes_delivered) ||
+                !same_double(x->consumed_tonnes, y->consumed_tonnes) ||
+                !same_double(x->stock_tonnes, y->stock_tonnes))
+                fail_msg("food flagged at %g vs %g: medical on day %d delivered %.17g vs %.17g t",
+                         pairs[k][0], pairs[k][1], d, x->tonnes_delivered, y->tonnes_delivered);
+            delivered_medical += x->trucks_delivered;
+        }
+        assert_true(delivered_medical > 0);
+        assert_true(same_double(metric(a, "coverage.medical"), metric(b, "coverage.medical")));
+        assert_false(same_double(metric(a, "coverage.food"), metric(b, "coverage.food")));
+        af_result_free(a);
+        af_result_free(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wrapper_fails_only_the_probe),
         cmocka_unit_test(test_same_network_runs_when_nothing_fails),
         cmocka_unit_test(test_metric_naming_failure_fails_the_run),
+        cmocka_unit_test(test_flag_rate_of_one_category_keeps_the_others_in_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
