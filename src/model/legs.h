@@ -17,7 +17,7 @@ bool legs_has_slot(const model *m, size_t leg);
 /* Takes a slot and draws the trip: travel, escort wait, loss. Call only when legs_has_slot. */
 leg_trip legs_start_trip(model *m, size_t leg);
 
-/* At midnight: every leg's slots are free again. */
+/* At midnight: the leg's convoy slots are free again. */
 void legs_new_day(model *m, size_t leg);
 
 #endif
