@@ -14,18 +14,23 @@
 
 #define SLOT_FREE UINT32_MAX
 
-/* Heap order is asserted in two ways. Wherever assert() is on (the default build is
- * debugoptimized without NDEBUG), each entry a sift places is checked against its parent and
- * children: O(1). In sanitizer builds, or with -DAF_CHECK_HEAP, the whole heap is also checked
- * every CHECK_EVERY operations: O(n / CHECK_EVERY) per operation. */
+/* Heap order is asserted wherever assert() is on (the default build is debugoptimized without
+ * NDEBUG): the whole heap is checked every HEAP_CHECK_EVERY operations, which costs
+ * O(n / HEAP_CHECK_EVERY) per operation, and every event popped must not be earlier than the
+ * current time. In sanitizer builds, or with -DAF_CHECK_HEAP, the whole heap is checked far more
+ * often and each entry a sift places is checked against its parent and children. */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define AF_SANITIZED 1
 #endif
 #endif
-#if !defined(NDEBUG) && (defined(AF_CHECK_HEAP) || defined(__SANITIZE_ADDRESS__) || defined(AF_SANITIZED))
-#define AF_HEAP_FULL_CHECK 1
-#define CHECK_EVERY 1024
+#ifndef NDEBUG
+#if defined(AF_CHECK_HEAP) || defined(__SANITIZE_ADDRESS__) || defined(AF_SANITIZED)
+#define HEAP_CHECK_EVERY 1024
+#define HEAP_CHECK_SIFTS 1
+#else
+#define HEAP_CHECK_EVERY 65536
+#endif
 #endif
 
 typedef struct heap_entry {
@@ -55,7 +60,7 @@ struct af_sim {
     event_rec *pool;
     uint32_t pool_cap;
     uint32_t free_head; /* SLOT_FREE when empty */
-#ifdef AF_HEAP_FULL_CHECK
+#ifndef NDEBUG
     uint64_t ops_since_check;
 #endif
 };
@@ -130,10 +135,10 @@ static bool placed_in_order(const af_sim *sim, size_t i)
 }
 #endif
 
-#ifdef AF_HEAP_FULL_CHECK
+#ifndef NDEBUG
 static void check_whole_heap(af_sim *sim)
 {
-    if (++sim->ops_since_check < CHECK_EVERY) return;
+    if (++sim->ops_since_check < HEAP_CHECK_EVERY) return;
     sim->ops_since_check = 0;
     for (size_t i = 0; i < sim->heap_len; i++) {
         assert(placed_in_order(sim, i));
@@ -157,7 +162,9 @@ static void sift_up(af_sim *sim, size_t i, heap_entry e)
     }
     h[i] = e;
     sim->pool[e.slot].heap_pos = (uint32_t)i;
+#ifdef HEAP_CHECK_SIFTS
     assert(placed_in_order(sim, i));
+#endif
 }
 
 static void sift_down(af_sim *sim, size_t i, heap_entry e)
@@ -175,7 +182,9 @@ static void sift_down(af_sim *sim, size_t i, heap_entry e)
     }
     h[i] = e;
     sim->pool[e.slot].heap_pos = (uint32_t)i;
+#ifdef HEAP_CHECK_SIFTS
     assert(placed_in_order(sim, i));
+#endif
 }
 
 /* Removes the entry at heap position i. */
