@@ -1,4 +1,6 @@
-/* `aidflow demo`: the engine's demo model, until the logistics model lands.
+/* `aidflow demo`: the engine alone on one station, without the logistics model (src/model/,
+ * which `aidflow run` uses): a quick look at queueing at a crossing and a smoke test of the
+ * engine.
  *
  * One crossing modelled on Kerem Shalom: inspection lanes with lognormal service times (mean
  * 30 min: "over 30 minutes per truck", KUNA, Aug 2025),

@@ -8,10 +8,30 @@
  */
 #include "aidflow/calendar.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
 #define SLOT_FREE UINT32_MAX
+
+/* Heap order is asserted wherever assert() is on (the default build is debugoptimized without
+ * NDEBUG): the whole heap is checked every HEAP_CHECK_EVERY operations, which costs
+ * O(n / HEAP_CHECK_EVERY) per operation, and every event popped must not be earlier than the
+ * current time. In sanitizer builds, or with -DAF_CHECK_HEAP, the whole heap is checked far more
+ * often and each entry a sift places is checked against its parent and children. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AF_SANITIZED 1
+#endif
+#endif
+#ifndef NDEBUG
+#if defined(AF_CHECK_HEAP) || defined(__SANITIZE_ADDRESS__) || defined(AF_SANITIZED)
+#define HEAP_CHECK_EVERY 1024
+#define HEAP_CHECK_SIFTS 1
+#else
+#define HEAP_CHECK_EVERY 65536
+#endif
+#endif
 
 typedef struct heap_entry {
     af_time time;
@@ -40,6 +60,9 @@ struct af_sim {
     event_rec *pool;
     uint32_t pool_cap;
     uint32_t free_head; /* SLOT_FREE when empty */
+#ifndef NDEBUG
+    uint64_t ops_since_check;
+#endif
 };
 
 static bool grow_pool(af_sim *sim)
@@ -97,6 +120,35 @@ static inline bool before(const heap_entry *a, const heap_entry *b)
     return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
+#ifndef NDEBUG
+/* The entry at heap position i is not before its parent, its children are not before it, and
+ * its pool record knows where it is. */
+static bool placed_in_order(const af_sim *sim, size_t i)
+{
+    const heap_entry *h = sim->heap;
+    size_t n = sim->heap_len;
+    if (i >= n || sim->pool[h[i].slot].heap_pos != i) return false;
+    if (i > 0 && before(&h[i], &h[(i - 1) / 2])) return false;
+    for (size_t c = 2 * i + 1; c < n && c <= 2 * i + 2; c++)
+        if (before(&h[c], &h[i])) return false;
+    return true;
+}
+#endif
+
+#ifndef NDEBUG
+static void check_whole_heap(af_sim *sim)
+{
+    if (++sim->ops_since_check < HEAP_CHECK_EVERY) return;
+    sim->ops_since_check = 0;
+    for (size_t i = 0; i < sim->heap_len; i++) {
+        assert(placed_in_order(sim, i));
+        assert(sim->heap[i].time >= sim->now);
+    }
+}
+#else
+#define check_whole_heap(sim) ((void)(sim))
+#endif
+
 /* Moves the entry e up from position i (a hole), writing it where it belongs. */
 static void sift_up(af_sim *sim, size_t i, heap_entry e)
 {
@@ -110,6 +162,9 @@ static void sift_up(af_sim *sim, size_t i, heap_entry e)
     }
     h[i] = e;
     sim->pool[e.slot].heap_pos = (uint32_t)i;
+#ifdef HEAP_CHECK_SIFTS
+    assert(placed_in_order(sim, i));
+#endif
 }
 
 static void sift_down(af_sim *sim, size_t i, heap_entry e)
@@ -127,6 +182,9 @@ static void sift_down(af_sim *sim, size_t i, heap_entry e)
     }
     h[i] = e;
     sim->pool[e.slot].heap_pos = (uint32_t)i;
+#ifdef HEAP_CHECK_SIFTS
+    assert(placed_in_order(sim, i));
+#endif
 }
 
 /* Removes the entry at heap position i. */
@@ -178,6 +236,7 @@ af_event_id af_sim_schedule_at(af_sim *sim, af_time t, af_event_fn fn, void *ctx
     heap_entry e = {.time = t, .seq = sim->next_seq++, .slot = slot};
     sim->heap_len++;
     sift_up(sim, sim->heap_len - 1, e);
+    check_whole_heap(sim);
     return make_id(slot, r->gen);
 }
 
@@ -208,7 +267,9 @@ af_time af_sim_event_time(const af_sim *sim, af_event_id id)
 static void run_first(af_sim *sim)
 {
     heap_entry top = sim->heap[0];
+    assert(top.time >= sim->now);
     heap_remove(sim, 0);
+    check_whole_heap(sim);
     event_rec *r = &sim->pool[top.slot];
     af_event_fn fn = r->fn;
     void *ctx = r->ctx;

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/model_internal.h"
+#include "model/results.h"
+#include "model/trucks.h"
 
 af_status results_init(model *m)
 {
@@ -153,7 +154,7 @@ void results_finish(model *m)
     r->events = af_sim_events_run(m->sim);
     const ledger *a = &m->all, *w = &m->at_warmup;
     double days = s->horizon_days;
-    double in_system = model_tonnes_in_system(m);
+    double in_system = trucks_tonnes_in_system(m);
     metric_list l = {.r = r};
 #define D(field) (a->field - w->field)
     add(&l, D(trucks_dispatched), "trucks.dispatched");
@@ -253,32 +254,4 @@ size_t af_result_metric(const af_result *r, const char *name)
     for (size_t i = 0; i < r->n_metrics; i++)
         if (!strcmp(r->metric_names[i], name)) return i;
     return (size_t)-1;
-}
-
-void af_model_estimate(const af_scenario *s, double *bytes, double *events)
-{
-    double trucks_per_day = 0, max_rate = 0;
-    for (size_t o = 0; o < s->n_origins; o++)
-        for (size_t k = 0; k < s->origins[o].n_steps; k++) {
-            double day = 0;
-            for (size_t c = 0; c < s->n_categories; c++) day += s->origins[o].steps[k].trucks[c];
-            if (day > max_rate) max_rate = day;
-            trucks_per_day += day / (double)s->origins[o].n_steps;
-        }
-    (void)max_rate;
-    double days = (double)s->horizon_days + s->warmup_days;
-    double hops = 2;
-    for (size_t i = 0; i < s->n_routes; i++)
-        if ((double)s->routes[i].n_nodes > hops) hops = (double)s->routes[i].n_nodes;
-    double n_stations = (double)(s->n_inspections + 2 * s->n_crossings);
-    /* Engine events: per truck a dispatch, an arrival per leg, a completion per station, a
-     * hold end now and then; per day a midnight. */
-    if (events) *events = trucks_per_day * days * (2 * hops + 1) + days;
-    /* Memory: trucks that may pile up (a worst case of every truck of the run in queues),
-     * the daily tables, and 5 KB of generator state per random stream. */
-    double streams = (double)(s->n_origins * (s->n_categories + 2) + 3 * n_stations + 2 * s->n_legs);
-    double daily = (double)s->horizon_days *
-                   ((double)(s->n_regions * s->n_categories) * sizeof(af_daily_cell) +
-                    n_stations * sizeof(af_station_day));
-    if (bytes) *bytes = trucks_per_day * days * 64 + daily + streams * 5200 + 1e6;
 }

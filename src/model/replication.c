@@ -1,49 +1,36 @@
-/* Building one replication and running its day cycle. See model_internal.h for the map. */
+/* One replication: building it from the scenario, its day cycle, the run loop, and tearing it
+ * down. See model_state.h for the map of src/model/.
+ *
+ * The day cycle. Every midnight runs these phases, in this order (ev_midnight):
+ *
+ *   1. close_day        (not at time 0) random closures book today's lost minutes; regions
+ *                       consume from their hubs; the day's hub and station rows are recorded;
+ *                       the conservation check is reported
+ *   2. warmup_snapshot  at the end of the warm-up the ledger is copied, so that per-run
+ *                       metrics count the horizon only
+ *   3. reset_stations   stations start the new day's counts
+ *   4. stop?            after the last day, or when interrupted, the run stops here
+ *   5. shift_population people move between regions on the shifts dated today
+ *   6. unload_hubs      consumption made room: trucks waiting at full hubs unload first
+ *   7. dispatch         origins replenish stock and follow today's plan step
+ *   8. release_legs     convoy slots are free again; trucks held back for them start first
+ *   9. next midnight    scheduled
+ *
+ * Between midnights the calendar runs the trucks' events (journey.c), station services
+ * (the engine), Poisson dispatches (origins.c) and random closures (closures.c).
+ */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/model_internal.h"
-
-uint32_t model_new_truck(model *m)
-{
-    if (m->free_truck == NO_TRUCK) {
-        uint64_t cap = m->n_trucks_cap ? (uint64_t)m->n_trucks_cap * 2 : 1024;
-        if (cap >= NO_TRUCK) return NO_TRUCK;
-        truck *t = realloc(m->trucks, (size_t)cap * sizeof *t);
-        if (!t) return NO_TRUCK;
-        m->trucks = t;
-        for (uint64_t i = cap; i-- > m->n_trucks_cap;) {
-            t[i].alive = false;
-            t[i].next_free = m->free_truck;
-            m->free_truck = (uint32_t)i;
-        }
-        m->n_trucks_cap = (uint32_t)cap;
-    }
-    uint32_t id = m->free_truck;
-    truck *t = &m->trucks[id];
-    m->free_truck = t->next_free;
-    memset(t, 0, sizeof *t);
-    t->alive = true;
-    m->live_trucks++;
-    return id;
-}
-
-void model_free_truck(model *m, uint32_t id)
-{
-    truck *t = &m->trucks[id];
-    t->alive = false;
-    t->tonnes = 0;
-    t->next_free = m->free_truck;
-    m->free_truck = id;
-    m->live_trucks--;
-}
-
-af_time model_sim_time_of_scn_minutes(const model *m, double minutes)
-{
-    return minutes + m->warmup_minutes;
-}
+#include "model/closures.h"
+#include "model/hubs.h"
+#include "model/journey.h"
+#include "model/model_state.h"
+#include "model/origins.h"
+#include "model/results.h"
+#include "model/trucks.h"
 
 /* The engine schedule of a station: weekly hours and dated closures, shifted by the warm-up. */
 static af_schedule *build_schedule(const model *m, const af_scn_station *cfg, af_error *err)
@@ -74,13 +61,6 @@ fail:
     return NULL;
 }
 
-static af_rng *stream(const model *m, const char *purpose, const char *name, const char *suffix)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s/%s%s", purpose, name, suffix ? suffix : "");
-    return af_rng_create(m->seed, m->rep, buf);
-}
-
 static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
                              const af_scn_station *cfg, const char *name, af_error *err)
 {
@@ -99,11 +79,24 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
     snprintf(ms->name, len, "%s%s", name, kind == MS_TRANSFER ? ".transfer" : "");
     /* A transfer stage keeps the crossing's hours and closures. */
     ms->sched = build_schedule(m, kind == MS_TRANSFER ? &cx->st : cfg, err);
-    ms->service_rng = stream(m, "service", ms->name, NULL);
-    ms->flag_rng = kind == MS_INSPECTION ? stream(m, "hold", name, NULL) : NULL;
-    ms->closure_rng = kind != MS_TRANSFER ? stream(m, "closure", name, NULL) : NULL;
-    if (!ms->sched || !ms->service_rng || (kind == MS_INSPECTION && !ms->flag_rng) ||
-        (kind != MS_TRANSFER && !ms->closure_rng))
+    ms->service_rng = model_stream(m, "service", ms->name, NULL);
+    bool holds_ok = true;
+    if (kind == MS_INSPECTION) {
+        size_t nc = m->scn->n_categories;
+        ms->holds = calloc(nc + 1, sizeof *ms->holds);
+        holds_ok = ms->holds != NULL;
+        for (size_t c = 0; holds_ok && c < nc; c++) {
+            char cat[300];
+            snprintf(cat, sizeof cat, "/%s", m->scn->categories[c].name);
+            hold_streams *hs = &ms->holds[c];
+            hs->flag = model_stream(m, "flag", name, cat);
+            hs->duration = model_stream(m, "hold_duration", name, cat);
+            hs->outcome = model_stream(m, "hold_outcome", name, cat);
+            holds_ok = hs->flag && hs->duration && hs->outcome;
+        }
+    }
+    ms->closure_rng = kind != MS_TRANSFER ? model_stream(m, "closure", name, NULL) : NULL;
+    if (!ms->sched || !ms->service_rng || !holds_ok || (kind != MS_TRANSFER && !ms->closure_rng))
         return err && err->status != AF_OK ? err->status
                                            : af_error_set(err, AF_NOMEM, "out of memory");
     af_station_config sc = {.name = ms->name,
@@ -114,15 +107,11 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
                             .schedule = ms->sched,
                             .wip = kind == MS_TRANSFER ? cx->st.at_closing : cfg->at_closing};
     ms->lanes = sc.lanes;
-    af_station_hooks hooks = {.done = move_station_done, .ctx = ms};
+    af_station_hooks hooks = {.done = journey_station_done, .ctx = ms};
     af_status st = af_station_create(&ms->st, m->sim, &sc, &hooks, err);
     if (st != AF_OK) return st;
     m->n_stations++;
-    if (kind != MS_TRANSFER && cfg->has_random_closures && cfg->closure_rate > 0) {
-        double gap = -log(af_rng_uniform_pos(ms->closure_rng)) * AF_MINUTES_PER_DAY / cfg->closure_rate;
-        if (!af_sim_schedule(m->sim, gap, move_random_closure_start, ms, 0))
-            return af_error_set(err, AF_NOMEM, "out of memory");
-    }
+    if (closures_start_random(m, ms) != AF_OK) return af_error_set(err, AF_NOMEM, "out of memory");
     return AF_OK;
 }
 
@@ -141,7 +130,7 @@ static af_status build(model *m, af_error *err)
     m->legs = calloc(s->n_legs + 1, sizeof *m->legs);
     m->dispatchers = calloc(s->n_origins * nc + 1, sizeof *m->dispatchers);
     m->route_rngs = calloc(s->n_origins + 1, sizeof *m->route_rngs);
-    m->repack_rngs = calloc(s->n_origins + 1, sizeof *m->repack_rngs);
+    m->repack_rngs = calloc(s->n_origins * nc + 1, sizeof *m->repack_rngs);
     m->origin_stock = calloc(s->n_origins * nc + 1, sizeof *m->origin_stock);
     m->population = calloc(s->n_regions + 1, sizeof *m->population);
     m->hub_stock = calloc(s->n_hubs * nc + 1, sizeof *m->hub_stock);
@@ -177,17 +166,23 @@ static af_status build(model *m, af_error *err)
     for (size_t i = 0; i < s->n_legs; i++) {
         leg_state *l = &m->legs[i];
         l->cfg = &s->legs[i];
-        l->travel_rng = stream(m, "travel", s->legs[i].name, NULL);
-        l->loss_rng = stream(m, "loss", s->legs[i].name, NULL);
-        if (!l->travel_rng || !l->loss_rng) return af_error_set(err, AF_NOMEM, "out of memory");
+        l->travel_rng = model_stream(m, "travel", s->legs[i].name, NULL);
+        l->loss_rng = model_stream(m, "loss", s->legs[i].name, NULL);
+        if (s->legs[i].has_escort) l->escort_rng = model_stream(m, "escort", s->legs[i].name, NULL);
+        if (!l->travel_rng || !l->loss_rng || (s->legs[i].has_escort && !l->escort_rng))
+            return af_error_set(err, AF_NOMEM, "out of memory");
     }
     for (size_t o = 0; o < s->n_origins; o++) {
         const char *name = s->nodes[s->origins[o].node].name;
-        m->route_rngs[o] = stream(m, "route", name, NULL);
-        m->repack_rngs[o] = stream(m, "repack", name, NULL);
-        if (!m->route_rngs[o] || !m->repack_rngs[o]) return af_error_set(err, AF_NOMEM, "out of memory");
-        for (size_t c = 0; c < nc; c++)
+        m->route_rngs[o] = model_stream(m, "route", name, NULL);
+        if (!m->route_rngs[o]) return af_error_set(err, AF_NOMEM, "out of memory");
+        for (size_t c = 0; c < nc; c++) {
+            char cat[300];
+            snprintf(cat, sizeof cat, "/%s", s->categories[c].name);
+            m->repack_rngs[o * nc + c] = model_stream(m, "repack", name, cat);
+            if (!m->repack_rngs[o * nc + c]) return af_error_set(err, AF_NOMEM, "out of memory");
             if (s->origins[o].has_stock) m->origin_stock[o * nc + c] = s->origins[o].stock[c];
+        }
     }
     for (size_t r = 0; r < s->n_regions; r++) m->population[r] = s->regions[r].population;
     for (size_t h = 0; h < s->n_hubs; h++)
@@ -195,41 +190,46 @@ static af_status build(model *m, af_error *err)
             m->hub_stock[h * nc + c] = s->hubs[h].stock[c];
             m->initial_hub_stock += s->hubs[h].stock[c];
         }
-    if ((st = dispatch_init(m)) != AF_OK) return af_error_set(err, st, "out of memory");
+    if ((st = origins_init(m)) != AF_OK) return af_error_set(err, st, "out of memory");
     return results_init(m);
+}
+
+/* What add_station made besides the engine station (NULL parts are skipped). */
+static void destroy_station_parts(const model *m, mstation *ms)
+{
+    af_schedule_destroy(ms->sched);
+    af_rng_destroy(ms->service_rng);
+    for (size_t c = 0; ms->holds && c < m->scn->n_categories; c++) {
+        af_rng_destroy(ms->holds[c].flag);
+        af_rng_destroy(ms->holds[c].duration);
+        af_rng_destroy(ms->holds[c].outcome);
+    }
+    free(ms->holds);
+    af_rng_destroy(ms->closure_rng);
+    free(ms->name);
 }
 
 static void destroy(model *m)
 {
     for (size_t i = 0; i < m->n_stations; i++) {
-        mstation *ms = &m->stations[i];
-        af_station_destroy(ms->st);
-        af_schedule_destroy(ms->sched);
-        af_rng_destroy(ms->service_rng);
-        af_rng_destroy(ms->flag_rng);
-        af_rng_destroy(ms->closure_rng);
-        free(ms->name);
+        af_station_destroy(m->stations[i].st);
+        destroy_station_parts(m, &m->stations[i]);
     }
     /* A station that failed half-way through add_station is not counted; free its parts. */
-    if (m->stations) {
-        mstation *ms = &m->stations[m->n_stations];
-        af_schedule_destroy(ms->sched);
-        af_rng_destroy(ms->service_rng);
-        af_rng_destroy(ms->flag_rng);
-        af_rng_destroy(ms->closure_rng);
-        free(ms->name);
-    }
+    if (m->stations) destroy_station_parts(m, &m->stations[m->n_stations]);
     for (size_t i = 0; m->legs && i < m->scn->n_legs; i++) {
         af_rng_destroy(m->legs[i].travel_rng);
+        af_rng_destroy(m->legs[i].escort_rng);
         af_rng_destroy(m->legs[i].loss_rng);
         free(m->legs[i].wait.ids);
     }
     size_t nd = m->scn->n_origins * m->scn->n_categories;
-    for (size_t i = 0; m->dispatchers && i < nd; i++) af_rng_destroy(m->dispatchers[i].rng);
-    for (size_t o = 0; o < m->scn->n_origins; o++) {
-        if (m->route_rngs) af_rng_destroy(m->route_rngs[o]);
-        if (m->repack_rngs) af_rng_destroy(m->repack_rngs[o]);
+    for (size_t i = 0; m->dispatchers && i < nd; i++) {
+        af_rng_destroy(m->dispatchers[i].rng);
+        af_rng_destroy(m->dispatchers[i].count_rng);
     }
+    for (size_t i = 0; m->repack_rngs && i < nd; i++) af_rng_destroy(m->repack_rngs[i]);
+    for (size_t o = 0; m->route_rngs && o < m->scn->n_origins; o++) af_rng_destroy(m->route_rngs[o]);
     free(m->stations);
     free(m->node_station);
     free(m->legs);
@@ -250,21 +250,25 @@ static void destroy(model *m)
     af_sim_destroy(m->sim);
 }
 
-/* Tonnes on trucks still on their way, summed truck by truck: an independent count that the
- * conservation check sets against the ledger. */
-double model_tonnes_in_system(const model *m)
+#ifndef NDEBUG
+/* Every count of the ledger only grows from 0. */
+static bool ledger_non_negative(const ledger *l)
 {
-    double sum = 0;
-    for (uint32_t i = 0; i < m->n_trucks_cap; i++)
-        if (m->trucks[i].alive) sum += m->trucks[i].tonnes;
-    return sum;
+    return l->trucks_dispatched >= 0 && l->trucks_redispatched >= 0 && l->trucks_entered >= 0 &&
+           l->trucks_delivered >= 0 && l->trucks_held >= 0 && l->trucks_cleared_after_hold >= 0 &&
+           l->trucks_rejected >= 0 && l->trucks_written_off >= 0 && l->trucks_lost >= 0 &&
+           l->trucks_unsupplied >= 0 && l->tonnes_dispatched >= 0 && l->tonnes_delivered >= 0 &&
+           l->tonnes_lost >= 0 && l->tonnes_written_off >= 0 && l->tonnes_offloaded >= 0 &&
+           l->tonnes_consumed >= 0 && l->tonnes_need >= 0;
 }
+#endif
 
 static void check_conservation(model *m, int report_day)
 {
+    assert(ledger_non_negative(&m->all));
     if (!m->opts || !m->opts->on_midnight) return;
     const ledger *a = &m->all;
-    double in_system = model_tonnes_in_system(m);
+    double in_system = trucks_tonnes_in_system(m);
     double residual = a->tonnes_dispatched -
                       (a->tonnes_delivered + a->tonnes_lost + a->tonnes_written_off +
                        a->tonnes_offloaded + in_system);
@@ -275,57 +279,26 @@ static void check_conservation(model *m, int report_day)
     m->opts->on_midnight(m->opts->ctx, report_day, residual, stock_residual);
 }
 
-/* The end of a day: regions consume from their hubs; the reported day is recorded. */
-static void consume(model *m, int report_day)
+/* Phase 1: the end of a day. Regions consume from their hubs; the reported day (negative
+ * during the warm-up: not recorded) is recorded; the conservation residuals are reported. */
+static void close_day(model *m, int report_day)
 {
     const af_scenario *s = m->scn;
-    size_t nc = s->n_categories;
+    closures_day_end(m);
     for (size_t h = 0; h < s->n_hubs; h++) {
-        for (size_t c = 0; c < nc; c++) {
-            double need = 0;
-            for (size_t r = 0; r < s->n_regions; r++)
-                if (s->regions[r].hub == h) need += m->population[r] * s->categories[c].daily_need;
-            double *stock = &m->hub_stock[h * nc + c];
-            double used = need < *stock ? need : *stock;
-            *stock -= used;
-            m->all.tonnes_consumed += used;
-            m->all.tonnes_need += need;
+        for (size_t c = 0; c < s->n_categories; c++) {
+            double need, used;
+            hubs_consume(m, h, c, &need, &used);
             if (report_day >= 0) results_record_hub(m, report_day, h, c, need, used);
         }
     }
     if (report_day >= 0) results_record_stations(m, report_day);
-    for (size_t i = 0; i < s->n_hubs * nc; i++) m->hub_in_trucks[i] = m->hub_in_tonnes[i] = 0;
+    hubs_clear_day(m);
+    check_conservation(m, report_day);
 }
 
-static void apply_shifts(model *m, int scn_day)
-{
-    const af_scenario *s = m->scn;
-    for (size_t r = 0; r < s->n_regions; r++) {
-        const af_scn_region *reg = &s->regions[r];
-        for (size_t i = 0; i < reg->n_shifts; i++) {
-            const af_scn_shift *sh = &reg->shifts[i];
-            if (sh->day != scn_day) continue;
-            double moved = sh->by_share ? m->population[r] * sh->share : sh->people;
-            if (moved > m->population[r]) moved = m->population[r];
-            m->population[r] -= moved;
-            m->population[sh->to] += moved;
-        }
-    }
-}
-
-static void station_day_end(model *m)
-{
-    af_time now = af_sim_now(m->sim);
-    for (size_t i = 0; i < m->n_stations; i++) {
-        mstation *ms = &m->stations[i];
-        if (ms->closed_depth > 0) {
-            ms->closed_minutes_today += af_schedule_open_minutes(ms->sched, ms->closed_since, now);
-            ms->closed_since = now;
-        }
-    }
-}
-
-static void station_day_reset(model *m)
+/* Phase 3. */
+static void reset_stations(model *m)
 {
     for (size_t i = 0; i < m->n_stations; i++) {
         mstation *ms = &m->stations[i];
@@ -340,27 +313,18 @@ static void ev_midnight(af_sim *sim, void *ctx, uint64_t arg)
     model *m = ctx;
     int sim_day = (int)arg; /* the day that starts now */
     int warm = m->scn->warmup_days;
-    if (sim_day > 0) {
-        station_day_end(m);
-        consume(m, sim_day - 1 - warm);
-        check_conservation(m, sim_day - 1 - warm);
-    }
-    if (sim_day == warm) m->at_warmup = m->all;
-    station_day_reset(m);
-    if (sim_day >= m->total_days) {
-        af_sim_stop(sim);
-        return;
-    }
-    if (m->opts && m->opts->interrupt && *m->opts->interrupt) {
+    if (sim_day > 0) close_day(m, sim_day - 1 - warm);
+    if (sim_day == warm) m->at_warmup = m->all; /* warmup_snapshot */
+    reset_stations(m);
+    if (sim_day >= m->total_days || (m->opts && m->opts->interrupt && *m->opts->interrupt)) {
         af_sim_stop(sim);
         return;
     }
     int scn_day = sim_day - warm;
-    if (scn_day >= 0) apply_shifts(m, scn_day);
-    /* Consumption made room in full warehouses: waiting trucks unload first thing. */
-    hubs_unload_waiting(m);
-    dispatch_start_day(m, sim_day);
-    legs_start_day(m);
+    if (scn_day >= 0) hubs_apply_shifts(m, scn_day);
+    journey_unload_waiting(m);
+    origins_start_day(m, sim_day);
+    journey_release_leg_queues(m);
     if (!af_sim_schedule_at(sim, (sim_day + 1) * AF_MINUTES_PER_DAY, ev_midnight, m, (uint64_t)sim_day + 1))
         m->failed = true;
 }
@@ -383,18 +347,49 @@ af_status af_model_run(const af_scenario *scn, uint64_t seed, unsigned replicati
         } else {
             /* The last midnight stops the run; events scheduled beyond it stay pending. */
             af_sim_run_until(m.sim, INFINITY);
+            bool interrupted = opts && opts->interrupt && *opts->interrupt;
+            /* Naming the metrics allocates too: its failure is a failure of the run. */
+            if (!m.failed && !interrupted) results_finish(&m);
             if (m.failed)
                 st = af_error_set(err, AF_NOMEM, "out of memory during the run");
-            else if (opts && opts->interrupt && *opts->interrupt)
+            else if (interrupted)
                 st = af_error_set(err, AF_INTERRUPTED, "interrupted");
         }
     }
     if (st == AF_OK) {
-        results_finish(&m);
         *out = m.res;
         m.res = NULL;
     }
     af_result_free(m.res);
     destroy(&m);
     return st;
+}
+
+void af_model_estimate(const af_scenario *s, double *bytes, double *events)
+{
+    double trucks_per_day = 0, max_rate = 0;
+    for (size_t o = 0; o < s->n_origins; o++)
+        for (size_t k = 0; k < s->origins[o].n_steps; k++) {
+            double day = 0;
+            for (size_t c = 0; c < s->n_categories; c++) day += s->origins[o].steps[k].trucks[c];
+            if (day > max_rate) max_rate = day;
+            trucks_per_day += day / (double)s->origins[o].n_steps;
+        }
+    (void)max_rate;
+    double days = (double)s->horizon_days + s->warmup_days;
+    double hops = 2;
+    for (size_t i = 0; i < s->n_routes; i++)
+        if ((double)s->routes[i].n_nodes > hops) hops = (double)s->routes[i].n_nodes;
+    double n_stations = (double)(s->n_inspections + 2 * s->n_crossings);
+    /* Engine events: per truck a dispatch, an arrival per leg, a completion per station, a
+     * hold end now and then; per day a midnight. */
+    if (events) *events = trucks_per_day * days * (2 * hops + 1) + days;
+    /* Memory: trucks that may pile up (a worst case of every truck of the run in queues),
+     * the daily tables, and 5 KB of generator state per random stream. */
+    double streams = (double)(s->n_origins * (3 * s->n_categories + 1) + 2 * n_stations +
+                              3 * s->n_inspections * s->n_categories + 3 * s->n_legs);
+    double daily = (double)s->horizon_days *
+                   ((double)(s->n_regions * s->n_categories) * sizeof(af_daily_cell) +
+                    n_stations * sizeof(af_station_day));
+    if (bytes) *bytes = trucks_per_day * days * 64 + daily + streams * 5200 + 1e6;
 }

@@ -1,0 +1,28 @@
+/* Closures of stations and legs: the dated ones of the scenario, and random station closures
+ * drawn as a Poisson process with a duration distribution. */
+#ifndef AF_MODEL_CLOSURES_H
+#define AF_MODEL_CLOSURES_H
+
+#include "model/model_state.h"
+
+/* The end of the dated closure among `periods` that covers simulation time t, following
+ * overlapping and touching closures; t itself when none covers it; INFINITY for a closure
+ * without end. */
+af_time closures_closed_until(const model *m, const af_scn_period *periods, size_t n, af_time t);
+
+/* When leg `leg` is next open at or after t (t when open now). */
+af_time closures_leg_open_at(const model *m, size_t leg, af_time t);
+
+/* Whether any station or leg of `route` is closed at t, by a dated closure or (stations) a
+ * random closure in force. */
+bool closures_route_closed(const model *m, size_t route, af_time t);
+
+/* Schedules the first random closure of a station whose scenario asks for them; AF_OK when
+ * it has none. */
+af_status closures_start_random(model *m, mstation *ms);
+
+/* At midnight: books the scheduled-open minutes lost so far to random closures in force into
+ * today's count, so that each day reports its own share. */
+void closures_day_end(model *m);
+
+#endif

@@ -1,0 +1,75 @@
+/* Hubs and need. A hub with a storage capacity (tonnes, all categories together) takes a
+ * truck only while there is room; otherwise the truck waits, loaded, until consumption makes
+ * room (what reports call cargo left uncollected for want of warehouse space). Each day the
+ * regions a hub serves need population x per-person need of each category and consume it from
+ * the hub's stock as far as it goes. Population shifts move people between regions on their
+ * dates. */
+#include "model/hubs.h"
+
+static double hub_total_stock(const model *m, size_t hub)
+{
+    double sum = 0;
+    for (size_t c = 0; c < m->scn->n_categories; c++) sum += m->hub_stock[hub * m->scn->n_categories + c];
+    return sum;
+}
+
+bool hubs_has_room(const model *m, size_t hub, double tonnes)
+{
+    return hub_total_stock(m, hub) + tonnes <= m->scn->hubs[hub].capacity + 1e-9;
+}
+
+bool hubs_admits(const model *m, size_t hub, double tonnes)
+{
+    double cap = m->scn->hubs[hub].capacity;
+    return !(cap > 0 && (m->hub_wait[hub].len > 0 || hub_total_stock(m, hub) + tonnes > cap + 1e-9));
+}
+
+void hubs_store(model *m, size_t hub, size_t category, double tonnes)
+{
+    size_t k = hub * m->scn->n_categories + category;
+    /* Where storage is limited, a truck is only unloaded into room. */
+    assert(tonnes >= 0 && (!(m->scn->hubs[hub].capacity > 0) || hubs_has_room(m, hub, tonnes)));
+    m->hub_stock[k] += tonnes;
+    m->hub_in_trucks[k] += 1;
+    m->hub_in_tonnes[k] += tonnes;
+}
+
+void hubs_consume(model *m, size_t h, size_t c, double *need_out, double *used_out)
+{
+    const af_scenario *s = m->scn;
+    size_t nc = s->n_categories;
+    double need = 0;
+    for (size_t r = 0; r < s->n_regions; r++)
+        if (s->regions[r].hub == h) need += m->population[r] * s->categories[c].daily_need;
+    double *stock = &m->hub_stock[h * nc + c];
+    double used = need < *stock ? need : *stock;
+    *stock -= used;
+    assert(*stock >= 0);
+    m->all.tonnes_consumed += used;
+    m->all.tonnes_need += need;
+    *need_out = need;
+    *used_out = used;
+}
+
+void hubs_clear_day(model *m)
+{
+    size_t n = m->scn->n_hubs * m->scn->n_categories;
+    for (size_t i = 0; i < n; i++) m->hub_in_trucks[i] = m->hub_in_tonnes[i] = 0;
+}
+
+void hubs_apply_shifts(model *m, int scn_day)
+{
+    const af_scenario *s = m->scn;
+    for (size_t r = 0; r < s->n_regions; r++) {
+        const af_scn_region *reg = &s->regions[r];
+        for (size_t i = 0; i < reg->n_shifts; i++) {
+            const af_scn_shift *sh = &reg->shifts[i];
+            if (sh->day != scn_day) continue;
+            double moved = sh->by_share ? m->population[r] * sh->share : sh->people;
+            if (moved > m->population[r]) moved = m->population[r];
+            m->population[r] -= moved;
+            m->population[sh->to] += moved;
+            assert(m->population[r] >= 0);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/* Hubs and need: storage at hubs, what regions consume from them, and population shifts. */
+#ifndef AF_MODEL_HUBS_H
+#define AF_MODEL_HUBS_H
+
+#include "model/model_state.h"
+
+/* Whether a truck with `tonnes` arriving now at `hub` unloads at once: the hub has no storage
+ * limit, or nobody is waiting before it and its cargo fits. */
+bool hubs_admits(const model *m, size_t hub, double tonnes);
+
+/* Whether `tonnes` more fit in `hub`'s storage now (for the truck first in its queue). */
+bool hubs_has_room(const model *m, size_t hub, double tonnes);
+
+/* Puts a truck's cargo in stock and counts it in today's deliveries. */
+void hubs_store(model *m, size_t hub, size_t category, double tonnes);
+
+/* The day's consumption of `category` at `hub`: the need of the regions it serves, and what
+ * was used (the need, or the stock if less), taken from stock. */
+void hubs_consume(model *m, size_t hub, size_t category, double *need, double *used);
+
+/* Forgets today's deliveries (after they are recorded). */
+void hubs_clear_day(model *m);
+
+/* Moves people between regions by the shifts dated scenario day `scn_day`. */
+void hubs_apply_shifts(model *m, int scn_day);
+
+#endif

@@ -1,0 +1,296 @@
+/* A truck's journey: the one state machine of the model.
+ *
+ *   DISPATCHED --route--> AT_LEG_START --slot, open--> ON_LEG --arrive--> next node:
+ *       a station:            AT_STATION --service done--> (inspection: flagged? HELD)
+ *                             --> AT_LEG_START of the next leg (a crossing with a transfer
+ *                             stage sends it through the stage first)
+ *       a hub or origin inside the route: passed through, AT_LEG_START of the next leg
+ *       its hub:              unloaded (delivered) or AT_HUB waiting for room
+ *   ON_LEG --arrive, lost on the way--> lost
+ *   HELD --hold ends--> cleared or partially offloaded: AT_LEG_START of the next leg;
+ *                       rejected: written off, or REPACKING --repacked--> DISPATCHED
+ *   DISPATCHED with no route for its category: written off
+ *
+ * Delivered, lost and written-off trucks go back to the pool. Every count of the ledger is
+ * taken here, where the state changes. The decisions are asked of the layers below: routing
+ * (which route), holds (flagged, how long, how it ends), legs (a slot, the trip), hubs (room),
+ * closures (is the leg open). */
+#include <math.h>
+
+#include "model/closures.h"
+#include "model/holds.h"
+#include "model/hubs.h"
+#include "model/journey.h"
+#include "model/legs.h"
+#include "model/routing.h"
+#include "model/trucks.h"
+
+static const af_scn_route *route_of(const model *m, const truck *t)
+{
+    return &m->scn->routes[t->route];
+}
+
+static void write_off(model *m, uint32_t id)
+{
+    truck *t = &m->trucks[id];
+    m->all.trucks_written_off++;
+    m->all.tonnes_written_off += t->tonnes;
+    trucks_free(m, id);
+}
+
+static void unload(model *m, uint32_t id)
+{
+    truck *t = &m->trucks[id];
+    hubs_store(m, route_of(m, t)->hub, t->category, t->tonnes);
+    m->all.trucks_delivered++;
+    m->all.tonnes_delivered += t->tonnes;
+    trucks_free(m, id);
+}
+
+/* At its hub: unloaded, or waiting loaded for room. */
+static void reach_hub(model *m, uint32_t id)
+{
+    truck *t = &m->trucks[id];
+    size_t hub = route_of(m, t)->hub;
+    if (!hubs_admits(m, hub, t->tonnes)) {
+        t->state = TRUCK_AT_HUB;
+        if (!fifo_push(&m->hub_wait[hub], id)) model_fail(m);
+        return;
+    }
+    unload(m, id);
+}
+
+static void ev_arrive(af_sim *sim, void *ctx, uint64_t arg);
+static void ev_leg_retry(af_sim *sim, void *ctx, uint64_t arg);
+
+/* At the start of the leg from node pos: wait for it to open, or for a convoy slot, or go. */
+static void leg_try_start(model *m, uint32_t id)
+{
+    truck *t = &m->trucks[id];
+    const af_scn_route *r = route_of(m, t);
+    assert(t->alive && t->pos + 1 < r->n_nodes);
+    size_t leg = r->legs[t->pos];
+    t->state = TRUCK_AT_LEG_START;
+    af_time now = af_sim_now(m->sim);
+    af_time open_at = closures_leg_open_at(m, leg, now);
+    if (open_at > now) {
+        if (!isfinite(open_at)) {
+            /* Closed for good: the truck waits at the leg's start for ever (in the system). */
+            return;
+        }
+        if (!af_sim_schedule_at(m->sim, open_at, ev_leg_retry, m, id)) model_fail(m);
+        return;
+    }
+    if (!legs_has_slot(m, leg)) {
+        if (!fifo_push(&m->legs[leg].wait, id)) model_fail(m);
+        return;
+    }
+    leg_trip trip = legs_start_trip(m, leg);
+    t->state = TRUCK_ON_LEG;
+    t->lost_on_leg = trip.lost;
+    if (!af_sim_schedule(m->sim, trip.minutes, ev_arrive, m, id)) model_fail(m);
+}
+
+static void ev_leg_retry(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    leg_try_start(ctx, (uint32_t)arg);
+}
+
+/* Leaves the node it is at: the next leg, or its hub when this is the last node. */
+static void depart(model *m, uint32_t id)
+{
+    truck *t = &m->trucks[id];
+    if (t->pos + 1 >= route_of(m, t)->n_nodes) {
+        reach_hub(m, id);
+        return;
+    }
+    leg_try_start(m, id);
+}
+
+/* A loaded truck at its origin takes a route and leaves, or is written off when no route
+ * carries its category. */
+static void take_route(model *m, uint32_t id)
+{
+    truck *t = &m->trucks[id];
+    t->state = TRUCK_DISPATCHED;
+    size_t route = routing_choose(m, t);
+    if (route == SIZE_MAX) {
+        /* The loader guarantees a route for every category an origin plans; a scenario built
+         * in C might not. Such cargo never leaves: count it as written off. */
+        write_off(m, id);
+        return;
+    }
+    t->route = (uint32_t)route;
+    t->pos = 0;
+    depart(m, id);
+}
+
+void journey_dispatch(model *m, size_t origin, size_t category, double tonnes)
+{
+    uint32_t id = trucks_new(m);
+    if (id == NO_TRUCK) {
+        model_fail(m);
+        return;
+    }
+    truck *t = &m->trucks[id];
+    t->category = (uint32_t)category;
+    t->origin = (uint32_t)origin;
+    t->tonnes = tonnes;
+    m->all.trucks_dispatched++;
+    m->all.tonnes_dispatched += tonnes;
+    take_route(m, id);
+}
+
+static double service_time(model *m, const mstation *ms, const truck *t)
+{
+    const af_dist *d;
+    if (ms->kind == MS_TRANSFER)
+        d = &m->scn->crossings[ms->scn_index].transfer_service.dist;
+    else
+        d = &af_scn_station_service(ms->cfg, t->category)->dist;
+    return af_dist_sample(d, ms->service_rng);
+}
+
+static void enter_station(model *m, size_t station, uint32_t id)
+{
+    mstation *ms = &m->stations[station];
+    truck *t = &m->trucks[id];
+    t->state = TRUCK_AT_STATION;
+    int prio = m->scn->categories[t->category].priority;
+    if (af_station_arrive(ms->st, id, prio, service_time(m, ms, t)) != AF_OK) model_fail(m);
+}
+
+static void ev_arrive(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    model *m = ctx;
+    uint32_t id = (uint32_t)arg;
+    truck *t = &m->trucks[id];
+    assert(t->alive && t->state == TRUCK_ON_LEG);
+    t->pos++;
+    if (t->lost_on_leg) {
+        m->all.trucks_lost++;
+        m->all.tonnes_lost += t->tonnes;
+        trucks_free(m, id);
+        return;
+    }
+    const af_scn_route *r = route_of(m, t);
+    assert(t->pos < r->n_nodes);
+    size_t node = r->nodes[t->pos];
+    if (t->pos + 1 == r->n_nodes) {
+        reach_hub(m, id);
+        return;
+    }
+    size_t st = m->node_station[node];
+    if (st == SIZE_MAX) {
+        /* A hub or origin in the middle of a route: pass through. */
+        depart(m, id);
+        return;
+    }
+    enter_station(m, st, id);
+}
+
+static void ev_repacked(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    model *m = ctx;
+    uint32_t id = (uint32_t)arg;
+    assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_REPACKING);
+    m->all.trucks_redispatched++;
+    take_route(m, id);
+}
+
+static void ev_hold_end(af_sim *sim, void *ctx, uint64_t arg)
+{
+    mstation *ms = ctx;
+    model *m = ms->m;
+    uint32_t id = (uint32_t)arg;
+    truck *t = &m->trucks[id];
+    assert(t->alive && t->state == TRUCK_HELD);
+    hold_end e = holds_end(m, ms, t);
+    switch (e.kind) {
+    case HOLD_CLEARED:
+        m->all.trucks_cleared_after_hold++;
+        depart(m, id);
+        return;
+    case HOLD_PARTIAL:
+        t->tonnes -= e.offloaded;
+        m->all.tonnes_offloaded += e.offloaded;
+        m->all.trucks_cleared_after_hold++;
+        depart(m, id);
+        return;
+    case HOLD_REJECT_WRITE_OFF:
+        m->all.trucks_rejected++;
+        ms->rejected_today++;
+        write_off(m, id);
+        return;
+    case HOLD_REJECT_REPACK:
+        m->all.trucks_rejected++;
+        ms->rejected_today++;
+        t->state = TRUCK_REPACKING;
+        if (!af_sim_schedule(sim, e.repack_minutes, ev_repacked, m, id)) model_fail(m);
+        return;
+    }
+}
+
+void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
+{
+    (void)st;
+    mstation *ms = ctx;
+    model *m = ms->m;
+    uint32_t id = (uint32_t)entity;
+    truck *t = &m->trucks[id];
+    assert(t->alive && t->state == TRUCK_AT_STATION);
+    switch (ms->kind) {
+    case MS_INSPECTION: {
+        double held = holds_flag(m, ms, t);
+        if (held >= 0) {
+            m->all.trucks_held++;
+            ms->flagged_today++;
+            t->state = TRUCK_HELD;
+            if (!af_sim_schedule(sim, held, ev_hold_end, ms, id)) model_fail(m);
+            return;
+        }
+        depart(m, id);
+        return;
+    }
+    case MS_CROSSING:
+        if (ms->transfer != SIZE_MAX) {
+            enter_station(m, ms->transfer, id);
+            return;
+        }
+        m->all.trucks_entered++;
+        depart(m, id);
+        return;
+    case MS_TRANSFER:
+        m->all.trucks_entered++;
+        depart(m, id);
+        return;
+    }
+}
+
+void journey_unload_waiting(model *m)
+{
+    for (size_t h = 0; h < m->scn->n_hubs; h++) {
+        truck_fifo *f = &m->hub_wait[h];
+        while (f->len > 0 && hubs_has_room(m, h, m->trucks[fifo_head(f)].tonnes)) {
+            uint32_t id = fifo_pop(f);
+            assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_AT_HUB);
+            unload(m, id);
+        }
+    }
+}
+
+void journey_release_leg_queues(model *m)
+{
+    for (size_t i = 0; i < m->scn->n_legs; i++) {
+        legs_new_day(m, i);
+        truck_fifo *f = &m->legs[i].wait;
+        while (f->len > 0 && legs_has_slot(m, i)) {
+            uint32_t id = fifo_pop(f);
+            assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_AT_LEG_START);
+            leg_try_start(m, id);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/* A truck's journey from its origin to its hub, as one state machine (truck_state in
+ * model_state.h). Nothing else moves a truck from one state to another. */
+#ifndef AF_MODEL_JOURNEY_H
+#define AF_MODEL_JOURNEY_H
+
+#include "model/model_state.h"
+
+/* A truck of `category` loaded with `tonnes` leaves origin `origin` now. */
+void journey_dispatch(model *m, size_t origin, size_t category, double tonnes);
+
+/* The engine's hook when a station finishes serving a truck (ctx is the mstation). */
+void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity);
+
+/* Midnight: trucks waiting at full hubs unload, in their order, while there is room. */
+void journey_unload_waiting(model *m);
+
+/* Midnight: every leg's convoy slots are free again; trucks held back for want of them start
+ * first, in their order. */
+void journey_release_leg_queues(model *m);
+
+#endif

@@ -1,0 +1,216 @@
+/* The logistics model's state: what one replication keeps, shared by the files of src/model/.
+ *
+ * One concept per file, each with its own header that declares what it offers:
+ *
+ *   replication.c  building one replication, its day cycle (the midnight phases, in order),
+ *                  the run loop, af_model_run, af_model_estimate
+ *   origins.c      dispatch plans (Poisson or a daily window), origin stock and replenishment
+ *   journey.c      a truck's journey as one state machine: the only code that moves a truck
+ *                  from one state to another (dispatched, at a leg's start, on a leg, at a
+ *                  station, held, repacking, waiting at its hub; delivered, lost, written off)
+ *   routing.c      candidate routes and shares, the policies, expected route delay
+ *   holds.c        the dual-use flag, hold duration, hold outcome, repack delay
+ *   legs.c         convoy slots per day, escorts, travel time, loss
+ *   hubs.c         hub storage and room, unloading, consumption against need, population shifts
+ *   closures.c     dated closures of stations and legs, random station closures
+ *   trucks.c       the truck pool, trucks waiting in arrival order (FIFO), tonnes on trucks
+ *   results.c      the daily tables and the named per-run metrics
+ *   model_state.c  named random streams, abandoning a run
+ *
+ * Layers, top to bottom. A file includes only headers of layers below its own, so there is
+ * no circle (replication, at the top, uses several):
+ *
+ *   replication
+ *   origins                          results
+ *   journey                             |
+ *   routing   holds   legs   hubs       |
+ *   closures                            |
+ *   trucks  <---------------------------+
+ *   model_state                      (every file)
+ *
+ * Decisions sit below the journey, not beside it: routing, holds, legs and hubs are asked a
+ * question about a truck (which route, flagged or not and for how long, how the hold ends,
+ * how long the trip is and whether it is lost, is there room) and return the answer; they
+ * never call back into the journey. Counting what happens to trucks (the ledger) is the
+ * journey's, done where the state changes.
+ *
+ * Simulation time 0 is midnight of the first warm-up day; the scenario's start date is at
+ * W = warmup_days * 1440 minutes. Scenario dates (days and minutes since the start) are shifted
+ * by W when they are turned into simulation times.
+ */
+#ifndef AF_MODEL_STATE_H
+#define AF_MODEL_STATE_H
+
+#include <assert.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aidflow/calendar.h"
+#include "aidflow/error.h"
+#include "aidflow/random.h"
+#include "aidflow/schedule.h"
+#include "aidflow/station.h"
+#include "aidflow/stats.h"
+#include "aidflow/model.h"
+#include "aidflow/scenario.h"
+
+#define NO_TRUCK UINT32_MAX
+
+typedef struct model model;
+
+/* Where a truck is in its journey (journey.c moves it between these). Delivered, lost and
+ * written-off trucks go back to the pool: TRUCK_FREE. */
+typedef enum truck_state {
+    TRUCK_FREE,          /* in the pool, not in use */
+    TRUCK_DISPATCHED,    /* just loaded at its origin (or repacked), no route yet */
+    TRUCK_AT_LEG_START,  /* at the start of its next leg: closed, or waiting for a convoy slot */
+    TRUCK_ON_LEG,        /* travelling; whether it is lost was decided at departure */
+    TRUCK_AT_STATION,    /* queued, blocked upstream or in service at a station */
+    TRUCK_HELD,          /* held after a dual-use flag */
+    TRUCK_REPACKING,     /* rejected, being repacked at its origin */
+    TRUCK_AT_HUB,        /* at its hub, loaded, waiting for storage room */
+} truck_state;
+
+typedef struct truck {
+    uint32_t category;
+    uint32_t origin;
+    uint32_t route;
+    uint32_t pos;      /* index in the route's nodes of the node it is at or heading to */
+    uint32_t next_free;/* free-list link while not in use */
+    bool alive;
+    bool lost_on_leg;  /* decided at departure, takes effect on arrival */
+    truck_state state;
+    double tonnes;
+} truck;
+
+typedef enum mstation_kind { MS_INSPECTION, MS_CROSSING, MS_TRANSFER } mstation_kind;
+
+/* The random streams of one category's holds at one inspection, one per decision, so that a
+ * decision about one category never takes numbers meant for another. */
+typedef struct hold_streams {
+    af_rng *flag;     /* flag/<inspection>/<category>: one uniform per inspected truck */
+    af_rng *duration; /* hold_duration/<inspection>/<category>: one draw per hold */
+    af_rng *outcome;  /* hold_outcome/<inspection>/<category>: one uniform per hold's end */
+} hold_streams;
+
+/* A station of the network with what the model keeps beside the engine's af_station. */
+typedef struct mstation {
+    model *m;
+    af_station *st;
+    af_schedule *sched;
+    const af_scn_station *cfg;  /* NULL for a transfer stage */
+    mstation_kind kind;
+    size_t scn_index;           /* inspection or crossing index */
+    size_t transfer;            /* for a crossing with transfer: its stage's index; else SIZE_MAX */
+    unsigned lanes;
+    char *name;
+    af_rng *service_rng;
+    hold_streams *holds;        /* inspections: [n_categories] */
+    af_rng *closure_rng;        /* random closures */
+    int closed_depth;           /* overlapping random closures in force */
+    af_time closed_since;
+    double closed_minutes_today; /* scheduled-open minutes lost to random closures today */
+    /* today's counts not kept by af_station */
+    double flagged_today;
+    double rejected_today;
+    /* horizon totals */
+    double served_total;
+    double busy_area_total;     /* lane-minutes busy */
+    af_tally wait_total;
+    double open_minutes_total;  /* minutes the station was open */
+} mstation;
+
+/* Trucks waiting in arrival order (for a convoy slot, or for room at a full hub): a ring
+ * buffer that grows by doubling. trucks.c keeps it. */
+typedef struct truck_fifo {
+    uint32_t *ids;
+    size_t cap, head, len;
+} truck_fifo;
+
+/* A leg, and the trucks waiting for a convoy slot on it. */
+typedef struct leg_state {
+    const af_scn_leg *cfg;
+    af_rng *travel_rng;         /* travel/<leg>: one draw per trip */
+    af_rng *escort_rng;         /* escort/<leg> (legs with an escort): one draw per trip */
+    af_rng *loss_rng;           /* loss/<leg>: one uniform per trip */
+    uint32_t started_today;
+    truck_fifo wait;
+} leg_state;
+
+/* One origin's dispatch of one category. */
+typedef struct dispatcher {
+    model *m;
+    size_t origin;
+    size_t category;
+    af_rng *rng;        /* dispatch/<origin>/<category>: Poisson gaps, window times */
+    af_rng *count_rng;  /* dispatch_count/<origin>/<category> (window): one uniform a day */
+    double rate;        /* trucks per day now */
+    af_event_id next;   /* pending Poisson dispatch */
+} dispatcher;
+
+/* Cumulative tonnes and truck counts since time 0. */
+typedef struct ledger {
+    double trucks_dispatched, trucks_redispatched, trucks_entered, trucks_delivered;
+    double trucks_held, trucks_cleared_after_hold, trucks_rejected, trucks_written_off;
+    double trucks_lost, trucks_unsupplied;
+    double tonnes_dispatched, tonnes_delivered, tonnes_lost, tonnes_written_off;
+    double tonnes_offloaded, tonnes_consumed, tonnes_need;
+} ledger;
+
+struct model {
+    const af_scenario *scn;
+    const af_model_options *opts;
+    af_sim *sim;
+    uint64_t seed;
+    unsigned rep;
+    af_time warmup_minutes;
+    int total_days;          /* warm-up + horizon */
+    bool failed;             /* an allocation failed inside an event: the run is abandoned */
+
+    truck *trucks;
+    uint32_t n_trucks_cap;
+    uint32_t free_truck;
+    size_t live_trucks;
+
+    size_t n_stations;
+    mstation *stations;
+    size_t *node_station;    /* node index -> station index, SIZE_MAX for origins and hubs */
+
+    leg_state *legs;
+    dispatcher *dispatchers; /* [n_origins * n_categories] */
+    af_rng **route_rngs;
+    af_rng **repack_rngs;    /* repack/<origin>/<category>: [n_origins * n_categories] */
+    double *origin_stock;    /* [n_origins * n_categories] */
+
+    double *population;      /* [n_regions], after shifts */
+    double *hub_stock;       /* [n_hubs * n_categories] */
+    double *hub_in_trucks;   /* today's deliveries [n_hubs * n_categories] */
+    double *hub_in_tonnes;
+    truck_fifo *hub_wait;    /* [n_hubs]: trucks waiting for storage space */
+    double initial_hub_stock;
+
+    ledger all;              /* since time 0 */
+    ledger at_warmup;        /* snapshot at the end of the warm-up */
+
+    af_result *res;
+    double *cov_day_delivered; /* per reported day and category, for days_to_target */
+    double *cov_day_need;
+    double *consumed_by_category; /* [n_categories], over the reported horizon */
+};
+
+/* The simulation time of a scenario time (minutes since the scenario's start). */
+static inline af_time model_sim_time_of_scn_minutes(const model *m, double minutes)
+{
+    return minutes + m->warmup_minutes;
+}
+
+/* An allocation failed inside an event: mark the run failed and stop the calendar.
+ * af_model_run then reports AF_NOMEM. */
+void model_fail(model *m);
+
+/* The random stream "<purpose>/<name><suffix>" of this replication (suffix may be NULL);
+ * NULL when out of memory. */
+af_rng *model_stream(const model *m, const char *purpose, const char *name, const char *suffix);
+
+#endif

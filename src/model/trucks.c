@@ -1,0 +1,90 @@
+/* The truck pool: trucks are recycled through a free list, so a run allocates only when more
+ * trucks are on their way at once than ever before. And the FIFO of trucks waiting for a
+ * convoy slot or for room at a hub: a ring buffer that grows by doubling. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/trucks.h"
+
+uint32_t trucks_new(model *m)
+{
+    if (m->free_truck == NO_TRUCK) {
+        uint64_t cap = m->n_trucks_cap ? (uint64_t)m->n_trucks_cap * 2 : 1024;
+        if (cap >= NO_TRUCK) return NO_TRUCK;
+        truck *t = realloc(m->trucks, (size_t)cap * sizeof *t);
+        if (!t) return NO_TRUCK;
+        m->trucks = t;
+        for (uint64_t i = cap; i-- > m->n_trucks_cap;) {
+            t[i].alive = false;
+            t[i].next_free = m->free_truck;
+            m->free_truck = (uint32_t)i;
+        }
+        m->n_trucks_cap = (uint32_t)cap;
+    }
+    uint32_t id = m->free_truck;
+    truck *t = &m->trucks[id];
+    assert(!t->alive);
+    m->free_truck = t->next_free;
+    memset(t, 0, sizeof *t);
+    t->alive = true;
+    t->state = TRUCK_DISPATCHED;
+    m->live_trucks++;
+    return id;
+}
+
+void trucks_free(model *m, uint32_t id)
+{
+    assert(id < m->n_trucks_cap);
+    truck *t = &m->trucks[id];
+    assert(t->alive && m->live_trucks > 0);
+    t->alive = false;
+    t->state = TRUCK_FREE;
+    t->tonnes = 0;
+    t->next_free = m->free_truck;
+    m->free_truck = id;
+    m->live_trucks--;
+}
+
+/* Tonnes on trucks still on their way, summed truck by truck: an independent count that the
+ * conservation check sets against the ledger. */
+double trucks_tonnes_in_system(const model *m)
+{
+    double sum = 0;
+    for (uint32_t i = 0; i < m->n_trucks_cap; i++)
+        if (m->trucks[i].alive) sum += m->trucks[i].tonnes;
+    return sum;
+}
+
+bool fifo_push(truck_fifo *f, uint32_t id)
+{
+    assert(f->len <= f->cap);
+    if (f->len == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 64;
+        uint32_t *w = malloc(cap * sizeof *w);
+        if (!w) return false;
+        for (size_t i = 0; i < f->len; i++) w[i] = f->ids[(f->head + i) % f->cap];
+        free(f->ids);
+        f->ids = w;
+        f->cap = cap;
+        f->head = 0;
+    }
+    f->ids[(f->head + f->len) % f->cap] = id;
+    f->len++;
+    assert(f->len <= f->cap && f->head < f->cap);
+    return true;
+}
+
+uint32_t fifo_pop(truck_fifo *f)
+{
+    assert(f->len > 0 && f->len <= f->cap && f->head < f->cap);
+    uint32_t id = f->ids[f->head];
+    f->head = (f->head + 1) % f->cap;
+    f->len--;
+    return id;
+}
+
+uint32_t fifo_head(const truck_fifo *f)
+{
+    assert(f->len > 0 && f->len <= f->cap && f->head < f->cap);
+    return f->ids[f->head];
+}
