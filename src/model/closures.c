@@ -46,27 +46,50 @@ bool closures_route_closed(const model *m, size_t route, af_time t)
     return false;
 }
 
+/* One random closure begins or ends at one station. Overlapping closures nest: the station
+ * closes at the first and opens again after the last; only the minutes it would have been open
+ * count as lost to the closure. */
+static void close_station(mstation *ms, af_time now)
+{
+    if (ms->closed_depth++ == 0) {
+        ms->closed_since = now;
+        af_station_set_closed(ms->st, true);
+    }
+}
+
+static void open_station(mstation *ms, af_time now)
+{
+    assert(ms->closed_depth > 0);
+    if (--ms->closed_depth == 0) {
+        ms->closed_minutes_today += af_schedule_open_minutes(ms->sched, ms->closed_since, now);
+        af_station_set_closed(ms->st, false);
+    }
+}
+
+/* A crossing's back-to-back transfer stage is part of the crossing: it closes with it, as it
+ * keeps the crossing's weekly hours and dated closures. */
+static mstation *transfer_of(mstation *ms)
+{
+    return ms->transfer != SIZE_MAX ? &ms->m->stations[ms->transfer] : NULL;
+}
+
 static void ev_closure_end(af_sim *sim, void *ctx, uint64_t arg)
 {
     (void)arg;
-    mstation *ms = ctx;
-    assert(ms->closed_depth > 0);
-    if (--ms->closed_depth == 0) {
-        /* Only the minutes it would have been open count as lost to the closure. */
-        ms->closed_minutes_today += af_schedule_open_minutes(ms->sched, ms->closed_since, af_sim_now(sim));
-        af_station_set_closed(ms->st, false);
-    }
+    mstation *ms = ctx, *tr = transfer_of(ms);
+    af_time now = af_sim_now(sim);
+    open_station(ms, now);
+    if (tr) open_station(tr, now);
 }
 
 static void ev_closure_start(af_sim *sim, void *ctx, uint64_t arg)
 {
     (void)arg;
-    mstation *ms = ctx;
+    mstation *ms = ctx, *tr = transfer_of(ms);
     const af_scn_station *cfg = ms->cfg;
-    if (ms->closed_depth++ == 0) {
-        ms->closed_since = af_sim_now(sim);
-        af_station_set_closed(ms->st, true);
-    }
+    af_time now = af_sim_now(sim);
+    close_station(ms, now);
+    if (tr) close_station(tr, now);
     double d = af_dist_sample(&cfg->closure_duration.dist, ms->closure_rng);
     double gap = -log(af_rng_uniform_pos(ms->closure_rng)) * AF_MINUTES_PER_DAY / cfg->closure_rate;
     if (!af_sim_schedule(sim, d > 0 ? d : 0, ev_closure_end, ms, 0) ||

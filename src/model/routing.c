@@ -62,6 +62,19 @@ static size_t pick(const size_t *cand, const double *w, const bool *ok, size_t n
  * now: at each station the trucks ahead (queued and blocked) served by its lanes plus its own
  * service, and the wait for the station to open if it is closed; plus each leg's mean travel
  * and escort wait. */
+/* Expected minutes from joining a station's queue to leaving it: the trucks ahead (queued and
+ * blocked upstream) served by its lanes, one's own service, and the wait until it opens. */
+static double station_delay(const mstation *ms, double mean, af_time now)
+{
+    double ahead = (double)(af_station_queue_length(ms->st) + af_station_blocked_count(ms->st));
+    double delay = ahead * mean / ms->lanes + mean;
+    if (!af_station_is_open(ms->st)) {
+        af_time open = af_schedule_next_open(ms->sched, now);
+        delay += isfinite(open) ? open - now : 1e12;
+    }
+    return delay;
+}
+
 static double route_expected_delay(const model *m, size_t route, size_t category)
 {
     const af_scn_route *r = &m->scn->routes[route];
@@ -72,11 +85,13 @@ static double route_expected_delay(const model *m, size_t route, size_t category
         if (st == SIZE_MAX) continue;
         const mstation *ms = &m->stations[st];
         double mean = af_dist_mean(&af_scn_station_service(ms->cfg, category)->dist);
-        double ahead = (double)(af_station_queue_length(ms->st) + af_station_blocked_count(ms->st));
-        delay += ahead * mean / ms->lanes + mean;
-        if (!af_station_is_open(ms->st)) {
-            af_time open = af_schedule_next_open(ms->sched, now);
-            delay += isfinite(open) ? open - now : 1e12;
+        delay += station_delay(ms, mean, now);
+        /* A crossing's back-to-back transfer stage is not a node of the route, but its queue
+         * delays the truck all the same. */
+        if (ms->transfer != SIZE_MAX) {
+            const mstation *tr = &m->stations[ms->transfer];
+            double tmean = af_dist_mean(&m->scn->crossings[ms->scn_index].transfer_service.dist);
+            delay += station_delay(tr, tmean, now);
         }
     }
     for (size_t i = 0; i + 1 < r->n_nodes; i++) {

@@ -1,6 +1,4 @@
-/* KNOWN BUG (reported, not fixed here; this test is registered with should_fail: true in
- * meson.build, so the suite stays green while the bug is there and goes red, "unexpected
- * pass", once it is fixed: then drop should_fail).
+/* Fixed bug (found by this test, which failed before the fix in routing.c):
  *
  * shortest_delay does not see the queue at a crossing's back-to-back transfer stage. A route's
  * expected delay counts the trucks queued at each station of its nodes (inspections and
@@ -13,7 +11,7 @@
  * Route via_b: crossing `b`, 1 lane of 60 minutes (24 a day), 30 minutes further from the hub.
  * The two routes each have one 60-minute server; counted correctly, this is the loaded case
  * of test_routing.c (join the shorter queue, ties to a): both servers work, b takes the
- * overflow, at least a quarter of the trucks. As the model stands, the delay via a is 5 min
+ * overflow, at least a quarter of the trucks. Before the fix, the delay via a is 5 min
  * + travel whatever the transfer queue, so every truck goes via a, b serves none, and a's
  * transfer queue grows by 40 - 24 = 16 a day. */
 #include "af_test.h"

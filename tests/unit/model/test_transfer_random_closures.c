@@ -1,8 +1,6 @@
-/* KNOWN BUG (reported, not fixed here; registered with should_fail: true in meson.build, so
- * the suite stays green while the bug is there and goes red, "unexpected pass", once it is
- * fixed: then move the name to the ordinary list).
+/* Fixed bug (found by this test, which failed before the fix in closures.c):
  *
- * A crossing's random closures do not close its back-to-back transfer stage. The stage keeps
+ * A crossing's random closures did not close its back-to-back transfer stage. The stage keeps
  * the crossing's weekly hours and dated closures (test_transfer.c), because it is built on
  * the same schedule, but a random closure only closes the crossing's own station: trucks
  * already waiting for transfer lanes keep being transferred into Gaza while the crossing is
