@@ -255,29 +255,57 @@ typedef enum af_goal_op { AF_GOAL_GE, AF_GOAL_GT, AF_GOAL_LE, AF_GOAL_LT } af_go
 typedef struct af_goal {
     char metric[256];
     af_goal_op op;
-    double threshold;
+    double threshold; /* as a fraction when written in percent: "90%" is 0.9 */
+    bool percent;     /* written "90%" */
+    double written;   /* the number as written (90 for "90%") */
 } af_goal;
 
-/* Parses "coverage.food >= 0.95" (operators >=, >, <=, <). */
+/* Parses "coverage.food >= 0.95" or "coverage.food >= 95%" (operators >=, >, <=, <). */
 AF_API af_status af_goal_parse(const char *text, af_goal *goal, af_error *err);
 AF_API const char *af_goal_op_text(af_goal_op op);
+/* The goal in canonical form ("coverage.food >= 0.95", "coverage.food >= 95%"), numbers in
+ * the shortest form that reads back exactly; parsing it gives the same goal. */
+AF_API void af_goal_text(const af_goal *goal, char *buf, size_t size);
+
+/* The most goals a target takes at once. */
+#define AF_TARGET_MAX_GOALS 32
+
+/* One goal at one evaluated value. */
+typedef struct af_target_goal_value {
+    double mean, sd, ci_low, ci_high;
+    size_t n;
+    bool meets;         /* the goal holds at the interval's bound on the safe side */
+} af_target_goal_value;
 
 /* One evaluated value of the parameter. */
 typedef struct af_target_step {
     double value;
     char text[64];      /* the value as passed in the override */
     size_t order;       /* 0-based order of evaluation */
-    double mean, sd, ci_low, ci_high;
+    double mean, sd, ci_low, ci_high; /* of the first goal's metric */
     size_t n;
-    bool meets;         /* the goal holds at the interval's bound on the safe side */
+    bool meets;         /* every goal holds at its interval's bound on the safe side */
+    size_t n_goals;
+    af_target_goal_value goals[AF_TARGET_MAX_GOALS]; /* per goal, in the order given */
 } af_target_step;
+
+/* Which end of the range a target looks for. AUTO: found from the two ends (the end that
+ * meets the goals is the good side; when both or neither do, from the first goal's trend). */
+typedef enum af_target_direction {
+    AF_TARGET_AUTO,
+    AF_TARGET_SMALLEST, /* the goals, once met, stay met for larger values */
+    AF_TARGET_LARGEST   /* the goals, once met, stay met for smaller values */
+} af_target_direction;
 
 typedef struct af_target_config {
     const char *scenario;
     const char *const *sets;
     size_t n_sets;
     const char *vary;              /* "PATH=LO:HI" */
-    const char *goal;              /* "METRIC OP VALUE" */
+    const char *goal;              /* "METRIC OP VALUE" (used when n_goals is 0) */
+    const char *const *goals;      /* several goals, all of which must hold */
+    size_t n_goals;
+    af_target_direction direction;
     bool integer;                  /* bisect on integers */
     double tolerance;              /* stop when HI - LO <= tolerance; 0: (HI - LO) / 100 */
     unsigned replications;         /* 0: the scenario's (at least 2 are needed) */
@@ -290,21 +318,31 @@ typedef struct af_target_config {
 } af_target_config;
 
 typedef struct af_target_result {
-    bool found;            /* the goal is met somewhere in [LO, HI] */
-    af_target_step answer; /* the smallest value found that meets it (when found) */
-    bool lower_bound;      /* the goal was judged on the interval's lower bound (>=, >) */
-    af_goal goal;
+    bool found;            /* the goals are met somewhere in [LO, HI] */
+    af_target_step answer; /* the smallest (largest) value found that meets them (when found) */
+    bool lower_bound;      /* the first goal was judged on the interval's lower bound (>=, >) */
+    bool largest;          /* the answer is the largest value meeting the goals */
+    bool whole_range;      /* both ends meet the goals */
+    af_goal goal;          /* the first goal */
+    size_t n_goals;
+    af_goal goals[AF_TARGET_MAX_GOALS];
     char path[256];
+    double lo, hi;
     double confidence;
     size_t n_steps;
     af_target_step *steps; /* every evaluation, by increasing value */
     af_exp_summary summary;
 } af_target_result;
 
-/* Finds the smallest value in [LO, HI] at which the goal holds with the scenario's confidence
- * (the lower bound of the interval for >= and >, the upper bound for <= and <), assuming the
- * goal, once met, stays met for larger values. Bisection on replicated runs, all stored;
- * writes target.csv, replications.csv and provenance.json to OUT. */
+/* Finds the smallest (or the largest) value in [LO, HI] at which every goal holds with the
+ * scenario's confidence: each goal is judged on the safe side of its interval (the lower bound
+ * for >= and >, the upper bound for <= and <). The direction is the config's, or, for AUTO,
+ * found by evaluating both ends first: when HI meets the goals and LO does not, the smallest;
+ * when LO does and HI does not, the largest. Bisection on replicated runs, all stored; writes
+ * target.csv, replications.csv and provenance.json to OUT.
+ * Before anything runs or the store is touched, the goals are parsed and one replication of
+ * the base scenario is run to check that the model reports every goal's metric: an unknown
+ * metric is AF_INVAL naming the closest metrics it has, and leaves OUT as it was. */
 AF_API af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
                                const af_exp_options *opts, af_target_result **out,
                                af_error *err);

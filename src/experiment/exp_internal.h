@@ -163,9 +163,17 @@ af_status exp_export(exp_store *s, const char *dir, af_error *err);
 /* The compare table from the store. */
 af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err);
 /* The target curve from the store, sorted by value. */
-af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
+af_status exp_target_curve(exp_store *s, const af_goal *goals, size_t n_goals, double level,
                            af_target_step **steps, size_t *n, af_error *err);
 bool exp_goal_meets(const af_goal *g, const af_summary *st);
+/* Fills t's per-goal statistics (and the first goal's in t->mean...) from a point's data and
+ * sets t->meets when every goal holds. Returns the first goal's metric the data lacks (that
+ * goal then does not hold), or NULL. */
+const char *exp_step_judge(af_target_step *t, const exp_point_data *d, const af_goal *goals,
+                           size_t n_goals, double level);
+/* Parses the goals of a store's "goal" text ("G1; G2"); at most `cap`. */
+af_status exp_goals_parse(const char *text, af_goal *goals, size_t cap, size_t *n,
+                          af_error *err);
 
 /* ---- the runner (runner.c) ---------------------------------------------------------------- */
 

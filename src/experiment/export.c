@@ -362,7 +362,58 @@ static int by_value(const void *x, const void *y)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
-af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
+const char *exp_step_judge(af_target_step *t, const exp_point_data *d, const af_goal *goals,
+                           size_t n_goals, double level)
+{
+    const char *missing = NULL;
+    t->n_goals = n_goals;
+    t->meets = true;
+    for (size_t g = 0; g < n_goals; g++) {
+        size_t k = 0;
+        while (k < d->n_metrics && strcmp(d->names[k], goals[g].metric) != 0) k++;
+        af_summary stt = {NAN, NAN, NAN, NAN, 0};
+        if (k < d->n_metrics)
+            stt = af_summarise(d->values + k * d->n_reps, d->n_reps, level);
+        else if (!missing)
+            missing = goals[g].metric;
+        af_target_goal_value *v = &t->goals[g];
+        v->mean = stt.mean;
+        v->sd = stt.sd;
+        v->ci_low = stt.ci_low;
+        v->ci_high = stt.ci_high;
+        v->n = stt.n;
+        v->meets = k < d->n_metrics && exp_goal_meets(&goals[g], &stt);
+        if (!v->meets) t->meets = false;
+    }
+    t->mean = t->goals[0].mean;
+    t->sd = t->goals[0].sd;
+    t->ci_low = t->goals[0].ci_low;
+    t->ci_high = t->goals[0].ci_high;
+    t->n = t->goals[0].n;
+    return missing;
+}
+
+af_status exp_goals_parse(const char *text, af_goal *goals, size_t cap, size_t *n,
+                          af_error *err)
+{
+    *n = 0;
+    const char *p = text ? text : "";
+    af_status st = AF_OK;
+    do {
+        size_t len = strcspn(p, ";");
+        char one[512];
+        if (len >= sizeof one || *n == cap)
+            return af_error_set(err, AF_INVAL, "goal '%s': too long or too many", text);
+        memcpy(one, p, len);
+        one[len] = '\0';
+        if ((st = af_goal_parse(one, &goals[*n], err)) != AF_OK) return st;
+        (*n)++;
+        p += len;
+    } while (*p++ == ';');
+    return AF_OK;
+}
+
+af_status exp_target_curve(exp_store *s, const af_goal *goals, size_t n_goals, double level,
                            af_target_step **steps, size_t *n, af_error *err)
 {
     *steps = NULL;
@@ -380,21 +431,12 @@ af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
     for (size_t i = 0; st == AF_OK && i < p.n; i++) {
         exp_point_data d;
         if ((st = exp_store_point_data(s, i, m.replications, &d, err)) != AF_OK) break;
-        size_t k = 0;
-        while (k < d.n_metrics && strcmp(d.names[k], goal->metric) != 0) k++;
-        af_summary stt = {NAN, NAN, NAN, NAN, 0};
-        if (k < d.n_metrics) stt = af_summarise(d.values + k * d.n_reps, d.n_reps, level);
-        exp_point_data_free(&d);
         af_target_step *t = &out[i];
         t->value = p.values[i * p.n_factors];
         snprintf(t->text, sizeof t->text, "%s", p.texts[i * p.n_factors]);
         t->order = i;
-        t->mean = stt.mean;
-        t->sd = stt.sd;
-        t->ci_low = stt.ci_low;
-        t->ci_high = stt.ci_high;
-        t->n = stt.n;
-        t->meets = exp_goal_meets(goal, &stt);
+        exp_step_judge(t, &d, goals, n_goals, level);
+        exp_point_data_free(&d);
     }
     if (st == AF_OK) {
         qsort(out, p.n, sizeof *out, by_value);
@@ -410,26 +452,34 @@ af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
 
 static af_status write_target(exp_store *s, const exp_meta *m, const char *dir, af_error *err)
 {
-    af_goal g;
-    af_status st = af_goal_parse(m->goal ? m->goal : "", &g, err);
+    af_goal goals[AF_TARGET_MAX_GOALS];
+    size_t n_goals;
+    af_status st = exp_goals_parse(m->goal, goals, AF_TARGET_MAX_GOALS, &n_goals, err);
     if (st != AF_OK) return st;
     af_target_step *steps;
     size_t n;
-    if ((st = exp_target_curve(s, &g, m->confidence, &steps, &n, err)) != AF_OK) return st;
+    if ((st = exp_target_curve(s, goals, n_goals, m->confidence, &steps, &n, err)) != AF_OK)
+        return st;
     af_buf b;
     af_buf_init(&b);
     af_buf_put(&b, "step,");
     af_buf_csv(&b, m->target_path ? m->target_path : "value");
-    af_buf_put(&b, ",metric,mean,sd,ci_low,ci_high,n,meets\n");
-    for (size_t i = 0; i < n; i++) {
-        af_summary stt = {steps[i].mean, steps[i].sd, steps[i].ci_low, steps[i].ci_high, steps[i].n};
-        af_buf_printf(&b, "%zu,", steps[i].order);
-        af_buf_csv(&b, steps[i].text);
-        af_buf_put(&b, ",");
-        af_buf_csv(&b, g.metric);
-        csv_stat(&b, &stt);
-        af_buf_printf(&b, ",%s\n", steps[i].meets ? "yes" : "no");
-    }
+    af_buf_put(&b, ",metric,mean,sd,ci_low,ci_high,n,meets");
+    if (n_goals > 1) af_buf_put(&b, ",meets_all");
+    af_buf_put(&b, "\n");
+    for (size_t i = 0; i < n; i++)
+        for (size_t g = 0; g < n_goals; g++) {
+            const af_target_goal_value *v = &steps[i].goals[g];
+            af_summary stt = {v->mean, v->sd, v->ci_low, v->ci_high, v->n};
+            af_buf_printf(&b, "%zu,", steps[i].order);
+            af_buf_csv(&b, steps[i].text);
+            af_buf_put(&b, ",");
+            af_buf_csv(&b, goals[g].metric);
+            csv_stat(&b, &stt);
+            af_buf_printf(&b, ",%s", v->meets ? "yes" : "no");
+            if (n_goals > 1) af_buf_printf(&b, ",%s", steps[i].meets ? "yes" : "no");
+            af_buf_put(&b, "\n");
+        }
     st = write_file(dir, "target.csv", &b, err);
     af_buf_free(&b);
     free(steps);

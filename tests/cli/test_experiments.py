@@ -221,8 +221,9 @@ def test_target():
     p = run("target", SCN, "--vary", "inspections.screening.lanes=1:16", "--integer",
             "--goal", "coverage.food >= 0.95", "--out", out("target"))
     answer = next(l for l in p.stdout.splitlines() if l.startswith("answer: "))
-    lanes = int(answer.split("=")[1].split(":")[0])
-    assert "its lower bound" in answer, answer
+    lanes = int(answer.split("=")[1].split(",")[0])
+    assert "the smallest value" in answer, answer
+    assert "its lower bound" in p.stdout, p.stdout
     with open(os.path.join(out("target"), "target.csv")) as f:
         rows = [line.rstrip("\n").split(",") for line in f][1:]
     meets = {int(r[1]): (float(r[5]), r[-1]) for r in rows}
@@ -235,7 +236,21 @@ def test_target():
     # Out of reach: exit 1 and say so.
     p = run("target", SCN, "--vary", "inspections.screening.lanes=1:3", "--integer",
             "--goal", "coverage.food >= 0.95", "--out", out("target_no"), expect=1)
-    assert "not met: even at inspections.screening.lanes = 3" in p.stdout, p.stdout
+    assert "not met anywhere in 1:3" in p.stdout, p.stdout
+    assert "missed at every value tried" in p.stdout, p.stdout
+    # A misspelt metric: exit 2 before anything runs, no folder left; the corrected command,
+    # with the goal in percent, then runs in the same folder and gives the same answer.
+    bad = out("target_bad")
+    p = run("target", SCN, "--vary", "inspections.screening.lanes=1:16", "--integer",
+            "--goal", "coverage.fod >= 95%", "--out", bad, expect=2)
+    assert "closest it has: coverage.food" in p.stderr, p.stderr
+    assert not os.path.exists(os.path.join(bad, "results.sqlite")), os.listdir(bad)
+    p = run("target", SCN, "--vary", "inspections.screening.lanes=1:16", "--integer",
+            "--goal", "coverage.food >= 95%", "--out", bad)
+    assert f"lanes = {lanes}, the smallest" in p.stdout, p.stdout
+    p = run("target", SCN, "--vary", "inspections.screening.lanes=1:16", "--direction", "up",
+            "--goal", "coverage.food >= 95%", "--out", bad, expect=2)
+    assert "--direction" in p.stderr, p.stderr
 
 
 def test_mpi():
