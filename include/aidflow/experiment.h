@@ -178,8 +178,9 @@ typedef struct af_run_result {
  * AF_INTERRUPTED, every finished replication kept, and the same call again runs only the
  * others and writes the same bytes as an uninterrupted run. A shard (opts->shards > 1) runs
  * its replications and exports only when the directory then holds all of them; af_exp_merge
- * joins shards' stores. A store of an earlier run of another scenario, seed or number of
- * replications is discarded (any other experiment's is refused, AF_INVAL). The model must
+ * joins shards' stores. A store of another experiment (an earlier run of another scenario,
+ * overrides, seed or number of replications, or any other kind) is refused, AF_INVAL naming
+ * --fresh, and the folder is left as it was; opts->fresh discards it. The model must
  * hand back its daily tables (af_exp_model_scenario does). On success and on AF_INTERRUPTED
  * *out (out may be NULL) holds the summary and, when exported, the results; free it with
  * af_run_free. */

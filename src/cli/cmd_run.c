@@ -39,6 +39,8 @@ static void usage(FILE *out)
             "  --jobs N           replications run at once (default: all cores); same output\n"
             "  --shard I/K        run only replications I, I+K, I+2K...; join shards with aidflow merge\n"
             "  --fresh            discard the replications kept in DIR/results.sqlite first\n"
+            "                     (needed when DIR holds another scenario's, overrides' or\n"
+            "                     seed's results: they are never replaced silently)\n"
             "  --max-memory SIZE  refuse a run estimated to need more (default 8G; K, M, G, T)\n"
             "  --report           also write DIR/report.html (see aidflow report)\n"
             "  --xlsx FILE        also write the tables as an Excel workbook FILE\n"

@@ -236,12 +236,10 @@ af_status exp_point_build(exp_point *p, const char *scenario, const char *const 
                           const double *values, size_t n_factors);
 char *exp_join_lines(const char *const *s, size_t n);
 /* Opens (creating) DIR's store, claims it for the identity, records the session. A store that
- * holds another experiment is AF_INVAL, unless `replace_kind` names its kind: then it is
- * discarded and started afresh (a `run` of an edited scenario replaces the earlier run's
- * store, as a rerun of a program replaces its output). */
+ * holds another experiment (of any kind, a run of another scenario, overrides, seed or number
+ * of replications included) is AF_INVAL naming --fresh; opts->fresh discards it first. */
 af_status exp_open_claim(exp_store **out, const char *dir, const af_exp_options *opts,
-                         const char *identity, const char *const *meta,
-                         const char *replace_kind, af_error *err);
+                         const char *identity, const char *const *meta, af_error *err);
 void exp_point_error(af_error *err, size_t point, const exp_point *p);
 /* The identity lines common to every kind. */
 void exp_identity_common(af_buf *b, const char *kind, unsigned reps, uint64_t seed,

@@ -467,7 +467,7 @@ af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
     const char *paths[] = {s.path};
     if (id.failed || gt.failed || !sets)
         st = af_error_set(err, AF_NOMEM, "out of memory");
-    else if ((st = exp_open_claim(&s.store, cfg->out_dir, opts, id.data, meta, NULL, err)) == AF_OK &&
+    else if ((st = exp_open_claim(&s.store, cfg->out_dir, opts, id.data, meta, err)) == AF_OK &&
              (st = exp_store_put_factors(s.store, paths, 1, err)) == AF_OK)
         st = search_run(&s, lo, hi, tol, res, err);
     if (st == AF_OK) {
