@@ -233,12 +233,16 @@ typedef struct af_compare_row {
     size_t n;
     int significant;                  /* 1 when the interval excludes 0, 0 when not, -1 n < 2 */
     bool headline;                    /* not a per-station metric */
+    char only;                        /* 'A' or 'B' when only that scenario reports the metric
+                                         (the other side's figures and the difference NaN,
+                                         n 0); 0 when both do */
 } af_compare_row;
 
 typedef struct af_compare_result {
     double confidence;
     size_t n_rows;
-    af_compare_row *rows;             /* the metrics both scenarios report, in A's order */
+    af_compare_row *rows;             /* every metric either scenario reports: A's in A's
+                                         order, then those only B has, in B's order */
     af_exp_summary summary;
 } af_compare_result;
 

@@ -4,6 +4,7 @@
  * file is written atomically. */
 #include <math.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,6 +276,42 @@ static const char *yes_no(int significant)
     return significant > 0 ? "yes" : significant == 0 ? "no" : "";
 }
 
+/* One row of the comparison: metric i of A (SIZE_MAX: A lacks it) against j of B. */
+static af_status compare_row(af_compare_row *row, const char *name, const exp_point_data *a,
+                             size_t i, const exp_point_data *b, size_t j, double *d,
+                             const exp_meta *m, af_error *err)
+{
+    unsigned reps = m->replications;
+    static const double none_v = NAN;
+    const double *va = i != SIZE_MAX ? a->values + i * a->n_reps : NULL;
+    const double *vb = j != SIZE_MAX ? b->values + j * b->n_reps : NULL;
+    for (size_t r = 0; r < reps; r++) {
+        double x = va ? va[r] : none_v, y = vb ? vb[r] : none_v;
+        d[r] = (isfinite(x) && isfinite(y)) ? y - x : NAN;
+    }
+    af_summary none = {NAN, NAN, NAN, NAN, 0};
+    af_summary sa = va ? af_summarise(va, reps, m->confidence) : none;
+    af_summary sb = vb ? af_summarise(vb, reps, m->confidence) : none;
+    af_summary sd = af_summarise(d, reps, m->confidence);
+    row->metric = strdup(name);
+    if (!row->metric) return af_error_set(err, AF_NOMEM, "out of memory");
+    row->mean_a = sa.mean;
+    row->ci_low_a = sa.ci_low;
+    row->ci_high_a = sa.ci_high;
+    row->mean_b = sb.mean;
+    row->ci_low_b = sb.ci_low;
+    row->ci_high_b = sb.ci_high;
+    row->diff = sd.mean;
+    row->sd = sd.sd;
+    row->ci_low = sd.ci_low;
+    row->ci_high = sd.ci_high;
+    row->n = sd.n;
+    row->significant = sd.n < 2 ? -1 : (sd.ci_low > 0 || sd.ci_high < 0) ? 1 : 0;
+    row->headline = strncmp(row->metric, "station.", 8) != 0;
+    row->only = va && vb ? 0 : va ? 'A' : 'B';
+    return AF_OK;
+}
+
 af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err)
 {
     exp_meta m;
@@ -282,42 +319,29 @@ af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err)
     if (st != AF_OK) return st;
     res->confidence = m.confidence;
     exp_point_data a, b;
+    memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
     st = exp_store_point_data(s, 0, m.replications, &a, err);
     if (st == AF_OK) st = exp_store_point_data(s, 1, m.replications, &b, err);
     double *d = malloc(m.replications * sizeof *d);
-    res->rows = calloc(a.n_metrics ? a.n_metrics : 1, sizeof *res->rows);
+    size_t cap = a.n_metrics + b.n_metrics;
+    res->rows = calloc(cap ? cap : 1, sizeof *res->rows);
     if (st == AF_OK && (!d || !res->rows)) st = af_error_set(err, AF_NOMEM, "out of memory");
+    /* A's metrics in A's order (with B's value when B has it), then those only B has, in B's
+     * order. */
     for (size_t i = 0; st == AF_OK && i < a.n_metrics; i++) {
         size_t j = 0;
         while (j < b.n_metrics && strcmp(a.names[i], b.names[j]) != 0) j++;
-        if (j == b.n_metrics) continue;
-        const double *va = a.values + i * a.n_reps, *vb = b.values + j * b.n_reps;
-        for (size_t r = 0; r < m.replications; r++)
-            d[r] = (isfinite(va[r]) && isfinite(vb[r])) ? vb[r] - va[r] : NAN;
-        af_summary sa = af_summarise(va, m.replications, m.confidence);
-        af_summary sb = af_summarise(vb, m.replications, m.confidence);
-        af_summary sd = af_summarise(d, m.replications, m.confidence);
-        af_compare_row *row = &res->rows[res->n_rows];
-        row->metric = strdup(a.names[i]);
-        if (!row->metric) {
-            st = af_error_set(err, AF_NOMEM, "out of memory");
-            break;
-        }
-        row->mean_a = sa.mean;
-        row->ci_low_a = sa.ci_low;
-        row->ci_high_a = sa.ci_high;
-        row->mean_b = sb.mean;
-        row->ci_low_b = sb.ci_low;
-        row->ci_high_b = sb.ci_high;
-        row->diff = sd.mean;
-        row->sd = sd.sd;
-        row->ci_low = sd.ci_low;
-        row->ci_high = sd.ci_high;
-        row->n = sd.n;
-        row->significant = sd.n < 2 ? -1 : (sd.ci_low > 0 || sd.ci_high < 0) ? 1 : 0;
-        row->headline = strncmp(row->metric, "station.", 8) != 0;
-        res->n_rows++;
+        st = compare_row(&res->rows[res->n_rows], a.names[i], &a, i, &b,
+                         j < b.n_metrics ? j : SIZE_MAX, d, &m, err);
+        if (st == AF_OK) res->n_rows++;
+    }
+    for (size_t j = 0; st == AF_OK && j < b.n_metrics; j++) {
+        size_t i = 0;
+        while (i < a.n_metrics && strcmp(a.names[i], b.names[j]) != 0) i++;
+        if (i < a.n_metrics) continue;
+        st = compare_row(&res->rows[res->n_rows], b.names[j], &a, SIZE_MAX, &b, j, d, &m, err);
+        if (st == AF_OK) res->n_rows++;
     }
     free(d);
     exp_point_data_free(&a);
