@@ -64,6 +64,13 @@ AF_API size_t af_design_n_points(const af_design *d);
 AF_API const char *af_design_text(const af_design *d, size_t point, size_t factor);
 /* The same as a number; NaN when the text is not one. */
 AF_API double af_design_value(const af_design *d, size_t point, size_t factor);
+/* The documented unit of a bare number at scenario PATH, from the scenario's key tables: "min"
+ * for inspections.NAME.service.lognormal.mean, "trucks/d" for a daily cap, "" for a plain
+ * number (lanes) or a path the tables do not know. */
+AF_API const char *af_design_path_unit(const char *path);
+/* A value of PATH as written ("40 min", "0.5 h", "40") as a number in the path's documented
+ * unit (40, 30, 40); NaN when the text is not a number or a quantity of the path's kind. */
+AF_API double af_design_path_number(const char *path, const char *text);
 /* A canonical one-line description ("grid; a=2,4,6; b=0.1,0.2"), used to recognise the same
  * experiment when a run is resumed. */
 AF_API const char *af_design_describe(const af_design *d);

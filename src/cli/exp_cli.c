@@ -13,7 +13,6 @@
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
-#include "scenario/schema.h"
 
 volatile int exp_cli_interrupted;
 
@@ -256,46 +255,7 @@ bool exp_cli_mpi_start(int *argc, char ***argv, const af_exp_model *model, int *
 
 const char *exp_cli_path_unit(const char *path)
 {
-    const record *r = &schema_scenario;
-    const char *p = path;
-    while (r && *p) {
-        size_t len = strcspn(p, ".");
-        const field *f = schema_field(r, p, len);
-        if (!f) return "";
-        p += len + (p[len] == '.');
-        switch (f->shape) {
-        case SH_NAMED:
-            /* the next part names the item (names have no dots) */
-            p += strcspn(p, ".");
-            if (*p == '.') p++;
-            r = f->sub;
-            break;
-        case SH_RECORD: r = f->sub; break;
-        case SH_TABLE: {
-            /* CATEGORY, then the element's own parts (a distribution's parameter) */
-            const field *e = f->arg ? *(const field *const *)f->arg : NULL;
-            if (!e) return f->unit ? f->unit : "";
-            f = e;
-            p += strcspn(p, ".");
-            if (*p == '.') p++;
-        }
-            /* fall through */
-        case SH_VARIANT:
-            if (f->shape == SH_VARIANT && *p) {
-                /* a distribution's parameter: in the key's unit when it is a time */
-                const char *last = strrchr(p, '.');
-                last = last ? last + 1 : p;
-                static const char *const timed[] = {"mean", "sd", "min", "max", "mode", "value",
-                                                    "median", "scale", "low", "high", "mu"};
-                for (size_t i = 0; i < sizeof timed / sizeof timed[0]; i++)
-                    if (!strcmp(last, timed[i])) return f->unit ? f->unit : "";
-                return "";
-            }
-            return f->unit ? f->unit : "";
-        default: return *p ? "" : (f->unit ? f->unit : "");
-        }
-    }
-    return "";
+    return af_design_path_unit(path);
 }
 
 void exp_cli_default_out(const char *scenario, const char *suffix, char *buf, size_t size)

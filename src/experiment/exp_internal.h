@@ -43,6 +43,29 @@ static inline const char *exp_metrics_name(const af_exp_metrics *m, size_t i)
     return m->names + m->name_at[i];
 }
 
+/* A metric's dotted name split by its known structure (docs/OUTPUTS.md, Metrics):
+ *   station.NAME.MEASURE           entity NAME, one of `stations` (the longest that fits:
+ *                                  names may hold dots); a station not listed ends at the
+ *                                  last dot (measures are one word); kind "station"
+ *   trucks.X, tonnes.X, trucks_per_day.X, bottleneck.X
+ *                                  entity "network", measure "trucks_X" ...
+ *   MEASURE.CATEGORY               entity "network", the category ("all" for coverage.all)
+ *   MEASURE.CATEGORY.REGION        entity and region REGION, kind "region"
+ * with the measure's unit ("" when it has none). */
+typedef struct exp_metric_parts {
+    const char *kind; /* "network", "station" or "region" */
+    char entity[256];
+    char measure[128];
+    char category[128];
+    char region[128];
+    const char *unit;
+} exp_metric_parts;
+void exp_metric_split(const char *name, const char *const *stations, size_t n_stations,
+                      exp_metric_parts *p);
+/* The model's stations, from its metrics (every station reports station.NAME.utilisation):
+ * the names, malloc'ed, into out[0..k) (room for n); returns k. */
+size_t exp_metric_stations(const char *const *names, size_t n, char **out);
+
 /* ---- design points ----------------------------------------------------------------------- */
 
 /* One design point as the runner sees it: which scenario file, which overrides. */
@@ -159,6 +182,10 @@ af_status exp_export_run(exp_store *s, const char *dir, af_error *err);
 /* Writes the files of a complete experiment from its store: by the store's kind, sweep.csv or
  * compare.csv or target.csv, and replications.csv and provenance.json. */
 af_status exp_export(exp_store *s, const char *dir, af_error *err);
+
+/* metrics.csv (every kind: each replication's metrics in long form, with run_id, entity,
+ * measure, category, region and unit) and, when factors were varied, points.csv. */
+af_status exp_export_tidy(exp_store *s, const char *dir, af_error *err);
 
 /* The compare table from the store. */
 af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err);

@@ -488,9 +488,7 @@ static af_status write_target(exp_store *s, const exp_meta *m, const char *dir, 
     af_buf_init(&b);
     af_buf_put(&b, "step,");
     af_buf_csv(&b, m->target_path ? m->target_path : "value");
-    af_buf_put(&b, ",metric,mean,sd,ci_low,ci_high,n,meets");
-    if (n_goals > 1) af_buf_put(&b, ",meets_all");
-    af_buf_put(&b, "\n");
+    af_buf_put(&b, ",metric,mean,sd,ci_low,ci_high,n,meets\n");
     for (size_t i = 0; i < n; i++)
         for (size_t g = 0; g < n_goals; g++) {
             const af_target_goal_value *v = &steps[i].goals[g];
@@ -500,9 +498,7 @@ static af_status write_target(exp_store *s, const exp_meta *m, const char *dir, 
             af_buf_put(&b, ",");
             af_buf_csv(&b, goals[g].metric);
             csv_stat(&b, &stt);
-            af_buf_printf(&b, ",%s", v->meets ? "yes" : "no");
-            if (n_goals > 1) af_buf_printf(&b, ",%s", steps[i].meets ? "yes" : "no");
-            af_buf_put(&b, "\n");
+            af_buf_printf(&b, ",%s\n", v->meets ? "yes" : "no");
         }
     st = write_file(dir, "target.csv", &b, err);
     af_buf_free(&b);
@@ -591,28 +587,126 @@ static af_status write_provenance(exp_store *s, const exp_meta *m, const stored_
     return st;
 }
 
+/* ---- tidy tables ---- */
+
+/* "HASH-SEED": what identifies one design point's runs across files. */
+static void run_id(char *buf, size_t size, const char *hash, uint64_t seed)
+{
+    snprintf(buf, size, "%s-%llu", hash ? hash : "", (unsigned long long)seed);
+}
+
+/* metrics.csv: every replication's metrics in long form, names split into entity, measure,
+ * category, region and unit; points.csv (when something was varied): each point's factor
+ * values as numbers in their documented unit. */
+static af_status write_tidy(exp_store *s, const exp_meta *m, const stored_points *p,
+                            const char *dir, af_error *err)
+{
+    af_buf b;
+    af_buf_init(&b);
+    af_buf_put(&b, "run_id,scenario,point,replication,seed,metric,entity,measure,category,region,"
+                   "unit,value\n");
+    af_status st = AF_OK;
+    for (size_t i = 0; i < p->n && st == AF_OK; i++) {
+        exp_point_data d;
+        if ((st = exp_store_point_data(s, i, m->replications, &d, err)) != AF_OK) break;
+        char id[64];
+        run_id(id, sizeof id, p->hashes[i], m->seed);
+        const char *scn = i == 1 && m->scenario_b ? m->scenario_b : m->scenario;
+        exp_metric_parts *parts = calloc(d.n_metrics ? d.n_metrics : 1, sizeof *parts);
+        if (!parts) {
+            exp_point_data_free(&d);
+            st = af_error_set(err, AF_NOMEM, "out of memory");
+            break;
+        }
+        char **stations = calloc(d.n_metrics ? d.n_metrics : 1, sizeof *stations);
+        size_t n_st = stations ? exp_metric_stations((const char *const *)d.names, d.n_metrics,
+                                                     stations)
+                               : 0;
+        for (size_t k = 0; k < d.n_metrics; k++)
+            exp_metric_split(d.names[k], (const char *const *)stations, n_st, &parts[k]);
+        for (size_t k = 0; k < n_st; k++) free(stations[k]);
+        free(stations);
+        for (size_t r = 0; r < d.n_reps; r++)
+            for (size_t k = 0; k < d.n_metrics; k++) {
+                const exp_metric_parts *q = &parts[k];
+                af_buf_put(&b, id);
+                af_buf_put(&b, ",");
+                af_buf_csv(&b, scn ? scn : "");
+                af_buf_printf(&b, ",%zu,%zu,%llu,", i, r, (unsigned long long)m->seed);
+                const char *cells[] = {d.names[k], q->entity, q->measure, q->category,
+                                       q->region, q->unit};
+                for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
+                    af_buf_csv(&b, cells[c]);
+                    af_buf_put(&b, ",");
+                }
+                af_buf_num(&b, d.values[k * d.n_reps + r], "");
+                af_buf_put(&b, "\n");
+            }
+        free(parts);
+        exp_point_data_free(&d);
+    }
+    if (st == AF_OK) st = write_file(dir, "metrics.csv", &b, err);
+    af_buf_free(&b);
+    if (st != AF_OK || p->n_factors == 0) return st;
+
+    af_buf_init(&b);
+    af_buf_put(&b, "run_id,point,scenario_hash,factor,path,text,value,unit\n");
+    for (size_t i = 0; i < p->n; i++) {
+        char id[64];
+        run_id(id, sizeof id, p->hashes[i], m->seed);
+        for (size_t f = 0; f < p->n_factors; f++) {
+            const char *text = p->texts[i * p->n_factors + f];
+            af_buf_printf(&b, "%s,%zu,%s,%zu,", id, i, p->hashes[i], f);
+            af_buf_csv(&b, p->paths[f]);
+            af_buf_put(&b, ",");
+            af_buf_csv(&b, text);
+            af_buf_put(&b, ",");
+            af_buf_num(&b, af_design_path_number(p->paths[f], text), "");
+            af_buf_put(&b, ",");
+            af_buf_csv(&b, af_design_path_unit(p->paths[f]));
+            af_buf_put(&b, "\n");
+        }
+    }
+    st = write_file(dir, "points.csv", &b, err);
+    af_buf_free(&b);
+    return st;
+}
+
+af_status exp_export_tidy(exp_store *s, const char *dir, af_error *err)
+{
+    exp_meta m;
+    af_status st = meta_read(s, &m, err);
+    if (st != AF_OK) return st;
+    stored_points p;
+    if ((st = points_read(s, &p, err)) == AF_OK) {
+        st = write_tidy(s, &m, &p, dir, err);
+        points_free(&p);
+    }
+    meta_free(&m);
+    return st;
+}
+
 af_status exp_export(exp_store *s, const char *dir, af_error *err)
 {
     exp_meta m;
     af_status st = meta_read(s, &m, err);
     if (st != AF_OK) return st;
-    if (!strcmp(m.kind, "run")) {
-        meta_free(&m);
-        return exp_export_run(s, dir, err);
-    }
-    if (!strcmp(m.kind, "run")) {
-        meta_free(&m);
-        return exp_export_run(s, dir, err);
-    }
     stored_points p;
     if ((st = points_read(s, &p, err)) != AF_OK) {
         meta_free(&m);
         return st;
     }
+    if (!strcmp(m.kind, "run")) {
+        points_free(&p);
+        meta_free(&m);
+        st = exp_export_run(s, dir, err);
+        return st == AF_OK ? exp_export_tidy(s, dir, err) : st;
+    }
     bool sweep = !strcmp(m.kind, "sweep");
     st = write_sweep_and_replications(s, &m, &p, dir, sweep, err);
     if (st == AF_OK && !strcmp(m.kind, "compare")) st = write_compare(s, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "target")) st = write_target(s, &m, dir, err);
+    if (st == AF_OK) st = write_tidy(s, &m, &p, dir, err);
     if (st == AF_OK) st = write_provenance(s, &m, &p, dir, err);
     points_free(&p);
     meta_free(&m);

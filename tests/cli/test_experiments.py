@@ -8,6 +8,8 @@ With --mpirun, runs only the MPI tests: `mpirun -n 2 aidflow sweep ...` and `mpi
 aidflow run ...` must give the same files as the single-process runs. Prints one line per test and "N passed, N failed"; exits 1
 when any failed.
 """
+import csv
+import json
 import os
 import shutil
 import signal
@@ -23,7 +25,7 @@ MPIRUN = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--mpirun" else Non
 SCN = os.path.join(DATA, "exp_small.yaml")
 SCN_B = os.path.join(DATA, "exp_small_more_lanes.yaml")
 OUTPUTS = ["sweep.csv", "replications.csv", "provenance.json"]
-RUN_OUTPUTS = ["daily.csv", "stations.csv", "summary.json"]
+RUN_OUTPUTS = ["daily.csv", "stations.csv", "summary.json", "metrics.csv"]
 TMP = tempfile.mkdtemp(prefix="af-cli-exp-")
 
 
@@ -196,6 +198,19 @@ def test_run_shards_and_merge():
         summary = f.read()
     # Provenance leaves out what does not change the results (--jobs, --out, --shard).
     assert '"command": "aidflow run ' + SCN + ' --replications 7"' in summary, summary[:300]
+    # metrics.csv: every replication's metrics in long form, one run_id (hash-seed) for all.
+    with open(os.path.join(out("run_one"), "metrics.csv")) as f:
+        rows = list(csv.DictReader(f))
+    n_metrics = summary.count('"mean":')
+    assert len(rows) == 7 * n_metrics, (len(rows), n_metrics)
+    h = json.loads(summary)
+    assert {r["run_id"] for r in rows} == {f'{h["scenario"]["hash"]}-{h["seed"]}'}
+    for r in rows:
+        if r["metric"].startswith("station."):
+            assert r["entity"] in h["stations"], r
+            assert r["metric"] == f'station.{r["entity"]}.{r["measure"]}', r
+        if r["metric"] == "coverage.food":
+            assert (r["measure"], r["category"], r["unit"]) == ("coverage", "food", "fraction"), r
 
 
 def test_compare():
