@@ -73,6 +73,8 @@ static void goal_num(char *buf, size_t size, const af_goal *g, double v)
         snprintf(buf, size, "-");
     else if (g->percent)
         snprintf(buf, size, "%.4g%%", v * 100);
+    else if (fabs(v) >= 1e5) /* counts and tonnes: whole, never in e-notation */
+        snprintf(buf, size, "%.0f", v);
     else
         snprintf(buf, size, "%.5g", v);
 }
