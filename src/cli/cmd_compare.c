@@ -208,8 +208,9 @@ int af_cmd_compare(int argc, char **argv)
                    "the interval excludes 0\n",
                    res->confidence * 100);
             print_table(res, all);
-            printf("\nwrote %s/compare.csv, %s/replications.csv, %s/provenance.json\n", out, out,
-                   out);
+            printf("\nwrote %s/compare.csv, %s/replications.csv, %s/metrics.csv, "
+                   "%s/provenance.json\n",
+                   out, out, out, out);
         } else {
             printf("shard %u/%u done; join the shards with: aidflow merge OUT SHARD_DIR...\n",
                    opts.shard, opts.shards);

@@ -356,8 +356,10 @@ int af_cmd_target(int argc, char **argv)
         printf("\n");
         status = AF_EXIT_FAIL;
     }
-    if (!quiet) printf("wrote %s/target.csv, %s/replications.csv, %s/provenance.json\n", out, out,
-                       out);
+    if (!quiet)
+        printf("wrote %s/target.csv, %s/replications.csv, %s/metrics.csv, %s/points.csv, "
+               "%s/provenance.json\n",
+               out, out, out, out, out);
     if (res->summary.exported && af_cli_write_xlsx("target", out, xlsx) != AF_EXIT_OK)
         status = AF_EXIT_FAIL;
     af_target_free(res);
