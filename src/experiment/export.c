@@ -237,7 +237,7 @@ static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
         af_buf_csv(&rp, p->paths[f]);
     }
     af_buf_put(&sw, ",metric,mean,sd,ci_low,ci_high,n\n");
-    af_buf_put(&rp, ",replication,seed,metric,value\n");
+    af_buf_put(&rp, ",replication,seed,metric,value,run_id\n");
     af_status st = AF_OK;
     for (size_t i = 0; i < p->n && st == AF_OK; i++) {
         exp_point_data d;
@@ -257,7 +257,7 @@ static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
                 af_buf_csv(&rp, d.names[k]);
                 af_buf_put(&rp, ",");
                 af_buf_num(&rp, d.values[k * d.n_reps + r], "");
-                af_buf_put(&rp, "\n");
+                af_buf_printf(&rp, ",%s-%llu\n", p->hashes[i], (unsigned long long)m->seed);
             }
         }
         exp_point_data_free(&d);
@@ -267,6 +267,12 @@ static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
     af_buf_free(&sw);
     af_buf_free(&rp);
     return st;
+}
+
+/* "HASH-SEED": what identifies one design point's runs across files. */
+static void run_id(char *buf, size_t size, const char *hash, uint64_t seed)
+{
+    snprintf(buf, size, "%s-%llu", hash ? hash : "", (unsigned long long)seed);
 }
 
 /* ---- compare ---- */
@@ -358,7 +364,18 @@ static af_status write_compare(exp_store *s, const char *dir, af_error *err)
     af_buf b;
     af_buf_init(&b);
     af_buf_put(&b, "metric,mean_a,ci_low_a,ci_high_a,mean_b,ci_low_b,ci_high_b,diff,sd,ci_low,"
-                    "ci_high,n,significant\n");
+                    "ci_high,n,significant,run_id_a,run_id_b\n");
+    char id_a[64] = "", id_b[64] = "";
+    stored_points p;
+    if (st == AF_OK && (st = points_read(s, &p, err)) == AF_OK) {
+        exp_meta m;
+        if ((st = meta_read(s, &m, err)) == AF_OK) {
+            if (p.n > 0) run_id(id_a, sizeof id_a, p.hashes[0], m.seed);
+            if (p.n > 1) run_id(id_b, sizeof id_b, p.hashes[1], m.seed);
+            meta_free(&m);
+        }
+        points_free(&p);
+    }
     for (size_t i = 0; st == AF_OK && i < res.n_rows; i++) {
         const af_compare_row *r = &res.rows[i];
         af_buf_csv(&b, r->metric);
@@ -368,7 +385,7 @@ static af_status write_compare(exp_store *s, const char *dir, af_error *err)
             af_buf_put(&b, ",");
             af_buf_num(&b, v[k], "");
         }
-        af_buf_printf(&b, ",%zu,%s\n", r->n, yes_no(r->significant));
+        af_buf_printf(&b, ",%zu,%s,%s,%s\n", r->n, yes_no(r->significant), id_a, id_b);
     }
     if (st == AF_OK) st = write_file(dir, "compare.csv", &b, err);
     af_buf_free(&b);
@@ -588,12 +605,6 @@ static af_status write_provenance(exp_store *s, const exp_meta *m, const stored_
 }
 
 /* ---- tidy tables ---- */
-
-/* "HASH-SEED": what identifies one design point's runs across files. */
-static void run_id(char *buf, size_t size, const char *hash, uint64_t seed)
-{
-    snprintf(buf, size, "%s-%llu", hash ? hash : "", (unsigned long long)seed);
-}
 
 /* metrics.csv: every replication's metrics in long form, names split into entity, measure,
  * category, region and unit; points.csv (when something was varied): each point's factor

@@ -11,6 +11,7 @@ when any failed.
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -219,12 +220,15 @@ def test_compare():
     with open(os.path.join(out("self"), "compare.csv")) as f:
         rows = [line.rstrip("\n").split(",") for line in f]
     head = rows[0]
-    assert head[:1] == ["metric"] and head[-1] == "significant", head
+    assert head[:1] == ["metric"] and head[-3:] == ["significant", "run_id_a", "run_id_b"], head
     di, ci_lo, ci_hi = head.index("diff"), head.index("ci_low"), head.index("ci_high")
+    sig = head.index("significant")
     for r in rows[1:]:
+        # the same scenario on both sides: the same run
+        assert r[-1] == r[-2] and re.fullmatch(r"[0-9a-f]{16}-[0-9]+", r[-1]), r
         if r[di] != "":
             assert float(r[di]) == 0 and float(r[ci_lo]) == 0 and float(r[ci_hi]) == 0, r
-            assert r[-1] == "no", r
+            assert r[sig] == "no", r
     p = run("compare", SCN, SCN_B, "--jobs", "1", "--out", out("ab1"))
     line = next(l for l in p.stdout.splitlines() if l.startswith("coverage.food "))
     assert line.rstrip().endswith("yes"), line

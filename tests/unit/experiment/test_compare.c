@@ -62,10 +62,10 @@ static void test_self(void **state)
     char *csv = slurp(path, NULL);
     assert_non_null(csv);
     const char *head = "metric,mean_a,ci_low_a,ci_high_a,mean_b,ci_low_b,ci_high_b,diff,sd,ci_low,"
-                       "ci_high,n,significant\n";
+                       "ci_high,n,significant,run_id_a,run_id_b\n";
     assert_memory_equal(csv, head, strlen(head));
-    assert_non_null(strstr(csv, "\ntoy.coverage,0.3,0.3,0.3,0.3,0.3,0.3,0,0,0,0,8,no\n"));
-    assert_non_null(strstr(csv, "\ntoy.missing,,,,,,,,,,,0,\n"));
+    assert_non_null(strstr(csv, "\ntoy.coverage,0.3,0.3,0.3,0.3,0.3,0.3,0,0,0,0,8,no,"));
+    assert_non_null(strstr(csv, "\ntoy.missing,,,,,,,,,,,0,,"));
     free(csv);
 }
 
@@ -94,7 +94,7 @@ static void test_one_sided_metrics(void **state)
     snprintf(path, sizeof path, "%s/compare.csv", out);
     char *csv = slurp(path, NULL);
     assert_non_null(csv);
-    assert_non_null(strstr(csv, "\ntoy.extra,,,,1,1,1,,,,,0,\n"));
+    assert_non_null(strstr(csv, "\ntoy.extra,,,,1,1,1,,,,,0,,"));
     free(csv);
 
     assert_int_equal(compare("extra", "base", scratch("onesided-r"), 2, &r, &err), AF_OK);
@@ -132,8 +132,8 @@ static void test_paired_difference(void **state)
     char path[600];
     snprintf(path, sizeof path, "%s/replications.csv", out1);
     char *csv = slurp(path, NULL);
-    assert_non_null(strstr(csv, "point,scenario,replication,seed,metric,value\n"));
-    assert_non_null(strstr(csv, "\n1,B,7,42,toy.rep,7\n"));
+    assert_non_null(strstr(csv, "point,scenario,replication,seed,metric,value,run_id\n"));
+    assert_non_null(strstr(csv, "\n1,B,7,42,toy.rep,7,"));
     free(csv);
 }
 
