@@ -338,6 +338,7 @@ static af_status search_run(search *s, double lo, double hi, double tol, af_targ
     af_status st;
     /* A stated direction starts from the end that must meet the goals; AUTO from HI. */
     if (dir == AF_TARGET_LARGEST) {
+        res->largest = true;
         if ((st = evaluate(s, lo, &i_lo, err)) != AF_OK || !s->steps[i_lo].meets) return st;
         if ((st = evaluate(s, hi, &i_hi, err)) != AF_OK) return st;
     } else {
