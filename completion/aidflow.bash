@@ -71,6 +71,10 @@ _aidflow()
             [[ ${COMPREPLY[0]} == lhs: ]] && compopt -o nospace 2>/dev/null
             return 0
             ;;
+        --direction)
+            mapfile -t COMPREPLY < <(compgen -W "smallest largest auto" -- "$cur")
+            return 0
+            ;;
         --seed | --replications | --jobs | --max-memory | --shard | --show | --goal | \
             --tolerance | --days | --lanes | --trucks-per-day)
             return 0 # a value the user writes

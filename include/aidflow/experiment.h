@@ -64,6 +64,13 @@ AF_API size_t af_design_n_points(const af_design *d);
 AF_API const char *af_design_text(const af_design *d, size_t point, size_t factor);
 /* The same as a number; NaN when the text is not one. */
 AF_API double af_design_value(const af_design *d, size_t point, size_t factor);
+/* The documented unit of a bare number at scenario PATH, from the scenario's key tables: "min"
+ * for inspections.NAME.service.lognormal.mean, "trucks/d" for a daily cap, "" for a plain
+ * number (lanes) or a path the tables do not know. */
+AF_API const char *af_design_path_unit(const char *path);
+/* A value of PATH as written ("40 min", "0.5 h", "40") as a number in the path's documented
+ * unit (40, 30, 40); NaN when the text is not a number or a quantity of the path's kind. */
+AF_API double af_design_path_number(const char *path, const char *text);
 /* A canonical one-line description ("grid; a=2,4,6; b=0.1,0.2"), used to recognise the same
  * experiment when a run is resumed. */
 AF_API const char *af_design_describe(const af_design *d);
@@ -178,8 +185,9 @@ typedef struct af_run_result {
  * AF_INTERRUPTED, every finished replication kept, and the same call again runs only the
  * others and writes the same bytes as an uninterrupted run. A shard (opts->shards > 1) runs
  * its replications and exports only when the directory then holds all of them; af_exp_merge
- * joins shards' stores. A store of an earlier run of another scenario, seed or number of
- * replications is discarded (any other experiment's is refused, AF_INVAL). The model must
+ * joins shards' stores. A store of another experiment (an earlier run of another scenario,
+ * overrides, seed or number of replications, or any other kind) is refused, AF_INVAL naming
+ * --fresh, and the folder is left as it was; opts->fresh discards it. The model must
  * hand back its daily tables (af_exp_model_scenario does). On success and on AF_INTERRUPTED
  * *out (out may be NULL) holds the summary and, when exported, the results; free it with
  * af_run_free. */
@@ -232,12 +240,16 @@ typedef struct af_compare_row {
     size_t n;
     int significant;                  /* 1 when the interval excludes 0, 0 when not, -1 n < 2 */
     bool headline;                    /* not a per-station metric */
+    char only;                        /* 'A' or 'B' when only that scenario reports the metric
+                                         (the other side's figures and the difference NaN,
+                                         n 0); 0 when both do */
 } af_compare_row;
 
 typedef struct af_compare_result {
     double confidence;
     size_t n_rows;
-    af_compare_row *rows;             /* the metrics both scenarios report, in A's order */
+    af_compare_row *rows;             /* every metric either scenario reports: A's in A's
+                                         order, then those only B has, in B's order */
     af_exp_summary summary;
 } af_compare_result;
 
@@ -255,29 +267,57 @@ typedef enum af_goal_op { AF_GOAL_GE, AF_GOAL_GT, AF_GOAL_LE, AF_GOAL_LT } af_go
 typedef struct af_goal {
     char metric[256];
     af_goal_op op;
-    double threshold;
+    double threshold; /* as a fraction when written in percent: "90%" is 0.9 */
+    bool percent;     /* written "90%" */
+    double written;   /* the number as written (90 for "90%") */
 } af_goal;
 
-/* Parses "coverage.food >= 0.95" (operators >=, >, <=, <). */
+/* Parses "coverage.food >= 0.95" or "coverage.food >= 95%" (operators >=, >, <=, <). */
 AF_API af_status af_goal_parse(const char *text, af_goal *goal, af_error *err);
 AF_API const char *af_goal_op_text(af_goal_op op);
+/* The goal in canonical form ("coverage.food >= 0.95", "coverage.food >= 95%"), numbers in
+ * the shortest form that reads back exactly; parsing it gives the same goal. */
+AF_API void af_goal_text(const af_goal *goal, char *buf, size_t size);
+
+/* The most goals a target takes at once. */
+#define AF_TARGET_MAX_GOALS 32
+
+/* One goal at one evaluated value. */
+typedef struct af_target_goal_value {
+    double mean, sd, ci_low, ci_high;
+    size_t n;
+    bool meets;         /* the goal holds at the interval's bound on the safe side */
+} af_target_goal_value;
 
 /* One evaluated value of the parameter. */
 typedef struct af_target_step {
     double value;
     char text[64];      /* the value as passed in the override */
     size_t order;       /* 0-based order of evaluation */
-    double mean, sd, ci_low, ci_high;
+    double mean, sd, ci_low, ci_high; /* of the first goal's metric */
     size_t n;
-    bool meets;         /* the goal holds at the interval's bound on the safe side */
+    bool meets;         /* every goal holds at its interval's bound on the safe side */
+    size_t n_goals;
+    af_target_goal_value goals[AF_TARGET_MAX_GOALS]; /* per goal, in the order given */
 } af_target_step;
+
+/* Which end of the range a target looks for. AUTO: found from the two ends (the end that
+ * meets the goals is the good side; when both or neither do, from the first goal's trend). */
+typedef enum af_target_direction {
+    AF_TARGET_AUTO,
+    AF_TARGET_SMALLEST, /* the goals, once met, stay met for larger values */
+    AF_TARGET_LARGEST   /* the goals, once met, stay met for smaller values */
+} af_target_direction;
 
 typedef struct af_target_config {
     const char *scenario;
     const char *const *sets;
     size_t n_sets;
     const char *vary;              /* "PATH=LO:HI" */
-    const char *goal;              /* "METRIC OP VALUE" */
+    const char *goal;              /* "METRIC OP VALUE" (used when n_goals is 0) */
+    const char *const *goals;      /* several goals, all of which must hold */
+    size_t n_goals;
+    af_target_direction direction;
     bool integer;                  /* bisect on integers */
     double tolerance;              /* stop when HI - LO <= tolerance; 0: (HI - LO) / 100 */
     unsigned replications;         /* 0: the scenario's (at least 2 are needed) */
@@ -290,21 +330,31 @@ typedef struct af_target_config {
 } af_target_config;
 
 typedef struct af_target_result {
-    bool found;            /* the goal is met somewhere in [LO, HI] */
-    af_target_step answer; /* the smallest value found that meets it (when found) */
-    bool lower_bound;      /* the goal was judged on the interval's lower bound (>=, >) */
-    af_goal goal;
+    bool found;            /* the goals are met somewhere in [LO, HI] */
+    af_target_step answer; /* the smallest (largest) value found that meets them (when found) */
+    bool lower_bound;      /* the first goal was judged on the interval's lower bound (>=, >) */
+    bool largest;          /* the answer is the largest value meeting the goals */
+    bool whole_range;      /* both ends meet the goals */
+    af_goal goal;          /* the first goal */
+    size_t n_goals;
+    af_goal goals[AF_TARGET_MAX_GOALS];
     char path[256];
+    double lo, hi;
     double confidence;
     size_t n_steps;
     af_target_step *steps; /* every evaluation, by increasing value */
     af_exp_summary summary;
 } af_target_result;
 
-/* Finds the smallest value in [LO, HI] at which the goal holds with the scenario's confidence
- * (the lower bound of the interval for >= and >, the upper bound for <= and <), assuming the
- * goal, once met, stays met for larger values. Bisection on replicated runs, all stored;
- * writes target.csv, replications.csv and provenance.json to OUT. */
+/* Finds the smallest (or the largest) value in [LO, HI] at which every goal holds with the
+ * scenario's confidence: each goal is judged on the safe side of its interval (the lower bound
+ * for >= and >, the upper bound for <= and <). The direction is the config's, or, for AUTO,
+ * found by evaluating both ends first: when HI meets the goals and LO does not, the smallest;
+ * when LO does and HI does not, the largest. Bisection on replicated runs, all stored; writes
+ * target.csv, replications.csv and provenance.json to OUT.
+ * Before anything runs or the store is touched, the goals are parsed and one replication of
+ * the base scenario is run to check that the model reports every goal's metric: an unknown
+ * metric is AF_INVAL naming the closest metrics it has, and leaves OUT as it was. */
 AF_API af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
                                const af_exp_options *opts, af_target_result **out,
                                af_error *err);

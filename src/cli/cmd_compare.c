@@ -25,8 +25,10 @@ static void usage(FILE *out)
             "                      [--all] [--xlsx FILE] [--quiet]\n"
             "  Runs A and B on common random numbers and prints the paired difference B - A of\n"
             "  each headline metric, its confidence interval and whether it is significant.\n"
-            "  Writes DIR/compare.csv (every metric both report), DIR/replications.csv and\n"
-            "  DIR/provenance.json. Default DIR: out/A-compare.\n"
+            "  Writes DIR/compare.csv (every metric either reports; a metric only one has\n"
+            "  leaves the other side empty), DIR/replications.csv and DIR/provenance.json.\n"
+            "  Default DIR: out/A-vs-B. Warns when A and B differ in start date, horizon,\n"
+            "  warm-up, seed or replications (B runs on A's seed and replications).\n"
             "  --set PATH=VALUE   an override applied to both\n"
             "  --replications N   (default: A's); --seed N (default: A's)\n"
             "  --jobs N           replications run at once (default: all cores); same output\n"
@@ -39,13 +41,15 @@ static void num(char *buf, size_t size, double v, bool sign)
 {
     if (isnan(v))
         snprintf(buf, size, "-");
+    else if (fabs(v) >= 1e4) /* counts and tonnes: whole, never in e-notation */
+        snprintf(buf, size, sign ? "%+.0f" : "%.0f", v);
     else
         snprintf(buf, size, sign ? "%+.4g" : "%.4g", v);
 }
 
 static void print_table(const af_compare_result *r, bool all)
 {
-    printf("\n%-36s %11s %11s %11s  %-26s %s\n", "metric", "mean A", "mean B", "B - A",
+    printf("\n%-44s %11s %11s %11s  %-26s %s\n", "metric", "mean A", "mean B", "B - A",
            "confidence interval", "significant");
     for (size_t i = 0; i < r->n_rows; i++) {
         const af_compare_row *x = &r->rows[i];
@@ -60,9 +64,45 @@ static void print_table(const af_compare_result *r, bool all)
             snprintf(ci, sizeof ci, "-");
         else
             snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
-        printf("%-36s %11s %11s %11s  %-26s %s\n", x->metric, a, b, d, ci,
-               x->significant > 0 ? "yes" : x->significant == 0 ? "no" : "-");
+        printf("%-44s %11s %11s %11s  %-26s %s\n", x->metric, a, b, d, ci,
+               x->only == 'A'   ? "only in A"
+               : x->only == 'B' ? "only in B"
+               : x->significant > 0 ? "yes"
+               : x->significant == 0 ? "no"
+                                     : "-");
     }
+}
+
+/* Says on stderr where A and B do not describe the same period or the same sampling: the
+ * comparison is still made (paired on A's seed), but a difference may be the period's. */
+static void warn_differences(const af_scenario *a, const af_scenario *b, bool seed_given,
+                             bool reps_given)
+{
+    if (a->start_year != b->start_year || a->start_month != b->start_month ||
+        a->start_day != b->start_day)
+        fprintf(stderr,
+                "aidflow compare: warning: A starts on %04d-%02d-%02d, B on %04d-%02d-%02d: "
+                "the difference includes the change of period\n",
+                a->start_year, a->start_month, a->start_day, b->start_year, b->start_month,
+                b->start_day);
+    if (a->horizon_days != b->horizon_days)
+        fprintf(stderr,
+                "aidflow compare: warning: A's horizon is %d days, B's %d: totals are over "
+                "different lengths\n",
+                a->horizon_days, b->horizon_days);
+    if (a->warmup_days != b->warmup_days)
+        fprintf(stderr, "aidflow compare: warning: A warms up %d days, B %d days\n",
+                a->warmup_days, b->warmup_days);
+    if (!seed_given && a->seed != b->seed)
+        fprintf(stderr,
+                "aidflow compare: warning: A's seed is %llu, B's %llu: both run on A's (common "
+                "random numbers); --seed N to choose\n",
+                (unsigned long long)a->seed, (unsigned long long)b->seed);
+    if (!reps_given && a->replications != b->replications)
+        fprintf(stderr,
+                "aidflow compare: warning: A asks for %u replications, B for %u: both run "
+                "%u; --replications N to choose\n",
+                a->replications, b->replications, a->replications);
 }
 
 int af_cmd_compare(int argc, char **argv)
@@ -117,15 +157,25 @@ int af_cmd_compare(int argc, char **argv)
     if (!(cfg.a = af_cli_find_scenario("compare", argv[optind], scn_buf[0], sizeof scn_buf[0])) ||
         !(cfg.b = af_cli_find_scenario("compare", argv[optind + 1], scn_buf[1], sizeof scn_buf[1])))
         goto done;
-    for (int i = 0; i < 2; i++) {
-        af_scenario *s = NULL;
-        status = af_cli_load_scenario(i ? cfg.b : cfg.a, &sets, &s);
-        af_scenario_free(s);
-        if (status != AF_EXIT_OK) goto done;
+    af_scenario *scn[2] = {NULL, NULL};
+    int loaded = AF_EXIT_OK;
+    for (int i = 0; i < 2 && loaded == AF_EXIT_OK; i++)
+        loaded = af_cli_load_scenario(i ? cfg.b : cfg.a, &sets, &scn[i]);
+    if (loaded == AF_EXIT_OK)
+        warn_differences(scn[0], scn[1], cfg.has_seed, cfg.replications != 0);
+    af_scenario_free(scn[0]);
+    af_scenario_free(scn[1]);
+    if (loaded != AF_EXIT_OK) {
+        status = loaded;
+        goto done;
     }
-    char out_buf[4200];
+    char out_buf[8300];
     if (!out) {
-        exp_cli_default_out(cfg.a, "compare", out_buf, sizeof out_buf);
+        char a_dir[4096], b_dir[4096];
+        af_cli_default_out_dir(cfg.a, a_dir, sizeof a_dir);
+        af_cli_default_out_dir(cfg.b, b_dir, sizeof b_dir);
+        const char *b_name = strrchr(b_dir, '/');
+        snprintf(out_buf, sizeof out_buf, "%s-vs-%s", a_dir, b_name ? b_name + 1 : b_dir);
         out = out_buf;
     }
     cfg.sets = sets.items;
@@ -158,8 +208,9 @@ int af_cmd_compare(int argc, char **argv)
                    "the interval excludes 0\n",
                    res->confidence * 100);
             print_table(res, all);
-            printf("\nwrote %s/compare.csv, %s/replications.csv, %s/provenance.json\n", out, out,
-                   out);
+            printf("\nwrote %s/compare.csv, %s/replications.csv, %s/metrics.csv, "
+                   "%s/provenance.json\n",
+                   out, out, out, out);
         } else {
             printf("shard %u/%u done; join the shards with: aidflow merge OUT SHARD_DIR...\n",
                    opts.shard, opts.shards);

@@ -39,6 +39,8 @@ static void usage(FILE *out)
             "  --jobs N           replications run at once (default: all cores); same output\n"
             "  --shard I/K        run only replications I, I+K, I+2K...; join shards with aidflow merge\n"
             "  --fresh            discard the replications kept in DIR/results.sqlite first\n"
+            "                     (needed when DIR holds another scenario's, overrides' or\n"
+            "                     seed's results: they are never replaced silently)\n"
             "  --max-memory SIZE  refuse a run estimated to need more (default 8G; K, M, G, T)\n"
             "  --report           also write DIR/report.html (see aidflow report)\n"
             "  --xlsx FILE        also write the tables as an Excel workbook FILE\n"
@@ -50,9 +52,11 @@ static void usage(FILE *out)
 
 static void print_ci(const char *label, af_summary s, double scale, const char *unit)
 {
-    printf("  %-28s %12.4g%s", label, s.mean * scale, unit);
+    char m[40], lo[40], hi[40];
+    printf("  %-28s %12s%s", label, exp_cli_num(m, sizeof m, s.mean * scale), unit);
     if (isfinite(s.ci_low))
-        printf("   [%.4g%s, %.4g%s]", s.ci_low * scale, unit, s.ci_high * scale, unit);
+        printf("   [%s%s, %s%s]", exp_cli_num(lo, sizeof lo, s.ci_low * scale), unit,
+               exp_cli_num(hi, sizeof hi, s.ci_high * scale), unit);
     printf("\n");
 }
 
@@ -254,8 +258,9 @@ int af_cmd_run(int argc, char **argv)
     if ((status = af_cli_write_xlsx("run", out_dir, xlsx)) != AF_EXIT_OK) goto done;
     if (!quiet) {
         print_summary(scn, res->results, (unsigned)res->n);
-        printf("\nwrote %s/daily.csv, %s/stations.csv, %s/summary.json%s%s%s%s\n", out_dir, out_dir,
-               out_dir, report ? ", " : "", report ? report_path : "", xlsx ? ", " : "", xlsx ? xlsx : "");
+        printf("\nwrote %s/daily.csv, %s/stations.csv, %s/summary.json, %s/metrics.csv%s%s%s%s\n",
+               out_dir, out_dir, out_dir, out_dir, report ? ", " : "", report ? report_path : "",
+               xlsx ? ", " : "", xlsx ? xlsx : "");
     }
     status = AF_EXIT_OK;
 done:

@@ -253,6 +253,22 @@ bool exp_cli_mpi_start(int *argc, char ***argv, const af_exp_model *model, int *
     return true;
 }
 
+const char *exp_cli_num(char *buf, size_t size, double v)
+{
+    if (isnan(v))
+        snprintf(buf, size, "-");
+    else if (fabs(v) >= 1e4)
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.4g", v);
+    return buf;
+}
+
+const char *exp_cli_path_unit(const char *path)
+{
+    return af_design_path_unit(path);
+}
+
 void exp_cli_default_out(const char *scenario, const char *suffix, char *buf, size_t size)
 {
     char base[4096];

@@ -68,6 +68,15 @@ typedef struct exp_cli_common {
  * -1 when its value is malformed (printed). */
 int exp_cli_common_option(const char *cmd, int c, const char *arg, const exp_cli_common *co);
 
+/* A number for the terminal: 4 significant digits, but whole (never e-notation) from 10,000
+ * on, so that counts of trucks and tonnes read as counts ("14540", not "1.454e+04"). */
+const char *exp_cli_num(char *buf, size_t size, double v);
+
+/* The documented unit of a bare number at scenario PATH ("min" for
+ * inspections.NAME.service.lognormal.mean), "" when the key takes a plain number (lanes) or
+ * the path is not known. From the scenario's schema tables. */
+const char *exp_cli_path_unit(const char *path);
+
 /* Parses "I/K" with 0 <= I < K. -1 (printed) when malformed. */
 int exp_cli_parse_shard(const char *cmd, const char *text, unsigned *shard, unsigned *shards);
 /* A whole number in [lo, hi] (printed when not). */

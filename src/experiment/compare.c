@@ -67,7 +67,7 @@ af_status af_compare_run(const af_compare_config *cfg, const af_exp_model *model
                           "scenario_b", cfg->b, "scenario_b_hash", hb, "sets", sets,
                           "replications", reps_s, "seed", seed_s, "confidence", conf_s,
                           "points", "2", NULL};
-    if ((st = exp_open_claim(&store, cfg->out_dir, opts, id.data, meta, NULL, err)) != AF_OK ||
+    if ((st = exp_open_claim(&store, cfg->out_dir, opts, id.data, meta, err)) != AF_OK ||
         (st = exp_store_put_factors(store, label_path, 1, err)) != AF_OK ||
         (st = exp_store_put_points(store, points, 2, err)) != AF_OK)
         goto done;

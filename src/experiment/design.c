@@ -8,6 +8,9 @@
 
 #include "aidflow/random.h"
 #include "experiment/exp_internal.h"
+#include "scenario/bind.h"
+#include "scenario/schema.h"
+#include "scenario/units.h"
 
 #define MAX_VALUES 1000000u /* per factor and points per design: a typo guard */
 
@@ -399,4 +402,87 @@ const char *af_design_text(const af_design *d, size_t point, size_t f)
 double af_design_value(const af_design *d, size_t point, size_t f)
 {
     return d->values[point * d->n_factors + f];
+}
+
+/* ---- units of scenario paths ---- */
+
+/* The field a value at PATH is bound by, walking the scenario's key tables: named lists take
+ * an item name (names have no dots), category tables a category; a distribution's parameter
+ * (service.lognormal.mean) is in the distribution key's unit. *param: the path goes on into a
+ * distribution's parameters (whose unit is the key's only for the time-like ones). */
+static const field *path_field(const char *path, bool *param, const char **rest)
+{
+    const record *r = &schema_scenario;
+    const char *p = path;
+    *param = false;
+    while (r && *p) {
+        size_t len = strcspn(p, ".");
+        const field *f = schema_field(r, p, len);
+        if (!f) return NULL;
+        p += len + (p[len] == '.');
+        switch (f->shape) {
+        case SH_NAMED:
+            p += strcspn(p, ".");
+            if (*p == '.') p++;
+            r = f->sub;
+            break;
+        case SH_RECORD: r = f->sub; break;
+        case SH_TABLE: {
+            const field *e = f->arg ? ((const table_spec *)f->arg)->elem : NULL;
+            p += strcspn(p, ".");
+            if (*p == '.') p++;
+            if (!e) return *p ? NULL : f;
+            *param = *p != '\0';
+            *rest = p;
+            return e;
+        }
+        case SH_VARIANT:
+            *param = *p != '\0';
+            *rest = p;
+            return f;
+        default: return *p ? NULL : f;
+        }
+    }
+    return NULL;
+}
+
+static bool time_like_param(const char *rest)
+{
+    const char *last = strrchr(rest, '.');
+    last = last ? last + 1 : rest;
+    /* the parameters bind_dist.c gives the key's unit (shape and weight have none) */
+    static const char *const timed[] = {"mean", "sd", "mode", "value", "scale", "low", "high"};
+    for (size_t i = 0; i < sizeof timed / sizeof timed[0]; i++)
+        if (!strcmp(last, timed[i])) return true;
+    return false;
+}
+
+const char *af_design_path_unit(const char *path)
+{
+    bool param;
+    const char *rest = "";
+    const field *f = path ? path_field(path, &param, &rest) : NULL;
+    if (!f || !f->unit) return "";
+    if (param && !time_like_param(rest)) return "";
+    return f->unit;
+}
+
+double af_design_path_number(const char *path, const char *text)
+{
+    if (!text) return NAN;
+    size_t len = strlen(text);
+    double v;
+    if (units_number(text, len, &v)) return v; /* a bare number is in the documented unit */
+    bool param;
+    const char *rest = "";
+    const field *f = path ? path_field(path, &param, &rest) : NULL;
+    if (!f || !f->unit || (param && !time_like_param(rest))) return NAN;
+    schema_key k;
+    schema_describe(f, &k);
+    unit_kind kind = k.type == ST_QUANTITY ? (unit_kind)k.quantity : UNIT_DURATION;
+    double to_doc = units_factor(kind, f->unit);
+    char msg[200];
+    if (!(to_doc > 0) || !units_quantity(text, len, kind, f->unit, &v, msg, sizeof msg))
+        return NAN;
+    return v / to_doc;
 }

@@ -126,34 +126,14 @@ char *exp_join_lines(const char *const *s, size_t n)
     return b.data;
 }
 
-/* True when the store holds an experiment of `kind` with another identity. */
-static bool other_of_kind(exp_store *s, const char *identity, const char *kind)
-{
-    char *have = NULL, *have_kind = NULL;
-    bool other = false;
-    if (exp_store_get_meta(s, "identity", &have, NULL) == AF_OK && have &&
-        strcmp(have, identity) != 0 &&
-        exp_store_get_meta(s, "kind", &have_kind, NULL) == AF_OK && have_kind)
-        other = !strcmp(have_kind, kind);
-    free(have);
-    free(have_kind);
-    return other;
-}
-
 af_status exp_open_claim(exp_store **out, const char *dir, const af_exp_options *opts,
-                         const char *identity, const char *const *meta,
-                         const char *replace_kind, af_error *err)
+                         const char *identity, const char *const *meta, af_error *err)
 {
     if (opts && opts->shards > 1 && opts->shard >= opts->shards)
         return af_error_set(err, AF_INVAL, "--shard %u/%u: the shard must be below %u",
                             opts->shard, opts->shards, opts->shards);
     af_status st = exp_store_open(out, dir, opts && opts->fresh, true, err);
     if (st != AF_OK) return st;
-    if (replace_kind && other_of_kind(*out, identity, replace_kind)) {
-        exp_store_close(*out);
-        *out = NULL;
-        if ((st = exp_store_open(out, dir, true, true, err)) != AF_OK) return st;
-    }
     if ((st = exp_store_claim(*out, identity, meta, err)) == AF_OK)
         st = exp_store_add_session(*out, opts ? opts->command : NULL, err);
     if (st != AF_OK) {

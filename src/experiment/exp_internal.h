@@ -43,6 +43,29 @@ static inline const char *exp_metrics_name(const af_exp_metrics *m, size_t i)
     return m->names + m->name_at[i];
 }
 
+/* A metric's dotted name split by its known structure (docs/OUTPUTS.md, Metrics):
+ *   station.NAME.MEASURE           entity NAME, one of `stations` (the longest that fits:
+ *                                  names may hold dots); a station not listed ends at the
+ *                                  last dot (measures are one word); kind "station"
+ *   trucks.X, tonnes.X, trucks_per_day.X, bottleneck.X
+ *                                  entity "network", measure "trucks_X" ...
+ *   MEASURE.CATEGORY               entity "network", the category ("all" for coverage.all)
+ *   MEASURE.CATEGORY.REGION        entity and region REGION, kind "region"
+ * with the measure's unit ("" when it has none). */
+typedef struct exp_metric_parts {
+    const char *kind; /* "network", "station" or "region" */
+    char entity[256];
+    char measure[128];
+    char category[128];
+    char region[128];
+    const char *unit;
+} exp_metric_parts;
+void exp_metric_split(const char *name, const char *const *stations, size_t n_stations,
+                      exp_metric_parts *p);
+/* The model's stations, from its metrics (every station reports station.NAME.utilisation):
+ * the names, malloc'ed, into out[0..k) (room for n); returns k. */
+size_t exp_metric_stations(const char *const *names, size_t n, char **out);
+
 /* ---- design points ----------------------------------------------------------------------- */
 
 /* One design point as the runner sees it: which scenario file, which overrides. */
@@ -160,12 +183,24 @@ af_status exp_export_run(exp_store *s, const char *dir, af_error *err);
  * compare.csv or target.csv, and replications.csv and provenance.json. */
 af_status exp_export(exp_store *s, const char *dir, af_error *err);
 
+/* metrics.csv (every kind: each replication's metrics in long form, with run_id, entity,
+ * measure, category, region and unit) and, when factors were varied, points.csv. */
+af_status exp_export_tidy(exp_store *s, const char *dir, af_error *err);
+
 /* The compare table from the store. */
 af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err);
 /* The target curve from the store, sorted by value. */
-af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
+af_status exp_target_curve(exp_store *s, const af_goal *goals, size_t n_goals, double level,
                            af_target_step **steps, size_t *n, af_error *err);
 bool exp_goal_meets(const af_goal *g, const af_summary *st);
+/* Fills t's per-goal statistics (and the first goal's in t->mean...) from a point's data and
+ * sets t->meets when every goal holds. Returns the first goal's metric the data lacks (that
+ * goal then does not hold), or NULL. */
+const char *exp_step_judge(af_target_step *t, const exp_point_data *d, const af_goal *goals,
+                           size_t n_goals, double level);
+/* Parses the goals of a store's "goal" text ("G1; G2"); at most `cap`. */
+af_status exp_goals_parse(const char *text, af_goal *goals, size_t cap, size_t *n,
+                          af_error *err);
 
 /* ---- the runner (runner.c) ---------------------------------------------------------------- */
 
@@ -228,12 +263,10 @@ af_status exp_point_build(exp_point *p, const char *scenario, const char *const 
                           const double *values, size_t n_factors);
 char *exp_join_lines(const char *const *s, size_t n);
 /* Opens (creating) DIR's store, claims it for the identity, records the session. A store that
- * holds another experiment is AF_INVAL, unless `replace_kind` names its kind: then it is
- * discarded and started afresh (a `run` of an edited scenario replaces the earlier run's
- * store, as a rerun of a program replaces its output). */
+ * holds another experiment (of any kind, a run of another scenario, overrides, seed or number
+ * of replications included) is AF_INVAL naming --fresh; opts->fresh discards it first. */
 af_status exp_open_claim(exp_store **out, const char *dir, const af_exp_options *opts,
-                         const char *identity, const char *const *meta,
-                         const char *replace_kind, af_error *err);
+                         const char *identity, const char *const *meta, af_error *err);
 void exp_point_error(af_error *err, size_t point, const exp_point *p);
 /* The identity lines common to every kind. */
 void exp_identity_common(af_buf *b, const char *kind, unsigned reps, uint64_t seed,

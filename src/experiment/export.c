@@ -4,6 +4,7 @@
  * file is written atomically. */
 #include <math.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,7 +237,7 @@ static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
         af_buf_csv(&rp, p->paths[f]);
     }
     af_buf_put(&sw, ",metric,mean,sd,ci_low,ci_high,n\n");
-    af_buf_put(&rp, ",replication,seed,metric,value\n");
+    af_buf_put(&rp, ",replication,seed,metric,value,run_id\n");
     af_status st = AF_OK;
     for (size_t i = 0; i < p->n && st == AF_OK; i++) {
         exp_point_data d;
@@ -256,7 +257,7 @@ static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
                 af_buf_csv(&rp, d.names[k]);
                 af_buf_put(&rp, ",");
                 af_buf_num(&rp, d.values[k * d.n_reps + r], "");
-                af_buf_put(&rp, "\n");
+                af_buf_printf(&rp, ",%s-%llu\n", p->hashes[i], (unsigned long long)m->seed);
             }
         }
         exp_point_data_free(&d);
@@ -268,11 +269,53 @@ static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
     return st;
 }
 
+/* "HASH-SEED": what identifies one design point's runs across files. */
+static void run_id(char *buf, size_t size, const char *hash, uint64_t seed)
+{
+    snprintf(buf, size, "%s-%llu", hash ? hash : "", (unsigned long long)seed);
+}
+
 /* ---- compare ---- */
 
 static const char *yes_no(int significant)
 {
     return significant > 0 ? "yes" : significant == 0 ? "no" : "";
+}
+
+/* One row of the comparison: metric i of A (SIZE_MAX: A lacks it) against j of B. */
+static af_status compare_row(af_compare_row *row, const char *name, const exp_point_data *a,
+                             size_t i, const exp_point_data *b, size_t j, double *d,
+                             const exp_meta *m, af_error *err)
+{
+    unsigned reps = m->replications;
+    static const double none_v = NAN;
+    const double *va = i != SIZE_MAX ? a->values + i * a->n_reps : NULL;
+    const double *vb = j != SIZE_MAX ? b->values + j * b->n_reps : NULL;
+    for (size_t r = 0; r < reps; r++) {
+        double x = va ? va[r] : none_v, y = vb ? vb[r] : none_v;
+        d[r] = (isfinite(x) && isfinite(y)) ? y - x : NAN;
+    }
+    af_summary none = {NAN, NAN, NAN, NAN, 0};
+    af_summary sa = va ? af_summarise(va, reps, m->confidence) : none;
+    af_summary sb = vb ? af_summarise(vb, reps, m->confidence) : none;
+    af_summary sd = af_summarise(d, reps, m->confidence);
+    row->metric = strdup(name);
+    if (!row->metric) return af_error_set(err, AF_NOMEM, "out of memory");
+    row->mean_a = sa.mean;
+    row->ci_low_a = sa.ci_low;
+    row->ci_high_a = sa.ci_high;
+    row->mean_b = sb.mean;
+    row->ci_low_b = sb.ci_low;
+    row->ci_high_b = sb.ci_high;
+    row->diff = sd.mean;
+    row->sd = sd.sd;
+    row->ci_low = sd.ci_low;
+    row->ci_high = sd.ci_high;
+    row->n = sd.n;
+    row->significant = sd.n < 2 ? -1 : (sd.ci_low > 0 || sd.ci_high < 0) ? 1 : 0;
+    row->headline = strncmp(row->metric, "station.", 8) != 0;
+    row->only = va && vb ? 0 : va ? 'A' : 'B';
+    return AF_OK;
 }
 
 af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err)
@@ -282,42 +325,29 @@ af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err)
     if (st != AF_OK) return st;
     res->confidence = m.confidence;
     exp_point_data a, b;
+    memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
     st = exp_store_point_data(s, 0, m.replications, &a, err);
     if (st == AF_OK) st = exp_store_point_data(s, 1, m.replications, &b, err);
     double *d = malloc(m.replications * sizeof *d);
-    res->rows = calloc(a.n_metrics ? a.n_metrics : 1, sizeof *res->rows);
+    size_t cap = a.n_metrics + b.n_metrics;
+    res->rows = calloc(cap ? cap : 1, sizeof *res->rows);
     if (st == AF_OK && (!d || !res->rows)) st = af_error_set(err, AF_NOMEM, "out of memory");
+    /* A's metrics in A's order (with B's value when B has it), then those only B has, in B's
+     * order. */
     for (size_t i = 0; st == AF_OK && i < a.n_metrics; i++) {
         size_t j = 0;
         while (j < b.n_metrics && strcmp(a.names[i], b.names[j]) != 0) j++;
-        if (j == b.n_metrics) continue;
-        const double *va = a.values + i * a.n_reps, *vb = b.values + j * b.n_reps;
-        for (size_t r = 0; r < m.replications; r++)
-            d[r] = (isfinite(va[r]) && isfinite(vb[r])) ? vb[r] - va[r] : NAN;
-        af_summary sa = af_summarise(va, m.replications, m.confidence);
-        af_summary sb = af_summarise(vb, m.replications, m.confidence);
-        af_summary sd = af_summarise(d, m.replications, m.confidence);
-        af_compare_row *row = &res->rows[res->n_rows];
-        row->metric = strdup(a.names[i]);
-        if (!row->metric) {
-            st = af_error_set(err, AF_NOMEM, "out of memory");
-            break;
-        }
-        row->mean_a = sa.mean;
-        row->ci_low_a = sa.ci_low;
-        row->ci_high_a = sa.ci_high;
-        row->mean_b = sb.mean;
-        row->ci_low_b = sb.ci_low;
-        row->ci_high_b = sb.ci_high;
-        row->diff = sd.mean;
-        row->sd = sd.sd;
-        row->ci_low = sd.ci_low;
-        row->ci_high = sd.ci_high;
-        row->n = sd.n;
-        row->significant = sd.n < 2 ? -1 : (sd.ci_low > 0 || sd.ci_high < 0) ? 1 : 0;
-        row->headline = strncmp(row->metric, "station.", 8) != 0;
-        res->n_rows++;
+        st = compare_row(&res->rows[res->n_rows], a.names[i], &a, i, &b,
+                         j < b.n_metrics ? j : SIZE_MAX, d, &m, err);
+        if (st == AF_OK) res->n_rows++;
+    }
+    for (size_t j = 0; st == AF_OK && j < b.n_metrics; j++) {
+        size_t i = 0;
+        while (i < a.n_metrics && strcmp(a.names[i], b.names[j]) != 0) i++;
+        if (i < a.n_metrics) continue;
+        st = compare_row(&res->rows[res->n_rows], b.names[j], &a, SIZE_MAX, &b, j, d, &m, err);
+        if (st == AF_OK) res->n_rows++;
     }
     free(d);
     exp_point_data_free(&a);
@@ -334,7 +364,18 @@ static af_status write_compare(exp_store *s, const char *dir, af_error *err)
     af_buf b;
     af_buf_init(&b);
     af_buf_put(&b, "metric,mean_a,ci_low_a,ci_high_a,mean_b,ci_low_b,ci_high_b,diff,sd,ci_low,"
-                    "ci_high,n,significant\n");
+                    "ci_high,n,significant,run_id_a,run_id_b\n");
+    char id_a[64] = "", id_b[64] = "";
+    stored_points p;
+    if (st == AF_OK && (st = points_read(s, &p, err)) == AF_OK) {
+        exp_meta m;
+        if ((st = meta_read(s, &m, err)) == AF_OK) {
+            if (p.n > 0) run_id(id_a, sizeof id_a, p.hashes[0], m.seed);
+            if (p.n > 1) run_id(id_b, sizeof id_b, p.hashes[1], m.seed);
+            meta_free(&m);
+        }
+        points_free(&p);
+    }
     for (size_t i = 0; st == AF_OK && i < res.n_rows; i++) {
         const af_compare_row *r = &res.rows[i];
         af_buf_csv(&b, r->metric);
@@ -344,7 +385,7 @@ static af_status write_compare(exp_store *s, const char *dir, af_error *err)
             af_buf_put(&b, ",");
             af_buf_num(&b, v[k], "");
         }
-        af_buf_printf(&b, ",%zu,%s\n", r->n, yes_no(r->significant));
+        af_buf_printf(&b, ",%zu,%s,%s,%s\n", r->n, yes_no(r->significant), id_a, id_b);
     }
     if (st == AF_OK) st = write_file(dir, "compare.csv", &b, err);
     af_buf_free(&b);
@@ -362,7 +403,58 @@ static int by_value(const void *x, const void *y)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
-af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
+const char *exp_step_judge(af_target_step *t, const exp_point_data *d, const af_goal *goals,
+                           size_t n_goals, double level)
+{
+    const char *missing = NULL;
+    t->n_goals = n_goals;
+    t->meets = true;
+    for (size_t g = 0; g < n_goals; g++) {
+        size_t k = 0;
+        while (k < d->n_metrics && strcmp(d->names[k], goals[g].metric) != 0) k++;
+        af_summary stt = {NAN, NAN, NAN, NAN, 0};
+        if (k < d->n_metrics)
+            stt = af_summarise(d->values + k * d->n_reps, d->n_reps, level);
+        else if (!missing)
+            missing = goals[g].metric;
+        af_target_goal_value *v = &t->goals[g];
+        v->mean = stt.mean;
+        v->sd = stt.sd;
+        v->ci_low = stt.ci_low;
+        v->ci_high = stt.ci_high;
+        v->n = stt.n;
+        v->meets = k < d->n_metrics && exp_goal_meets(&goals[g], &stt);
+        if (!v->meets) t->meets = false;
+    }
+    t->mean = t->goals[0].mean;
+    t->sd = t->goals[0].sd;
+    t->ci_low = t->goals[0].ci_low;
+    t->ci_high = t->goals[0].ci_high;
+    t->n = t->goals[0].n;
+    return missing;
+}
+
+af_status exp_goals_parse(const char *text, af_goal *goals, size_t cap, size_t *n,
+                          af_error *err)
+{
+    *n = 0;
+    const char *p = text ? text : "";
+    af_status st = AF_OK;
+    do {
+        size_t len = strcspn(p, ";");
+        char one[512];
+        if (len >= sizeof one || *n == cap)
+            return af_error_set(err, AF_INVAL, "goal '%s': too long or too many", text);
+        memcpy(one, p, len);
+        one[len] = '\0';
+        if ((st = af_goal_parse(one, &goals[*n], err)) != AF_OK) return st;
+        (*n)++;
+        p += len;
+    } while (*p++ == ';');
+    return AF_OK;
+}
+
+af_status exp_target_curve(exp_store *s, const af_goal *goals, size_t n_goals, double level,
                            af_target_step **steps, size_t *n, af_error *err)
 {
     *steps = NULL;
@@ -380,21 +472,12 @@ af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
     for (size_t i = 0; st == AF_OK && i < p.n; i++) {
         exp_point_data d;
         if ((st = exp_store_point_data(s, i, m.replications, &d, err)) != AF_OK) break;
-        size_t k = 0;
-        while (k < d.n_metrics && strcmp(d.names[k], goal->metric) != 0) k++;
-        af_summary stt = {NAN, NAN, NAN, NAN, 0};
-        if (k < d.n_metrics) stt = af_summarise(d.values + k * d.n_reps, d.n_reps, level);
-        exp_point_data_free(&d);
         af_target_step *t = &out[i];
         t->value = p.values[i * p.n_factors];
         snprintf(t->text, sizeof t->text, "%s", p.texts[i * p.n_factors]);
         t->order = i;
-        t->mean = stt.mean;
-        t->sd = stt.sd;
-        t->ci_low = stt.ci_low;
-        t->ci_high = stt.ci_high;
-        t->n = stt.n;
-        t->meets = exp_goal_meets(goal, &stt);
+        exp_step_judge(t, &d, goals, n_goals, level);
+        exp_point_data_free(&d);
     }
     if (st == AF_OK) {
         qsort(out, p.n, sizeof *out, by_value);
@@ -410,26 +493,30 @@ af_status exp_target_curve(exp_store *s, const af_goal *goal, double level,
 
 static af_status write_target(exp_store *s, const exp_meta *m, const char *dir, af_error *err)
 {
-    af_goal g;
-    af_status st = af_goal_parse(m->goal ? m->goal : "", &g, err);
+    af_goal goals[AF_TARGET_MAX_GOALS];
+    size_t n_goals;
+    af_status st = exp_goals_parse(m->goal, goals, AF_TARGET_MAX_GOALS, &n_goals, err);
     if (st != AF_OK) return st;
     af_target_step *steps;
     size_t n;
-    if ((st = exp_target_curve(s, &g, m->confidence, &steps, &n, err)) != AF_OK) return st;
+    if ((st = exp_target_curve(s, goals, n_goals, m->confidence, &steps, &n, err)) != AF_OK)
+        return st;
     af_buf b;
     af_buf_init(&b);
     af_buf_put(&b, "step,");
     af_buf_csv(&b, m->target_path ? m->target_path : "value");
     af_buf_put(&b, ",metric,mean,sd,ci_low,ci_high,n,meets\n");
-    for (size_t i = 0; i < n; i++) {
-        af_summary stt = {steps[i].mean, steps[i].sd, steps[i].ci_low, steps[i].ci_high, steps[i].n};
-        af_buf_printf(&b, "%zu,", steps[i].order);
-        af_buf_csv(&b, steps[i].text);
-        af_buf_put(&b, ",");
-        af_buf_csv(&b, g.metric);
-        csv_stat(&b, &stt);
-        af_buf_printf(&b, ",%s\n", steps[i].meets ? "yes" : "no");
-    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t g = 0; g < n_goals; g++) {
+            const af_target_goal_value *v = &steps[i].goals[g];
+            af_summary stt = {v->mean, v->sd, v->ci_low, v->ci_high, v->n};
+            af_buf_printf(&b, "%zu,", steps[i].order);
+            af_buf_csv(&b, steps[i].text);
+            af_buf_put(&b, ",");
+            af_buf_csv(&b, goals[g].metric);
+            csv_stat(&b, &stt);
+            af_buf_printf(&b, ",%s\n", v->meets ? "yes" : "no");
+        }
     st = write_file(dir, "target.csv", &b, err);
     af_buf_free(&b);
     free(steps);
@@ -517,28 +604,120 @@ static af_status write_provenance(exp_store *s, const exp_meta *m, const stored_
     return st;
 }
 
+/* ---- tidy tables ---- */
+
+/* metrics.csv: every replication's metrics in long form, names split into entity, measure,
+ * category, region and unit; points.csv (when something was varied): each point's factor
+ * values as numbers in their documented unit. */
+static af_status write_tidy(exp_store *s, const exp_meta *m, const stored_points *p,
+                            const char *dir, af_error *err)
+{
+    af_buf b;
+    af_buf_init(&b);
+    af_buf_put(&b, "run_id,scenario,point,replication,seed,metric,entity,measure,category,region,"
+                   "unit,value\n");
+    af_status st = AF_OK;
+    for (size_t i = 0; i < p->n && st == AF_OK; i++) {
+        exp_point_data d;
+        if ((st = exp_store_point_data(s, i, m->replications, &d, err)) != AF_OK) break;
+        char id[64];
+        run_id(id, sizeof id, p->hashes[i], m->seed);
+        const char *scn = i == 1 && m->scenario_b ? m->scenario_b : m->scenario;
+        exp_metric_parts *parts = calloc(d.n_metrics ? d.n_metrics : 1, sizeof *parts);
+        if (!parts) {
+            exp_point_data_free(&d);
+            st = af_error_set(err, AF_NOMEM, "out of memory");
+            break;
+        }
+        char **stations = calloc(d.n_metrics ? d.n_metrics : 1, sizeof *stations);
+        size_t n_st = stations ? exp_metric_stations((const char *const *)d.names, d.n_metrics,
+                                                     stations)
+                               : 0;
+        for (size_t k = 0; k < d.n_metrics; k++)
+            exp_metric_split(d.names[k], (const char *const *)stations, n_st, &parts[k]);
+        for (size_t k = 0; k < n_st; k++) free(stations[k]);
+        free(stations);
+        for (size_t r = 0; r < d.n_reps; r++)
+            for (size_t k = 0; k < d.n_metrics; k++) {
+                const exp_metric_parts *q = &parts[k];
+                af_buf_put(&b, id);
+                af_buf_put(&b, ",");
+                af_buf_csv(&b, scn ? scn : "");
+                af_buf_printf(&b, ",%zu,%zu,%llu,", i, r, (unsigned long long)m->seed);
+                const char *cells[] = {d.names[k], q->entity, q->measure, q->category,
+                                       q->region, q->unit};
+                for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
+                    af_buf_csv(&b, cells[c]);
+                    af_buf_put(&b, ",");
+                }
+                af_buf_num(&b, d.values[k * d.n_reps + r], "");
+                af_buf_put(&b, "\n");
+            }
+        free(parts);
+        exp_point_data_free(&d);
+    }
+    if (st == AF_OK) st = write_file(dir, "metrics.csv", &b, err);
+    af_buf_free(&b);
+    if (st != AF_OK || p->n_factors == 0) return st;
+
+    af_buf_init(&b);
+    af_buf_put(&b, "run_id,point,scenario_hash,factor,path,text,value,unit\n");
+    for (size_t i = 0; i < p->n; i++) {
+        char id[64];
+        run_id(id, sizeof id, p->hashes[i], m->seed);
+        for (size_t f = 0; f < p->n_factors; f++) {
+            const char *text = p->texts[i * p->n_factors + f];
+            af_buf_printf(&b, "%s,%zu,%s,%zu,", id, i, p->hashes[i], f);
+            af_buf_csv(&b, p->paths[f]);
+            af_buf_put(&b, ",");
+            af_buf_csv(&b, text);
+            af_buf_put(&b, ",");
+            af_buf_num(&b, af_design_path_number(p->paths[f], text), "");
+            af_buf_put(&b, ",");
+            af_buf_csv(&b, af_design_path_unit(p->paths[f]));
+            af_buf_put(&b, "\n");
+        }
+    }
+    st = write_file(dir, "points.csv", &b, err);
+    af_buf_free(&b);
+    return st;
+}
+
+af_status exp_export_tidy(exp_store *s, const char *dir, af_error *err)
+{
+    exp_meta m;
+    af_status st = meta_read(s, &m, err);
+    if (st != AF_OK) return st;
+    stored_points p;
+    if ((st = points_read(s, &p, err)) == AF_OK) {
+        st = write_tidy(s, &m, &p, dir, err);
+        points_free(&p);
+    }
+    meta_free(&m);
+    return st;
+}
+
 af_status exp_export(exp_store *s, const char *dir, af_error *err)
 {
     exp_meta m;
     af_status st = meta_read(s, &m, err);
     if (st != AF_OK) return st;
-    if (!strcmp(m.kind, "run")) {
-        meta_free(&m);
-        return exp_export_run(s, dir, err);
-    }
-    if (!strcmp(m.kind, "run")) {
-        meta_free(&m);
-        return exp_export_run(s, dir, err);
-    }
     stored_points p;
     if ((st = points_read(s, &p, err)) != AF_OK) {
         meta_free(&m);
         return st;
     }
+    if (!strcmp(m.kind, "run")) {
+        points_free(&p);
+        meta_free(&m);
+        st = exp_export_run(s, dir, err);
+        return st == AF_OK ? exp_export_tidy(s, dir, err) : st;
+    }
     bool sweep = !strcmp(m.kind, "sweep");
     st = write_sweep_and_replications(s, &m, &p, dir, sweep, err);
     if (st == AF_OK && !strcmp(m.kind, "compare")) st = write_compare(s, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "target")) st = write_target(s, &m, dir, err);
+    if (st == AF_OK) st = write_tidy(s, &m, &p, dir, err);
     if (st == AF_OK) st = write_provenance(s, &m, &p, dir, err);
     points_free(&p);
     meta_free(&m);

@@ -192,7 +192,7 @@ af_status af_run_experiment(const af_run_config *cfg, const af_exp_model *model,
                           "scenario", cfg->scenario, "scenario_hash", hash, "sets", sets,
                           "replications", reps_s, "seed", seed_s, "confidence", conf_s,
                           "points", "1", NULL};
-    if ((st = exp_open_claim(&store, cfg->out_dir, opts, id.data, meta, "run", err)) != AF_OK ||
+    if ((st = exp_open_claim(&store, cfg->out_dir, opts, id.data, meta, err)) != AF_OK ||
         (st = exp_store_put_points(store, &point, 1, err)) != AF_OK ||
         /* This run's count and command line are the ones its files report. */
         (st = exp_store_set_meta(store, "replications", reps_s, err)) != AF_OK ||
@@ -207,6 +207,7 @@ af_status af_run_experiment(const af_run_config *cfg, const af_exp_model *model,
     if (st == AF_OK &&
         (!(opts && opts->shards > 1) || exp_store_count_jobs_below(store, reps) == reps)) {
         st = export_run(store, cfg->out_dir, &res->results, &res->n, err);
+        if (st == AF_OK) st = exp_export_tidy(store, cfg->out_dir, err);
         if (st == AF_OK) res->summary.exported = true;
     }
 done:

@@ -77,7 +77,7 @@ af_status af_sweep_run(const af_sweep_config *cfg, const af_exp_model *model,
                           "design", af_design_describe(d), "sets", sets,
                           "replications", reps_s, "seed", seed_s, "confidence", conf_s,
                           "points", npts, NULL};
-    if ((st = exp_open_claim(&store, cfg->out_dir, opts, identity, meta, NULL, err)) != AF_OK ||
+    if ((st = exp_open_claim(&store, cfg->out_dir, opts, identity, meta, err)) != AF_OK ||
         (st = exp_store_put_factors(store, paths, nf, err)) != AF_OK ||
         (st = exp_store_put_points(store, points, n_points, err)) != AF_OK)
         goto done;

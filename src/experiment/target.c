@@ -1,5 +1,5 @@
-/* Targets: the smallest value of one parameter at which a goal holds with confidence, by
- * bisection on replicated runs. Each evaluated value is a design point in the store (numbered
+/* Targets: the smallest (or the largest) value of one parameter at which every goal holds
+ * with confidence, by bisection on replicated runs. Each evaluated value is a design point in the store (numbered
  * in order of evaluation); the search is deterministic, so a resumed search walks the same
  * values and finds their replications already done. */
 #include <ctype.h>
@@ -44,11 +44,29 @@ af_status af_goal_parse(const char *text, af_goal *g, af_error *err)
                             text);
     char *end;
     g->threshold = strtod(p, &end);
+    bool number = end != p;
+    g->written = g->threshold;
     while (isspace((unsigned char)*end)) end++;
-    if (end == p || *end || !isfinite(g->threshold))
-        return af_error_set(err, AF_INVAL, "--goal '%s': the value after '%s' is not a number",
+    if (number && *end == '%') {
+        g->percent = true;
+        g->threshold /= 100;
+        end++;
+        while (isspace((unsigned char)*end)) end++;
+    }
+    if (!number || *end || !isfinite(g->threshold))
+        return af_error_set(err, AF_INVAL,
+                            "--goal '%s': the value after '%s' is not a number (or a "
+                            "percentage such as 90%%)",
                             text, op_texts[g->op]);
     return AF_OK;
+}
+
+void af_goal_text(const af_goal *g, char *buf, size_t size)
+{
+    char num[40];
+    af_fmt_num(num, sizeof num, g->written);
+    snprintf(buf, size, "%s %s %s%s", g->metric, af_goal_op_text(g->op), num,
+             g->percent ? "%" : "");
 }
 
 void af_target_free(af_target_result *r)
@@ -68,7 +86,8 @@ typedef struct search {
     unsigned reps;
     uint64_t seed;
     double confidence;
-    af_goal goal;
+    size_t n_goals;
+    af_goal goals[AF_TARGET_MAX_GOALS];
     exp_point *points;
     size_t n, cap;
     af_target_step *steps; /* in order of evaluation */
@@ -112,22 +131,85 @@ static void free_points(search *s)
     free(s->points);
 }
 
-/* Names the metrics that look like the one asked for, for the error message. */
-static void missing_metric(af_error *err, const char *metric, const exp_point_data *d)
+/* Edit distance, capped (for naming the metrics closest to a misspelt one). */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 255 || lb > 255) return 999;
+    size_t row[256];
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* Names the metrics closest to the one asked for (those sharing its first part first, then
+ * by edit distance), for the error message. */
+static void missing_metric(af_error *err, const char *metric, const af_exp_metrics *m)
 {
     size_t prefix = strcspn(metric, ".");
+    size_t order[12], score[12], shown = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const char *name = exp_metrics_name(m, i);
+        size_t sc = distance(metric, name) + (strncmp(name, metric, prefix + 1) ? 1000 : 0);
+        size_t at = shown < 12 ? shown : 12;
+        while (at > 0 && score[at - 1] > sc) at--;
+        if (at >= 12) continue;
+        size_t last = shown < 12 ? shown : 11;
+        for (size_t k = last; k > at; k--) {
+            order[k] = order[k - 1];
+            score[k] = score[k - 1];
+        }
+        order[at] = i;
+        score[at] = sc;
+        if (shown < 12) shown++;
+    }
     af_buf b;
     af_buf_init(&b);
-    size_t shown = 0;
-    for (int pass = 0; pass < 2 && shown == 0; pass++)
-        for (size_t i = 0; i < d->n_metrics && shown < 12; i++) {
-            if (pass == 0 && strncmp(d->names[i], metric, prefix + 1) != 0) continue;
-            af_buf_printf(&b, "%s%s", shown ? ", " : "", d->names[i]);
-            shown++;
-        }
-    af_error_set(err, AF_INVAL, "--goal: the model reports no metric '%s' (it has %s%s)", metric,
-                 b.data ? b.data : "none", shown == 12 ? ", ..." : "");
+    for (size_t k = 0; k < shown; k++)
+        af_buf_printf(&b, "%s%s", k ? ", " : "", exp_metrics_name(m, order[k]));
+    af_error_set(err, AF_INVAL,
+                 "--goal: the model reports no metric '%s'; the closest it has: %s%s "
+                 "(docs/OUTPUTS.md, Metrics)",
+                 metric, b.data ? b.data : "none", m->n > shown ? ", ..." : "");
     af_buf_free(&b);
+}
+
+/* Runs one replication of the base scenario, outside any store, to check that every goal's
+ * metric exists before anything is stored. */
+static af_status probe_metrics(const search *s, af_error *err)
+{
+    void *h = NULL;
+    af_exp_point_info info;
+    memset(&info, 0, sizeof info);
+    af_status st = s->model->prepare(s->model->ctx, s->cfg->scenario, s->cfg->sets,
+                                     s->cfg->n_sets, &h, &info, err);
+    if (st != AF_OK) return st;
+    af_exp_metrics m;
+    exp_metrics_init(&m);
+    st = s->model->replicate(s->model->ctx, h, s->seed, 0, &m, err);
+    s->model->release(s->model->ctx, h);
+    if (st == AF_OK && m.failed) st = af_error_set(err, AF_NOMEM, "out of memory");
+    for (size_t g = 0; st == AF_OK && g < s->n_goals; g++) {
+        size_t i = 0;
+        while (i < m.n && strcmp(exp_metrics_name(&m, i), s->goals[g].metric) != 0) i++;
+        if (i == m.n) {
+            missing_metric(err, s->goals[g].metric, &m);
+            st = AF_INVAL;
+        }
+    }
+    exp_metrics_free(&m);
+    return st;
 }
 
 /* Runs the replications of one value and judges the goal there. */
@@ -189,69 +271,105 @@ static af_status evaluate(search *s, double v, size_t *index, af_error *err)
 
     exp_point_data d;
     if ((st = exp_store_point_data(s->store, k, s->reps, &d, err)) != AF_OK) return st;
-    size_t m = 0;
-    while (m < d.n_metrics && strcmp(d.names[m], s->goal.metric) != 0) m++;
-    if (m == d.n_metrics) {
-        missing_metric(err, s->goal.metric, &d);
-        exp_point_data_free(&d);
-        return AF_INVAL;
-    }
-    af_summary stt = af_summarise(d.values + m * d.n_reps, d.n_reps, s->confidence);
-    exp_point_data_free(&d);
     af_target_step *step = &s->steps[k];
     memset(step, 0, sizeof *step);
     step->value = vp[0];
     snprintf(step->text, sizeof step->text, "%s", text);
     step->order = k;
-    step->mean = stt.mean;
-    step->sd = stt.sd;
-    step->ci_low = stt.ci_low;
-    step->ci_high = stt.ci_high;
-    step->n = stt.n;
-    step->meets = exp_goal_meets(&s->goal, &stt);
+    const char *missing = exp_step_judge(step, &d, s->goals, s->n_goals, s->confidence);
+    if (missing) {
+        st = af_error_set(err, AF_INVAL, "--goal: the model reports no metric '%s' at %s = %s",
+                          missing, s->path, text);
+        exp_point_data_free(&d);
+        return st;
+    }
+    exp_point_data_free(&d);
     s->n_steps = k + 1;
     if (s->cfg->on_step) s->cfg->on_step(s->cfg->step_ctx, step);
     *index = k;
     return AF_OK;
 }
 
-static af_status bisect(search *s, double lo, double hi, double tol, af_target_result *res,
-                        af_error *err)
+/* Bisects between a value that meets the goals (good) and one that does not (bad). */
+static af_status bisect(search *s, double good, size_t best, double bad, double tol,
+                        af_target_result *res, af_error *err)
 {
-    size_t i;
-    af_status st = evaluate(s, hi, &i, err);
-    if (st != AF_OK || !s->steps[i].meets) return st; /* not found */
-    size_t best = i;
-    if (lo < hi) {
-        if ((st = evaluate(s, lo, &i, err)) != AF_OK) return st;
+    af_status st = AF_OK;
+    for (int iter = 0; iter < 200; iter++) {
+        double lo = fmin(good, bad), hi = fmax(good, bad), mid;
+        if (s->integer) {
+            if (hi - lo <= 1) break;
+            mid = lo + floor((hi - lo) / 2);
+        } else {
+            if (hi - lo <= tol) break;
+            char text[64];
+            snprintf(text, sizeof text, "%.12g", (lo + hi) / 2);
+            mid = strtod(text, NULL);
+            if (!(mid > lo && mid < hi)) break;
+        }
+        size_t i;
+        if ((st = evaluate(s, mid, &i, err)) != AF_OK) return st;
         if (s->steps[i].meets) {
+            good = mid;
             best = i;
         } else {
-            for (int iter = 0; iter < 200; iter++) {
-                double mid;
-                if (s->integer) {
-                    if (hi - lo <= 1) break;
-                    mid = lo + floor((hi - lo) / 2);
-                } else {
-                    if (hi - lo <= tol) break;
-                    char text[64];
-                    snprintf(text, sizeof text, "%.12g", (lo + hi) / 2);
-                    mid = strtod(text, NULL);
-                    if (!(mid > lo && mid < hi)) break;
-                }
-                if ((st = evaluate(s, mid, &i, err)) != AF_OK) return st;
-                if (s->steps[i].meets) {
-                    hi = mid;
-                    best = i;
-                } else {
-                    lo = mid;
-                }
-            }
+            bad = mid;
         }
     }
     res->found = true;
     res->answer = s->steps[best];
     return AF_OK;
+}
+
+/* The first goal's metric rises with the parameter from LO to HI in a way that helps it. */
+static bool better_upwards(const search *s, const af_target_step *lo, const af_target_step *hi)
+{
+    bool up = hi->goals[0].mean >= lo->goals[0].mean;
+    bool ge = s->goals[0].op == AF_GOAL_GE || s->goals[0].op == AF_GOAL_GT;
+    return up == ge;
+}
+
+/* Evaluates the ends, settles the direction, then bisects. */
+static af_status search_run(search *s, double lo, double hi, double tol, af_target_result *res,
+                            af_error *err)
+{
+    af_target_direction dir = s->cfg->direction;
+    size_t i_lo = 0, i_hi = 0;
+    af_status st;
+    /* A stated direction starts from the end that must meet the goals; AUTO from HI. */
+    if (dir == AF_TARGET_LARGEST) {
+        res->largest = true;
+        if ((st = evaluate(s, lo, &i_lo, err)) != AF_OK || !s->steps[i_lo].meets) return st;
+        if ((st = evaluate(s, hi, &i_hi, err)) != AF_OK) return st;
+    } else {
+        if ((st = evaluate(s, hi, &i_hi, err)) != AF_OK) return st;
+        if (dir == AF_TARGET_SMALLEST && !s->steps[i_hi].meets) return AF_OK;
+        if ((st = evaluate(s, lo, &i_lo, err)) != AF_OK) return st;
+    }
+    bool m_lo = s->steps[i_lo].meets, m_hi = s->steps[i_hi].meets;
+    if (dir == AF_TARGET_AUTO) {
+        if (m_hi && !m_lo)
+            dir = AF_TARGET_SMALLEST;
+        else if (m_lo && !m_hi)
+            dir = AF_TARGET_LARGEST;
+        else
+            dir = better_upwards(s, &s->steps[i_lo], &s->steps[i_hi]) ? AF_TARGET_SMALLEST
+                                                                     : AF_TARGET_LARGEST;
+    }
+    res->largest = dir == AF_TARGET_LARGEST;
+    if (!m_lo && !m_hi) return AF_OK; /* not found */
+    if (m_lo && m_hi) {
+        res->whole_range = true;
+        res->found = true;
+        res->answer = s->steps[res->largest ? i_hi : i_lo];
+        return AF_OK;
+    }
+    if (res->largest) {
+        if (!m_lo) return AF_OK; /* the stated direction's good end fails */
+        return bisect(s, lo, i_lo, hi, tol, res, err);
+    }
+    if (!m_hi) return AF_OK;
+    return bisect(s, hi, i_hi, lo, tol, res, err);
 }
 
 af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
@@ -271,8 +389,19 @@ af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
     s.opts = opts;
     s.integer = cfg->integer;
     double lo = 0, hi = 0;
-    af_status st = af_goal_parse(cfg->goal ? cfg->goal : "", &s.goal, err);
-    if (st != AF_OK) return st;
+    af_status st = AF_OK;
+    size_t n_goals = cfg->n_goals ? cfg->n_goals : 1;
+    if (n_goals > AF_TARGET_MAX_GOALS)
+        return af_error_set(err, AF_INVAL, "--goal: at most %d goals at once",
+                            AF_TARGET_MAX_GOALS);
+    if ((unsigned)cfg->direction > AF_TARGET_LARGEST)
+        return af_error_set(err, AF_INVAL, "af_target_run: unknown direction %d",
+                            (int)cfg->direction);
+    for (size_t g = 0; g < n_goals; g++) {
+        const char *text = cfg->n_goals ? cfg->goals[g] : cfg->goal;
+        if ((st = af_goal_parse(text ? text : "", &s.goals[g], err)) != AF_OK) return st;
+    }
+    s.n_goals = n_goals;
     if ((st = parse_range(cfg->vary, s.path, sizeof s.path, &lo, &hi, err)) != AF_OK) return st;
     if (s.integer && (lo != floor(lo) || hi != floor(hi)))
         return af_error_set(err, AF_INVAL, "--vary '%s': --integer needs whole LO and HI",
@@ -288,11 +417,18 @@ af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
         return af_error_set(err, AF_INVAL,
                             "target needs at least 2 replications for a confidence interval "
                             "(--replications N)");
+    /* The goals' metrics exist: checked before the store is opened, so that a misspelt
+     * metric leaves nothing behind. */
+    if ((st = probe_metrics(&s, err)) != AF_OK) return st;
     af_target_result *res = calloc(1, sizeof *res);
     if (!res) return af_error_set(err, AF_NOMEM, "out of memory");
     s.summary = &res->summary;
-    res->goal = s.goal;
-    res->lower_bound = s.goal.op == AF_GOAL_GE || s.goal.op == AF_GOAL_GT;
+    res->goal = s.goals[0];
+    res->n_goals = s.n_goals;
+    memcpy(res->goals, s.goals, s.n_goals * sizeof *s.goals);
+    res->lower_bound = s.goals[0].op == AF_GOAL_GE || s.goals[0].op == AF_GOAL_GT;
+    res->lo = lo;
+    res->hi = hi;
     res->confidence = s.confidence;
     snprintf(res->path, sizeof res->path, "%s", s.path);
 
@@ -302,20 +438,27 @@ af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
     af_fmt_num(lo_s, sizeof lo_s, lo);
     af_fmt_num(hi_s, sizeof hi_s, hi);
     af_fmt_num(tol_s, sizeof tol_s, tol);
-    char goal_text[400];
-    snprintf(goal_text, sizeof goal_text, "%s %s %.17g", s.goal.metric,
-             af_goal_op_text(s.goal.op), s.goal.threshold);
+    af_buf gt;
+    af_buf_init(&gt);
+    af_buf_put(&gt, "");
+    for (size_t g = 0; g < s.n_goals; g++) {
+        char one[400];
+        af_goal_text(&s.goals[g], one, sizeof one);
+        af_buf_printf(&gt, "%s%s", g ? "; " : "", one);
+    }
+    const char *goal_text = gt.data ? gt.data : "";
+    static const char *const dir_text[] = {"", "; smallest", "; largest"};
     exp_identity_common(&id, "target", s.reps, s.seed, s.confidence, cfg->sets, cfg->n_sets);
-    af_buf_printf(&id, "scenario_hash=%s\ntarget=%s=%s:%s%s tolerance %s\ngoal=%s\n",
+    af_buf_printf(&id, "scenario_hash=%s\ntarget=%s=%s:%s%s tolerance %s%s\ngoal=%s\n",
                    af_fmt_hex64(base.hash, hash), s.path, lo_s, hi_s,
-                   s.integer ? " integer" : "", tol_s, goal_text);
+                   s.integer ? " integer" : "", tol_s, dir_text[cfg->direction], goal_text);
     char *sets = exp_join_lines(cfg->sets, cfg->n_sets);
     snprintf(reps_s, sizeof reps_s, "%u", s.reps);
     snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)s.seed);
     af_fmt_num(conf_s, sizeof conf_s, s.confidence);
     char design[400];
-    snprintf(design, sizeof design, "bisection; %s=%s:%s%s", s.path, lo_s, hi_s,
-             s.integer ? " (integers)" : "");
+    snprintf(design, sizeof design, "bisection; %s=%s:%s%s%s", s.path, lo_s, hi_s,
+             s.integer ? " (integers)" : "", dir_text[cfg->direction]);
     const char *meta[] = {"kind", "target", "version", af_version(),
                           "command", opts && opts->command ? opts->command : "",
                           "scenario", cfg->scenario, "scenario_hash", hash,
@@ -323,11 +466,11 @@ af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
                           "goal", goal_text, "target_path", s.path,
                           "replications", reps_s, "seed", seed_s, "confidence", conf_s, NULL};
     const char *paths[] = {s.path};
-    if (id.failed || !sets)
+    if (id.failed || gt.failed || !sets)
         st = af_error_set(err, AF_NOMEM, "out of memory");
-    else if ((st = exp_open_claim(&s.store, cfg->out_dir, opts, id.data, meta, NULL, err)) == AF_OK &&
+    else if ((st = exp_open_claim(&s.store, cfg->out_dir, opts, id.data, meta, err)) == AF_OK &&
              (st = exp_store_put_factors(s.store, paths, 1, err)) == AF_OK)
-        st = bisect(&s, lo, hi, tol, res, err);
+        st = search_run(&s, lo, hi, tol, res, err);
     if (st == AF_OK) {
         res->summary.points = s.n;
         res->summary.jobs = s.n * s.reps;
@@ -350,6 +493,7 @@ af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
         }
     }
     af_buf_free(&id);
+    af_buf_free(&gt);
     free(sets);
     free_points(&s);
     free(s.steps);

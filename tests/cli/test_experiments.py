@@ -8,7 +8,10 @@ With --mpirun, runs only the MPI tests: `mpirun -n 2 aidflow sweep ...` and `mpi
 aidflow run ...` must give the same files as the single-process runs. Prints one line per test and "N passed, N failed"; exits 1
 when any failed.
 """
+import csv
+import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -23,7 +26,7 @@ MPIRUN = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--mpirun" else Non
 SCN = os.path.join(DATA, "exp_small.yaml")
 SCN_B = os.path.join(DATA, "exp_small_more_lanes.yaml")
 OUTPUTS = ["sweep.csv", "replications.csv", "provenance.json"]
-RUN_OUTPUTS = ["daily.csv", "stations.csv", "summary.json"]
+RUN_OUTPUTS = ["daily.csv", "stations.csv", "summary.json", "metrics.csv"]
 TMP = tempfile.mkdtemp(prefix="af-cli-exp-")
 
 
@@ -196,6 +199,19 @@ def test_run_shards_and_merge():
         summary = f.read()
     # Provenance leaves out what does not change the results (--jobs, --out, --shard).
     assert '"command": "aidflow run ' + SCN + ' --replications 7"' in summary, summary[:300]
+    # metrics.csv: every replication's metrics in long form, one run_id (hash-seed) for all.
+    with open(os.path.join(out("run_one"), "metrics.csv")) as f:
+        rows = list(csv.DictReader(f))
+    n_metrics = summary.count('"mean":')
+    assert len(rows) == 7 * n_metrics, (len(rows), n_metrics)
+    h = json.loads(summary)
+    assert {r["run_id"] for r in rows} == {f'{h["scenario"]["hash"]}-{h["seed"]}'}
+    for r in rows:
+        if r["metric"].startswith("station."):
+            assert r["entity"] in h["stations"], r
+            assert r["metric"] == f'station.{r["entity"]}.{r["measure"]}', r
+        if r["metric"] == "coverage.food":
+            assert (r["measure"], r["category"], r["unit"]) == ("coverage", "food", "fraction"), r
 
 
 def test_compare():
@@ -204,12 +220,15 @@ def test_compare():
     with open(os.path.join(out("self"), "compare.csv")) as f:
         rows = [line.rstrip("\n").split(",") for line in f]
     head = rows[0]
-    assert head[:1] == ["metric"] and head[-1] == "significant", head
+    assert head[:1] == ["metric"] and head[-3:] == ["significant", "run_id_a", "run_id_b"], head
     di, ci_lo, ci_hi = head.index("diff"), head.index("ci_low"), head.index("ci_high")
+    sig = head.index("significant")
     for r in rows[1:]:
+        # the same scenario on both sides: the same run
+        assert r[-1] == r[-2] and re.fullmatch(r"[0-9a-f]{16}-[0-9]+", r[-1]), r
         if r[di] != "":
             assert float(r[di]) == 0 and float(r[ci_lo]) == 0 and float(r[ci_hi]) == 0, r
-            assert r[-1] == "no", r
+            assert r[sig] == "no", r
     p = run("compare", SCN, SCN_B, "--jobs", "1", "--out", out("ab1"))
     line = next(l for l in p.stdout.splitlines() if l.startswith("coverage.food "))
     assert line.rstrip().endswith("yes"), line
@@ -221,8 +240,9 @@ def test_target():
     p = run("target", SCN, "--vary", "inspections.screening.lanes=1:16", "--integer",
             "--goal", "coverage.food >= 0.95", "--out", out("target"))
     answer = next(l for l in p.stdout.splitlines() if l.startswith("answer: "))
-    lanes = int(answer.split("=")[1].split(":")[0])
-    assert "its lower bound" in answer, answer
+    lanes = int(answer.split("=")[1].split(",")[0])
+    assert "the smallest value" in answer, answer
+    assert "its lower bound" in p.stdout, p.stdout
     with open(os.path.join(out("target"), "target.csv")) as f:
         rows = [line.rstrip("\n").split(",") for line in f][1:]
     meets = {int(r[1]): (float(r[5]), r[-1]) for r in rows}
@@ -235,7 +255,21 @@ def test_target():
     # Out of reach: exit 1 and say so.
     p = run("target", SCN, "--vary", "inspections.screening.lanes=1:3", "--integer",
             "--goal", "coverage.food >= 0.95", "--out", out("target_no"), expect=1)
-    assert "not met: even at inspections.screening.lanes = 3" in p.stdout, p.stdout
+    assert "not met anywhere in 1:3" in p.stdout, p.stdout
+    assert "missed at every value tried" in p.stdout, p.stdout
+    # A misspelt metric: exit 2 before anything runs, no folder left; the corrected command,
+    # with the goal in percent, then runs in the same folder and gives the same answer.
+    bad = out("target_bad")
+    p = run("target", SCN, "--vary", "inspections.screening.lanes=1:16", "--integer",
+            "--goal", "coverage.fod >= 95%", "--out", bad, expect=2)
+    assert "closest it has: coverage.food" in p.stderr, p.stderr
+    assert not os.path.exists(os.path.join(bad, "results.sqlite")), os.listdir(bad)
+    p = run("target", SCN, "--vary", "inspections.screening.lanes=1:16", "--integer",
+            "--goal", "coverage.food >= 95%", "--out", bad)
+    assert f"lanes = {lanes}, the smallest" in p.stdout, p.stdout
+    p = run("target", SCN, "--vary", "inspections.screening.lanes=1:16", "--direction", "up",
+            "--goal", "coverage.food >= 95%", "--out", bad, expect=2)
+    assert "--direction" in p.stderr, p.stderr
 
 
 def test_mpi():

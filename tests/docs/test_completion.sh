@@ -86,6 +86,7 @@ expect_has "scenarios" report sc
 expect_lacks "scenarios/default.yaml" report scenarios/
 expect "scenarios/examples" sweep scenarios/spring_2024.yaml --out scenarios/ex
 expect "grid" sweep --design gr
+expect "largest" target --direction la
 
 # --set and --vary paths from the scenario on the line, wherever it is
 expect "crossings.kerem_shalom.lanes=" run scenarios/spring_2024.yaml --set crossings.kerem_shalom.la

@@ -219,7 +219,8 @@ static void test_ctrl_c_then_resume(void **state)
     signal_then_resume(SIGINT);
 }
 
-/* A run of another seed in the same directory replaces the earlier run's store. */
+/* A run of another seed in the same directory is refused (exit 2, naming --fresh) and
+ * leaves the earlier run's files alone; with --fresh it replaces them. */
 static void test_other_seed_replaces(void **state)
 {
     (void)state;
@@ -227,8 +228,20 @@ static void test_other_seed_replaces(void **state)
     snprintf(a, sizeof a, "%s/a", dir);
     snprintf(b, sizeof b, "%s/b", dir);
     assert_int_equal(run(a, "2", "--seed=11", NULL), 0);
-    assert_int_equal(run(a, "2", "--seed=12", NULL), 0);
+    size_t l1, l2;
+    char *first = slurp(a, "daily.csv", &l1);
+    assert_int_equal(run(a, "2", "--seed=12", NULL), 2);
     char *err = last_stderr();
+    assert_non_null(strstr(err, "holds another experiment"));
+    assert_non_null(strstr(err, "--fresh"));
+    free(err);
+    char *kept = slurp(a, "daily.csv", &l2);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(first, kept, l1);
+    free(first);
+    free(kept);
+    assert_int_equal(run(a, "2", "--seed=12", "--fresh"), 0);
+    err = last_stderr();
     assert_null(strstr(err, "resuming"));
     free(err);
     assert_int_equal(run(b, "2", "--seed=12", NULL), 0);

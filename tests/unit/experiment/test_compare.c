@@ -62,11 +62,48 @@ static void test_self(void **state)
     char *csv = slurp(path, NULL);
     assert_non_null(csv);
     const char *head = "metric,mean_a,ci_low_a,ci_high_a,mean_b,ci_low_b,ci_high_b,diff,sd,ci_low,"
-                       "ci_high,n,significant\n";
+                       "ci_high,n,significant,run_id_a,run_id_b\n";
     assert_memory_equal(csv, head, strlen(head));
-    assert_non_null(strstr(csv, "\ntoy.coverage,0.3,0.3,0.3,0.3,0.3,0.3,0,0,0,0,8,no\n"));
-    assert_non_null(strstr(csv, "\ntoy.missing,,,,,,,,,,,0,\n"));
+    assert_non_null(strstr(csv, "\ntoy.coverage,0.3,0.3,0.3,0.3,0.3,0.3,0,0,0,0,8,no,"));
+    assert_non_null(strstr(csv, "\ntoy.missing,,,,,,,,,,,0,,"));
     free(csv);
+}
+
+/* A metric only one side reports (the toy "extra" scenario's toy.extra, as a what-if's new
+ * crossing): it is listed, after A's metrics, with A's side and the difference empty, both in
+ * the table and in compare.csv; and the other way round with the scenarios swapped. */
+static void test_one_sided_metrics(void **state)
+{
+    (void)state;
+    af_compare_result *r = NULL;
+    af_error err;
+    const char *out = scratch("onesided");
+    af_status st = compare("base", "extra", out, 2, &r, &err);
+    if (st != AF_OK) fail_msg("%s", err.message);
+    assert_int_equal(r->n_rows, 5);
+    const af_compare_row *x = &r->rows[4];
+    assert_string_equal(x->metric, "toy.extra");
+    assert_int_equal(x->only, 'B');
+    assert_true(isnan(x->mean_a) && isnan(x->ci_low_a) && isnan(x->diff));
+    af_assert_close(x->mean_b, 1, 0, 0);
+    assert_int_equal(x->n, 0);
+    assert_int_equal(x->significant, -1);
+    for (size_t i = 0; i < 4; i++) assert_int_equal(r->rows[i].only, 0);
+    af_compare_free(r);
+    char path[600];
+    snprintf(path, sizeof path, "%s/compare.csv", out);
+    char *csv = slurp(path, NULL);
+    assert_non_null(csv);
+    assert_non_null(strstr(csv, "\ntoy.extra,,,,1,1,1,,,,,0,,"));
+    free(csv);
+
+    assert_int_equal(compare("extra", "base", scratch("onesided-r"), 2, &r, &err), AF_OK);
+    assert_int_equal(r->n_rows, 5);
+    x = row(r, "toy.extra");
+    assert_int_equal(x->only, 'A');
+    af_assert_close(x->mean_a, 1, 0, 0);
+    assert_true(isnan(x->mean_b) && isnan(x->diff));
+    af_compare_free(r);
 }
 
 /* "other" adds exactly 1 to toy.value: on common random numbers the noise cancels, the
@@ -95,8 +132,8 @@ static void test_paired_difference(void **state)
     char path[600];
     snprintf(path, sizeof path, "%s/replications.csv", out1);
     char *csv = slurp(path, NULL);
-    assert_non_null(strstr(csv, "point,scenario,replication,seed,metric,value\n"));
-    assert_non_null(strstr(csv, "\n1,B,7,42,toy.rep,7\n"));
+    assert_non_null(strstr(csv, "point,scenario,replication,seed,metric,value,run_id\n"));
+    assert_non_null(strstr(csv, "\n1,B,7,42,toy.rep,7,"));
     free(csv);
 }
 
@@ -119,6 +156,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_self),
+        cmocka_unit_test(test_one_sided_metrics),
         cmocka_unit_test(test_paired_difference),
         cmocka_unit_test(test_errors),
     };

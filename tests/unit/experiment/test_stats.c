@@ -94,15 +94,33 @@ static void test_goals(void **state)
     assert_non_null(strstr(err.message, "not a number"));
     assert_int_equal(af_goal_parse("a == 1", &g, &err), AF_INVAL);
 
+    /* Percentages: 90% is the fraction 0.9, written back as 90%. */
+    assert_int_equal(af_goal_parse("coverage.food >= 90%", &g, &err), AF_OK);
+    assert_true(g.percent);
+    af_assert_close(g.threshold, 0.9, 1e-15, 0);
+    char text[300];
+    af_goal_text(&g, text, sizeof text);
+    assert_string_equal(text, "coverage.food >= 90%");
+    assert_int_equal(af_goal_parse("coverage.food>=12.5 %", &g, &err), AF_OK);
+    af_assert_close(g.threshold, 0.125, 1e-15, 0);
+    assert_int_equal(af_goal_parse("coverage.food >= 0.95", &g, &err), AF_OK);
+    assert_false(g.percent);
+    af_goal_text(&g, text, sizeof text);
+    assert_string_equal(text, "coverage.food >= 0.95"); /* shortest, not %.17g */
+    assert_int_equal(af_goal_parse("coverage.food >= %", &g, &err), AF_INVAL);
+    assert_int_equal(af_goal_parse("coverage.food >= 90%%", &g, &err), AF_INVAL);
+
     /* >= and > are judged on the lower bound, <= and < on the upper. */
     af_summary s = {.mean = 1, .sd = 0.1, .ci_low = 0.9, .ci_high = 1.1, .n = 5};
-    af_goal ge = {"m", AF_GOAL_GE, 0.9}, gt = {"m", AF_GOAL_GT, 0.9};
-    af_goal le = {"m", AF_GOAL_LE, 1.1}, lt = {"m", AF_GOAL_LT, 1.1};
+    af_goal ge = {.metric = "m", .op = AF_GOAL_GE, .threshold = 0.9};
+    af_goal gt = {.metric = "m", .op = AF_GOAL_GT, .threshold = 0.9};
+    af_goal le = {.metric = "m", .op = AF_GOAL_LE, .threshold = 1.1};
+    af_goal lt = {.metric = "m", .op = AF_GOAL_LT, .threshold = 1.1};
     assert_true(exp_goal_meets(&ge, &s));
     assert_false(exp_goal_meets(&gt, &s));
     assert_true(exp_goal_meets(&le, &s));
     assert_false(exp_goal_meets(&lt, &s));
-    af_goal ge_mean = {"m", AF_GOAL_GE, 1.0};
+    af_goal ge_mean = {.metric = "m", .op = AF_GOAL_GE, .threshold = 1.0};
     assert_false(exp_goal_meets(&ge_mean, &s)); /* the mean alone is not enough */
     af_summary none = {.mean = 1, .sd = NAN, .ci_low = NAN, .ci_high = NAN, .n = 1};
     assert_false(exp_goal_meets(&ge, &none));

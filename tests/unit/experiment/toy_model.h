@@ -3,6 +3,7 @@
  *   x=NUM      the main parameter (default 1)
  *   noise=NUM  standard deviation of the noise added to `toy.value` (default 0)
  *   lanes=N    servers of an M/M/c queue run on the engine (default 0: no queue)
+ *   flip=H     toy.coverage falls with x instead: min(1, max(0, (H - x) / 10))
  *   fail=1     preparing the point fails (a "bad scenario")
  * Metrics:
  *   toy.value     x + noise * N(0, 1), the normal drawn from stream (seed, rep, "toy")
@@ -11,7 +12,9 @@
  *   toy.missing   NaN (a metric a replication cannot give)
  *   queue.wait    mean wait of 2000 customers in an M/M/c queue with c = lanes at load 0.8
  *                 (lanes > 0), simulated on the engine
- * The scenario "file" names the base: "base" or "other" (other adds 1 to toy.value).
+ *   toy.extra     1, only in the scenario "extra" (a metric one side of a comparison lacks)
+ * The scenario "file" names the base: "base", "other" (other adds 1 to toy.value) or "extra"
+ * (as base, with toy.extra).
  */
 #ifndef AF_TOY_MODEL_H
 #define AF_TOY_MODEL_H
@@ -25,7 +28,8 @@
 #include "aidflow/experiment.h"
 
 typedef struct toy_point {
-    double x, noise, offset;
+    double x, noise, offset, flip;
+    bool flipped, extra;
     unsigned lanes;
 } toy_point;
 
@@ -37,6 +41,7 @@ static af_status toy_prepare(void *ctx, const char *scenario, const char *const 
     if (!p) return AF_NOMEM;
     p->x = 1;
     p->offset = strcmp(scenario, "other") == 0 ? 1 : 0;
+    p->extra = strcmp(scenario, "extra") == 0;
     uint64_t h = 0xcbf29ce484222325ull;
     for (const char *c = scenario; *c; c++) h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
     for (size_t i = 0; i < n; i++) {
@@ -51,6 +56,8 @@ static af_status toy_prepare(void *ctx, const char *scenario, const char *const 
         size_t klen = (size_t)(eq - ov[i]);
         if (klen == 1 && !strncmp(ov[i], "x", 1))
             p->x = v;
+        else if (klen == 4 && !strncmp(ov[i], "flip", 4))
+            p->flip = v, p->flipped = true;
         else if (klen == 5 && !strncmp(ov[i], "noise", 5))
             p->noise = v;
         else if (klen == 5 && !strncmp(ov[i], "lanes", 5)) {
@@ -109,9 +116,12 @@ static af_status toy_replicate(void *ctx, const void *point, uint64_t seed, unsi
     double z = gsl_ran_gaussian(af_rng_gsl(r), 1.0);
     af_rng_destroy(r);
     af_exp_metrics_add(out, "toy.value", p->x + p->offset + p->noise * z);
-    af_exp_metrics_add(out, "toy.coverage", fmin(1.0, p->x / 10));
+    af_exp_metrics_add(out, "toy.coverage",
+                       p->flipped ? fmin(1.0, fmax(0.0, (p->flip - p->x) / 10))
+                                  : fmin(1.0, p->x / 10));
     af_exp_metrics_add(out, "toy.rep", rep);
     af_exp_metrics_add(out, "toy.missing", NAN);
+    if (p->extra) af_exp_metrics_add(out, "toy.extra", 1);
     if (p->lanes) af_exp_metrics_add(out, "queue.wait", toy_mmc_wait(p->lanes, seed, rep));
     return AF_OK;
 }
