@@ -84,7 +84,11 @@ af_status af_report_write(const char *const *dirs, size_t n_dirs, const char *ou
     rp_ctx cx = {.b = &b};
     af_status st = load_all(&cx, dirs, n_dirs, err);
     if (st == AF_OK) {
+        cx.analysis = rp_alloc(&cx.pool, cx.n_runs, sizeof *cx.analysis);
+        for (size_t i = 0; cx.analysis && i < cx.n_runs; i++) rp_analyse(&cx, &cx.runs[i], &cx.analysis[i]);
         rp_page_open(&cx);
+        rp_answer_section(&cx);
+        rp_network_section(&cx);
         rp_page_summary(&cx);
         rp_experiment_sections(&cx);
         rp_run_sections(&cx);

@@ -117,7 +117,7 @@ static void run_report_has_its_charts(void **state)
         "<title id=\"deliveries-1-t\">Tonnes delivered and needed per day, by category</title>",
         "<title id=\"coverage-2-t\">Daily coverage by region</title>",
         "<title id=\"unmet-3-t\">Cumulative unmet need by region, person-days</title>",
-        "<title id=\"queues-4-t\">Queue length per station</title>",
+        "<title id=\"queues-4-t\">Trucks waiting per station, upstream included</title>",
         "<title id=\"waits-5-t\">Waiting time per station</title>",
         "<title id=\"fates-6-t\">Truck fates over the horizon (mean per replication)</title>",
     };
