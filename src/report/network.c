@@ -326,6 +326,14 @@ static void fmt_flow(char *out, size_t size, double v, bool signed_)
     else snprintf(out, size, "%s/d", num);
 }
 
+/* A change as a whole number with its sign: "+3", "\xE2\x88\x92" "28", "\xC2\xB1" "0". */
+static void signed_whole(char *out, size_t size, double v)
+{
+    double r = round(v);
+    if (r == 0) snprintf(out, size, "\xC2\xB1" "0");
+    else snprintf(out, size, "%s%.0f", r > 0 ? "+" : "\xE2\x88\x92", fabs(r));
+}
+
 /* The short texts of a node's dated events within the horizon, e.g. "closed 16 Jan–18 Jan". */
 static void node_events(const rp_run *r, const char *name, char *out, size_t size)
 {
@@ -537,8 +545,12 @@ static void draw(rp_ctx *cx, const char *id, const char *title, const layout *g,
         if (station[i] && closed[i]) snprintf(fig, sizeof fig, "closed");
         else if (station[i] && !diff && isfinite(util[i]))
             snprintf(fig, sizeof fig, "%.0f%% busy \xC2\xB7 %.0f waiting", util[i] * 100, isfinite(wait[i]) ? wait[i] : 0);
-        else if (station[i] && diff && isfinite(util[i]))
-            snprintf(fig, sizeof fig, "%+.0f pp busy \xC2\xB7 %+.0f waiting", util[i] * 100, isfinite(wait[i]) ? wait[i] : 0);
+        else if (station[i] && diff && isfinite(util[i])) {
+            char du[32], dw[32];
+            signed_whole(du, sizeof du, util[i] * 100);
+            signed_whole(dw, sizeof dw, isfinite(wait[i]) ? wait[i] : 0);
+            snprintf(fig, sizeof fig, "%s pp busy \xC2\xB7 %s waiting", du, dw);
+        }
         if (diff && nd->ia < 0) snprintf(fig, sizeof fig, "only in B");
         if (diff && nd->ib < 0) snprintf(fig, sizeof fig, "only in A");
         if (*fig) {
@@ -579,7 +591,7 @@ static void draw(rp_ctx *cx, const char *id, const char *title, const layout *g,
             af_buf_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\" stroke=\"#333\"/>"
                              "<text class=\"lg\" x=\"%.1f\" y=\"%.1f\">%s</text>",
                           lx, ly - 10, diff_color(ds[k]), lx + 15, ly, dl[k]);
-            lx += 64;
+            lx += 26 + 6.2 * (double)strlen(dl[k]);
         }
     }
     af_buf_printf(o, "<text class=\"lg\" x=\"%.1f\" y=\"%.1f\">size: trucks waiting%s \xC2\xB7 "
