@@ -142,7 +142,8 @@ static void run_paragraph(rp_ctx *cx, size_t i)
             if (s->cap_days * 2 >= s->bound_days && isfinite(s->daily_cap))
                 af_buf_printf(b, ", at its daily cap of %.0f trucks", s->daily_cap);
             else if (isfinite(s->util_open))
-                af_buf_printf(b, ", its lanes busy %.0f%% of the open hours", s->util_open * 100);
+                af_buf_printf(b, ", its lanes busy %.0f%% of the open hours%s", s->util_open * 100,
+                              s->util_open > 1 ? " (work started before closing runs past it)" : "");
             af_buf_printf(b, ", with trucks waiting, on %d of the %d days", s->bound_days, s->days);
             if (s->longest > 1) {
                 nice_date(d0, sizeof d0, day_date(r, s->first_bound));

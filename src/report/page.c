@@ -104,7 +104,8 @@ void rp_cell_metric(af_buf *b, double mean, double lo, double hi, int unit)
     true_minus(l);
     true_minus(h);
     af_buf_printf(b, "<td class=\"n\">%s%s", (unit & RP_SIGNED) && mean > 0 && m[0] != '0' ? "+" : "", m);
-    if (isfinite(lo) && isfinite(hi))
+    /* No interval on a constant (every replication gave the same number). */
+    if (isfinite(lo) && isfinite(hi) && lo != hi)
         af_buf_printf(b, " <span class=\"ci\">(%s%s%s)</span>", l, lo < 0 || hi < 0 ? " to " : "\xE2\x80\x93", h);
     af_buf_put(b, "</td>");
 }
@@ -181,7 +182,7 @@ static const headline headlines[] = {
     {"trucks.held", "Trucks held as dual-use", false},
     {"trucks.rejected", "Holds ended in rejection", false},
     {"trucks.lost", "Trucks lost on the way", false},
-    {"bottleneck.utilisation", "Utilisation of the bottleneck station", true},
+    {"bottleneck.utilisation", "Highest utilisation of a station while open", true},
 };
 
 static bool any_metric(const rp_ctx *cx, const char *name)
@@ -254,7 +255,7 @@ static void run_headline_tables(rp_ctx *cx)
     bool has_bott = false;
     for (size_t i = 0; i < cx->n_runs; i++) has_bott |= cx->runs[i].bottleneck != NULL;
     if (has_bott) {
-        af_buf_put(b, "<tr><td>Bottleneck station (replications)</td>");
+        af_buf_put(b, "<tr><td>Station busiest while open (replications)</td>");
         for (size_t i = 0; i < cx->n_runs; i++) {
             const rp_run *r = &cx->runs[i];
             af_buf_put(b, "<td class=\"n\">");

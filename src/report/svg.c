@@ -611,7 +611,8 @@ void rp_svg_forest(af_buf *b, const rp_forest *c)
                   fx(&f, c->ref_x), f.y0, fx(&f, c->ref_x), f.y1);
     for (size_t i = 0; i < c->n; i++) {
         double y = top + i * row_h + row_h / 2;
-        const char *col = rp_color(c->highlight && c->highlight[i] ? 3 : 0);
+        /* Grey and red, not the palette: its colours mean scenarios elsewhere in the report. */
+        const char *col = rp_color(c->highlight && c->highlight[i] ? RP_RED : RP_GREY);
         af_buf_printf(b, "<text class=\"bl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, y + 4);
         esc_trunc(b, c->labels[i], 36);
         af_buf_put(b, "</text>\n");
