@@ -200,12 +200,22 @@ static void time_axis(rp_ctx *cx, rp_chart *c, char *cap, size_t cap_size)
             if (seen) continue;
             bool closure = strstr(ev->kind, "closure") != NULL;
             marks[n] = (rp_mark){.x0 = fmax(x0, 1), .x1 = closure ? x1 : x0, .number = (int)n + 1};
-            af_buf_printf(&t, "%s%zu: %s %s %.10s", n ? "; " : "", n + 1, ev->station,
-                          closure ? "closed from" : !strcmp(ev->kind, "opening") ? "opens on"
-                                  : !strcmp(ev->kind, "stop")                  ? "stops on"
-                                                                               : "changes its dispatch plan on",
-                          ev->from);
-            if (closure) af_buf_printf(&t, " to %.10s", ev->to);
+            if (closure) {
+                /* `to` is exclusive: a closure to midnight lasts to the end of the day before. */
+                char end[24];
+                snprintf(end, sizeof end, "%s", ev->to);
+                if (strlen(ev->to) == 10) af_iso_date(z - 1, end);
+                if (strcmp(end, ev->from))
+                    af_buf_printf(&t, "%s%zu: %s closed from %s to %s", n ? "; " : "", n + 1, ev->station, ev->from, end);
+                else
+                    af_buf_printf(&t, "%s%zu: %s closed on %s", n ? "; " : "", n + 1, ev->station, ev->from);
+            } else {
+                af_buf_printf(&t, "%s%zu: %s %s %.10s", n ? "; " : "", n + 1, ev->station,
+                              !strcmp(ev->kind, "opening") ? "opens on"
+                              : !strcmp(ev->kind, "stop")  ? "stops on"
+                                                           : "changes its dispatch plan on",
+                              ev->from);
+            }
             if (cx->n_runs > 1) af_buf_printf(&t, " (%s)", cx->runs[i].label);
             n++;
         }

@@ -14,6 +14,7 @@
 
 #include "report/report_internal.h"
 #include "report/svg.h"
+#include "base/date.h"
 
 enum { NW = 760, NH = 470, TOP = 26, LAND_X = 320, GAZA_X0 = 150, SEA_X1 = 150, EGYPT_Y = 392 };
 enum area { A_SEA, A_ISRAEL, A_JORDAN, A_EGYPT, A_OUTSIDE, A_CROSSING, A_GAZA };
@@ -354,7 +355,12 @@ static void node_events(const rp_run *r, const char *name, char *out, size_t siz
                            : !strcmp(ev->kind, "opening")                                    ? "opens"
                            : !strcmp(ev->kind, "stop")                                       ? "stops"
                                                                                              : "plan changes";
-        if (!strcmp(what, "closed"))
+        if (!strcmp(what, "closed") && strlen(ev->to) == 10) {
+            /* `to` is exclusive: a closure to midnight ends on the day before. */
+            long last = af_days_from_civil(y2, m2, d2) - 1;
+            af_civil_from_days(last, &y2, &m2, &d2);
+        }
+        if (!strcmp(what, "closed") && (d2 != d1 || m2 != m1 || y2 != y1))
             snprintf(out + len, size - len, "%s%s %d %s\xE2\x80\x93%d %s", shown ? "; " : "", what, d1, months[m1 - 1], d2,
                      months[m2 - 1]);
         else
