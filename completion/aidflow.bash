@@ -76,7 +76,7 @@ _aidflow()
             return 0
             ;;
         --seed | --replications | --jobs | --max-memory | --shard | --show | --goal | \
-            --tolerance | --days | --lanes | --trucks-per-day)
+            --tolerance | --days | --lanes | --trucks-per-day | --label)
             return 0 # a value the user writes
             ;;
     esac

@@ -32,6 +32,12 @@ extern "C" {
 AF_API af_status af_report_write(const char *const *dirs, size_t n_dirs, const char *out_path,
                                  af_error *err);
 
+/* The same, with labels for the directories' runs in legends, tables and titles: labels[i]
+ * names the run in dirs[i] (NULL, or labels itself NULL, for the default: the scenario's name
+ * with the --set overrides of its command). */
+AF_API af_status af_report_write_labelled(const char *const *dirs, const char *const *labels, size_t n_dirs,
+                                          const char *out_path, af_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -171,6 +171,119 @@ static af_status write_stations(const char *path, const af_scenario *scn, af_res
     return af_atomic_commit(af, err);
 }
 
+/* ---- the network and the dated events (summary.json's "network" and "events") ---- */
+
+static const char *const node_kinds[] = {"origin", "inspection", "crossing", "hub"};
+
+/* The date (and time when not midnight) of an instant in minutes since the start date. */
+static void instant_text(const af_scenario *scn, double minutes, char out[24])
+{
+    double day = floor(minutes / 1440);
+    char date[11];
+    af_scenario_date(scn, (int)day, date);
+    double m = minutes - day * 1440;
+    if (m > 0)
+        snprintf(out, 24, "%s %02d:%02d", date, (int)(m / 60), (int)fmod(m, 60));
+    else
+        snprintf(out, 24, "%s", date);
+}
+
+static void put_event(af_buf *b, bool *first, const af_scenario *scn, const char *name, double from, double to,
+                      const char *kind)
+{
+    char f[24], t[24];
+    instant_text(scn, from, f);
+    instant_text(scn, to, t);
+    af_buf_put(b, *first ? "\n    {\"station\": " : ",\n    {\"station\": ");
+    *first = false;
+    af_buf_json(b, name);
+    af_buf_printf(b, ", \"from\": \"%s\", \"to\": \"%s\", \"kind\": \"%s\"}", f, t, kind);
+}
+
+/* "network": nodes with their kind, area ("outside" for origins and inspections, "crossing",
+ * "gaza" for hubs, with the regions a hub serves) and, for stations, lanes, queue limit and
+ * daily cap (null: none);
+ * legs with from, to, their daily capacity (null: unlimited) and loss probability. "events": the dated closures
+ * of stations and legs and the changes of origins' dispatch plans ("opening" when an origin
+ * that dispatched nothing starts, "stop" when it stops, "plan change" otherwise), each from
+ * its date to the next change or the end of the horizon. */
+static void write_network(af_buf *b, const af_scenario *scn)
+{
+    af_buf_put(b, "],\n  \"network\": {\"nodes\": [");
+    for (size_t i = 0; i < scn->n_nodes; i++) {
+        const af_scn_node *nd = &scn->nodes[i];
+        af_buf_put(b, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+        af_buf_json(b, nd->name);
+        static const char *const areas[] = {"outside", "outside", "crossing", "gaza"};
+        af_buf_printf(b, ", \"kind\": \"%s\", \"area\": \"%s\"", node_kinds[nd->kind], areas[nd->kind]);
+        const af_scn_station *st = af_scenario_station(scn, i);
+        if (st) {
+            af_buf_printf(b, ", \"lanes\": %u, \"queue_limit\": ", st->lanes);
+            if (st->queue_limit) af_buf_printf(b, "%zu", st->queue_limit);
+            else af_buf_put(b, "null");
+            af_buf_put(b, ", \"daily_cap\": ");
+            if (st->daily_cap) af_buf_printf(b, "%u", (unsigned)st->daily_cap);
+            else af_buf_put(b, "null");
+        }
+        if (nd->kind == AF_SCN_CROSSING && scn->crossings[nd->index].has_transfer)
+            af_buf_printf(b, ", \"transfer_lanes\": %u", scn->crossings[nd->index].transfer_lanes);
+        if (nd->kind == AF_SCN_HUB) {
+            const af_scn_hub *h = &scn->hubs[nd->index];
+            af_buf_put(b, ", \"serves\": [");
+            for (size_t k = 0; k < h->n_serves; k++) {
+                if (k) af_buf_put(b, ", ");
+                af_buf_json(b, scn->regions[h->serves[k]].name);
+            }
+            af_buf_putc(b, ']');
+        }
+        af_buf_putc(b, '}');
+    }
+    af_buf_put(b, "],\n    \"legs\": [");
+    for (size_t l = 0; l < scn->n_legs; l++) {
+        const af_scn_leg *lg = &scn->legs[l];
+        af_buf_put(b, l ? ",\n    {\"from\": " : "\n    {\"from\": ");
+        af_buf_json(b, scn->nodes[lg->from].name);
+        af_buf_put(b, ", \"to\": ");
+        af_buf_json(b, scn->nodes[lg->to].name);
+        af_buf_put(b, ", \"capacity_per_day\": ");
+        if (lg->capacity) af_buf_printf(b, "%u", (unsigned)lg->capacity);
+        else af_buf_put(b, "null");
+        af_buf_put(b, ", \"loss\": ");
+        af_buf_num(b, lg->loss, "null");
+        af_buf_putc(b, '}');
+    }
+    af_buf_put(b, "]},\n  \"events\": [");
+    bool first = true;
+    for (size_t i = 0; i < scn->n_nodes; i++) {
+        const af_scn_station *st = af_scenario_station(scn, i);
+        for (size_t k = 0; st && k < st->n_closures; k++)
+            put_event(b, &first, scn, scn->nodes[i].name, st->closures[k].from, st->closures[k].to, "closure");
+    }
+    for (size_t l = 0; l < scn->n_legs; l++) {
+        const af_scn_leg *lg = &scn->legs[l];
+        for (size_t k = 0; k < lg->n_closures; k++) {
+            char name[512];
+            if (lg->name && *lg->name) snprintf(name, sizeof name, "%s", lg->name);
+            else snprintf(name, sizeof name, "%s-%s", scn->nodes[lg->from].name, scn->nodes[lg->to].name);
+            put_event(b, &first, scn, name, lg->closures[k].from, lg->closures[k].to, "leg closure");
+        }
+    }
+    for (size_t o = 0; o < scn->n_origins; o++) {
+        const af_scn_origin *og = &scn->origins[o];
+        for (size_t k = 1; k < og->n_steps; k++) {
+            double from = og->steps[k].day * 1440.0;
+            double to = k + 1 < og->n_steps ? og->steps[k + 1].day * 1440.0 : (scn->horizon_days) * 1440.0;
+            double before = 0, after = 0;
+            for (size_t c = 0; c < scn->n_categories; c++) {
+                before += og->steps[k - 1].trucks[c];
+                after += og->steps[k].trucks[c];
+            }
+            put_event(b, &first, scn, scn->nodes[og->node].name, from, to,
+                      before == 0 && after > 0 ? "opening" : after == 0 ? "stop" : "plan change");
+        }
+    }
+}
+
 static af_status write_summary(const char *path, const af_scenario *scn, af_result *const *res,
                                size_t n, const af_provenance *prov, af_error *err)
 {
@@ -220,6 +333,7 @@ static af_status write_summary(const char *path, const af_scenario *scn, af_resu
         if (s) af_buf_put(&b, ", ");
         af_buf_json(&b, res[0]->station_names[s]);
     }
+    write_network(&b, scn);
     uint64_t seed = n ? res[0]->seed : scn->seed;
     af_buf_printf(&b, "],\n  \"seed\": %" PRIu64 ",\n  \"replications\": %zu,\n  \"confidence\": ", seed, n);
     af_buf_num(&b, scn->confidence, "null");

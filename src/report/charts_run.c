@@ -7,6 +7,7 @@
 
 #include "report/report_internal.h"
 #include "report/svg.h"
+#include "base/date.h"
 
 /* ---- pool ---- */
 
@@ -64,8 +65,11 @@ static bool series_line(rp_ctx *cx, const rp_set *set, uint64_t key, double conf
         if (band) {
             /* Every quantity drawn from a run is non-negative: the band stops at zero. */
             af_summary sm = af_tally_summary(&s->acc[d], confidence);
-            lo[d] = fmax(sm.ci_low * scale, 0);
-            hi[d] = sm.ci_high * scale;
+            /* No interval on a constant: a day on which every replication agrees has none. */
+            if (sm.sd > 0) {
+                lo[d] = fmax(sm.ci_low * scale, 0);
+                hi[d] = sm.ci_high * scale;
+            }
         }
     }
     out->n = n;
@@ -110,7 +114,7 @@ static void x_label(rp_ctx *cx, char *out, size_t size)
         if (!d || (date && strcmp(d, date))) same = false;
         if (!date) date = d;
     }
-    if (date && same) snprintf(out, size, "day of the horizon (day 1 = %.40s)", date);
+    if (date && same) snprintf(out, size, "date (the horizon starts on %.40s)", date);
     else if (cx->n_runs > 1) snprintf(out, size, "day of the horizon (day 1 = each scenario's first reported day)");
     else snprintf(out, size, "day of the horizon");
 }
@@ -146,6 +150,82 @@ static const char *pool_cat(rp_ctx *cx, const char *a, const char *b)
     memcpy(s, a, la);
     memcpy(s + la, b, lb + 1);
     return s;
+}
+
+/* The day number (base/date.h) of an ISO date, or 0 when it is not one. */
+static long iso_day(const char *iso)
+{
+    int y, m, d;
+    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
+    return af_days_from_civil(y, m, d);
+}
+
+/* Dates on a chart's time axis when every run starts on the same day, and the runs' dated
+ * events (summary.json's "events") as numbered marks, explained at the end of the caption. */
+static void time_axis(rp_ctx *cx, rp_chart *c, char *cap, size_t cap_size)
+{
+    long day1 = 0;
+    for (size_t i = 0; i < cx->n_runs; i++) {
+        const rp_run *r = &cx->runs[i];
+        if (!(r->has_daily || r->has_stations)) continue;
+        long d = r->n_dates > 0 ? iso_day(r->dates[0]) : 0;
+        if (!d || (day1 && d != day1)) return;
+        day1 = d;
+    }
+    if (!day1) return;
+    c->x_day1 = day1;
+    size_t total = 0;
+    for (size_t i = 0; i < cx->n_runs; i++) total += cx->runs[i].n_events;
+    if (!total) return;
+    rp_mark *marks = rp_alloc(&cx->pool, total, sizeof *marks);
+    if (!marks) return;
+    size_t n = 0;
+    af_buf t = {0};
+    double last = c->x_hi > c->x_lo ? c->x_hi : INFINITY;
+    for (size_t i = 0; i < cx->n_runs; i++)
+        for (size_t e = 0; e < cx->runs[i].n_events; e++) {
+            const rp_event *ev = &cx->runs[i].events[e];
+            long a = iso_day(ev->from), z = iso_day(ev->to);
+            if (!a || !z) continue;
+            double x0 = (double)(a - day1 + 1), x1 = (double)(z - day1 + 1);
+            if (x1 <= 1 || x0 > last) continue;
+            /* The same event in several runs is marked once. */
+            bool seen = false;
+            for (size_t j = 0; j < i && !seen; j++)
+                for (size_t f = 0; f < cx->runs[j].n_events && !seen; f++) {
+                    const rp_event *o = &cx->runs[j].events[f];
+                    seen = !strcmp(o->station, ev->station) && !strcmp(o->from, ev->from) && !strcmp(o->to, ev->to) &&
+                           !strcmp(o->kind, ev->kind);
+                }
+            if (seen) continue;
+            bool closure = strstr(ev->kind, "closure") != NULL;
+            marks[n] = (rp_mark){.x0 = fmax(x0, 1), .x1 = closure ? x1 : x0, .number = (int)n + 1};
+            if (closure) {
+                /* `to` is exclusive: a closure to midnight lasts to the end of the day before. */
+                char end[24];
+                snprintf(end, sizeof end, "%s", ev->to);
+                if (strlen(ev->to) == 10) af_iso_date(z - 1, end);
+                if (strcmp(end, ev->from))
+                    af_buf_printf(&t, "%s%zu: %s closed from %s to %s", n ? "; " : "", n + 1, ev->station, ev->from, end);
+                else
+                    af_buf_printf(&t, "%s%zu: %s closed on %s", n ? "; " : "", n + 1, ev->station, ev->from);
+            } else {
+                af_buf_printf(&t, "%s%zu: %s %s %.10s", n ? "; " : "", n + 1, ev->station,
+                              !strcmp(ev->kind, "opening") ? "opens on"
+                              : !strcmp(ev->kind, "stop")  ? "stops on"
+                                                           : "changes its dispatch plan on",
+                              ev->from);
+            }
+            if (cx->n_runs > 1) af_buf_printf(&t, " (%s)", cx->runs[i].label);
+            n++;
+        }
+    c->marks = marks;
+    c->n_marks = n;
+    if (n && t.data) {
+        size_t len = strlen(cap);
+        snprintf(cap + len, cap_size - len, " Dated events (purple, numbered): %s.", t.data);
+    }
+    af_buf_free(&t);
 }
 
 static int run_color(const rp_ctx *cx, size_t i) { return cx->n_runs > 1 ? (int)i : 0; }
@@ -203,7 +283,7 @@ static void chart_deliveries(rp_ctx *cx)
         snprintf(t, sizeof t, "%g%%", cx->runs[0].confidence * 100);
         leg[nl - 1].label = pool_cat(cx, t, " interval of the mean");
     }
-    char xl[96], cap[400], id[32];
+    char xl[96], cap[2400], id[32];
     x_label(cx, xl, sizeof xl);
     band_caption(cx, cap, sizeof cap, false);
     strncat(cap, " Deliveries are tonnes unloaded at the hubs each day; need is population \xC3\x97 per-person daily need.",
@@ -214,6 +294,7 @@ static void chart_deliveries(rp_ctx *cx)
                   .x_label = xl, .y_label = "tonnes per day", .panels = panels, .n_panels = np,
                   .columns = np > 6 ? 4 : 3, .x_days = true, .x_lo = 1, .x_hi = days_span(cx, false), .y_zero = true,
                   .legend = leg, .n_legend = nl};
+    time_axis(cx, &c, cap, sizeof cap);
     if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
     af_buf_put(cx->b, "</section>\n");
@@ -266,7 +347,7 @@ static void chart_coverage(rp_ctx *cx)
     leg[nl++] = (rp_legend){RP_LEG_REF, isfinite(cx->runs[0].coverage_target) ? pool_cat(cx, pool_cat(cx, "coverage target (", t), ")")
                                                                                : "need fully covered (100%)",
                             RP_RED, RP_DASHED};
-    char xl[96], cap[400], id[32];
+    char xl[96], cap[2400], id[32];
     x_label(cx, xl, sizeof xl);
     band_caption(cx, cap, sizeof cap, false);
     strncat(cap, " Coverage is the day's tonnes delivered \xC3\xB7 tonnes needed over all categories.",
@@ -276,6 +357,7 @@ static void chart_coverage(rp_ctx *cx)
     rp_chart c = {.id = id, .title = "Daily coverage by region", .x_label = xl,
                   .y_label = "delivered \xC3\xB7 need (%)", .panels = panels, .n_panels = regs.n, .columns = 3,
                   .x_days = true, .x_lo = 1, .x_hi = days_span(cx, false), .y_zero = true, .y_percent = true, .legend = leg, .n_legend = nl};
+    time_axis(cx, &c, cap, sizeof cap);
     if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
     rp_names_free(&regs);
@@ -293,40 +375,39 @@ static void chart_unmet(rp_ctx *cx)
     for (size_t i = 0; i < cx->n_runs; i++)
         for (size_t k = 0; k < cx->runs[i].categories.n; k++)
             if (isnan(cx->runs[i].per_person[k])) person_days = false;
-    rp_panel *panels = rp_alloc(&cx->pool, cats.n, sizeof *panels);
-    rp_legend *leg = rp_alloc(&cx->pool, regs.n + cx->n_runs + 2, sizeof *leg);
-    bool band = cx->n_runs == 1 && min_reps(cx, false) >= 2;
-    for (size_t p = 0; panels && leg && p < cats.n; p++) {
-        rp_line *lines = rp_alloc(&cx->pool, cx->n_runs * regs.n, sizeof *lines);
+    /* A panel per region and category, a colour per run: colour means the scenario in every
+     * chart of the report. */
+    size_t np = regs.n * cats.n;
+    rp_panel *panels = rp_alloc(&cx->pool, np, sizeof *panels);
+    rp_legend *leg = rp_alloc(&cx->pool, cx->n_runs + 2, sizeof *leg);
+    bool band = min_reps(cx, false) >= 2;
+    for (size_t p = 0; panels && leg && p < np; p++) {
+        size_t g = p / (cats.n ? cats.n : 1), kk = p % (cats.n ? cats.n : 1);
+        rp_line *lines = rp_alloc(&cx->pool, cx->n_runs, sizeof *lines);
         if (!lines) break;
-        panels[p].title = cats.v[p];
+        panels[p].title = pool_cat(cx, pool_cat(cx, regs.v[g], " \xC2\xB7 "), cats.v[kk]);
         panels[p].ref_y = NAN;
         panels[p].lines = lines;
         for (size_t i = 0; i < cx->n_runs; i++) {
             const rp_run *r = &cx->runs[i];
-            long k = rp_names_find(&r->categories, cats.v[p]);
-            if (!r->has_daily || k < 0) continue;
+            long k = rp_names_find(&r->categories, cats.v[kk]);
+            long rr = rp_names_find(&r->regions, regs.v[g]);
+            if (!r->has_daily || k < 0 || rr < 0) continue;
             double pp = r->per_person[k];
             double scale = !person_days ? 1 : isinf(pp) ? 0 : 1 / pp;
-            for (size_t g = 0; g < regs.n; g++) {
-                long rr = rp_names_find(&r->regions, regs.v[g]);
-                if (rr < 0) continue;
-                rp_line *l = &lines[panels[p].n_lines++];
-                if (!series_line(cx, &r->daily, rp_key(RP_K_UNMET_RC, (unsigned)rr, (unsigned)k), r->confidence, scale,
-                                 band, l))
-                    break;
-                l->color = (int)g;
-                l->dash = (rp_dash)(i % 3);
-            }
+            rp_line *l = &lines[panels[p].n_lines++];
+            if (!series_line(cx, &r->daily, rp_key(RP_K_UNMET_RC, (unsigned)rr, (unsigned)k), r->confidence, scale,
+                             band, l))
+                break;
+            l->color = run_color(cx, i);
         }
     }
     size_t nl = 0;
-    for (size_t g = 0; leg && g < regs.n; g++) leg[nl++] = (rp_legend){RP_LEG_LINE, regs.v[g], (int)g, RP_SOLID};
-    if (leg && cx->n_runs > 1)
-        for (size_t i = 0; i < cx->n_runs; i++)
-            leg[nl++] = (rp_legend){RP_LEG_LINE, cx->runs[i].label, RP_BLACK, (rp_dash)(i % 3)};
-    if (leg && band) leg[nl++] = (rp_legend){RP_LEG_BAND, "interval of the mean", RP_GREY, RP_SOLID};
-    char xl[96], cap[600], id[32];
+    for (size_t i = 0; leg && i < cx->n_runs; i++)
+        leg[nl++] = (rp_legend){RP_LEG_LINE, cx->n_runs > 1 ? cx->runs[i].label : "unmet need, running total (mean)",
+                                run_color(cx, i), RP_SOLID};
+    if (leg && band) leg[nl++] = (rp_legend){RP_LEG_BAND, "interval of the mean", 0, RP_SOLID};
+    char xl[96], cap[2400], id[32];
     x_label(cx, xl, sizeof xl);
     if (person_days)
         snprintf(cap, sizeof cap, "Running total of unmet need since day 1, in person-days without that category: "
@@ -342,7 +423,9 @@ static void chart_unmet(rp_ctx *cx)
     rp_chart c = {.id = id, .title = person_days ? "Cumulative unmet need by region, person-days"
                                                  : "Cumulative unmet need by region, tonnes",
                   .x_label = xl, .y_label = person_days ? "person-days" : "tonnes", .panels = panels,
-                  .n_panels = cats.n, .columns = 3, .x_days = true, .x_lo = 1, .x_hi = days_span(cx, false), .y_zero = true, .legend = leg, .n_legend = nl};
+                  .n_panels = np, .columns = cats.n <= 4 ? (int)cats.n : 3, .panel_height = 100, .x_days = true, .x_lo = 1,
+                  .x_hi = days_span(cx, false), .y_zero = true, .legend = leg, .n_legend = nl};
+    time_axis(cx, &c, cap, sizeof cap);
     if (!cx->pool.nomem) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
     af_buf_put(cx->b, "</section>\n");
@@ -368,10 +451,14 @@ static void chart_stations(rp_ctx *cx, bool wait)
         if (m > 600) scale = 1.0 / 60;
     }
     rp_panel *panels = rp_alloc(&cx->pool, sts.n, sizeof *panels);
-    rp_legend *leg = rp_alloc(&cx->pool, cx->n_runs + 2, sizeof *leg);
-    bool shaded = false;
+    rp_legend *leg = rp_alloc(&cx->pool, 2 * cx->n_runs + 4, sizeof *leg);
+    bool shaded = false, limits = false;
+    /* Queues: everything waiting at midnight (the queue and the trucks blocked upstream behind
+     * a full staging area), with the time-average queue dashed under it. */
+    bool upstream = !wait;
+    for (size_t i = 0; i < cx->n_runs; i++) upstream &= !cx->runs[i].has_stations || cx->runs[i].has_qmid;
     for (size_t p = 0; panels && leg && p < sts.n; p++) {
-        rp_line *lines = rp_alloc(&cx->pool, cx->n_runs, sizeof *lines);
+        rp_line *lines = rp_alloc(&cx->pool, 2 * cx->n_runs, sizeof *lines);
         if (!lines) break;
         panels[p].title = sts.v[p];
         panels[p].ref_y = NAN;
@@ -381,10 +468,21 @@ static void chart_stations(rp_ctx *cx, bool wait)
             long k = rp_names_find(&r->stations, sts.v[p]);
             if (!r->has_stations || k < 0) continue;
             rp_line *l = &lines[panels[p].n_lines++];
-            if (!series_line(cx, &r->st, rp_key(wait ? RP_K_WAIT : RP_K_QUEUE, (unsigned)k, 0), r->confidence, scale,
-                             true, l))
+            if (!series_line(cx, &r->st, rp_key(wait ? RP_K_WAIT : upstream ? RP_K_QMID : RP_K_QUEUE, (unsigned)k, 0),
+                             r->confidence, scale, true, l))
                 break;
             l->color = run_color(cx, i);
+            if (upstream) {
+                rp_line *q = &lines[panels[p].n_lines++];
+                if (!series_line(cx, &r->st, rp_key(RP_K_QUEUE, (unsigned)k, 0), r->confidence, 1, false, q)) break;
+                q->color = run_color(cx, i);
+                q->dash = RP_DOTTED;
+                long nd = rp_node_find(r, sts.v[p]);
+                if (nd >= 0 && isfinite(r->nodes[nd].queue_limit) && isnan(panels[p].ref_y)) {
+                    panels[p].ref_y = r->nodes[nd].queue_limit;
+                    limits = true;
+                }
+            }
             /* Closures of the first run that has this station. */
             if (!panels[p].shade && r->has_open_hours) {
                 rp_line cl;
@@ -406,12 +504,19 @@ static void chart_stations(rp_ctx *cx, bool wait)
     size_t nl = 0;
     for (size_t i = 0; leg && i < cx->n_runs; i++)
         if (cx->runs[i].has_stations)
-            leg[nl++] = (rp_legend){RP_LEG_LINE, cx->n_runs > 1 ? cx->runs[i].label : (wait ? "mean wait" : "mean queue"),
+            leg[nl++] = (rp_legend){RP_LEG_LINE,
+                                    cx->n_runs > 1 ? cx->runs[i].label
+                                    : wait         ? "mean wait"
+                                    : upstream     ? "waiting at midnight, in the queue and blocked upstream"
+                                                   : "mean queue",
                                     run_color(cx, i), RP_SOLID};
+    if (leg && upstream)
+        leg[nl++] = (rp_legend){RP_LEG_LINE, "in the queue (time-average)", cx->n_runs > 1 ? RP_GREY : 0, RP_DOTTED};
+    if (leg && limits) leg[nl++] = (rp_legend){RP_LEG_REF, "queue limit: beyond it trucks wait upstream", RP_RED, RP_DASHED};
     if (leg && min_reps(cx, true) >= 2) leg[nl++] = (rp_legend){RP_LEG_BAND, "interval of the mean", 0, RP_SOLID};
     if (leg && shaded)
         leg[nl++] = (rp_legend){RP_LEG_SHADE, "closed all day (darker: in more replications)", RP_GREY, RP_SOLID};
-    char xl[96], cap[600], id[32];
+    char xl[96], cap[2400], id[32];
     x_label(cx, xl, sizeof xl);
     band_caption(cx, cap, sizeof cap, true);
     if (wait)
@@ -419,17 +524,22 @@ static void chart_stations(rp_ctx *cx, bool wait)
                      "are gaps).",
                 sizeof cap - strlen(cap) - 1);
     else
-        strncat(cap, " Queue: time-average number of trucks waiting for a lane over the day.", sizeof cap - strlen(cap) - 1);
+        strncat(cap, upstream ? " Solid: trucks waiting at midnight, in the queue plus those blocked upstream because "
+                                "the queue was full (stations.csv's queue_midnight); dotted: the time-average number in "
+                                "the queue, which cannot pass the queue limit."
+                              : " Queue: time-average number of trucks waiting for a lane over the day.",
+                sizeof cap - strlen(cap) - 1);
     if (shaded && cx->n_runs > 1)
         strncat(cap, " Closures shown are those of the first run listed.", sizeof cap - strlen(cap) - 1);
     if (!wait) af_buf_put(cx->b, "<section id=\"stations\">\n<h2>Queues and waits at stations</h2>\n");
     rp_figure_open(cx, wait ? "waits" : "queues", id, sizeof id);
     rp_chart c = {.id = id,
-                  .title = wait ? "Waiting time per station" : "Queue length per station",
+                  .title = wait ? "Waiting time per station" : upstream ? "Trucks waiting per station, upstream included" : "Queue length per station",
                   .x_label = xl,
                   .y_label = wait ? (scale == 1 ? "minutes" : "hours") : "trucks waiting",
                   .panels = panels, .n_panels = sts.n, .columns = sts.n > 6 ? 4 : 3, .panel_height = 110,
                   .x_days = true, .x_lo = 1, .x_hi = days_span(cx, true), .y_zero = true, .legend = leg, .n_legend = nl};
+    time_axis(cx, &c, cap, sizeof cap);
     if (!cx->pool.nomem && panels && leg) rp_svg_lines(cx->b, &c);
     rp_figure_close(cx, cap);
     if (wait) af_buf_put(cx->b, "</section>\n");

@@ -626,8 +626,8 @@ static void compare_section(rp_ctx *cx, const rp_compare *cmp)
         rp_legend *leg = rp_alloc(&cx->pool, 2, sizeof *leg);
         char *xl = rp_alloc(&cx->pool, 600, 1);
         if (!leg || !xl) return;
-        leg[0] = (rp_legend){RP_LEG_MARKER, "difference not significant", 0, RP_SOLID};
-        leg[1] = (rp_legend){RP_LEG_MARKER, "significant (the interval excludes 0)", 3, RP_SOLID};
+        leg[0] = (rp_legend){RP_LEG_MARKER, "difference not significant", RP_GREY, RP_SOLID};
+        leg[1] = (rp_legend){RP_LEG_MARKER, "significant (the interval excludes 0)", RP_RED, RP_SOLID};
         snprintf(xl, 600, "(%s \xE2\x88\x92 %s) \xC3\xB7 %s", cmp->label_b, cmp->label_a, cmp->label_a);
         rp_figure_open(cx, "differences", id, sizeof id);
         rp_forest f = {.id = id, .title = "Paired differences with their intervals, relative to the first scenario",

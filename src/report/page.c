@@ -43,6 +43,15 @@ static const char style[] =
     "svg .pt{font-size:11.5px;font-weight:600}\n"
     "svg .tk{font-size:10px;fill:#555}\n"
     "svg .bv{font-size:10px;fill:#fff}\n"
+    "svg .ev{font-size:9px;fill:#8e44ad;font-weight:600}\n"
+    "svg .band{font-size:11px;fill:#7a6a45;font-style:italic}\n"
+    "svg .fl{font-size:10px;fill:#2b3d55}\n"
+    "svg .nn{font-size:10.5px;font-weight:600;fill:#1d1d1d}\n"
+    "svg .nf{font-size:9.5px;fill:#444}\n"
+    "svg .ne{font-size:9.5px;fill:#b03a2e}\n"
+    ".answer p{margin:4px 0 6px}\n"
+    ".sw{display:inline-block;width:10px;height:10px;margin-right:5px;border-radius:2px}\n"
+    "table.needmet th[scope=row]{font-weight:600}\n"
     ".note{font-size:12px;color:#6b4e00;background:#fff8e1;border-left:3px solid #e0b000;padding:4px 8px}\n"
     "footer{margin-top:28px;font-size:11px;color:#777;border-top:1px solid #e4e4e4;padding-top:6px}\n"
     "@page{size:A4;margin:14mm 12mm}\n"
@@ -95,7 +104,8 @@ void rp_cell_metric(af_buf *b, double mean, double lo, double hi, int unit)
     true_minus(l);
     true_minus(h);
     af_buf_printf(b, "<td class=\"n\">%s%s", (unit & RP_SIGNED) && mean > 0 && m[0] != '0' ? "+" : "", m);
-    if (isfinite(lo) && isfinite(hi))
+    /* No interval on a constant (every replication gave the same number). */
+    if (isfinite(lo) && isfinite(hi) && lo != hi)
         af_buf_printf(b, " <span class=\"ci\">(%s%s%s)</span>", l, lo < 0 || hi < 0 ? " to " : "\xE2\x80\x93", h);
     af_buf_put(b, "</td>");
 }
@@ -172,7 +182,7 @@ static const headline headlines[] = {
     {"trucks.held", "Trucks held as dual-use", false},
     {"trucks.rejected", "Holds ended in rejection", false},
     {"trucks.lost", "Trucks lost on the way", false},
-    {"bottleneck.utilisation", "Utilisation of the bottleneck station", true},
+    {"bottleneck.utilisation", "Highest utilisation of a station while open", true},
 };
 
 static bool any_metric(const rp_ctx *cx, const char *name)
@@ -245,7 +255,7 @@ static void run_headline_tables(rp_ctx *cx)
     bool has_bott = false;
     for (size_t i = 0; i < cx->n_runs; i++) has_bott |= cx->runs[i].bottleneck != NULL;
     if (has_bott) {
-        af_buf_put(b, "<tr><td>Bottleneck station (replications)</td>");
+        af_buf_put(b, "<tr><td>Station busiest while open (replications)</td>");
         for (size_t i = 0; i < cx->n_runs; i++) {
             const rp_run *r = &cx->runs[i];
             af_buf_put(b, "<td class=\"n\">");

@@ -53,7 +53,8 @@ static void ctx_free(rp_ctx *cx)
     rp_pool_free(&cx->pool);
 }
 
-static af_status load_all(rp_ctx *cx, const char *const *dirs, size_t n_dirs, af_error *err)
+static af_status load_all(rp_ctx *cx, const char *const *dirs, const char *const *labels, size_t n_dirs,
+                          af_error *err)
 {
     cx->runs = calloc(n_dirs, sizeof *cx->runs);
     cx->compares = calloc(n_dirs, sizeof *cx->compares);
@@ -65,8 +66,15 @@ static af_status load_all(rp_ctx *cx, const char *const *dirs, size_t n_dirs, af
         dir_kind k;
         if ((st = classify(dirs[i], &k, err)) != AF_OK) return st;
         if (k.run) {
-            st = rp_run_load(&cx->runs[cx->n_runs], dirs[i], err);
+            rp_run *r = &cx->runs[cx->n_runs];
+            st = rp_run_load(r, dirs[i], err);
             cx->n_runs++; /* counted even on failure, so that it is freed */
+            if (st == AF_OK && labels && labels[i]) {
+                char *l = strdup(labels[i]);
+                if (!l) return af_error_set(err, AF_NOMEM, "out of memory");
+                free(r->label);
+                r->label = l;
+            }
         }
         if (st == AF_OK && k.compare) st = rp_compare_load(&cx->compares[cx->n_compares++], dirs[i], err);
         if (st == AF_OK && k.sweep) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], false, err);
@@ -77,14 +85,24 @@ static af_status load_all(rp_ctx *cx, const char *const *dirs, size_t n_dirs, af
 
 af_status af_report_write(const char *const *dirs, size_t n_dirs, const char *out_path, af_error *err)
 {
+    return af_report_write_labelled(dirs, NULL, n_dirs, out_path, err);
+}
+
+af_status af_report_write_labelled(const char *const *dirs, const char *const *labels, size_t n_dirs,
+                                   const char *out_path, af_error *err)
+{
     af_error_clear(err);
     if (!dirs || n_dirs == 0) return af_error_set(err, AF_INVAL, "no directory to report on");
     if (!out_path || !*out_path) return af_error_set(err, AF_INVAL, "no output file");
     af_buf b = {0};
     rp_ctx cx = {.b = &b};
-    af_status st = load_all(&cx, dirs, n_dirs, err);
+    af_status st = load_all(&cx, dirs, labels, n_dirs, err);
     if (st == AF_OK) {
+        cx.analysis = rp_alloc(&cx.pool, cx.n_runs, sizeof *cx.analysis);
+        for (size_t i = 0; cx.analysis && i < cx.n_runs; i++) rp_analyse(&cx, &cx.runs[i], &cx.analysis[i]);
         rp_page_open(&cx);
+        rp_answer_section(&cx);
+        rp_network_section(&cx);
         rp_page_summary(&cx);
         rp_experiment_sections(&cx);
         rp_run_sections(&cx);

@@ -33,7 +33,45 @@ typedef struct rp_ctx {
     rp_sweep *sweeps;      /* sweep and target directories */
     size_t n_sweeps;
     int chart_no;          /* for unique element ids */
+    struct rp_analysis *analysis; /* [n_runs], from rp_analyse */
 } rp_ctx;
+
+/* A station over the horizon (means per day over the days and the replications). */
+typedef struct rp_station_stats {
+    const char *station;       /* its name in stations.csv */
+    long node;                 /* its node in the run's network, -1 if unknown */
+    bool transfer;             /* a crossing's transfer stage */
+    double arrivals, served, rejected, blocked; /* per day */
+    double queue;              /* time-average number in the queue */
+    double waiting;            /* waiting at midnight, queue plus blocked upstream */
+    double upstream;           /* of those, beyond the queue limit (0 without one) */
+    double wait_min;           /* mean wait, minutes */
+    double util_open;          /* mean utilisation over the days it was open */
+    double queue_limit, daily_cap; /* NaN: none */
+    int days, closed_days;
+    int bound_days;            /* trucks waiting while it worked at >= 90% or served its cap */
+    int cap_days;              /* of those, at its daily cap */
+    int longest;               /* the longest stretch of such days */
+    int first_bound, last_bound; /* day indices, -1 if none */
+} rp_station_stats;
+
+typedef struct rp_analysis {
+    rp_station_stats *stations; /* [n_stations], the order of stations.csv */
+    size_t n_stations;
+    long binding;               /* the station that held trucks back on the most days, -1 none */
+    double *leg_flow;           /* [run's n_legs]: trucks a day started, NaN unknown; NULL without a network */
+} rp_analysis;
+
+/* Reduces a run's station tables (memory from the pool). */
+void rp_analyse(rp_ctx *cx, const rp_run *r, rp_analysis *a);
+long rp_node_find(const rp_run *r, const char *name);
+/* The largest waiting (and, in *util, utilisation while open) of a node's stations; NaN none. */
+double rp_node_waiting(const rp_analysis *a, long node, double *util);
+
+/* The answer at the top of a report of runs: the paragraph, then the need-met table. */
+void rp_answer_section(rp_ctx *cx);
+/* The network diagram of the runs (one run: its network; two: the difference B - A). */
+void rp_network_section(rp_ctx *cx);
 
 /* The page around the sections, and the summary at the top. */
 void rp_page_open(rp_ctx *cx);

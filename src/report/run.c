@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/buf.h"
 #include "base/path.h"
 #include "report/csv.h"
 
@@ -86,6 +87,77 @@ static af_status member(const rp_json *obj, const char *key, rp_json_type type, 
     return AF_OK;
 }
 
+/* summary.json's "network" and "events" (both optional: older files have neither). */
+static af_status load_network(rp_run *run, const rp_json *root, const char *path, af_error *err)
+{
+    const rp_json *net = NULL, *nodes = NULL, *legs = NULL, *events = NULL, *m;
+    af_status st;
+    if ((st = member(root, "network", RP_JSON_OBJECT, path, "'network'", &net, err)) ||
+        (st = member(root, "events", RP_JSON_ARRAY, path, "'events'", &events, err)))
+        return st;
+    if (net && ((st = member(net, "nodes", RP_JSON_ARRAY, path, "'network.nodes'", &nodes, err)) ||
+                (st = member(net, "legs", RP_JSON_ARRAY, path, "'network.legs'", &legs, err))))
+        return st;
+    if (nodes) {
+        run->nodes = calloc(nodes->n ? nodes->n : 1, sizeof *run->nodes);
+        if (!run->nodes) return af_error_set(err, AF_NOMEM, "out of memory");
+        for (size_t i = 0; i < nodes->n; i++) {
+            const rp_json *nd = &nodes->items[i];
+            rp_node *o = &run->nodes[i];
+            if (nd->type != RP_JSON_OBJECT) return json_type_error(err, path, nd, "each of 'network.nodes'", "an object");
+            if ((st = member(nd, "name", RP_JSON_STRING, path, "'network.nodes[].name'", &m, err))) return st;
+            if (!m) return json_type_error(err, path, nd, "'network.nodes[].name'", "present");
+            o->name = m->string;
+            if ((st = member(nd, "kind", RP_JSON_STRING, path, "'network.nodes[].kind'", &m, err))) return st;
+            o->kind = m ? m->string : "";
+            if ((st = member(nd, "area", RP_JSON_STRING, path, "'network.nodes[].area'", &m, err))) return st;
+            o->area = m ? m->string : "";
+            if ((st = member(nd, "serves", RP_JSON_ARRAY, path, "'network.nodes[].serves'", &o->serves, err))) return st;
+            o->lanes = rp_json_num(nd, "lanes");
+            o->queue_limit = rp_json_num(nd, "queue_limit");
+            o->daily_cap = rp_json_num(nd, "daily_cap");
+        }
+        run->n_nodes = nodes->n;
+    }
+    if (legs && run->nodes) {
+        run->legs = calloc(legs->n ? legs->n : 1, sizeof *run->legs);
+        if (!run->legs) return af_error_set(err, AF_NOMEM, "out of memory");
+        for (size_t i = 0; i < legs->n; i++) {
+            const rp_json *lg = &legs->items[i];
+            if (lg->type != RP_JSON_OBJECT) return json_type_error(err, path, lg, "each of 'network.legs'", "an object");
+            const char *from = rp_json_str(lg, "from"), *to = rp_json_str(lg, "to");
+            long a = -1, b = -1;
+            for (size_t k = 0; k < run->n_nodes; k++) {
+                if (from && !strcmp(run->nodes[k].name, from)) a = (long)k;
+                if (to && !strcmp(run->nodes[k].name, to)) b = (long)k;
+            }
+            if (a < 0 || b < 0)
+                return json_type_error(err, path, lg, "'network.legs[].from' and '.to'", "names of network nodes");
+            double loss = rp_json_num(lg, "loss");
+            run->legs[i] = (rp_leg){a, b, rp_json_num(lg, "capacity_per_day"), loss >= 0 && loss < 1 ? loss : 0};
+        }
+        run->n_legs = legs->n;
+    }
+    if (events) {
+        run->events = calloc(events->n ? events->n : 1, sizeof *run->events);
+        if (!run->events) return af_error_set(err, AF_NOMEM, "out of memory");
+        for (size_t i = 0; i < events->n; i++) {
+            const rp_json *ev = &events->items[i];
+            rp_event *o = &run->events[i];
+            if (ev->type != RP_JSON_OBJECT) return json_type_error(err, path, ev, "each of 'events'", "an object");
+            o->station = rp_json_str(ev, "station");
+            o->from = rp_json_str(ev, "from");
+            o->to = rp_json_str(ev, "to");
+            o->kind = rp_json_str(ev, "kind");
+            if (!o->station || !o->from || !o->to || !o->kind)
+                return json_type_error(err, path, ev, "each of 'events'",
+                                       "an object with the strings station, from, to and kind");
+        }
+        run->n_events = events->n;
+    }
+    return AF_OK;
+}
+
 static af_status load_summary(rp_run *run, const char *path, af_error *err)
 {
     af_status st = rp_json_load(&run->summary, path, path, err);
@@ -154,7 +226,7 @@ static af_status load_summary(rp_run *run, const char *path, af_error *err)
                 return json_type_error(err, path, &v->items[k], what, "a number or null");
             }
     }
-    return AF_OK;
+    return load_network(run, root, path, err);
 }
 
 bool rp_run_metric(const rp_run *run, const char *name, af_summary *out)
@@ -239,12 +311,14 @@ static af_status load_daily(rp_run *run, const char *path, af_error *err)
         rp_csv_close(c);
         return st;
     }
-    int c_date = rp_csv_col(c, "date");
+    int c_date = rp_csv_col(c, "date"), c_cons = rp_csv_col(c, "consumed_tonnes"),
+        c_trucks = rp_csv_col(c, "trucks_delivered");
+    run->has_consumed = c_cons >= 0;
     rep_track t = {.rep = -1};
     bool got;
     while ((st = rp_csv_next(c, &got, err)) == AF_OK && got) {
         long rep, day, r, k;
-        double deliv, need, unmet;
+        double deliv, need, unmet, cons = NAN, trucks = NAN;
         if ((st = rp_csv_uint(c, c_rep, MAX_REP, &rep, err)) || (st = rp_csv_uint(c, c_day, MAX_DAY, &day, err)))
             break;
         if (day < 1) {
@@ -254,7 +328,10 @@ static af_status load_daily(rp_run *run, const char *path, af_error *err)
         if ((st = name_field(c, c_region, &run->regions, &r, err)) ||
             (st = name_field(c, c_cat, &run->categories, &k, err)) ||
             (st = rp_csv_num(c, c_deliv, false, &deliv, err)) || (st = rp_csv_num(c, c_need, false, &need, err)) ||
-            (st = rp_csv_num(c, c_unmet, false, &unmet, err)) || (st = track_row(c, &t, &run->daily, rep, day, err)))
+            (st = rp_csv_num(c, c_unmet, false, &unmet, err)) ||
+            (c_cons >= 0 && (st = rp_csv_num(c, c_cons, false, &cons, err))) ||
+            (c_trucks >= 0 && (st = rp_csv_num(c, c_trucks, false, &trucks, err))) ||
+            (st = track_row(c, &t, &run->daily, rep, day, err)))
             break;
         int d = (int)day - 1;
         if (c_date >= 0 && (st = remember_date(run, d, rp_csv_field(c, (size_t)c_date))) != AF_OK) {
@@ -268,6 +345,10 @@ static af_status load_daily(rp_run *run, const char *path, af_error *err)
         rp_set_add(s, rp_key(RP_K_NEED_ALL, 0, 0), RP_DAILY, d, need, 0);
         rp_set_add(s, rp_key(RP_K_COV_REGION, (unsigned)r, 0), RP_RATIO, d, deliv, need);
         rp_set_add(s, rp_key(RP_K_UNMET_RC, (unsigned)r, (unsigned)k), RP_CUMULATIVE, d, unmet, 0);
+        /* Need met over the horizon: every day's tonnes summed into day index 0. */
+        rp_set_add(s, rp_key(RP_K_MET_RC, (unsigned)r, (unsigned)k), RP_RATIO, 0, cons, need);
+        rp_set_add(s, rp_key(RP_K_DELIV_REGION, (unsigned)r, 0), RP_DAILY, d, deliv, 0);
+        rp_set_add(s, rp_key(RP_K_HUB_TRUCKS, (unsigned)r, 0), RP_DAILY, d, trucks, 0);
         if (s->nomem) {
             st = af_error_set(err, AF_NOMEM, "out of memory reading %s", path);
             break;
@@ -295,13 +376,15 @@ static af_status load_stations(rp_run *run, const char *path, af_error *err)
         return st;
     }
     int c_open = rp_csv_col(c, "open_hours"), c_qmid = rp_csv_col(c, "queue_midnight"),
-        c_util = rp_csv_col(c, "utilisation");
+        c_util = rp_csv_col(c, "utilisation"), c_arr = rp_csv_col(c, "arrivals"), c_served = rp_csv_col(c, "served"),
+        c_rej = rp_csv_col(c, "rejected"), c_blocked = rp_csv_col(c, "blocked");
+    run->has_qmid = c_qmid >= 0;
     run->has_open_hours = c_open >= 0;
     rep_track t = {.rep = -1};
     bool got;
     while ((st = rp_csv_next(c, &got, err)) == AF_OK && got) {
         long rep, day, s;
-        double queue, wait, open = NAN, qmid = NAN, util = NAN;
+        double queue, wait, open = NAN, qmid = NAN, util = NAN, arr = NAN, served = NAN, rej = NAN, blocked = NAN;
         if ((st = rp_csv_uint(c, c_rep, MAX_REP, &rep, err)) || (st = rp_csv_uint(c, c_day, MAX_DAY, &day, err)))
             break;
         if (day < 1) {
@@ -313,6 +396,10 @@ static af_status load_stations(rp_run *run, const char *path, af_error *err)
             (c_open >= 0 && (st = rp_csv_num(c, c_open, false, &open, err))) ||
             (c_qmid >= 0 && (st = rp_csv_num(c, c_qmid, false, &qmid, err))) ||
             (c_util >= 0 && (st = rp_csv_num(c, c_util, true, &util, err))) ||
+            (c_arr >= 0 && (st = rp_csv_num(c, c_arr, false, &arr, err))) ||
+            (c_served >= 0 && (st = rp_csv_num(c, c_served, false, &served, err))) ||
+            (c_rej >= 0 && (st = rp_csv_num(c, c_rej, false, &rej, err))) ||
+            (c_blocked >= 0 && (st = rp_csv_num(c, c_blocked, false, &blocked, err))) ||
             (st = track_row(c, &t, &run->st, rep, day, err)))
             break;
         int d = (int)day - 1;
@@ -321,6 +408,11 @@ static af_status load_stations(rp_run *run, const char *path, af_error *err)
         rp_set_add(set, rp_key(RP_K_WAIT, (unsigned)s, 0), RP_DAILY, d, wait, 0);
         rp_set_add(set, rp_key(RP_K_QMID, (unsigned)s, 0), RP_DAILY, d, qmid, 0);
         rp_set_add(set, rp_key(RP_K_UTIL, (unsigned)s, 0), RP_DAILY, d, util, 0);
+        rp_set_add(set, rp_key(RP_K_ARRIVALS, (unsigned)s, 0), RP_DAILY, d, arr, 0);
+        rp_set_add(set, rp_key(RP_K_SERVED, (unsigned)s, 0), RP_DAILY, d, served, 0);
+        rp_set_add(set, rp_key(RP_K_REJECTED, (unsigned)s, 0), RP_DAILY, d, rej, 0);
+        rp_set_add(set, rp_key(RP_K_BLOCKED, (unsigned)s, 0), RP_DAILY, d, blocked, 0);
+        rp_set_add(set, rp_key(RP_K_OPEN, (unsigned)s, 0), RP_DAILY, d, open, 0);
         if (c_open >= 0) rp_set_add(set, rp_key(RP_K_CLOSED, (unsigned)s, 0), RP_DAILY, d, open == 0 ? 1 : 0, 0);
         if (set->nomem) {
             st = af_error_set(err, AF_NOMEM, "out of memory reading %s", path);
@@ -367,6 +459,47 @@ static af_status derive_per_person(rp_run *run)
     return AF_OK;
 }
 
+/* The scenario's name with the overrides of the command that made the run, so that two runs
+ * that differ by a --set do not share a label: "default (nitzana.lanes=12)". The first part
+ * of each path (inspections., crossings. ...) is left out. */
+static char *variant_label(const char *name, const char *command)
+{
+    af_buf b = {0};
+    af_buf_put(&b, name);
+    size_t n_sets = 0;
+    const char *p = command ? command : "";
+    while (*p) {
+        while (*p == ' ') p++;
+        const char *e = p;
+        while (*e && *e != ' ') e++;
+        const char *val = NULL, *val_end = NULL;
+        if ((size_t)(e - p) == 5 && !strncmp(p, "--set", 5)) {
+            val = e;
+            while (*val == ' ') val++;
+            val_end = val;
+            while (*val_end && *val_end != ' ') val_end++;
+            e = val_end;
+        } else if (e - p > 6 && !strncmp(p, "--set=", 6)) {
+            val = p + 6;
+            val_end = e;
+        }
+        if (val && val_end > val) {
+            const char *eq = memchr(val, '=', (size_t)(val_end - val));
+            const char *dot = memchr(val, '.', (size_t)((eq ? eq : val_end) - val));
+            const char *from = dot && eq && memchr(dot + 1, '.', (size_t)(eq - dot - 1)) ? dot + 1 : val;
+            af_buf_put(&b, n_sets++ ? ", " : " (");
+            af_buf_putn(&b, from, (size_t)(val_end - from));
+        }
+        p = e;
+    }
+    if (n_sets) af_buf_putc(&b, ')');
+    if (b.failed) {
+        af_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
 static char *dir_label(const char *dir)
 {
     size_t n = strlen(dir);
@@ -404,7 +537,7 @@ af_status rp_run_load(rp_run *run, const char *dir, af_error *err)
         run->has_stations = true;
     }
     if (derive_per_person(run) != AF_OK) return af_error_set(err, AF_NOMEM, "out of memory");
-    run->label = run->name && *run->name ? strdup(run->name) : dir_label(dir);
+    run->label = run->name && *run->name ? variant_label(run->name, run->command) : dir_label(dir);
     if (!run->label) return af_error_set(err, AF_NOMEM, "out of memory");
     return AF_OK;
 }
@@ -422,5 +555,8 @@ void rp_run_free(rp_run *run)
     for (int i = 0; i < run->n_dates; i++) free(run->dates[i]);
     free(run->dates);
     free(run->per_person);
+    free(run->nodes);
+    free(run->legs);
+    free(run->events);
     memset(run, 0, sizeof *run);
 }

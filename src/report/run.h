@@ -33,12 +33,37 @@ enum {
     RP_K_UNMET_RC,      /* cumulative unmet tonnes, region a, category b */
     RP_K_DELIV_ALL,     /* all categories and regions */
     RP_K_NEED_ALL,
+    RP_K_MET_RC,        /* day index 0 only: consumed / need over the horizon, region a, category b */
+    RP_K_DELIV_REGION,  /* tonnes delivered, region a, all categories */
     RP_K_QUEUE = 20,    /* time-average queue, station a */
     RP_K_QMID,          /* queue at midnight */
     RP_K_WAIT,          /* mean wait, minutes */
     RP_K_CLOSED,        /* 1 if the station was closed all day (open_hours == 0) */
     RP_K_UTIL,          /* utilisation */
+    RP_K_ARRIVALS,      /* trucks arriving, station a */
+    RP_K_SERVED,        /* services completed */
+    RP_K_REJECTED,      /* holds ended in rejection */
+    RP_K_BLOCKED,       /* arrivals that found the queue full */
+    RP_K_OPEN,          /* open hours */
+    RP_K_HUB_TRUCKS = 40, /* trucks delivered, region a (daily.csv) */
 };
+
+/* A node of summary.json's "network" (docs/OUTPUTS.md); strings point into the JSON tree. */
+typedef struct rp_node {
+    const char *name, *kind, *area;
+    double lanes, queue_limit, daily_cap; /* NaN when absent or null */
+    const rp_json *serves;                /* hubs: array of region names, or NULL */
+} rp_node;
+
+typedef struct rp_leg {
+    long from, to;                        /* node indices */
+    double capacity;                      /* trucks a day, NaN: unlimited */
+    double loss;                          /* probability a truck is lost on it (0 if absent) */
+} rp_leg;
+
+typedef struct rp_event {
+    const char *station, *from, *to, *kind; /* dates "YYYY-MM-DD[ HH:MM]" */
+} rp_event;
 
 typedef struct rp_run {
     char *dir;
@@ -54,6 +79,7 @@ typedef struct rp_run {
     double seed, replications, confidence, horizon_days, warmup_days, coverage_target;
 
     bool has_daily;
+    bool has_consumed;        /* daily.csv has consumed_tonnes (need met) */
     long daily_reps;          /* replications found in daily.csv */
     rp_names regions, categories;
     rp_set daily;
@@ -61,9 +87,15 @@ typedef struct rp_run {
     int n_dates;
     double *per_person;       /* [categories.n]: tonnes per person per day, NaN if unknown */
 
+    size_t n_nodes, n_legs, n_events;
+    rp_node *nodes;           /* from "network"; NULL when summary.json has none */
+    rp_leg *legs;
+    rp_event *events;
+
     bool has_stations;
     long station_reps;
     bool has_open_hours;
+    bool has_qmid;            /* stations.csv has queue_midnight (queue plus blocked) */
     rp_names stations;
     rp_set st;
 } rp_run;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/date.h"
+
 enum {
     W = 760,           /* viewBox width */
     PAD_L = 20,        /* room for the rotated y label */
@@ -249,6 +251,12 @@ static void widen(double *lo, double *hi, double v)
     if (v > *hi) *hi = v;
 }
 
+/* y in the plot area, clamped to its frame (a band never spills out of its panel). */
+static double fyc(const frame *f, double y)
+{
+    return fy(f, fmin(fmax(y, f->dy0), f->dy1));
+}
+
 static void draw_band(af_buf *b, const frame *f, const rp_line *l)
 {
     int i = 0;
@@ -258,8 +266,8 @@ static void draw_band(af_buf *b, const frame *f, const rp_line *l)
         while (j < l->n && isfinite(l->lo[j]) && isfinite(l->hi[j]) && isfinite(l->x[j])) j++;
         if (j - i >= 2) {
             af_buf_printf(b, "<path fill=\"%s\" fill-opacity=\"0.22\" stroke=\"none\" d=\"M", rp_color(l->color));
-            for (int k = i; k < j; k++) af_buf_printf(b, "%s%.1f,%.1f", k > i ? " " : "", fx(f, l->x[k]), fy(f, l->hi[k]));
-            for (int k = j - 1; k >= i; k--) af_buf_printf(b, " %.1f,%.1f", fx(f, l->x[k]), fy(f, l->lo[k]));
+            for (int k = i; k < j; k++) af_buf_printf(b, "%s%.1f,%.1f", k > i ? " " : "", fx(f, l->x[k]), fyc(f, l->hi[k]));
+            for (int k = j - 1; k >= i; k--) af_buf_printf(b, " %.1f,%.1f", fx(f, l->x[k]), fyc(f, l->lo[k]));
             af_buf_put(b, "Z\"/>\n");
         }
         i = j;
@@ -274,7 +282,7 @@ static void draw_line(af_buf *b, const frame *f, const rp_line *l)
             if (!isfinite(l->y[k]) || !isfinite(l->x[k])) continue;
             double x = fx(f, l->x[k]);
             if (l->lo && l->hi && isfinite(l->lo[k]) && isfinite(l->hi[k])) {
-                double a = fy(f, l->lo[k]), c = fy(f, l->hi[k]);
+                double a = fyc(f, l->lo[k]), c = fyc(f, l->hi[k]);
                 af_buf_printf(b, "<path stroke=\"%s\" stroke-width=\"1.2\" fill=\"none\" d=\"M%.1f,%.1f V%.1f M%.1f,%.1f H%.1f M%.1f,%.1f H%.1f\"/>",
                           col, x, a, c, x - 3, a, x + 3, x - 3, c, x + 3);
             }
@@ -303,6 +311,16 @@ static void draw_panel(af_buf *b, const rp_chart *c, const rp_panel *p, double p
 {
     frame f = {.x0 = px + PLOT_L, .x1 = px + pw - PLOT_R, .y0 = py + PANEL_TOP, .y1 = py + PANEL_TOP + ph};
     double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+    double mlo = INFINITY, mhi = -INFINITY; /* the means alone */
+    for (size_t i = 0; i < p->n_lines; i++) {
+        const rp_line *l = &p->lines[i];
+        for (int k = 0; k < l->n; k++)
+            if (isfinite(l->x[k])) widen(&mlo, &mhi, l->y[k]);
+    }
+    if (c->y_zero) widen(&mlo, &mhi, 0);
+    /* Bands (and whiskers) widen the axis by at most half the means' span: one odd replication
+     * must not flatten every line of the panel; what is beyond is clipped. */
+    double reach = mhi >= mlo ? 0.5 * fmax(mhi - mlo, 1e-9 + fabs(mhi) * 0.1) : INFINITY;
     for (size_t i = 0; i < p->n_lines; i++) {
         const rp_line *l = &p->lines[i];
         for (int k = 0; k < l->n; k++) {
@@ -310,8 +328,8 @@ static void draw_panel(af_buf *b, const rp_chart *c, const rp_panel *p, double p
             if (!isfinite(l->y[k]) && !(l->lo && isfinite(l->lo[k]))) continue;
             widen(&xlo, &xhi, l->x[k]);
             widen(&ylo, &yhi, l->y[k]);
-            if (l->lo) widen(&ylo, &yhi, l->lo[k]);
-            if (l->hi) widen(&ylo, &yhi, l->hi[k]);
+            if (l->lo && isfinite(l->lo[k])) widen(&ylo, &yhi, fmax(l->lo[k], mlo - reach));
+            if (l->hi && isfinite(l->hi[k])) widen(&ylo, &yhi, fmin(l->hi[k], mhi + reach));
         }
     }
     widen(&ylo, &yhi, p->ref_y);
@@ -381,6 +399,21 @@ static void draw_panel(af_buf *b, const rp_chart *c, const rp_panel *p, double p
             k = j + 1;
         }
     }
+    /* Dated events: a band over their days, a line at their start, their number on top. */
+    for (size_t m = 0; m < c->n_marks; m++) {
+        const rp_mark *mk = &c->marks[m];
+        if (!(mk->x0 <= f.dx1) || !(mk->x1 >= f.dx0 || mk->x0 >= f.dx0)) continue;
+        double a = fmax(mk->x0 - 0.5, f.dx0), z = fmin(fmax(mk->x1, mk->x0) - 0.5, f.dx1);
+        if (z > a + 0.5)
+            af_buf_printf(b, "<rect class=\"event\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#8e44ad\" fill-opacity=\"0.07\"/>\n",
+                          fx(&f, a), f.y0, fx(&f, z) - fx(&f, a), f.y1 - f.y0);
+        if (mk->x0 >= f.dx0) {
+            double x = fx(&f, a);
+            af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#8e44ad\" stroke-width=\"1\" stroke-dasharray=\"2 2\"/>"
+                             "<text class=\"ev\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n",
+                          x, f.y0, x, f.y1, x, f.y0 + 9, mk->number);
+        }
+    }
     double ticks[32];
     int nt = rp_ticks(f.dy0, f.dy1, yt_target, false, ticks, 32);
     for (int i = 0; i < nt; i++) {
@@ -391,7 +424,7 @@ static void draw_panel(af_buf *b, const rp_chart *c, const rp_panel *p, double p
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
                   f.x0, y, f.x1, y, f.x0 - 4, y + 3.5, lab);
     }
-    int xt_target = pw > 500 ? 10 : 6;
+    int xt_target = c->x_days && c->x_day1 ? (int)fmax(2, (pw - PLOT_L - PLOT_R) / 62) : pw > 500 ? 10 : 6;
     /* Whole-number x (days, lanes, trucks) gets whole-number ticks. */
     bool x_whole = true;
     for (size_t i = 0; i < p->n_lines && x_whole; i++)
@@ -400,7 +433,8 @@ static void draw_panel(af_buf *b, const rp_chart *c, const rp_panel *p, double p
     double xstep = nice_step_int(f.dx0, f.dx1, xt_target, c->x_days, x_whole);
     nt = 0;
     if (!c->x_cats)
-        for (double v = ceil(f.dx0 / xstep - 1e-9) * xstep; v <= f.dx1 + 1e-9 * xstep && nt < 32; v += xstep)
+        for (double v = c->x_days && c->x_day1 ? f.dx0 : ceil(f.dx0 / xstep - 1e-9) * xstep;
+             v <= f.dx1 + 1e-9 * xstep && nt < 32; v += xstep)
             ticks[nt++] = fabs(v) < 1e-12 * xstep ? 0 : v;
     for (int i = 0; c->x_cats && i < c->n_x_cats; i++) {
         double x = fx(&f, i);
@@ -413,7 +447,15 @@ static void draw_panel(af_buf *b, const rp_chart *c, const rp_panel *p, double p
     for (int i = 0; i < nt; i++) {
         double x = fx(&f, ticks[i]);
         char lab[48];
-        rp_tick_label(lab, sizeof lab, ticks[i], xstep, fmax(fabs(f.dx0), fabs(f.dx1)), false);
+        if (c->x_days && c->x_day1) {
+            static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+            int yy, mm, dd;
+            af_civil_from_days(c->x_day1 + (long)ticks[i] - 1, &yy, &mm, &dd);
+            snprintf(lab, sizeof lab, "%d %s", dd, months[(mm - 1) % 12]);
+        } else {
+            rp_tick_label(lab, sizeof lab, ticks[i], xstep, fmax(fabs(f.dx0), fabs(f.dx1)), false);
+        }
         af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
                   x, f.y1, x, f.y1 + 4, x, f.y1 + 14, lab);
@@ -569,7 +611,8 @@ void rp_svg_forest(af_buf *b, const rp_forest *c)
                   fx(&f, c->ref_x), f.y0, fx(&f, c->ref_x), f.y1);
     for (size_t i = 0; i < c->n; i++) {
         double y = top + i * row_h + row_h / 2;
-        const char *col = rp_color(c->highlight && c->highlight[i] ? 3 : 0);
+        /* Grey and red, not the palette: its colours mean scenarios elsewhere in the report. */
+        const char *col = rp_color(c->highlight && c->highlight[i] ? RP_RED : RP_GREY);
         af_buf_printf(b, "<text class=\"bl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, y + 4);
         esc_trunc(b, c->labels[i], 36);
         af_buf_put(b, "</text>\n");

@@ -54,6 +54,13 @@ typedef struct rp_legend {
     rp_dash dash;
 } rp_legend;
 
+/* A dated event on a time axis: a line at x0 and, when x1 > x0, a band to x1 (day numbers);
+ * number is the label drawn at its top (1-based, explained in the caption). */
+typedef struct rp_mark {
+    double x0, x1;
+    int number;
+} rp_mark;
+
 typedef struct rp_chart {
     const char *id;             /* element id (ASCII, from our code, not escaped) */
     const char *title;
@@ -63,6 +70,9 @@ typedef struct rp_chart {
     int columns;                /* panels per row */
     int panel_height;           /* plot area height; 0 for a default */
     bool x_days;                /* x is a day number: ticks at multiples of a week */
+    long x_day1;                /* with x_days: the day number (base/date.h) of x = 1, labelled as dates; 0 none */
+    const rp_mark *marks;       /* dated events, drawn in every panel */
+    size_t n_marks;
     bool y_zero;                /* the y range includes 0 */
     bool y_percent;             /* y ticks as percentages of 1 */
     double x_lo, x_hi;          /* the x range shared by all panels, if x_hi > x_lo */

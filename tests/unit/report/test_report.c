@@ -117,7 +117,7 @@ static void run_report_has_its_charts(void **state)
         "<title id=\"deliveries-1-t\">Tonnes delivered and needed per day, by category</title>",
         "<title id=\"coverage-2-t\">Daily coverage by region</title>",
         "<title id=\"unmet-3-t\">Cumulative unmet need by region, person-days</title>",
-        "<title id=\"queues-4-t\">Queue length per station</title>",
+        "<title id=\"queues-4-t\">Trucks waiting per station, upstream included</title>",
         "<title id=\"waits-5-t\">Waiting time per station</title>",
         "<title id=\"fates-6-t\">Truck fates over the horizon (mean per replication)</title>",
     };
@@ -145,6 +145,121 @@ static void run_report_has_its_charts(void **state)
     free(html);
 }
 
+/* The part of html from the element whose opening tag starts with `open` to its closing tag
+ * `close` (a copy; NULL if absent). */
+static char *element(const char *html, const char *open, const char *close)
+{
+    const char *a = strstr(html, open);
+    if (!a) return NULL;
+    const char *z = strstr(a, close);
+    if (!z) return NULL;
+    size_t n = (size_t)(z - a) + strlen(close);
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    memcpy(s, a, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* The answer, the region x category table of need met and the network diagram, from
+ * run_network (run_small with a network; the numbers below are worked from its daily.csv and
+ * stations.csv). */
+static void network_and_need_met_answer_the_question(void **state)
+{
+    (void)state;
+    const char *dirs[] = {AF_REPORT_DATA "/run_network"};
+    char *html = report_of(dirs, 1, "network.html");
+    /* The answer comes first: before the network, the summary and every chart. */
+    const char *answer = strstr(html, "<section id=\"answer\">"), *net = strstr(html, "<section id=\"network\">");
+    assert_non_null(answer);
+    assert_non_null(net);
+    assert_true(answer < net);
+    assert_true(net < strstr(html, "<section id=\"summary\">"));
+    assert_true(net < strstr(html, "<svg id=\"deliveries-"));
+
+    /* Every region is a row and every category a column of the need-met table. */
+    char *table = element(html, "<table class=\"needmet\">", "</table>");
+    assert_non_null(table);
+    for (const char *r = "north\0south\0"; *r; r += strlen(r) + 1) {
+        char row[64];
+        snprintf(row, sizeof row, "<th scope=\"row\">%s</th>", r);
+        assert_int_equal(count(table, row), 1);
+    }
+    for (const char *c = "food\0water\0"; *c; c += strlen(c) + 1) {
+        char col[64];
+        snprintf(col, sizeof col, "<th class=\"n\">%s</th>", c);
+        assert_int_equal(count(table, col), 1);
+    }
+    /* North food: consumed / need = 600/1800 and 606/1800, mean 0.335, sd 0.002357, t(0.975, 1)
+     * = 12.706: half-width 0.0212, so 33.5% (31.4-35.6%). South water: 633 and 639 of 76,500,
+     * mean 0.83%, shown to one decimal. */
+    assert_non_null(strstr(table, "<td class=\"n\">33.5% <span class=\"ci\">(31.4\xE2\x80\x93" "35.6%)</span></td>"));
+    assert_non_null(strstr(table, "<td class=\"n\">0.8% <span class=\"ci\">"));
+    free(table);
+
+    /* Where trucks wait: kerem_shalom.transfer 10.5 on average (5.5, 10.5, 15.5), shown 11;
+     * kerem_shalom 7 ((5.5 + 0 + 15.5) / 3), 2 of them beyond its queue limit of 5. */
+    assert_non_null(strstr(html, "Most at <strong>kerem_shalom.transfer</strong>: 11 trucks waiting at midnight"));
+    assert_non_null(strstr(html, "<strong>kerem_shalom</strong>: 7 trucks waiting at midnight on average, 2 of them "
+                                 "upstream because its 5-truck queue is full"));
+    /* What limits: kerem_shalom served its cap of 95 with trucks waiting on days 1 and 3 (day 2
+     * it was closed). */
+    assert_non_null(strstr(html, "<strong>kerem_shalom</strong>, at its daily cap of 95 trucks, with trucks waiting, "
+                                 "on 2 of the 3 days."));
+
+    /* The network names every node, and its legs carry the trucks a day: into kerem_shalom its
+     * arrivals (100 + 0 + 100) / 3 = 67; into each hub its deliveries (daily.csv's trucks:
+     * north 26.9, south 28.2 a day). */
+    char *svg = element(html, "<svg id=\"network-", "</svg>");
+    assert_non_null(svg);
+    for (const char *n = "al_arish\0kerem_shalom\0rafah_hub\0gaza_city_hub\0"; *n; n += strlen(n) + 1) {
+        char t[96];
+        snprintf(t, sizeof t, ">%s</text>", n);
+        if (!strstr(svg, t)) fail_msg("the network does not name %s", n);
+    }
+    assert_non_null(strstr(svg, ">67/d</text>"));
+    assert_non_null(strstr(svg, ">27/d</text>"));
+    assert_non_null(strstr(svg, ">28/d</text>"));
+    assert_non_null(strstr(svg, ">South Gaza</text>"));
+    /* Closed from 2 March to 3 March at midnight: on 2 March alone. */
+    assert_non_null(strstr(svg, ">closed 2 Mar</text>"));
+    free(svg);
+
+    /* Time axes in dates, the closure marked and explained; the label tells the variant. */
+    assert_non_null(strstr(html, ">1 Mar</text>"));
+    assert_non_null(strstr(html, "1: kerem_shalom closed on 2024-03-02."));
+    assert_non_null(strstr(html, "<h1>Fixture: two regions, two categories (kerem_shalom.lanes=4)</h1>"));
+    /* The queue limit drawn in the queue chart. */
+    assert_non_null(strstr(html, ">queue limit: beyond it trucks wait upstream</text>"));
+    assert_self_contained(html);
+    free(html);
+}
+
+/* --label names each directory's run everywhere: the title, the need-met rows, the legends. */
+static void labels_tell_runs_apart(void **state)
+{
+    (void)state;
+    const char *dirs[] = {AF_REPORT_DATA "/run_small", AF_REPORT_DATA "/run_network"};
+    const char *labels[] = {"today", NULL};
+    char out[256];
+    snprintf(out, sizeof out, "%s/labels.html", tmp);
+    af_error err;
+    assert_int_equal(af_report_write_labelled(dirs, labels, 2, out, &err), AF_OK);
+    char *html = read_all(out);
+    assert_non_null(html);
+    /* The second keeps its default: its name with the override of its command. */
+    assert_non_null(strstr(html, "<h1>today vs Fixture: two regions, two categories (kerem_shalom.lanes=4)</h1>"));
+    char *table = element(html, "<table class=\"needmet\">", "</table>");
+    assert_non_null(table);
+    /* A row per region and run, each run in its colour (palette 0 and 1). */
+    assert_int_equal(count(table, "<th scope=\"row\">north</th>"), 2);
+    assert_int_equal(count(table, "background:#4e79a7\"></span>today</td>"), 2);
+    assert_int_equal(count(table, "background:#f28e2b\"></span>Fixture: two regions, two categories (kerem_shalom.lanes=4)</td>"), 2);
+    free(table);
+    assert_non_null(strstr(html, ">today</text>"));
+    free(html);
+}
+
 static void summary_table_shows_the_inputs_numbers(void **state)
 {
     (void)state;
@@ -157,7 +272,8 @@ static void summary_table_shows_the_inputs_numbers(void **state)
         /* trucks_per_day.entered: 61.93 (61.54-62.32), three significant digits */
         "<td>Trucks entering Gaza per day</td><td class=\"n\">61.9 <span class=\"ci\">(61.5\xE2\x80\x93" "62.3)</span>",
         "<td>Trucks delivered to hubs</td><td class=\"n\">1,200 <span class=\"ci\">(1,110\xE2\x80\x93" "1,290)</span>",
-        "<td>Tonnes needed</td><td class=\"n\">103,500 <span class=\"ci\">(103,500\xE2\x80\x93" "103,500)</span>",
+        /* tonnes.need is the same in every replication: no interval on a constant */
+        "<td>Tonnes needed</td><td class=\"n\">103,500</td>",
         /* unmet_person_days.food: 6,288,000 -> 6.29M */
         "6.29M <span class=\"ci\">(6.28M\xE2\x80\x93" "6.30M)</span>",
         /* days_to_target.food = horizon + 1: never reached */
@@ -456,6 +572,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(run_report_has_its_charts),
+        cmocka_unit_test(network_and_need_met_answer_the_question),
+        cmocka_unit_test(labels_tell_runs_apart),
         cmocka_unit_test(summary_table_shows_the_inputs_numbers),
         cmocka_unit_test(every_input_string_is_escaped),
         cmocka_unit_test(malformed_inputs_are_errors_with_file_and_line),
