@@ -91,6 +91,17 @@ AF_API void af_station_set_closed(af_station *st, bool closed);
  * considered). */
 AF_API bool af_station_is_open(const af_station *st);
 
+/* Dated changes. More lanes start waiting entities at once. Fewer lanes: services under way
+ * on the lanes given up finish (or, suspended, resume and finish), as at a real crossing
+ * where a lane is closed to new trucks; those lanes then take no one. AF_RANGE for 0 lanes,
+ * AF_NOMEM. */
+AF_API af_status af_station_set_lanes(af_station *st, unsigned lanes);
+/* A new daily cap (0 = none), counted against today's starts so far. */
+AF_API void af_station_set_daily_cap(af_station *st, uint32_t daily_cap);
+/* A new queue limit (0 = none): more room admits blocked entities at once; less room keeps
+ * those already queued, and later arrivals wait upstream. */
+AF_API void af_station_set_queue_limit(af_station *st, size_t queue_limit);
+
 AF_API const char *af_station_name(const af_station *st);
 AF_API unsigned af_station_lanes(const af_station *st);
 AF_API size_t af_station_queue_length(const af_station *st);

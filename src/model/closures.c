@@ -23,10 +23,21 @@ af_time closures_closed_until(const model *m, const af_scn_period *p, size_t n, 
     return t;
 }
 
+/* The first time from t on that is after the opening date (if any) and outside the closures. */
+static af_time open_from(const model *m, bool has_opens, double opens, const af_scn_period *p,
+                         size_t n, af_time t)
+{
+    if (has_opens) {
+        af_time o = model_sim_time_of_scn_minutes(m, opens);
+        if (t < o) t = o;
+    }
+    return closures_closed_until(m, p, n, t);
+}
+
 af_time closures_leg_open_at(const model *m, size_t leg, af_time t)
 {
     const af_scn_leg *cfg = m->legs[leg].cfg;
-    return closures_closed_until(m, cfg->closures, cfg->n_closures, t);
+    return open_from(m, cfg->has_opens, cfg->opens, cfg->closures, cfg->n_closures, t);
 }
 
 bool closures_route_closed(const model *m, size_t route, af_time t)
@@ -37,12 +48,11 @@ bool closures_route_closed(const model *m, size_t route, af_time t)
         if (st == SIZE_MAX) continue;
         const mstation *ms = &m->stations[st];
         if (ms->closed_depth > 0) return true;
-        if (closures_closed_until(m, ms->cfg->closures, ms->cfg->n_closures, t) > t) return true;
+        const af_scn_station *c = ms->cfg;
+        if (open_from(m, c->has_opens, c->opens, c->closures, c->n_closures, t) > t) return true;
     }
-    for (size_t i = 0; i + 1 < r->n_nodes; i++) {
-        const af_scn_leg *l = &m->scn->legs[r->legs[i]];
-        if (closures_closed_until(m, l->closures, l->n_closures, t) > t) return true;
-    }
+    for (size_t i = 0; i + 1 < r->n_nodes; i++)
+        if (closures_leg_open_at(m, r->legs[i], t) > t) return true;
     return false;
 }
 

@@ -10,11 +10,13 @@
  *                       metrics count the horizon only
  *   3. reset_stations   stations start the new day's counts
  *   4. stop?            after the last day, or when interrupted, the run stops here
- *   5. shift_population people move between regions on the shifts dated today
- *   6. unload_hubs      consumption made room: trucks waiting at full hubs unload first
- *   7. dispatch         origins replenish stock and follow today's plan step
- *   8. release_legs     convoy slots are free again; trucks held back for them start first
- *   9. next midnight    scheduled
+ *   5. apply_changes    dated changes due at this midnight take effect (changes.c); those
+ *                       at another minute are calendar events of their own
+ *   6. shift_population people move between regions on the shifts dated today
+ *   7. unload_hubs      consumption made room: trucks waiting at full hubs unload first
+ *   8. dispatch         origins replenish stock and follow today's plan step
+ *   9. release_legs     convoy slots are free again; trucks held back for them start first
+ *  10. next midnight    scheduled
  *
  * Between midnights the calendar runs the trucks' events (journey.c), station services
  * (the engine), Poisson dispatches (origins.c) and random closures (closures.c).
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/changes.h"
 #include "model/closures.h"
 #include "model/hubs.h"
 #include "model/journey.h"
@@ -50,6 +53,10 @@ static af_schedule *build_schedule(const model *m, const af_scn_station *cfg, af
         /* Closed every day of the week: a closure over all time says so. */
         if (!any && af_schedule_add_closure(s, -INFINITY, INFINITY, err) != AF_OK) goto fail;
     }
+    /* Closed before its opening date. */
+    if (cfg && cfg->has_opens &&
+        af_schedule_add_closure(s, -INFINITY, model_sim_time_of_scn_minutes(m, cfg->opens), err) != AF_OK)
+        goto fail;
     for (size_t i = 0; cfg && i < cfg->n_closures; i++) {
         af_time from = model_sim_time_of_scn_minutes(m, cfg->closures[i].from);
         af_time to = model_sim_time_of_scn_minutes(m, cfg->closures[i].to);
@@ -191,6 +198,7 @@ static af_status build(model *m, af_error *err)
             m->initial_hub_stock += s->hubs[h].stock[c];
         }
     if ((st = origins_init(m)) != AF_OK) return af_error_set(err, st, "out of memory");
+    if (changes_schedule(m) != AF_OK) return af_error_set(err, AF_NOMEM, "out of memory");
     return results_init(m);
 }
 
@@ -320,6 +328,7 @@ static void ev_midnight(af_sim *sim, void *ctx, uint64_t arg)
         af_sim_stop(sim);
         return;
     }
+    changes_apply_due(m);
     int scn_day = sim_day - warm;
     if (scn_day >= 0) hubs_apply_shifts(m, scn_day);
     journey_unload_waiting(m);
@@ -337,6 +346,7 @@ af_status af_model_run(const af_scenario *scn, uint64_t seed, unsigned replicati
     model m;
     memset(&m, 0, sizeof m);
     m.scn = scn;
+    m.base = scn;
     m.opts = opts;
     m.seed = seed;
     m.rep = replication;
