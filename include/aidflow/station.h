@@ -58,6 +58,10 @@ typedef struct af_station_hooks {
     /* An entity finished service; the station no longer holds it. */
     void (*done)(af_sim *sim, af_station *st, void *ctx, uint64_t entity);
     void *ctx;
+    /* An entity is about to start service with the time drawn at its arrival: returns the
+     * time to serve it (>= 0; `drawn` keeps it). A model whose service times change on a
+     * date redraws here for entities that arrived before. It must not call the station. */
+    double (*service)(af_station *st, void *ctx, uint64_t entity, double drawn);
 } af_station_hooks;
 
 typedef struct af_station_stats {

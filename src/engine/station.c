@@ -322,6 +322,10 @@ static void roll_day(af_station *st, af_time now)
 static bool start_one(af_station *st, af_time now)
 {
     entry e = queue_pop(st);
+    if (st->hooks.service) {
+        double t = st->hooks.service(st, st->hooks.ctx, e.entity, e.service);
+        if (t >= 0 && isfinite(t)) e.service = t;
+    }
     unsigned li = st->free_lanes[st->free_n - 1];
     af_event_id ev = af_sim_schedule_at(st->sim, now + e.service, on_complete, st, li);
     if (!ev) {

@@ -1,6 +1,6 @@
 /* Dated changes (`changes:` of the scenario). Each change carries the whole scenario in force
  * from its date (the scenario layer resolved it); applying it points the model at that
- * scenario, so every parameter read afterwards (a service time drawn at arrival, a flag
+ * scenario, so every parameter read afterwards (a service time, a flag
  * rate, a leg's capacity, travel, loss and escort, route shares, the policy, a hold, an
  * origin's plan and replenishment) is the new one. What the engine or the model keeps
  * besides is set here through small setters:
@@ -13,6 +13,9 @@
  *   origin stock     the stock becomes the new table's (a delivery or a loss of stock)
  *   population       the region's population becomes the new value (people already moved
  *                    by shifts are replaced by it)
+ *   service          drawn at arrival as always; a truck that starts service after its
+ *                    station's service time changed is served with a new draw from the time
+ *                    in force (journey_station_service, stream service_redraw/<station>)
  *
  * Timing: a change at midnight is applied in the midnight phase apply_changes, after the
  * day before was recorded and before the day's dispatch; a change at another time is a

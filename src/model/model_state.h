@@ -84,6 +84,7 @@ typedef struct truck {
     bool lost_on_leg;  /* decided at departure, takes effect on arrival */
     truck_state state;
     double tonnes;
+    const af_scn_dist *service_from; /* the distribution its station service was drawn from */
 } truck;
 
 typedef enum mstation_kind { MS_INSPECTION, MS_CROSSING, MS_TRANSFER } mstation_kind;
@@ -108,6 +109,8 @@ typedef struct mstation {
     unsigned lanes;
     char *name;
     af_rng *service_rng;
+    af_rng *redraw_rng;         /* service_redraw/<station>: after a dated service change,
+                                   created when first needed */
     hold_streams *holds;        /* inspections: [n_categories] */
     af_rng *closure_rng;        /* random closures */
     int closed_depth;           /* overlapping random closures in force */

@@ -115,6 +115,7 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
                             .wip = kind == MS_TRANSFER ? cx->st.at_closing : cfg->at_closing};
     ms->lanes = sc.lanes;
     af_station_hooks hooks = {.done = journey_station_done, .ctx = ms};
+    if (m->base->n_changes) hooks.service = journey_station_service;
     af_status st = af_station_create(&ms->st, m->sim, &sc, &hooks, err);
     if (st != AF_OK) return st;
     m->n_stations++;
@@ -207,6 +208,7 @@ static void destroy_station_parts(const model *m, mstation *ms)
 {
     af_schedule_destroy(ms->sched);
     af_rng_destroy(ms->service_rng);
+    af_rng_destroy(ms->redraw_rng);
     for (size_t c = 0; ms->holds && c < m->scn->n_categories; c++) {
         af_rng_destroy(ms->holds[c].flag);
         af_rng_destroy(ms->holds[c].duration);
