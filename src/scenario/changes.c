@@ -191,13 +191,13 @@ void check_change(binder *b, const yt_node *map, void *item)
     const af_scn_change *c = item;
     const yt_node *at = yt_map_get(map, "at");
     if (!at || !b->have_start) return;
-    double end = (double)b->s->horizon_days * 1440;
-    if (c->at < 0 || c->at >= end) {
+    double begin = -(double)b->s->warmup_days * 1440, end = (double)b->s->horizon_days * 1440;
+    if (c->at < begin || c->at >= end) {
         const af_scenario *s = b->s;
-        scn_error(b->r, at->mark, "at: the change is outside the horizon, which runs from "
-                  "%04d-%02d-%02d for %d days; a change before the start belongs in the "
-                  "scenario itself", s->start_year, s->start_month, s->start_day,
-                  s->horizon_days);
+        scn_error(b->r, at->mark, "at: the change is outside the simulated days, which are the "
+                  "%d days of warm-up before %04d-%02d-%02d and the %d of the horizon from it; "
+                  "a change before them belongs in the scenario itself", s->warmup_days,
+                  s->start_year, s->start_month, s->start_day, s->horizon_days);
     }
 }
 

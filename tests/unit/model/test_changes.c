@@ -239,6 +239,81 @@ static void test_flag_rate_change(void **state)
     af_scenario_free(s);
 }
 
+/* A planner's what-if: crossing X closes for good on 2024-03-14 (day 10) and crossing Y opens
+ * that day; the origin's shares move from X to Y on the same date (reroute_on_closure, so
+ * trucks dispatched from then on avoid X). The same network with the swap made for the whole
+ * period sends every truck to Y from the start. 60 trucks a day (Poisson) against Y's 6 lanes
+ * of 20 min (432 a day: never saturated), so once the trucks dispatched before the switch are
+ * out of the way (the ones queued at or travelling to X stay there: routes are fixed at
+ * dispatch), Y's entries a day are the dispatch rate in both. Over days 12-29 (after a 2-day
+ * transient) the paired difference of the mean entries a day over 20 replications has a 95%
+ * Student t interval that must contain 0; and the switch does move the entries (Y serves
+ * nobody before day 10). */
+static af_scenario *switch_network(bool swap_all_period)
+{
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml,
+             "name: switch\n"
+             "start: 2024-03-04\n"
+             "horizon: 30 d\n"
+             "routing: {policy: reroute_on_closure}\n"
+             "categories:\n"
+             "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+             "regions:\n"
+             "  - {name: south, population: 720000}\n"
+             "hubs:\n"
+             "  - {name: hub, serves: [south]}\n"
+             "origins:\n"
+             "  - {name: arish, plan: [{from: 2024-03-04, trucks: {food: 60}}]}\n"
+             "crossings:\n"
+             "  - {name: x, lanes: 6, service: {exponential: 20 min}%s}\n"
+             "  - {name: y, lanes: 6, service: {exponential: 20 min}%s}\n"
+             "legs:\n"
+             "  - {from: arish, to: x, travel: {uniform: [2 h, 4 h]}}\n"
+             "  - {from: arish, to: y, travel: {uniform: [2 h, 4 h]}}\n"
+             "  - {from: x, to: hub, travel: 1 h}\n"
+             "  - {from: y, to: hub, travel: 1 h}\n"
+             "routes:\n"
+             "  - {name: via_x, origin: arish, via: [x], hub: hub, share: %s}\n"
+             "  - {name: via_y, origin: arish, via: [y], hub: hub, share: %s}\n"
+             "%s",
+             swap_all_period ? "" : ", closures: [{from: 2024-03-14}]",
+             swap_all_period ? "" : ", opens: 2024-03-14", swap_all_period ? "0" : "1",
+             swap_all_period ? "1" : "0",
+             swap_all_period ? ""
+                             : "changes:\n"
+                               "  - at: 2024-03-14\n"
+                               "    set: {routes.via_x.share: 0, routes.via_y.share: 1}\n");
+    return load_text(yaml);
+}
+
+static void test_switch_matches_swap(void **state)
+{
+    (void)state;
+    af_scenario *sw = switch_network(false), *all = switch_network(true);
+    enum { R = 20, FROM = 12, TO = 30 };
+    af_tally diff;
+    af_tally_reset(&diff);
+    double y_before = 0;
+    for (unsigned rep = 0; rep < R; rep++) {
+        af_result *a = run_rep(sw, 11, rep), *b = run_rep(all, 11, rep);
+        double ea = STATION_SUM(a, "y", served, FROM, TO) / (TO - FROM);
+        double eb = STATION_SUM(b, "y", served, FROM, TO) / (TO - FROM);
+        af_tally_add(&diff, ea - eb);
+        y_before += STATION_SUM(a, "y", served, 0, 10);
+        af_result_free(a);
+        af_result_free(b);
+    }
+    af_assert_close(y_before, 0, 0, 0);
+    double half = af_t_quantile(0.95, R - 1) * sqrt(af_tally_variance(&diff) / R);
+    double mean = af_tally_mean(&diff);
+    if (!(fabs(mean) <= half))
+        fail_msg("switch - swap: %.3f entries a day, 95%% interval +- %.3f excludes 0", mean,
+                 half);
+    af_scenario_free(sw);
+    af_scenario_free(all);
+}
+
 /* ---- the language -------------------------------------------------------------------------- */
 
 static const char *const base_yaml =
@@ -302,11 +377,11 @@ static void test_change_errors_have_places(void **state)
     /* wrong type: the value's place */
     expect_error("changes:\n  - at: 2024-03-06\n    set:\n      crossings.gate.lanes: many\n",
                  "22:29: lanes: expected a whole number");
-    /* a date outside the horizon (10 days from 2024-03-04) */
+    /* a date outside the simulated days (no warm-up; 10 days from 2024-03-04) */
     expect_error("changes:\n  - at: 2024-03-14\n    set:\n      crossings.gate.lanes: 3\n",
-                 "20:9: at: the change is outside the horizon");
+                 "20:9: at: the change is outside the simulated days");
     expect_error("changes:\n  - at: 2024-03-01\n    set:\n      crossings.gate.lanes: 3\n",
-                 "20:9: at: the change is outside the horizon");
+                 "20:9: at: the change is outside the simulated days");
     /* two changes of one path at one time */
     expect_error("changes:\n"
                  "  - {at: 2024-03-06, set: {crossings.gate.lanes: 3}}\n"
@@ -404,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_open_ended_closure),
         cmocka_unit_test(test_leg_capacity_change),
         cmocka_unit_test(test_flag_rate_change),
+        cmocka_unit_test(test_switch_matches_swap),
         cmocka_unit_test(test_change_errors_have_places),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_set_into_changes),
