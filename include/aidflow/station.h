@@ -106,6 +106,10 @@ AF_API void af_station_set_daily_cap(af_station *st, uint32_t daily_cap);
  * those already queued, and later arrivals wait upstream. */
 AF_API void af_station_set_queue_limit(af_station *st, size_t queue_limit);
 
+/* Another schedule from now on (opening hours that change on a date); NULL = always open. Not
+ * owned: it must outlive the station or the next call. */
+AF_API void af_station_set_schedule(af_station *st, const af_schedule *schedule);
+
 AF_API const char *af_station_name(const af_station *st);
 AF_API unsigned af_station_lanes(const af_station *st);
 AF_API size_t af_station_queue_length(const af_station *st);

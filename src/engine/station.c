@@ -616,6 +616,14 @@ void af_station_set_daily_cap(af_station *st, uint32_t daily_cap)
     refresh(st);
 }
 
+void af_station_set_schedule(af_station *st, const af_schedule *schedule)
+{
+    if (!st) return;
+    st->schedule = schedule;
+    /* A wake-up or closing event armed from the old schedule only runs refresh(): harmless. */
+    refresh(st);
+}
+
 void af_station_set_queue_limit(af_station *st, size_t queue_limit)
 {
     if (!st) return;

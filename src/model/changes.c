@@ -8,6 +8,9 @@
  *   lanes            af_station_set_lanes: more lanes start waiting trucks at once; with
  *                    fewer, trucks in service on the lanes given up finish, then the lane
  *                    takes no one (a crossing closing a lane to new trucks)
+ *   hours            a schedule built from the new hours (with the same closures and opening
+ *                    date) replaces the station's (af_station_set_schedule); a change during
+ *                    a day reports that day's open hours from the new schedule
  *   daily_cap        af_station_set_daily_cap, counted against today's starts so far
  *   queue_limit      af_station_set_queue_limit: more room admits blocked trucks at once
  *   origin stock     the stock becomes the new table's (a delivery or a loss of stock)
@@ -25,6 +28,7 @@
 #include <math.h>
 
 #include "model/changes.h"
+#include "model/closures.h"
 
 static void ev_change(af_sim *sim, void *ctx, uint64_t arg)
 {
@@ -65,6 +69,35 @@ static void set_lanes(model *m, mstation *ms, unsigned lanes)
     ms->lanes_varied = true;
 }
 
+static bool same_hours(const af_scn_hours *a, const af_scn_hours *b)
+{
+    if (a->weekly != b->weekly) return false;
+    if (!a->weekly) return true;
+    for (int d = 0; d < 7; d++) {
+        if (a->n[d] != b->n[d]) return false;
+        for (size_t i = 0; i < a->n[d]; i++)
+            if (a->intervals[d][i].open != b->intervals[d][i].open ||
+                a->intervals[d][i].close != b->intervals[d][i].close)
+                return false;
+    }
+    return true;
+}
+
+/* New opening hours: a schedule built from the scenario in force replaces the station's. */
+static void set_hours(model *m, mstation *ms, const af_scn_station *now)
+{
+    af_error err;
+    af_error_clear(&err);
+    af_schedule *s = closures_build_schedule(m, now, &err);
+    if (!s) {
+        model_fail(m);
+        return;
+    }
+    af_station_set_schedule(ms->st, s);
+    af_schedule_destroy(ms->sched);
+    ms->sched = s;
+}
+
 static void switch_to(model *m, const af_scenario *to)
 {
     const af_scenario *from = m->scn;
@@ -72,11 +105,16 @@ static void switch_to(model *m, const af_scenario *to)
     for (size_t i = 0; i < m->n_stations; i++) {
         mstation *ms = &m->stations[i];
         if (ms->kind == MS_TRANSFER) {
+            /* A transfer stage keeps its crossing's hours. */
+            const af_scn_station *was = &from->crossings[ms->scn_index].st;
+            const af_scn_station *now = &to->crossings[ms->scn_index].st;
             set_lanes(m, ms, to->crossings[ms->scn_index].transfer_lanes);
+            if (!same_hours(&was->hours, &now->hours)) set_hours(m, ms, now);
             continue;
         }
         const af_scn_station *was = ms->cfg, *now = station_cfg(to, ms);
         set_lanes(m, ms, now->lanes);
+        if (!same_hours(&was->hours, &now->hours)) set_hours(m, ms, now);
         if (now->daily_cap != was->daily_cap) af_station_set_daily_cap(ms->st, now->daily_cap);
         if (now->queue_limit != was->queue_limit)
             af_station_set_queue_limit(ms->st, now->queue_limit);

@@ -35,39 +35,6 @@
 #include "model/results.h"
 #include "model/trucks.h"
 
-/* The engine schedule of a station: weekly hours and dated closures, shifted by the warm-up. */
-static af_schedule *build_schedule(const model *m, const af_scn_station *cfg, af_error *err)
-{
-    int wd0 = ((m->scn->start_weekday - m->scn->warmup_days) % 7 + 7) % 7;
-    af_schedule *s = af_schedule_create(wd0);
-    if (!s) return NULL;
-    if (cfg && cfg->hours.weekly) {
-        bool any = false;
-        for (int d = 0; d < 7; d++) {
-            for (size_t i = 0; i < cfg->hours.n[d]; i++) {
-                const af_scn_interval *iv = &cfg->hours.intervals[d][i];
-                if (af_schedule_add_hours(s, d, iv->open, iv->close, err) != AF_OK) goto fail;
-                any = true;
-            }
-        }
-        /* Closed every day of the week: a closure over all time says so. */
-        if (!any && af_schedule_add_closure(s, -INFINITY, INFINITY, err) != AF_OK) goto fail;
-    }
-    /* Closed before its opening date. */
-    if (cfg && cfg->has_opens &&
-        af_schedule_add_closure(s, -INFINITY, model_sim_time_of_scn_minutes(m, cfg->opens), err) != AF_OK)
-        goto fail;
-    for (size_t i = 0; cfg && i < cfg->n_closures; i++) {
-        af_time from = model_sim_time_of_scn_minutes(m, cfg->closures[i].from);
-        af_time to = model_sim_time_of_scn_minutes(m, cfg->closures[i].to);
-        if (af_schedule_add_closure(s, from, to, err) != AF_OK) goto fail;
-    }
-    return s;
-fail:
-    af_schedule_destroy(s);
-    return NULL;
-}
-
 static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
                              const af_scn_station *cfg, const char *name, af_error *err)
 {
@@ -85,7 +52,7 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
     if (!ms->name) return af_error_set(err, AF_NOMEM, "out of memory");
     snprintf(ms->name, len, "%s%s", name, kind == MS_TRANSFER ? ".transfer" : "");
     /* A transfer stage keeps the crossing's hours and closures. */
-    ms->sched = build_schedule(m, kind == MS_TRANSFER ? &cx->st : cfg, err);
+    ms->sched = closures_build_schedule(m, kind == MS_TRANSFER ? &cx->st : cfg, err);
     ms->service_rng = model_stream(m, "service", ms->name, NULL);
     bool holds_ok = true;
     if (kind == MS_INSPECTION) {

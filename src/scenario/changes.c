@@ -84,7 +84,7 @@ static void flow(af_buf *b, const yt_node *n)
 /* ---- what may change on a date ------------------------------------------------------------ */
 
 static const char *const station_keys[] = {"lanes", "service", "service_by_category",
-                                           "daily_cap", "queue_limit", NULL};
+                                           "hours", "daily_cap", "queue_limit", NULL};
 static const char *const inspection_keys[] = {"flags", "hold", NULL};
 static const char *const crossing_keys[] = {"transfer", NULL};
 static const char *const leg_keys[] = {"travel", "capacity", "loss", "escort", NULL};
@@ -109,7 +109,8 @@ static bool seg_is(const char *s, size_t len, const char *word)
 /* True when `path` names something that may change on a date: a station's lanes, service,
  * daily cap, queue limit (and an inspection's flags and hold, a crossing's transfer), a
  * leg's travel, capacity, loss and escort, a route's share, the routing policy, an origin's
- * plan, stock and replenishment, a region's population, a hold's parameters. The path's
+ * plan, stock and replenishment, a region's population, a hold's parameters; a station's
+ * hours too. The path's
  * own mistakes (unknown names and keys) are the walk's to report. */
 static bool changeable_path(const char *path, size_t len)
 {
@@ -260,7 +261,7 @@ bool changes_resolve(loader *L, yt_node *root, af_scenario *s, arena *mem, af_di
             if (applied && !changeable_path(key->str, key->len)) {
                 char buf[64];
                 scn_error(&L->r, key->mark, "set: %s cannot change on a date; what can: a "
-                          "station's lanes, service, service_by_category, daily_cap, "
+                          "station's lanes, service, service_by_category, hours, daily_cap, "
                           "queue_limit (an inspection's flags and hold, a crossing's transfer), "
                           "a leg's travel, capacity, loss, escort, a route's share, "
                           "routing.policy, an origin's plan, stock, replenish, a region's "

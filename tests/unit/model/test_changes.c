@@ -114,6 +114,26 @@ static void test_service_change_halves_throughput(void **state)
     af_scenario_free(s);
 }
 
+/* Hours "00:00-12:00" every day from day 5 (open around the clock before). Day 5: each lane
+ * finishes the service it has at midnight (at phi in (0, 60) min), starts services at phi,
+ * phi + 60, ..., phi + 660 (the last start before 12:00) and, closing under `finish`, completes
+ * the one under way at 12:00: 13 a lane, 26. From day 6 the lanes start at 00:00 and complete
+ * at 01:00, ..., 12:00: 12 a lane, 24 a day; open 12 h. */
+static void test_hours_change(void **state)
+{
+    (void)state;
+    af_scenario *s = saturated("", "",
+                               "changes:\n"
+                               "  - {at: 2024-03-09, set: {crossings.gate.hours: \"00:00-12:00\"}}\n");
+    af_result *r = run_rep(s, 7, 0);
+    for (int d = 1; d < DAYS; d++) {
+        af_assert_close(station_day(r, d, "gate")->served, d < 5 ? 48 : d == 5 ? 26 : 24, 0, 0);
+        af_assert_close(station_day(r, d, "gate")->open_hours, d < 5 ? 24 : 12, 0, 1e-9);
+    }
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 /* A daily cap of 30 from day 5 on, lifted (none) from day 9. */
 static void test_daily_cap_change(void **state)
 {
@@ -388,8 +408,8 @@ static void test_change_errors_have_places(void **state)
                  "  - {at: 2024-03-06, set: {crossings.gate.lanes: 4}}\n",
                  "21:28: set: crossings.gate.lanes already changes at this time");
     /* a key that cannot change on a date */
-    expect_error("changes:\n  - {at: 2024-03-06, set: {crossings.gate.hours: always}}\n",
-                 "20:28: set: 'crossings.gate.hours' cannot change on a date");
+    expect_error("changes:\n  - {at: 2024-03-06, set: {crossings.gate.discipline: priority}}\n",
+                 "20:28: set: 'crossings.gate.discipline' cannot change on a date");
     /* an unknown name */
     expect_error("changes:\n  - {at: 2024-03-06, set: {crossings.gaet.lanes: 3}}\n",
                  "20:38: no crossing is named 'gaet'");
@@ -475,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_fewer_lanes_finish_their_service),
         cmocka_unit_test(test_service_change_halves_throughput),
         cmocka_unit_test(test_daily_cap_change),
+        cmocka_unit_test(test_hours_change),
         cmocka_unit_test(test_opening_date),
         cmocka_unit_test(test_open_ended_closure),
         cmocka_unit_test(test_leg_capacity_change),
