@@ -103,7 +103,8 @@ typedef struct af_scn_hours {
     af_scn_interval *intervals[7];
 } af_scn_hours;
 
-/* A closure over [from, to) in minutes since the start; from may be negative. */
+/* A closure over [from, to) in minutes since the start; from may be negative; to is
+ * INFINITY for a closure without an end ("closed from this date on"). */
 typedef struct af_scn_period {
     double from;
     double to;
@@ -199,6 +200,8 @@ typedef struct af_scn_station {
     size_t queue_limit;             /* trucks waiting; 0 = no limit */
     af_queue_discipline discipline;
     af_wip_policy at_closing;
+    bool has_opens;                 /* `opens:` given: closed before it */
+    double opens;                   /* minutes since the start */
 } af_scn_station;
 
 typedef struct af_scn_inspection {
@@ -241,6 +244,8 @@ typedef struct af_scn_leg {
     af_scn_dist escort_wait; /* minutes waited for an escort before leaving */
     size_t n_closures;
     af_scn_period *closures;
+    bool has_opens;       /* `opens:` given: closed before it */
+    double opens;         /* minutes since the start */
 } af_scn_leg;
 
 typedef struct af_scn_route {
@@ -261,7 +266,26 @@ typedef enum af_scn_policy {
     AF_SCN_REROUTE_ON_CLOSURE
 } af_scn_policy;
 
-typedef struct af_scenario {
+typedef struct af_scenario af_scenario;
+
+/* One `--set`-style assignment of a dated change, kept as written for writing back. */
+typedef struct af_scn_assignment {
+    const char *path;  /* "crossings.kerem_shalom.lanes" */
+    const char *value; /* the value as YAML flow text, as written: "11", "{fixed: 30 min}" */
+} af_scn_assignment;
+
+/* A dated change: from `at` on, the assignments hold (until a later change of the same
+ * path). `in_force` is the whole scenario as it is from `at` on, every change up to and
+ * including this one applied; the model switches to it at `at`. Changes are sorted by `at`,
+ * in file order at one time. */
+typedef struct af_scn_change {
+    double at;                   /* minutes since the start, in [0, horizon) */
+    size_t n_set;
+    af_scn_assignment *set;
+    const af_scenario *in_force; /* its own n_changes is 0 */
+} af_scn_change;
+
+struct af_scenario {
     const char *name;
     const char *description;
     size_t n_sources;
@@ -300,8 +324,11 @@ typedef struct af_scenario {
     size_t n_routes;
     af_scn_route *routes;
 
+    size_t n_changes;
+    af_scn_change *changes;
+
     void *impl_; /* owned memory; not for the model */
-} af_scenario;
+};
 
 /* The service-time distribution of a station for a cargo category. */
 static inline const af_scn_dist *af_scn_station_service(const af_scn_station *st, size_t category)

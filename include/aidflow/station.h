@@ -58,6 +58,10 @@ typedef struct af_station_hooks {
     /* An entity finished service; the station no longer holds it. */
     void (*done)(af_sim *sim, af_station *st, void *ctx, uint64_t entity);
     void *ctx;
+    /* An entity is about to start service with the time drawn at its arrival: returns the
+     * time to serve it (>= 0; `drawn` keeps it). A model whose service times change on a
+     * date redraws here for entities that arrived before. It must not call the station. */
+    double (*service)(af_station *st, void *ctx, uint64_t entity, double drawn);
 } af_station_hooks;
 
 typedef struct af_station_stats {
@@ -90,6 +94,21 @@ AF_API void af_station_set_closed(af_station *st, bool closed);
 /* Open now: the schedule is open and it is not forced closed (the daily cap is not
  * considered). */
 AF_API bool af_station_is_open(const af_station *st);
+
+/* Dated changes. More lanes start waiting entities at once. Fewer lanes: services under way
+ * on the lanes given up finish (or, suspended, resume and finish), as at a real crossing
+ * where a lane is closed to new trucks; those lanes then take no one. AF_RANGE for 0 lanes,
+ * AF_NOMEM. */
+AF_API af_status af_station_set_lanes(af_station *st, unsigned lanes);
+/* A new daily cap (0 = none), counted against today's starts so far. */
+AF_API void af_station_set_daily_cap(af_station *st, uint32_t daily_cap);
+/* A new queue limit (0 = none): more room admits blocked entities at once; less room keeps
+ * those already queued, and later arrivals wait upstream. */
+AF_API void af_station_set_queue_limit(af_station *st, size_t queue_limit);
+
+/* Another schedule from now on (opening hours that change on a date); NULL = always open. Not
+ * owned: it must outlive the station or the next call. */
+AF_API void af_station_set_schedule(af_station *st, const af_schedule *schedule);
 
 AF_API const char *af_station_name(const af_station *st);
 AF_API unsigned af_station_lanes(const af_station *st);

@@ -179,7 +179,7 @@ static int print_paths(const char *file, const char *const *sets, size_t n_sets)
     }
     arena mem;
     arena_init(&mem);
-    scn_report quiet = {NULL, NULL, 0, false};
+    scn_report quiet = {NULL, NULL, 0, false, false};
     yt_node *root = yt_parse(&mem, &quiet, 0, yaml, len, 0);
     int status = AF_EXIT_OK;
     if (!root) {

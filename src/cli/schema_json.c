@@ -333,6 +333,15 @@ static void value_schema(text *t, const schema_key *k, bool partial)
         kstr(t, "type", "string");
         kstr(t, "pattern", DATE);
         break;
+    case ST_INSTANT:
+        kstr(t, "type", "string");
+        kstr(t, "pattern", DATETIME);
+        break;
+    case ST_ASSIGNMENTS:
+        kstr(t, "type", "object");
+        kstr(t, "description", "--set paths (crossings.NAME.lanes) to their values from this date");
+        knum(t, "minProperties", 1);
+        break;
     case ST_ENUM:
         open_arr(t, "enum");
         for (size_t i = 0; i < k->n_enum; i++) astr(t, k->enum_names[i]);
@@ -631,7 +640,7 @@ static void definitions_common(text *t)
     close_obj(t);
     open_obj(t, "closures");
     kstr(t, "description", "whole days (a date, or [first, last]) or {from, to} to the minute "
-                           "(YYYY-MM-DD HH:MM)");
+                           "(YYYY-MM-DD HH:MM); {from} alone: closed to the end");
     kstr(t, "type", "array");
     open_obj(t, "items");
     open_arr(t, "anyOf");
@@ -648,7 +657,6 @@ static void definitions_common(text *t)
     kfalse(t, "additionalProperties");
     open_arr(t, "required");
     astr(t, "from");
-    astr(t, "to");
     close_arr(t);
     open_obj(t, "properties");
     key(t, "from");

@@ -60,7 +60,9 @@ typedef struct lane {
 struct af_station {
     af_sim *sim;
     char *name;
-    unsigned lanes_n;
+    unsigned lanes_n;     /* lane slots: the most lanes the station has had */
+    unsigned lanes_open;  /* lanes in use now (af_station_set_lanes); lanes at or above it
+                             finish their service and are then retired */
     af_queue_discipline discipline;
     size_t queue_limit;
     uint32_t daily_cap;
@@ -320,6 +322,10 @@ static void roll_day(af_station *st, af_time now)
 static bool start_one(af_station *st, af_time now)
 {
     entry e = queue_pop(st);
+    if (st->hooks.service) {
+        double t = st->hooks.service(st, st->hooks.ctx, e.entity, e.service);
+        if (t >= 0 && isfinite(t)) e.service = t;
+    }
     unsigned li = st->free_lanes[st->free_n - 1];
     af_event_id ev = af_sim_schedule_at(st->sim, now + e.service, on_complete, st, li);
     if (!ev) {
@@ -428,7 +434,7 @@ static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
     af_tally_add(&st->stats.sojourn, now - l->t_queue);
     l->state = LANE_FREE;
     l->ev = 0;
-    st->free_lanes[st->free_n++] = li;
+    if (li < st->lanes_open) st->free_lanes[st->free_n++] = li; /* else: retired */
     st->active_n--;
     st->stats.served++;
     note_busy(st, now);
@@ -493,6 +499,7 @@ af_status af_station_create(af_station **out, af_sim *sim, const af_station_conf
     memcpy(st->name, cfg->name, name_len);
     st->sim = sim;
     st->lanes_n = cfg->lanes;
+    st->lanes_open = cfg->lanes;
     st->discipline = cfg->discipline;
     st->queue_limit = cfg->queue_limit;
     st->daily_cap = cfg->daily_cap;
@@ -575,7 +582,54 @@ const char *af_station_name(const af_station *st)
 
 unsigned af_station_lanes(const af_station *st)
 {
-    return st ? st->lanes_n : 0;
+    return st ? st->lanes_open : 0;
+}
+
+af_status af_station_set_lanes(af_station *st, unsigned lanes)
+{
+    if (!st) return AF_INVAL;
+    if (lanes < 1) return AF_RANGE;
+    if (lanes > st->lanes_n) {
+        lane *nl = realloc(st->lanes, lanes * sizeof *nl);
+        if (!nl) return AF_NOMEM;
+        st->lanes = nl;
+        unsigned *nf = realloc(st->free_lanes, lanes * sizeof *nf);
+        if (!nf) return AF_NOMEM;
+        st->free_lanes = nf;
+        memset(st->lanes + st->lanes_n, 0, (lanes - st->lanes_n) * sizeof *nl);
+        st->lanes_n = lanes;
+    }
+    /* Rebuild the stack of free lanes from the lanes in use, lowest index on top, so that
+     * the result does not depend on the order of earlier changes. */
+    st->lanes_open = lanes;
+    st->free_n = 0;
+    for (unsigned i = lanes; i-- > 0;)
+        if (st->lanes[i].state == LANE_FREE) st->free_lanes[st->free_n++] = i;
+    refresh(st);
+    return AF_OK;
+}
+
+void af_station_set_daily_cap(af_station *st, uint32_t daily_cap)
+{
+    if (!st) return;
+    st->daily_cap = daily_cap;
+    refresh(st);
+}
+
+void af_station_set_schedule(af_station *st, const af_schedule *schedule)
+{
+    if (!st) return;
+    st->schedule = schedule;
+    /* A wake-up or closing event armed from the old schedule only runs refresh(): harmless. */
+    refresh(st);
+}
+
+void af_station_set_queue_limit(af_station *st, size_t queue_limit)
+{
+    if (!st) return;
+    st->queue_limit = queue_limit;
+    admit_blocked(st, now_of(st));
+    refresh(st);
 }
 
 size_t af_station_queue_length(const af_station *st)

@@ -1,10 +1,44 @@
-/* Closures. Dated closures come from the scenario (stations and legs); the engine's schedule
- * of a station already keeps the station's own, and this file answers "is it closed now, and
- * until when" for legs and for the routing policy. Random closures of a station open and
+/* Closures and schedules. Dated closures and opening dates come from the scenario (stations
+ * and legs); this file builds a station's engine schedule from its hours, opening date and
+ * closures, and answers "is it closed now, and until when" for legs and for the routing
+ * policy. Random closures of a station open and
  * close it through the engine (af_station_set_closed); overlapping ones nest. */
 #include <math.h>
 
 #include "model/closures.h"
+
+/* The engine schedule of a station: weekly hours and dated closures, shifted by the warm-up. */
+af_schedule *closures_build_schedule(const model *m, const af_scn_station *cfg, af_error *err)
+{
+    int wd0 = ((m->scn->start_weekday - m->scn->warmup_days) % 7 + 7) % 7;
+    af_schedule *s = af_schedule_create(wd0);
+    if (!s) return NULL;
+    if (cfg && cfg->hours.weekly) {
+        bool any = false;
+        for (int d = 0; d < 7; d++) {
+            for (size_t i = 0; i < cfg->hours.n[d]; i++) {
+                const af_scn_interval *iv = &cfg->hours.intervals[d][i];
+                if (af_schedule_add_hours(s, d, iv->open, iv->close, err) != AF_OK) goto fail;
+                any = true;
+            }
+        }
+        /* Closed every day of the week: a closure over all time says so. */
+        if (!any && af_schedule_add_closure(s, -INFINITY, INFINITY, err) != AF_OK) goto fail;
+    }
+    /* Closed before its opening date. */
+    if (cfg && cfg->has_opens &&
+        af_schedule_add_closure(s, -INFINITY, model_sim_time_of_scn_minutes(m, cfg->opens), err) != AF_OK)
+        goto fail;
+    for (size_t i = 0; cfg && i < cfg->n_closures; i++) {
+        af_time from = model_sim_time_of_scn_minutes(m, cfg->closures[i].from);
+        af_time to = model_sim_time_of_scn_minutes(m, cfg->closures[i].to);
+        if (af_schedule_add_closure(s, from, to, err) != AF_OK) goto fail;
+    }
+    return s;
+fail:
+    af_schedule_destroy(s);
+    return NULL;
+}
 
 af_time closures_closed_until(const model *m, const af_scn_period *p, size_t n, af_time t)
 {
@@ -23,10 +57,21 @@ af_time closures_closed_until(const model *m, const af_scn_period *p, size_t n, 
     return t;
 }
 
+/* The first time from t on that is after the opening date (if any) and outside the closures. */
+static af_time open_from(const model *m, bool has_opens, double opens, const af_scn_period *p,
+                         size_t n, af_time t)
+{
+    if (has_opens) {
+        af_time o = model_sim_time_of_scn_minutes(m, opens);
+        if (t < o) t = o;
+    }
+    return closures_closed_until(m, p, n, t);
+}
+
 af_time closures_leg_open_at(const model *m, size_t leg, af_time t)
 {
     const af_scn_leg *cfg = m->legs[leg].cfg;
-    return closures_closed_until(m, cfg->closures, cfg->n_closures, t);
+    return open_from(m, cfg->has_opens, cfg->opens, cfg->closures, cfg->n_closures, t);
 }
 
 bool closures_route_closed(const model *m, size_t route, af_time t)
@@ -37,12 +82,11 @@ bool closures_route_closed(const model *m, size_t route, af_time t)
         if (st == SIZE_MAX) continue;
         const mstation *ms = &m->stations[st];
         if (ms->closed_depth > 0) return true;
-        if (closures_closed_until(m, ms->cfg->closures, ms->cfg->n_closures, t) > t) return true;
+        const af_scn_station *c = ms->cfg;
+        if (open_from(m, c->has_opens, c->opens, c->closures, c->n_closures, t) > t) return true;
     }
-    for (size_t i = 0; i + 1 < r->n_nodes; i++) {
-        const af_scn_leg *l = &m->scn->legs[r->legs[i]];
-        if (closures_closed_until(m, l->closures, l->n_closures, t) > t) return true;
-    }
+    for (size_t i = 0; i + 1 < r->n_nodes; i++)
+        if (closures_leg_open_at(m, r->legs[i], t) > t) return true;
     return false;
 }
 

@@ -5,6 +5,10 @@
 
 #include "model/model_state.h"
 
+/* The engine schedule of a station: its weekly hours, its opening date and its dated
+ * closures, shifted by the warm-up. NULL after setting err. */
+af_schedule *closures_build_schedule(const model *m, const af_scn_station *cfg, af_error *err);
+
 /* The end of the dated closure among `periods` that covers simulation time t, following
  * overlapping and touching closures; t itself when none covers it; INFINITY for a closure
  * without end. */

@@ -142,14 +142,50 @@ void journey_dispatch(model *m, size_t origin, size_t category, double tonnes)
     take_route(m, id);
 }
 
-static double service_time(model *m, const mstation *ms, const truck *t)
+/* The service distribution of a truck at a station, in the scenario in force. */
+static const af_scn_dist *service_dist(const model *m, const mstation *ms, const truck *t)
 {
-    const af_dist *d;
-    if (ms->kind == MS_TRANSFER)
-        d = &m->scn->crossings[ms->scn_index].transfer_service.dist;
-    else
-        d = &af_scn_station_service(ms->cfg, t->category)->dist;
-    return af_dist_sample(d, ms->service_rng);
+    if (ms->kind == MS_TRANSFER) return &m->scn->crossings[ms->scn_index].transfer_service;
+    return af_scn_station_service(ms->cfg, t->category);
+}
+
+static double service_time(model *m, const mstation *ms, truck *t)
+{
+    t->service_from = service_dist(m, ms, t);
+    return af_dist_sample(&t->service_from->dist, ms->service_rng);
+}
+
+static bool same_dist(const af_scn_dist *a, const af_scn_dist *b)
+{
+    if (a == b) return true;
+    if (a->kind != b->kind || a->n != b->n) return false;
+    for (int i = 0; i < 3; i++)
+        if (a->param[i] != b->param[i]) return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->values[i] != b->values[i] || a->weights[i] != b->weights[i]) return false;
+    return true;
+}
+
+double journey_station_service(af_station *st, void *ctx, uint64_t entity, double drawn)
+{
+    (void)st;
+    mstation *ms = ctx;
+    model *m = ms->m;
+    truck *t = &m->trucks[entity];
+    const af_scn_dist *now = service_dist(m, ms, t);
+    /* Without dated changes the pointers are the same; with them, a truck that arrived
+     * before a change of its service time is served with the time in force when it starts,
+     * drawn from a stream of its own so that the station's arrival draws stay in step. */
+    if (same_dist(now, t->service_from)) return drawn;
+    if (!ms->redraw_rng) {
+        ms->redraw_rng = model_stream(m, "service_redraw", ms->name, NULL);
+        if (!ms->redraw_rng) {
+            model_fail(m);
+            return drawn;
+        }
+    }
+    t->service_from = now;
+    return af_dist_sample(&now->dist, ms->redraw_rng);
 }
 
 static void enter_station(model *m, size_t station, uint32_t id)

@@ -10,6 +10,9 @@ void journey_dispatch(model *m, size_t origin, size_t category, double tonnes);
 
 /* The engine's hook when a station finishes serving a truck (ctx is the mstation). */
 void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity);
+/* The engine's service hook: the time to serve a truck that starts now (a new draw when its
+ * station's service time changed on a date since it arrived). */
+double journey_station_service(af_station *st, void *ctx, uint64_t entity, double drawn);
 
 /* Midnight: trucks waiting at full hubs unload, in their order, while there is room. */
 void journey_unload_waiting(model *m);

@@ -12,7 +12,8 @@
  *   holds.c        the dual-use flag, hold duration, hold outcome, repack delay
  *   legs.c         convoy slots per day, escorts, travel time, loss
  *   hubs.c         hub storage and room, unloading, consumption against need, population shifts
- *   closures.c     dated closures of stations and legs, random station closures
+ *   closures.c     dated closures of stations and legs, opening dates, random closures
+ *   changes.c      dated changes: switching to the scenario in force at each change's date
  *   trucks.c       the truck pool, trucks waiting in arrival order (FIFO), tonnes on trucks
  *   results.c      the daily tables and the named per-run metrics
  *   model_state.c  named random streams, abandoning a run
@@ -21,6 +22,7 @@
  * no circle (replication, at the top, uses several):
  *
  *   replication
+ *   changes
  *   origins                          results
  *   journey                             |
  *   routing   holds   legs   hubs       |
@@ -82,6 +84,7 @@ typedef struct truck {
     bool lost_on_leg;  /* decided at departure, takes effect on arrival */
     truck_state state;
     double tonnes;
+    const af_scn_dist *service_from; /* the distribution its station service was drawn from */
 } truck;
 
 typedef enum mstation_kind { MS_INSPECTION, MS_CROSSING, MS_TRANSFER } mstation_kind;
@@ -106,6 +109,8 @@ typedef struct mstation {
     unsigned lanes;
     char *name;
     af_rng *service_rng;
+    af_rng *redraw_rng;         /* service_redraw/<station>: after a dated service change,
+                                   created when first needed */
     hold_streams *holds;        /* inspections: [n_categories] */
     af_rng *closure_rng;        /* random closures */
     int closed_depth;           /* overlapping random closures in force */
@@ -119,6 +124,8 @@ typedef struct mstation {
     double busy_area_total;     /* lane-minutes busy */
     af_tally wait_total;
     double open_minutes_total;  /* minutes the station was open */
+    double lane_open_minutes_total; /* lanes times open minutes, day by day */
+    bool lanes_varied;          /* a dated change gave it another number of lanes */
 } mstation;
 
 /* Trucks waiting in arrival order (for a convoy slot, or for room at a full hub): a ring
@@ -159,7 +166,12 @@ typedef struct ledger {
 } ledger;
 
 struct model {
+    /* The scenario in force: the base scenario, then each dated change's in_force from its
+     * date (changes.c). Every parameter is read through it (and through the stations' and
+     * legs' cfg pointers into it), so a change takes effect wherever the value is next used. */
     const af_scenario *scn;
+    const af_scenario *base;  /* as loaded; its changes list is the one applied */
+    size_t changes_applied;   /* changes of base already in force */
     const af_model_options *opts;
     af_sim *sim;
     uint64_t seed;

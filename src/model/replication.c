@@ -10,11 +10,13 @@
  *                       metrics count the horizon only
  *   3. reset_stations   stations start the new day's counts
  *   4. stop?            after the last day, or when interrupted, the run stops here
- *   5. shift_population people move between regions on the shifts dated today
- *   6. unload_hubs      consumption made room: trucks waiting at full hubs unload first
- *   7. dispatch         origins replenish stock and follow today's plan step
- *   8. release_legs     convoy slots are free again; trucks held back for them start first
- *   9. next midnight    scheduled
+ *   5. apply_changes    dated changes due at this midnight take effect (changes.c); those
+ *                       at another minute are calendar events of their own
+ *   6. shift_population people move between regions on the shifts dated today
+ *   7. unload_hubs      consumption made room: trucks waiting at full hubs unload first
+ *   8. dispatch         origins replenish stock and follow today's plan step
+ *   9. release_legs     convoy slots are free again; trucks held back for them start first
+ *  10. next midnight    scheduled
  *
  * Between midnights the calendar runs the trucks' events (journey.c), station services
  * (the engine), Poisson dispatches (origins.c) and random closures (closures.c).
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/changes.h"
 #include "model/closures.h"
 #include "model/hubs.h"
 #include "model/journey.h"
@@ -31,35 +34,6 @@
 #include "model/origins.h"
 #include "model/results.h"
 #include "model/trucks.h"
-
-/* The engine schedule of a station: weekly hours and dated closures, shifted by the warm-up. */
-static af_schedule *build_schedule(const model *m, const af_scn_station *cfg, af_error *err)
-{
-    int wd0 = ((m->scn->start_weekday - m->scn->warmup_days) % 7 + 7) % 7;
-    af_schedule *s = af_schedule_create(wd0);
-    if (!s) return NULL;
-    if (cfg && cfg->hours.weekly) {
-        bool any = false;
-        for (int d = 0; d < 7; d++) {
-            for (size_t i = 0; i < cfg->hours.n[d]; i++) {
-                const af_scn_interval *iv = &cfg->hours.intervals[d][i];
-                if (af_schedule_add_hours(s, d, iv->open, iv->close, err) != AF_OK) goto fail;
-                any = true;
-            }
-        }
-        /* Closed every day of the week: a closure over all time says so. */
-        if (!any && af_schedule_add_closure(s, -INFINITY, INFINITY, err) != AF_OK) goto fail;
-    }
-    for (size_t i = 0; cfg && i < cfg->n_closures; i++) {
-        af_time from = model_sim_time_of_scn_minutes(m, cfg->closures[i].from);
-        af_time to = model_sim_time_of_scn_minutes(m, cfg->closures[i].to);
-        if (af_schedule_add_closure(s, from, to, err) != AF_OK) goto fail;
-    }
-    return s;
-fail:
-    af_schedule_destroy(s);
-    return NULL;
-}
 
 static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
                              const af_scn_station *cfg, const char *name, af_error *err)
@@ -78,7 +52,7 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
     if (!ms->name) return af_error_set(err, AF_NOMEM, "out of memory");
     snprintf(ms->name, len, "%s%s", name, kind == MS_TRANSFER ? ".transfer" : "");
     /* A transfer stage keeps the crossing's hours and closures. */
-    ms->sched = build_schedule(m, kind == MS_TRANSFER ? &cx->st : cfg, err);
+    ms->sched = closures_build_schedule(m, kind == MS_TRANSFER ? &cx->st : cfg, err);
     ms->service_rng = model_stream(m, "service", ms->name, NULL);
     bool holds_ok = true;
     if (kind == MS_INSPECTION) {
@@ -108,6 +82,7 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
                             .wip = kind == MS_TRANSFER ? cx->st.at_closing : cfg->at_closing};
     ms->lanes = sc.lanes;
     af_station_hooks hooks = {.done = journey_station_done, .ctx = ms};
+    if (m->base->n_changes) hooks.service = journey_station_service;
     af_status st = af_station_create(&ms->st, m->sim, &sc, &hooks, err);
     if (st != AF_OK) return st;
     m->n_stations++;
@@ -191,6 +166,7 @@ static af_status build(model *m, af_error *err)
             m->initial_hub_stock += s->hubs[h].stock[c];
         }
     if ((st = origins_init(m)) != AF_OK) return af_error_set(err, st, "out of memory");
+    if (changes_schedule(m) != AF_OK) return af_error_set(err, AF_NOMEM, "out of memory");
     return results_init(m);
 }
 
@@ -199,6 +175,7 @@ static void destroy_station_parts(const model *m, mstation *ms)
 {
     af_schedule_destroy(ms->sched);
     af_rng_destroy(ms->service_rng);
+    af_rng_destroy(ms->redraw_rng);
     for (size_t c = 0; ms->holds && c < m->scn->n_categories; c++) {
         af_rng_destroy(ms->holds[c].flag);
         af_rng_destroy(ms->holds[c].duration);
@@ -320,6 +297,7 @@ static void ev_midnight(af_sim *sim, void *ctx, uint64_t arg)
         af_sim_stop(sim);
         return;
     }
+    changes_apply_due(m);
     int scn_day = sim_day - warm;
     if (scn_day >= 0) hubs_apply_shifts(m, scn_day);
     journey_unload_waiting(m);
@@ -337,6 +315,7 @@ af_status af_model_run(const af_scenario *scn, uint64_t seed, unsigned replicati
     model m;
     memset(&m, 0, sizeof m);
     m.scn = scn;
+    m.base = scn;
     m.opts = opts;
     m.seed = seed;
     m.rep = replication;

@@ -86,6 +86,7 @@ void results_record_stations(model *m, int day)
         ms->served_total += (double)st->served;
         ms->busy_area_total += busy_area;
         ms->open_minutes_total += open;
+        ms->lane_open_minutes_total += ms->lanes * open;
         af_tally_merge(&ms->wait_total, &st->wait);
         if (!res->stations) continue;
         af_station_day *d = &res->stations[(size_t)day * m->n_stations + i];
@@ -220,9 +221,11 @@ void results_finish(model *m)
     double best = -1;
     for (size_t i = 0; i < m->n_stations; i++) {
         const mstation *ms = &m->stations[i];
-        double util = ms->open_minutes_total > 0
-                          ? ms->busy_area_total / (ms->lanes * ms->open_minutes_total)
-                          : 0;
+        /* With the same lanes throughout, lanes times the open minutes (as it always was);
+         * after a dated change of lanes, the open lane-minutes day by day. */
+        double open_lane_minutes = ms->lanes_varied ? ms->lane_open_minutes_total
+                                                    : ms->lanes * ms->open_minutes_total;
+        double util = open_lane_minutes > 0 ? ms->busy_area_total / open_lane_minutes : 0;
         add(&l, util, "station.%s.utilisation", ms->name);
         add(&l, ms->wait_total.n ? af_tally_mean(&ms->wait_total) : NAN, "station.%s.wait_mean_min", ms->name);
         add(&l, ms->served_total / days, "station.%s.served_per_day", ms->name);

@@ -100,7 +100,7 @@ static const yt_node *default_of(binder *b, const field *f)
 {
     for (size_t i = 0; i < b->n_defaults; i++)
         if (b->defaults[i].f == f) return b->defaults[i].node;
-    scn_report quiet = {NULL, NULL, 0, false};
+    scn_report quiet = {NULL, NULL, 0, false, false};
     yt_node *n = yt_parse(b->tmp, &quiet, UINT32_MAX, f->dflt, strlen(f->dflt), 0);
     if (quiet.nomem) b->r->nomem = true;
     if (!n) {

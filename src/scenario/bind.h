@@ -98,6 +98,8 @@ void bind_enum(binder *b, const yt_node *v, void *item, const field *f);
 void bind_dist(binder *b, const yt_node *v, void *item, const field *f);
 void bind_hours(binder *b, const yt_node *v, void *item, const field *f);
 void bind_closures(binder *b, const yt_node *v, void *item, const field *f);
+void bind_instant(binder *b, const yt_node *v, void *item, const field *f);
+void bind_assignments(binder *b, const yt_node *v, void *item, const field *f);
 void bind_dispatch(binder *b, const yt_node *v, void *item, const field *f);
 void bind_subrecord(binder *b, const yt_node *v, void *item, const field *f);
 void bind_named_list(binder *b, const yt_node *v, void *item, const field *f);
@@ -138,6 +140,7 @@ typedef struct list_spec {
 void check_shift(binder *b, const yt_node *map, void *item);
 void check_origin(binder *b, const yt_node *map, void *item);
 void check_hold(binder *b, const yt_node *map, void *item);
+void check_change(binder *b, const yt_node *map, void *item);
 
 /* Remembers an empirical distribution whose table the scenario must free. */
 void bind_own_dist(binder *b, af_dist *d);

@@ -1,4 +1,5 @@
 /* Binders of times: weekly hours, dated closures and dispatch windows. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,21 +190,23 @@ void bind_hours(binder *b, const yt_node *v, void *item, const field *f)
  *       - 2024-05-05                            one whole day
  *       - [2023-12-25, 2023-12-28]              whole days, both included
  *       - {from: 2024-02-16 08:00, to: 2024-02-16 14:00}   to the minute, end excluded
+ *       - {from: 2024-05-07}                    from that day on, to the end (no `to`)
  */
 
-static bool instant(binder *b, const yt_node *v, bool is_end, double *minutes)
+static bool instant_of(binder *b, const yt_node *v, bool is_end, const char *key,
+                       double *minutes)
 {
     char msg[128], buf[64];
     int y, m, d, minute = 0;
     if (v->kind != YT_SCALAR || yt_is_null(v)) {
-        scn_error(b->r, v->mark, "closures: expected a date YYYY-MM-DD or YYYY-MM-DD HH:MM, "
-                  "found %s", yt_describe(v, buf, sizeof buf));
+        scn_error(b->r, v->mark, "%s: expected a date YYYY-MM-DD or YYYY-MM-DD HH:MM, "
+                  "found %s", key, yt_describe(v, buf, sizeof buf));
         return false;
     }
     bool ok = v->len > 10 ? units_datetime(v->str, v->len, &y, &m, &d, &minute, msg, sizeof msg)
                           : units_date(v->str, v->len, &y, &m, &d, msg, sizeof msg);
     if (!ok) {
-        scn_error(b->r, v->mark, "closures: %s, found %s", msg, yt_describe(v, buf, sizeof buf));
+        scn_error(b->r, v->mark, "%s: %s, found %s", key, msg, yt_describe(v, buf, sizeof buf));
         return false;
     }
     long day = af_days_from_civil(y, m, d) - b->start_days;
@@ -211,6 +214,22 @@ static bool instant(binder *b, const yt_node *v, bool is_end, double *minutes)
     if (v->len <= 10 && is_end) day += 1;
     *minutes = (double)day * 1440 + minute;
     return true;
+}
+
+static bool instant(binder *b, const yt_node *v, bool is_end, double *minutes)
+{
+    return instant_of(b, v, is_end, "closures", minutes);
+}
+
+/* A date and time (`opens: 2024-11-12`, `at: 2024-04-01 06:00`): minutes since the start at
+ * the offset; the aux flag, when the row has one, says it was given. */
+void bind_instant(binder *b, const yt_node *v, void *item, const field *f)
+{
+    if (!b->have_start) return;
+    double minutes;
+    if (!instant_of(b, v, false, f->key, &minutes)) return;
+    *(double *)((char *)item + f->offset) = minutes;
+    if (f->aux) *(bool *)((char *)item + f->aux - 1) = true;
 }
 
 static int cmp_period(const void *a, const void *b)
@@ -254,8 +273,8 @@ void bind_closures(binder *b, const yt_node *v, void *item, const field *f)
                     good = false;
                 }
             }
-            if (good && (!from || !to)) {
-                scn_error(b->r, c->mark, "closures: missing key '%s'", from ? "to" : "from");
+            if (good && !from) {
+                scn_error(b->r, c->mark, "closures: missing key 'from'");
                 good = false;
             }
             if (!good) {
@@ -270,7 +289,15 @@ void bind_closures(binder *b, const yt_node *v, void *item, const field *f)
             continue;
         }
         if (!b->have_start) continue; /* the start date's error is already reported */
-        if (!instant(b, from, false, &p[i].from) || !instant(b, to, true, &p[i].to)) {
+        if (!instant(b, from, false, &p[i].from)) {
+            ok = false;
+            continue;
+        }
+        if (!to) {
+            p[i].to = INFINITY; /* closed from `from` to the end */
+            continue;
+        }
+        if (!instant(b, to, true, &p[i].to)) {
             ok = false;
             continue;
         }

@@ -126,6 +126,7 @@ void scn_note(scn_report *r, scn_mark m, const char *fmt, ...)
 
 void scn_warning(scn_report *r, scn_mark m, const char *fmt, ...)
 {
+    if (r->no_warnings) return;
     va_list ap;
     va_start(ap, fmt);
     vreport(r, AF_DIAG_WARNING, m, fmt, ap);

@@ -12,6 +12,7 @@ typedef struct scn_report {
     const scn_sources *src;
     size_t errors; /* errors reported through this report (including dropped ones) */
     bool nomem;    /* an allocation failed somewhere: the load fails with AF_NOMEM */
+    bool no_warnings; /* binding again (a dated change): the warnings were given once */
 } scn_report;
 
 /* Adds an error at `m` (printf-style). Errors past the limit are dropped. */

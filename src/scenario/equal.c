@@ -83,6 +83,7 @@ static bool station_eq(const af_scn_station *a, const af_scn_station *b, size_t 
     if (a->has_random_closures && (a->closure_rate != b->closure_rate ||
                                    !dist_eq(&a->closure_duration, &b->closure_duration)))
         return false;
+    if (a->has_opens != b->has_opens || (a->has_opens && a->opens != b->opens)) return false;
     return a->daily_cap == b->daily_cap && a->queue_limit == b->queue_limit &&
            a->discipline == b->discipline && a->at_closing == b->at_closing;
 }
@@ -183,7 +184,8 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
             !dist_eq(&x->travel, &y->travel) || x->capacity != y->capacity ||
             x->loss != y->loss || x->has_escort != y->has_escort ||
             (x->has_escort && !dist_eq(&x->escort_wait, &y->escort_wait)) ||
-            !periods_eq(x->closures, x->n_closures, y->closures, y->n_closures))
+            !periods_eq(x->closures, x->n_closures, y->closures, y->n_closures) ||
+            x->has_opens != y->has_opens || (x->has_opens && x->opens != y->opens))
             return false;
     }
     if (a->n_routes != b->n_routes) return false;
@@ -195,6 +197,16 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
             x->has_share != y->has_share || (x->has_share && x->share != y->share) ||
             !bools_eq(x->carries, y->carries, nc))
             return false;
+    }
+    /* Dated changes, as written; what they resolve to follows from them. */
+    if (a->n_changes != b->n_changes) return false;
+    for (size_t i = 0; i < a->n_changes; i++) {
+        const af_scn_change *x = &a->changes[i], *y = &b->changes[i];
+        if (x->at != y->at || x->n_set != y->n_set) return false;
+        for (size_t k = 0; k < x->n_set; k++)
+            if (!str_eq(x->set[k].path, y->set[k].path) ||
+                !str_eq(x->set[k].value, y->set[k].value))
+                return false;
     }
     return true;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "scenario/bind.h"
+#include "scenario/changes.h"
 #include "scenario/validate.h"
 
 typedef struct scenario_impl {
@@ -71,6 +72,8 @@ static af_status finish(loader *L, yt_node *root, const char *const *overrides, 
     names_free(&b.names);
     impl->owned = b.owned;
     impl->n_owned = b.n_owned;
+    if (root && !L->r.nomem && !L->r.errors && s->n_changes)
+        changes_resolve(L, root, s, &impl->mem, &impl->owned, &impl->n_owned);
     if (impl->mem.over_limit) {
         /* Not a machine out of memory: an input that asks for too much. */
         L->r.nomem = false;

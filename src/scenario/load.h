@@ -39,5 +39,9 @@ void check_no_removes(loader *L, yt_node *root);
 
 /* Applies one "path.to.field=value" to the tree. False after reporting a mistake. */
 bool apply_override(loader *L, yt_node *root, const char *arg);
+/* Applies `path` (len bytes, written at `at`: a key of a dated change) = value to the tree,
+ * with the grammar of --set. False after reporting a mistake. */
+bool apply_path(loader *L, yt_node *root, const char *path, size_t len, scn_mark at,
+                yt_node *value);
 
 #endif

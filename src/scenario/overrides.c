@@ -8,18 +8,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "scenario/bind.h"
 #include "scenario/load.h"
 #include "scenario/schema.h"
 
 typedef struct seg {
     const char *s;
     size_t len;
-    uint32_t col; /* 1-based column in the argument */
+    scn_mark mark; /* where the segment is written (the argument, or a key in a file) */
 } seg;
 
 enum { MAX_SEGS = 32 };
 
-static scn_mark seg_mark(uint32_t file, const seg *g) { return (scn_mark){file, 1, g->col}; }
+static scn_mark seg_mark(uint32_t file, const seg *g)
+{
+    (void)file;
+    return g->mark;
+}
 
 /* "crossings.kerem_shalom" for messages: the path up to (not including) segment i. */
 static void path_upto(const seg *segs, size_t i, char *buf, size_t size)
@@ -150,6 +155,17 @@ static bool walk(loader *L, yt_node *node, const record *rec, const seg *segs, s
                 }
                 p = find_pair(node, g);
             }
+            if (f->bind == bind_assignments) {
+                /* The rest of the path is one key of the change's set: a path itself. */
+                const seg *first = &segs[i + 1], *lastg = &segs[n - 1];
+                seg whole = {first->s, (size_t)(lastg->s + lastg->len - first->s), first->mark};
+                if (p->value->kind != YT_MAP) {
+                    scn_error(&L->r, seg_mark(file, first), "%s is not a mapping of paths",
+                              where);
+                    return false;
+                }
+                return set_key(L, p->value, &whole, file, value);
+            }
             if (f->shape == SH_TABLE) return walk_plain(L, p->value, segs, i + 1, n, file, value);
             rec = f->sub;
             node = p->value;
@@ -233,6 +249,45 @@ static bool walk(loader *L, yt_node *node, const record *rec, const seg *segs, s
     return false;
 }
 
+/* Splits `path` (len bytes, written at `at`) on dots into segs; false after reporting. */
+static bool split_path(loader *L, const char *path, size_t len, scn_mark at, seg *segs,
+                       size_t *n_out)
+{
+    size_t n = 0;
+    const char *end = path + len;
+    for (const char *p = path; p <= end;) {
+        const char *e = p;
+        while (e < end && *e != '.') e++;
+        scn_mark mk = {at.file, at.line, at.col + (uint32_t)(p - path)};
+        if (n == MAX_SEGS) {
+            scn_error(&L->r, mk, "the path has more than %d parts", MAX_SEGS);
+            return false;
+        }
+        segs[n] = (seg){p, (size_t)(e - p), mk};
+        bool blank = segs[n].len == 0;
+        for (size_t k = 0; k < segs[n].len; k++)
+            if (isspace((unsigned char)p[k])) blank = true;
+        if (blank) {
+            scn_error(&L->r, mk, "expected a key or a name in the path, found '%.*s'",
+                      (int)segs[n].len, p);
+            return false;
+        }
+        n++;
+        p = e + 1;
+    }
+    *n_out = n;
+    return true;
+}
+
+bool apply_path(loader *L, yt_node *root, const char *path, size_t len, scn_mark at,
+                yt_node *value)
+{
+    seg segs[MAX_SEGS];
+    size_t n;
+    if (!split_path(L, path, len, at, segs, &n)) return false;
+    return walk(L, root, &schema_scenario, segs, n, at.file, value);
+}
+
 bool apply_override(loader *L, yt_node *root, const char *arg)
 {
     size_t len = strlen(arg);
@@ -250,26 +305,7 @@ bool apply_override(loader *L, yt_node *root, const char *arg)
     }
     seg segs[MAX_SEGS];
     size_t n = 0;
-    for (const char *p = arg; p <= eq;) {
-        const char *e = p;
-        while (e < eq && *e != '.') e++;
-        if (n == MAX_SEGS) {
-            scn_error(&L->r, (scn_mark){fi, 1, (uint32_t)(p - arg) + 1}, "the path has more than "
-                      "%d parts", MAX_SEGS);
-            return false;
-        }
-        segs[n] = (seg){p, (size_t)(e - p), (uint32_t)(p - arg) + 1};
-        bool blank = segs[n].len == 0;
-        for (size_t k = 0; k < segs[n].len; k++)
-            if (isspace((unsigned char)p[k])) blank = true;
-        if (blank) {
-            scn_error(&L->r, seg_mark(fi, &segs[n]), "expected a key or a name in the path, "
-                      "found '%.*s'", (int)segs[n].len, p);
-            return false;
-        }
-        n++;
-        p = e + 1;
-    }
+    if (!split_path(L, arg, (size_t)(eq - arg), (scn_mark){fi, 1, 1}, segs, &n)) return false;
     size_t vlen = len - (size_t)(eq + 1 - arg);
     yt_node *value = yt_parse(&L->tree_mem, &L->r, fi, eq + 1, vlen, (uint32_t)(eq + 1 - arg));
     if (!value) return false;

@@ -192,6 +192,8 @@ static const field station_fields[] = {
      SH_SCALAR, NULL, &discipline_enum, "fcfs or priority"},
     {"at_closing", bind_enum, OFF(af_scn_station, at_closing), 0, 0, "finish", NULL, 0, 0,
      SH_SCALAR, NULL, &closing_enum, "finish or suspend"},
+    {"opens", bind_instant, OFF(af_scn_station, opens), AUX(af_scn_station, has_opens), 0, NULL,
+     NULL, 0, 0, SH_SCALAR, NULL, NULL, "date"},
 };
 static const record rec_station = {"station", "a station", station_fields, N(station_fields),
                                    NULL, NULL, false, NULL, NULL};
@@ -267,6 +269,8 @@ static const field leg_fields[] = {
      &rec_escort, NULL, "mapping"},
     {"closures", bind_closures, OFF(af_scn_leg, closures), AUX(af_scn_leg, n_closures), 0, "[]",
      NULL, 0, 0, SH_LIST, NULL, NULL, "list of closures"},
+    {"opens", bind_instant, OFF(af_scn_leg, opens), AUX(af_scn_leg, has_opens), 0, NULL, NULL, 0,
+     0, SH_SCALAR, NULL, NULL, "date"},
 };
 static const record rec_leg = {"leg", "a leg", leg_fields, N(leg_fields), NULL, leg_key, false,
                                NULL, NULL};
@@ -304,6 +308,16 @@ static const list_spec l_hub = {L_HUB, sizeof(af_scn_hub), NS_NODE, AF_SCN_HUB, 
 static const list_spec l_leg = {L_LEG, sizeof(af_scn_leg), NS_LEG, -1, OFF(af_scn_leg, name), 0, true};
 static const list_spec l_route = {L_ROUTE, sizeof(af_scn_route), NS_ROUTE, -1, OFF(af_scn_route, name), 0,
                                   true};
+
+static const field change_fields[] = {
+    {"at", bind_instant, OFF(af_scn_change, at), 0, F_REQUIRED, NULL, NULL, 0, 0, SH_SCALAR,
+     NULL, NULL, "date"},
+    {"set", bind_assignments, OFF(af_scn_change, set), AUX(af_scn_change, n_set), F_REQUIRED,
+     NULL, NULL, 0, 0, SH_TABLE, NULL, NULL, "mapping of paths to values"},
+};
+static const record rec_change = {"change", "a dated change", change_fields, N(change_fields),
+                                  NULL, NULL, false, NULL, check_change};
+static const list_spec l_change = {-1, sizeof(af_scn_change), -1, -1, 0, 0, false};
 
 /* Table order is binding order: what is referred to comes before what refers to it, and the
  * node kinds come in the order of their node numbers. */
@@ -347,6 +361,8 @@ static const field scenario_fields[] = {
      NULL, 0, 0, SH_NAMED, &rec_leg, &l_leg, "list of legs"},
     {"routes", bind_named_list, OFF(af_scenario, routes), AUX(af_scenario, n_routes), F_REQUIRED,
      NULL, NULL, 0, 0, SH_NAMED, &rec_route, &l_route, "list of routes"},
+    {"changes", bind_record_list, OFF(af_scenario, changes), AUX(af_scenario, n_changes), 0,
+     "[]", NULL, 0, 0, SH_LIST, &rec_change, &l_change, "list of dated changes"},
 };
 const record schema_scenario = {"scenario", "the scenario", scenario_fields,
                                 N(scenario_fields), NULL, NULL, true, NULL, NULL};
@@ -355,7 +371,7 @@ const record *const schema_records[] = {
     &schema_scenario, &rec_report,  &rec_routing,         &rec_category, &rec_region,
     &rec_shift,       &rec_hub,     &rec_origin,          &rec_plan,     &rec_station,
     &rec_inspection,  &rec_crossing, &rec_random_closures, &rec_transfer, &rec_hold,
-    &rec_leg,         &rec_escort,  &rec_route,           NULL,
+    &rec_leg,         &rec_escort,  &rec_route,           &rec_change,   NULL,
 };
 
 /* ---- lookups ------------------------------------------------------------------------------ */
@@ -440,6 +456,8 @@ void schema_describe(const field *f, schema_key *k)
         k->quantity = (int)*(const unit_kind *)f->arg;
     } else if (b == bind_days) k->type = ST_DAYS;
     else if (b == bind_start || b == bind_date_day) k->type = ST_DATE;
+    else if (b == bind_instant) k->type = ST_INSTANT;
+    else if (b == bind_assignments) k->type = ST_ASSIGNMENTS;
     else if (b == bind_enum) {
         const enum_table *e = f->arg;
         k->type = ST_ENUM;

@@ -111,7 +111,9 @@ typedef enum schema_type {
     ST_RECORD,      /* a mapping with the keys of sub */
     ST_NAMED_LIST,  /* a list of mappings of sub, merged by name */
     ST_RECORD_LIST, /* a list of mappings of sub, replaced as a whole */
-    ST_CAT_TABLE    /* a mapping from category names to values described by elem */
+    ST_CAT_TABLE,   /* a mapping from category names to values described by elem */
+    ST_INSTANT,     /* YYYY-MM-DD or YYYY-MM-DD HH:MM */
+    ST_ASSIGNMENTS  /* a mapping from --set paths to values (a dated change's set:) */
 } schema_type;
 
 typedef struct schema_key {

@@ -125,6 +125,21 @@ static void table(af_buf *b, const af_scenario *s, const double *v, const char *
     af_buf_put(b, "}");
 }
 
+/* A time since the start: the date alone at midnight, else "YYYY-MM-DD HH:MM". */
+static void instant(af_buf *b, const af_scenario *s, double minutes)
+{
+    long day = (long)floor(minutes / 1440);
+    if (fmod(minutes, 1440) == 0) {
+        date(b, s, day);
+        return;
+    }
+    af_buf_put(b, "\"");
+    date(b, s, day);
+    af_buf_put(b, " ");
+    hhmm(b, minutes - (double)day * 1440);
+    af_buf_put(b, "\"");
+}
+
 static void closures(af_buf *b, const af_scenario *s, const af_scn_period *p, size_t n, int ind)
 {
     if (n == 0) {
@@ -134,6 +149,12 @@ static void closures(af_buf *b, const af_scenario *s, const af_scn_period *p, si
     af_buf_put(b, "\n");
     for (size_t i = 0; i < n; i++) {
         indent(b, ind);
+        if (isinf(p[i].to)) {
+            af_buf_put(b, "- {from: ");
+            instant(b, s, p[i].from);
+            af_buf_put(b, "}\n");
+            continue;
+        }
         af_buf_put(b, "- [");
         bool whole = fmod(p[i].from, 1440) == 0 && fmod(p[i].to, 1440) == 0;
         if (whole) {
@@ -215,6 +236,11 @@ static void station(af_buf *b, const af_scenario *s, const af_scn_station *st)
         af_buf_put(b, "    queue_limit: none\n");
     af_buf_printf(b, "    discipline: %s\n", st->discipline == AF_QUEUE_PRIORITY ? "priority" : "fcfs");
     af_buf_printf(b, "    at_closing: %s\n", st->at_closing == AF_WIP_SUSPEND ? "suspend" : "finish");
+    if (st->has_opens) {
+        af_buf_put(b, "    opens: ");
+        instant(b, s, st->opens);
+        af_buf_put(b, "\n");
+    }
 }
 
 static void names_list(af_buf *b, const af_scenario *s, const size_t *idx, size_t n, bool nodes)
@@ -381,6 +407,11 @@ static void write_all(af_buf *b, const af_scenario *s)
         }
         af_buf_put(b, "    closures:");
         closures(b, s, l->closures, l->n_closures, 6);
+        if (l->has_opens) {
+            af_buf_put(b, "    opens: ");
+            instant(b, s, l->opens);
+            af_buf_put(b, "\n");
+        }
     }
 
     af_buf_put(b, "routes:\n");
@@ -405,6 +436,17 @@ static void write_all(af_buf *b, const af_scenario *s)
             }
             af_buf_put(b, "]\n");
         }
+    }
+
+    /* Written only when there are some, so that scenarios without keep their hash. */
+    if (s->n_changes) af_buf_put(b, "changes:\n");
+    for (size_t i = 0; i < s->n_changes; i++) {
+        const af_scn_change *c = &s->changes[i];
+        af_buf_put(b, "  - at: ");
+        instant(b, s, c->at);
+        af_buf_put(b, "\n    set:\n");
+        for (size_t k = 0; k < c->n_set; k++)
+            af_buf_printf(b, "      %s: %s\n", c->set[k].path, c->set[k].value);
     }
 }
 
