@@ -9,6 +9,8 @@
  *   hold_events_per_s    the engine's hold model (1,000 pending events rescheduling at
  *                        now + Exp(1)), measured in the same process
  *   model_vs_hold        hold_events_per_s / model_events_per_s (target at most 2)
+ *   bytes_per_truck      peak RSS growth from the 1-year to the 4-year run over the growth of
+ *                        the backlog (trucks dispatched, not yet in Gaza): an upper bound
  *   year_run_s_1y, _2y, _4y and years_cost_ratio_2y, _4y   the first scenario over 1, 2 and 4
  *                        years, and each time over the 1-year time divided by the years
  *                        (1.00 is linear; the target is within 10%)
@@ -21,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sys/resource.h>
 
 #include "aidflow/aidflow.h"
 #include "aidflow/model.h"
@@ -37,6 +41,8 @@ typedef struct year_fig {
     double best_s;
     double trucks;
     double events;
+    double backlog; /* trucks dispatched but not yet entered Gaza at the end */
+    long peak_rss_kb; /* the process's peak RSS after the runs */
     char name[128];
 } year_fig;
 
@@ -70,9 +76,13 @@ static int year_run(const char *path, int days, int runs, year_fig *out)
         if (t < out->best_s) out->best_s = t;
         out->trucks = r->metrics[af_result_metric(r, "trucks.dispatched")];
         out->events = (double)r->events;
+        out->backlog = out->trucks - r->metrics[af_result_metric(r, "trucks.entered")];
         af_result_free(r);
     }
     af_scenario_free(s);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    out->peak_rss_kb = ru.ru_maxrss;
     return 0;
 }
 
@@ -136,6 +146,27 @@ int main(int argc, char **argv)
     printf("hold_events_per_s: %.0f events/s\n", hold);
     printf("model_vs_hold: %.2f x\n", hold / model_rate);
 
+    /* Cost against the horizon: 1, 2 and 4 years of the first scenario. */
+    year_fig y2, y4;
+    if ((rc = year_run(argv[1], 730, runs, &y2)) || (rc = year_run(argv[1], 1460, runs, &y4)))
+        return rc;
+    printf("year_run_s_1y: %.4f s\n", y1.best_s);
+    printf("year_run_s_2y: %.4f s\n", y2.best_s);
+    printf("year_run_s_4y: %.4f s\n", y4.best_s);
+    printf("year_events_2y: %.0f events\n", y2.events);
+    printf("year_events_4y: %.0f events\n", y4.events);
+    printf("years_cost_ratio_2y: %.2f x\n", y2.best_s / (2 * y1.best_s));
+    printf("years_cost_ratio_4y: %.2f x\n", y4.best_s / (4 * y1.best_s));
+    /* Memory: the default scenario's backlog (trucks dispatched, not yet in Gaza) grows over
+     * the years; the peak RSS grows with it. An upper bound of a truck's cost, since the
+     * daily records of the longer run count too. */
+    printf("backlog_trucks_1y: %.0f trucks\n", y1.backlog);
+    printf("backlog_trucks_4y: %.0f trucks\n", y4.backlog);
+    printf("peak_rss_1y: %ld KiB\n", y1.peak_rss_kb);
+    printf("peak_rss_4y: %ld KiB\n", y4.peak_rss_kb);
+    if (y4.backlog > y1.backlog)
+        printf("bytes_per_truck: %.0f bytes\n",
+               1024.0 * (double)(y4.peak_rss_kb - y1.peak_rss_kb) / (y4.backlog - y1.backlog));
     if (largest) {
         year_fig yl;
         rc = year_run(largest, 365, runs, &yl);
@@ -145,14 +176,5 @@ int main(int argc, char **argv)
         printf("year_run_s_largest: %.4f s\n", yl.best_s);
     }
 
-    /* Cost against the horizon: 1, 2 and 4 years of the first scenario. */
-    year_fig y2, y4;
-    if ((rc = year_run(argv[1], 730, runs, &y2)) || (rc = year_run(argv[1], 1460, runs, &y4)))
-        return rc;
-    printf("year_run_s_1y: %.4f s\n", y1.best_s);
-    printf("year_run_s_2y: %.4f s\n", y2.best_s);
-    printf("year_run_s_4y: %.4f s\n", y4.best_s);
-    printf("years_cost_ratio_2y: %.2f x\n", y2.best_s / (2 * y1.best_s));
-    printf("years_cost_ratio_4y: %.2f x\n", y4.best_s / (4 * y1.best_s));
     return 0;
 }
