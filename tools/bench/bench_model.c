@@ -9,8 +9,13 @@
  *   hold_events_per_s    the engine's hold model (1,000 pending events rescheduling at
  *                        now + Exp(1)), measured in the same process
  *   model_vs_hold        hold_events_per_s / model_events_per_s (target at most 2)
- *   bytes_per_truck      peak RSS growth from the 1-year to the 4-year run over the growth of
- *                        the backlog (trucks dispatched, not yet in Gaza): an upper bound
+ *   bytes_per_truck      the million-truck run's growth of the peak RSS over its trucks in the
+ *                        system (below); bytes_per_truck_years: the peak RSS growth from the
+ *                        1-year to the 4-year run over the growth of the backlog (trucks
+ *                        dispatched, not yet in Gaza), which counts the daily records too
+ *   million_trucks_in_system, million_peak_rss  the default scenario with 100,000 Egyptian
+ *                        food trucks a day for 10 days: trucks still waiting at the end and the
+ *                        process's peak RSS (target: within 1 GiB)
  *   year_run_s_1y, _2y, _4y and years_cost_ratio_2y, _4y   the first scenario over 1, 2 and 4
  *                        years, and each time over the 1-year time divided by the years
  *                        (1.00 is linear; the target is within 10%)
@@ -46,15 +51,16 @@ typedef struct year_fig {
     char name[128];
 } year_fig;
 
-/* Best wall time of `runs` replications of `path` over `days` days (no warm-up). */
-static int year_run(const char *path, int days, int runs, year_fig *out)
+/* Best wall time of `runs` replications of `path` over `days` days (no warm-up), with the
+ * extra overrides `more` (NULL for none). */
+static int year_run_set(const char *path, int days, int runs, const char *more, year_fig *out)
 {
     char horizon[32];
     snprintf(horizon, sizeof horizon, "horizon=%d d", days);
-    const char *set[] = {horizon, "warmup=0 d"};
+    const char *set[] = {horizon, "warmup=0 d", more};
     af_diagnostics *d = af_diagnostics_create(0);
     af_scenario *s = NULL;
-    if (af_scenario_load(path, set, 2, &s, d) != AF_OK) {
+    if (af_scenario_load(path, set, more ? 3 : 2, &s, d) != AF_OK) {
         af_diagnostics_print(d, stderr);
         af_diagnostics_destroy(d);
         return 2;
@@ -84,6 +90,11 @@ static int year_run(const char *path, int days, int runs, year_fig *out)
     getrusage(RUSAGE_SELF, &ru);
     out->peak_rss_kb = ru.ru_maxrss;
     return 0;
+}
+
+static int year_run(const char *path, int days, int runs, year_fig *out)
+{
+    return year_run_set(path, days, runs, NULL, out);
 }
 
 typedef struct hold_model {
@@ -165,7 +176,7 @@ int main(int argc, char **argv)
     printf("peak_rss_1y: %ld KiB\n", y1.peak_rss_kb);
     printf("peak_rss_4y: %ld KiB\n", y4.peak_rss_kb);
     if (y4.backlog > y1.backlog)
-        printf("bytes_per_truck: %.0f bytes\n",
+        printf("bytes_per_truck_years: %.0f bytes\n",
                1024.0 * (double)(y4.peak_rss_kb - y1.peak_rss_kb) / (y4.backlog - y1.backlog));
     if (largest) {
         year_fig yl;
@@ -175,6 +186,23 @@ int main(int argc, char **argv)
         printf("largest_trucks: %.0f trucks\n", yl.trucks);
         printf("year_run_s_largest: %.4f s\n", yl.best_s);
     }
+
+    /* A million trucks in the system at once: the default scenario's Egyptian food trucks at
+     * 100,000 a day for 10 days, far beyond what the crossings pass, so nearly all of them are
+     * still waiting at the end. The peak RSS is the whole process's (target: within 1 GiB). */
+    struct rusage before;
+    getrusage(RUSAGE_SELF, &before);
+    year_fig ym;
+    if ((rc = year_run_set(argv[1], 10, 1, "origins.al_arish.plan.0.trucks.food=100000 /d", &ym)))
+        return rc;
+    printf("million_trucks_in_system: %.0f trucks\n", ym.backlog);
+    printf("million_run_s: %.3f s\n", ym.best_s);
+    printf("million_peak_rss: %.1f MiB\n", (double)ym.peak_rss_kb / 1024.0);
+    /* The process's peak before this run was at most what the earlier runs needed, so the
+     * growth is what the million trucks (and the run's daily records) cost. */
+    if (ym.backlog > 0)
+        printf("bytes_per_truck: %.0f bytes\n",
+               1024.0 * (double)(ym.peak_rss_kb - before.ru_maxrss) / ym.backlog);
 
     return 0;
 }
