@@ -47,7 +47,9 @@ typedef struct af_station_config {
     size_t queue_limit;             /* max entities waiting (not in service); 0 = no limit */
     uint32_t daily_cap;             /* max services started per day (midnight to midnight);
                                        0 = no cap */
-    const af_schedule *schedule;    /* NULL = always open; not owned, must outlive the station */
+    const af_schedule *schedule;    /* NULL = always open; not owned, must outlive the station
+                                       and must not change after it is created (the station
+                                       remembers the stretch between two changes it is in) */
     af_wip_policy wip;
 } af_station_config;
 
@@ -94,6 +96,10 @@ AF_API void af_station_set_closed(af_station *st, bool closed);
 /* Open now: the schedule is open and it is not forced closed (the daily cap is not
  * considered). */
 AF_API bool af_station_is_open(const af_station *st);
+/* The first time >= now at which the station's schedule is open (forced closings are not
+ * considered): af_schedule_next_open(schedule, now), answered mostly from the station's memo
+ * of its schedule. now when it has no schedule; INFINITY if the schedule never opens. */
+AF_API af_time af_station_next_scheduled_open(const af_station *st);
 
 /* Dated changes. More lanes start waiting entities at once. Fewer lanes: services under way
  * on the lanes given up finish (or, suspended, resume and finish), as at a real crossing

@@ -67,6 +67,14 @@ struct af_station {
     size_t queue_limit;
     uint32_t daily_cap;
     const af_schedule *schedule;
+    /* A memo of the schedule: it is open_state throughout [state_from, state_until), the
+     * stretch between two changes that contains the last time asked about. Most lookups fall
+     * inside it, which saves af_schedule_is_open's fmod and searches (the largest cost of a
+     * model run after the calendar). The schedule must not change after the station is
+     * created (station.h says so). */
+    af_time state_from;
+    af_time state_until;
+    bool open_state;
     af_wip_policy wip;
     af_station_hooks hooks;
 
@@ -230,10 +238,43 @@ static af_time now_of(const af_station *st)
     return af_sim_now(st->sim);
 }
 
+/* Brings the schedule memo to cover `now`. The memo is not part of the station's observable
+ * state (it caches a pure function of the schedule), so const callers may refresh it. */
+static void sched_cover(const af_station *cst, af_time now)
+{
+    if (now >= cst->state_from && now < cst->state_until) return;
+    af_station *st = (af_station *)cst;
+    st->open_state = af_schedule_is_open(st->schedule, now);
+    st->state_from = now;
+    st->state_until = af_schedule_next_change(st->schedule, now);
+    if (!(st->state_until > now)) st->state_until = now; /* NaN or no progress: no memo */
+}
+
+/* Whether the schedule is open at now (no schedule: always). */
+static bool sched_open(const af_station *st, af_time now)
+{
+    if (!st->schedule) return true;
+    sched_cover(st, now);
+    return st->open_state;
+}
+
+/* af_schedule_next_change(schedule, now), from the memo. */
+static af_time sched_next_change(const af_station *st, af_time now)
+{
+    sched_cover(st, now);
+    return st->state_until > now ? st->state_until : af_schedule_next_change(st->schedule, now);
+}
+
+/* af_schedule_next_open(schedule, now), from the memo. */
+static af_time sched_next_open(const af_station *st, af_time now)
+{
+    return sched_open(st, now) ? now : sched_next_change(st, now);
+}
+
 static bool open_now(const af_station *st)
 {
     if (st->forced_closed) return false;
-    return !st->schedule || af_schedule_is_open(st->schedule, now_of(st));
+    return sched_open(st, now_of(st));
 }
 
 static void note_queue(af_station *st, af_time now)
@@ -278,7 +319,7 @@ static void want_wake(af_station *st, af_time t)
 static void arm_closing(af_station *st, af_time now)
 {
     if (st->wip != AF_WIP_SUSPEND || !st->schedule || st->active_n == 0) return;
-    af_time t = af_schedule_next_change(st->schedule, now);
+    af_time t = sched_next_change(st, now);
     if (!(t > now) || !isfinite(t)) return;
     if (st->closing_ev) {
         if (st->closing_time == t) return;
@@ -405,7 +446,7 @@ static void refresh_once(af_station *st)
     if (st->wip == AF_WIP_SUSPEND) suspend_all(st, now);
     /* A forced closing ends only by af_station_set_closed(false), which refreshes. */
     if (!st->forced_closed && st->schedule && (queue_len(st) > 0 || st->suspended_n > 0))
-        want_wake(st, af_schedule_next_open(st->schedule, now));
+        want_wake(st, sched_next_open(st, now));
 }
 
 static void refresh(af_station *st)
@@ -504,6 +545,8 @@ af_status af_station_create(af_station **out, af_sim *sim, const af_station_conf
     st->queue_limit = cfg->queue_limit;
     st->daily_cap = cfg->daily_cap;
     st->schedule = cfg->schedule;
+    st->state_from = INFINITY; /* the memo is empty */
+    st->state_until = -INFINITY;
     st->wip = cfg->wip;
     if (hooks) st->hooks = *hooks;
     /* Pushed highest first so that lane 0 is used first. */
@@ -573,6 +616,13 @@ void af_station_set_closed(af_station *st, bool closed)
 bool af_station_is_open(const af_station *st)
 {
     return st && open_now(st);
+}
+
+af_time af_station_next_scheduled_open(const af_station *st)
+{
+    if (!st) return NAN;
+    af_time now = now_of(st);
+    return st->schedule ? sched_next_open(st, now) : now;
 }
 
 const char *af_station_name(const af_station *st)

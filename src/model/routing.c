@@ -69,7 +69,7 @@ static double station_delay(const mstation *ms, double mean, af_time now)
     double ahead = (double)(af_station_queue_length(ms->st) + af_station_blocked_count(ms->st));
     double delay = ahead * mean / ms->lanes + mean;
     if (!af_station_is_open(ms->st)) {
-        af_time open = af_schedule_next_open(ms->sched, now);
+        af_time open = af_station_next_scheduled_open(ms->st);
         delay += isfinite(open) ? open - now : 1e12;
     }
     return delay;
