@@ -48,8 +48,9 @@ typedef struct af_station_config {
     uint32_t daily_cap;             /* max services started per day (midnight to midnight);
                                        0 = no cap */
     const af_schedule *schedule;    /* NULL = always open; not owned, must outlive the station
-                                       and must not change after it is created (the station
-                                       remembers the stretch between two changes it is in) */
+                                       and must not be modified while the station uses it (the
+                                       station remembers the stretch between two changes it is
+                                       in); af_station_set_schedule replaces it */
     af_wip_policy wip;
 } af_station_config;
 

@@ -70,8 +70,9 @@ struct af_station {
     /* A memo of the schedule: it is open_state throughout [state_from, state_until), the
      * stretch between two changes that contains the last time asked about. Most lookups fall
      * inside it, which saves af_schedule_is_open's fmod and searches (the largest cost of a
-     * model run after the calendar). The schedule must not change after the station is
-     * created (station.h says so). */
+     * model run after the calendar). The schedule object must not be modified while the
+     * station uses it (station.h says so); af_station_set_schedule replaces it and empties the
+     * memo. */
     af_time state_from;
     af_time state_until;
     bool open_state;
@@ -670,6 +671,7 @@ void af_station_set_schedule(af_station *st, const af_schedule *schedule)
 {
     if (!st) return;
     st->schedule = schedule;
+    st->state_from = INFINITY; /* the memo described the old schedule: empty it */
     /* A wake-up or closing event armed from the old schedule only runs refresh(): harmless. */
     refresh(st);
 }
