@@ -3,7 +3,10 @@
 # installed, used as a user would and nothing from the source tree: `aidflow run default`
 # (the bundled scenario found in the installed share/aidflow/scenarios), a C program built
 # with `pkg-config --cflags --libs aidflow`, and the Python module, which finds the library
-# through the libdir it was installed with (no AIDFLOW_LIB). Their numbers must agree.
+# through the libdir it was installed with (no AIDFLOW_LIB). Their numbers must agree. Then the
+# man pages (rendered by man from the installed mandir), the JSON Schema (validating an
+# installed scenario with python3-jsonschema), the bash completion and the docs, all from the
+# prefix.
 #   tools/check-install.sh [BUILD_DIR]     (default build-install)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,4 +64,33 @@ print(f"aidflow {aidflow.version()} from {aidflow.library()._name}: {scn.name}, 
       f"coverage.all {s.loc['coverage.all', 'mean']:.4f}; {len(s)} metrics equal the CLI's and "
       f"{len(rep0)} the C program's")
 PY
+echo "== the installed man pages, schema, completion and docs"
+export MANPATH="$prefix/share/man"
+man -P cat aidflow 2>/dev/null | grep -q 'aidflow run' || { echo "check-install: man aidflow does not render" >&2; exit 1; }
+man -P cat 5 aidflow-scenario 2>/dev/null | grep -q 'crossings' || { echo "check-install: man 5 aidflow-scenario does not render" >&2; exit 1; }
+man -P cat aidflow | head -3
+schema=$prefix/share/aidflow/aidflow.schema.json
+/usr/bin/python3 - "$schema" "$prefix/share/aidflow/scenarios/spring_2024.yaml" <<'PY'
+import json, sys, yaml, jsonschema
+class Loader(yaml.SafeLoader):   # dates stay text, as aidflow reads them
+    pass
+Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in rs if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, rs in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+schema = json.load(open(sys.argv[1]))
+doc = yaml.load(open(sys.argv[2]), Loader=Loader)
+jsonschema.validate(doc, schema)
+bad = dict(doc, horizn=1)
+try:
+    jsonschema.validate(bad, schema)
+    raise SystemExit("check-install: the installed schema accepts a misspelt key")
+except jsonschema.ValidationError:
+    pass
+print(f"the installed schema validates {sys.argv[2].rsplit('/', 1)[1]} and refuses a misspelt key")
+PY
+comp=$prefix/share/bash-completion/completions/aidflow
+PATH="$prefix/bin:$PATH" bash -c 'source "$1"; COMP_WORDS=(aidflow ru); COMP_CWORD=1; _aidflow; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp" | grep -qx run ||
+  { echo "check-install: the installed completion does not complete 'aidflow ru'" >&2; exit 1; }
+test -s "$prefix/share/doc/aidflow/SOURCES.md" && test -s "$prefix/share/doc/aidflow/OUTPUTS.md"
+echo "completion completes 'aidflow ru' to run; SOURCES.md and OUTPUTS.md installed"
 echo "check-install: ok"
