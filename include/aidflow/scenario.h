@@ -212,6 +212,16 @@ typedef struct af_scn_crossing {
     bool has_transfer;       /* back-to-back: cargo is moved to Gaza-side trucks here */
     unsigned transfer_lanes;
     af_scn_dist transfer_service; /* minutes per truck */
+    /* The Gaza side (optional): cargo that crossed is offloaded into a waiting area and waits
+     * there to be collected and driven on to its hub. */
+    bool has_gaza_side;
+    size_t gs_waiting_area;       /* truckloads the waiting area holds; 0 = no limit */
+    unsigned gs_collection;       /* collection movements a day, >= 1 */
+    double gs_denial;             /* probability a collection movement is denied */
+    double gs_interception;       /* probability a collected truck is intercepted on the road */
+    double gs_return;             /* probability cargo is returned at offloading */
+    size_t gs_n_pauses;
+    af_scn_period *gs_pauses;     /* security pauses of collection, sorted by `from` */
 } af_scn_crossing;
 
 typedef enum af_scn_reject_action {

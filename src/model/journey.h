@@ -11,6 +11,13 @@ void journey_dispatch(model *m, size_t origin, size_t category, double tonnes);
 /* The engine's hook when a station finishes serving a truck (ctx is the mstation). */
 void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity);
 
+/* The engine's hook when a crossing with a Gaza side starts serving a truck: it takes a place
+ * in the waiting area (ctx is the mstation). */
+void journey_station_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited);
+
+/* Schedules the first collection slot of every crossing with a Gaza side (at build). */
+void journey_start_collection(model *m);
+
 /* Midnight: trucks waiting at full hubs unload, in their order, while there is room. */
 void journey_unload_waiting(model *m);
 

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "model/closures.h"
+#include "model/gaza_side.h"
 #include "model/hubs.h"
 #include "model/journey.h"
 #include "model/model_state.h"
@@ -108,6 +109,9 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
                             .wip = kind == MS_TRANSFER ? cx->st.at_closing : cfg->at_closing};
     ms->lanes = sc.lanes;
     af_station_hooks hooks = {.done = journey_station_done, .ctx = ms};
+    /* At a crossing with a Gaza side, a truck takes a place in its waiting area when it starts. */
+    if (kind == MS_CROSSING && m->scn->crossings[scn_index].has_gaza_side)
+        hooks.started = journey_station_started;
     af_status st = af_station_create(&ms->st, m->sim, &sc, &hooks, err);
     if (st != AF_OK) return st;
     m->n_stations++;
@@ -191,6 +195,8 @@ static af_status build(model *m, af_error *err)
             m->initial_hub_stock += s->hubs[h].stock[c];
         }
     if ((st = origins_init(m)) != AF_OK) return af_error_set(err, st, "out of memory");
+    if ((st = gaza_side_build(m)) != AF_OK) return af_error_set(err, st, "out of memory");
+    journey_start_collection(m);
     return results_init(m);
 }
 
@@ -243,6 +249,7 @@ static void destroy(model *m)
     free(m->hub_in_tonnes);
     for (size_t h = 0; m->hub_wait && h < m->scn->n_hubs; h++) free(m->hub_wait[h].ids);
     free(m->hub_wait);
+    gaza_side_destroy(m);
     free(m->trucks);
     free(m->cov_day_delivered);
     free(m->cov_day_need);
@@ -271,7 +278,7 @@ static void check_conservation(model *m, int report_day)
     double in_system = trucks_tonnes_in_system(m);
     double residual = a->tonnes_dispatched -
                       (a->tonnes_delivered + a->tonnes_lost + a->tonnes_written_off +
-                       a->tonnes_offloaded + in_system);
+                       a->tonnes_offloaded + a->tonnes_returned + in_system);
     double stock = 0;
     size_t n = m->scn->n_hubs * m->scn->n_categories;
     for (size_t i = 0; i < n; i++) stock += m->hub_stock[i];

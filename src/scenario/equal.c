@@ -167,6 +167,13 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
         if (x->has_transfer && (x->transfer_lanes != y->transfer_lanes ||
                                 !dist_eq(&x->transfer_service, &y->transfer_service)))
             return false;
+        if (x->has_gaza_side != y->has_gaza_side) return false;
+        if (x->has_gaza_side &&
+            (x->gs_waiting_area != y->gs_waiting_area || x->gs_collection != y->gs_collection ||
+             x->gs_denial != y->gs_denial || x->gs_interception != y->gs_interception ||
+             x->gs_return != y->gs_return ||
+             !periods_eq(x->gs_pauses, x->gs_n_pauses, y->gs_pauses, y->gs_n_pauses)))
+            return false;
     }
     if (a->n_hubs != b->n_hubs) return false;
     for (size_t i = 0; i < a->n_hubs; i++) {
