@@ -243,6 +243,9 @@ static void cross(model *m, size_t crossing, uint32_t id)
 {
     m->all.trucks_entered++;
     if (!gaza_side_of(m, crossing)) {
+        /* No Gaza side modelled: offloaded and collected as it crosses. */
+        m->all.trucks_offloaded++;
+        m->all.trucks_collected++;
         depart(m, id);
         return;
     }

@@ -217,6 +217,10 @@ struct model {
     double *cov_day_delivered; /* per reported day and category, for days_to_target */
     double *cov_day_need;
     double *consumed_by_category; /* [n_categories], over the reported horizon */
+    /* [n_regions * n_categories], over the reported horizon: the region's share of its hub's
+     * need, consumption and deliveries, and the days its consumption fell short of the
+     * report's coverage_target share of its need. */
+    double *region_need, *region_consumed, *region_delivered, *region_days_below;
 };
 
 /* The simulation time of a scenario time (minutes since the scenario's start). */

@@ -254,6 +254,10 @@ static void destroy(model *m)
     free(m->cov_day_delivered);
     free(m->cov_day_need);
     free(m->consumed_by_category);
+    free(m->region_need);
+    free(m->region_consumed);
+    free(m->region_delivered);
+    free(m->region_days_below);
     af_sim_destroy(m->sim);
 }
 
