@@ -285,6 +285,12 @@ void results_finish(model *m)
         }
     }
     add(&l, best < 0 ? NAN : best, "bottleneck.utilisation");
+    for (size_t i = 0; i < s->n_crossings; i++) {
+        const gaza_side *g = gaza_side_of(m, i);
+        if (g)
+            add(&l, (double)g->wait.len, "gaza_side.%s.awaiting_collection",
+                s->nodes[s->crossings[i].st.node].name);
+    }
     if (l.oom) m->failed = true;
 }
 

@@ -71,6 +71,7 @@ static const char *metric_unit(const char *m)
         return "";
     }
     if (starts(m, "trucks_per_day.")) return "trucks/day";
+    if (starts(m, "gaza_side.")) return "trucks";
     if (starts(m, "trucks.")) return "trucks";
     if (starts(m, "tonnes.")) return "t";
     if (starts(m, "tonnes_per_day.")) return "t/day";

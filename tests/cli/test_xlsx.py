@@ -71,7 +71,8 @@ def unit_of(metric):
     for prefix, unit in [("trucks_per_day.", "trucks/day"), ("trucks.", "trucks"), ("tonnes.", "t"),
                          ("coverage.", "fraction"), ("need_met.", "fraction"),
                          ("unmet_person_days.", "person-days"), ("days_to_target.", "day"),
-                         ("tonnes_per_day.", "t/day"), ("days_below_target.", "days")]:
+                         ("tonnes_per_day.", "t/day"), ("days_below_target.", "days"),
+                         ("gaza_side.", "trucks")]:
         if metric.startswith(prefix):
             return unit
     return ""
