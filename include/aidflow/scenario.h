@@ -147,6 +147,8 @@ typedef struct af_scn_region {
     size_t hub;        /* index of the hub that serves it */
     size_t n_shifts;   /* sorted by day, in file order within a day */
     af_scn_shift *shifts;
+    double *local_supply; /* [n_categories] tonnes per person per day supplied other than by
+                             truck (wells, desalination, pipelines, local produce); 0 = none */
 } af_scn_region;
 
 typedef struct af_scn_hub {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/gaza_side.h"
+#include "model/hubs.h"
 #include "model/results.h"
 #include "model/trucks.h"
 
@@ -51,9 +52,15 @@ void results_record_hub(model *m, int day, size_t hub, size_t c, double need, do
 {
     const af_scenario *s = m->scn;
     size_t nc = s->n_categories, k = hub * nc + c;
+    /* Need and consumption count what regions get other than by truck too (zero unless a
+     * region states a local_supply); `need` and `used` are the hub's part. */
+    double local = 0, full = need;
+    for (size_t r = 0; r < s->n_regions; r++)
+        if (s->regions[r].hub == hub) local += m->population[r] * hubs_local_per_person(m, r, c);
+    if (local > 0) full = need + local;
     m->cov_day_delivered[(size_t)day * nc + c] += m->hub_in_tonnes[k];
-    m->cov_day_need[(size_t)day * nc + c] += need;
-    m->consumed_by_category[c] += used;
+    m->cov_day_need[(size_t)day * nc + c] += full;
+    m->consumed_by_category[c] += local > 0 ? used + local : used;
     af_result *res = m->res;
     /* Regions of the hub share its deliveries, consumption and stock by their need, or by
      * population when nothing is needed, or equally when nobody lives there. Consumption is
@@ -68,19 +75,22 @@ void results_record_hub(model *m, int day, size_t hub, size_t c, double need, do
     for (size_t r = 0; r < s->n_regions; r++) {
         if (s->regions[r].hub != hub) continue;
         double need_r = m->population[r] * s->categories[c].daily_need;
-        double share = need > 0 ? need_r / need : pop > 0 ? m->population[r] / pop : 1.0 / (double)n_served;
+        double local_r = m->population[r] * hubs_local_per_person(m, r, c);
+        /* The region's share of the hub: of what it asks of the hub. */
+        double share = need > 0 ? (need_r - local_r) / need : pop > 0 ? m->population[r] / pop : 1.0 / (double)n_served;
+        double got_r = local_r + used * share;
         size_t rc = r * nc + c;
         m->region_need[rc] += need_r;
-        m->region_consumed[rc] += used * share;
+        m->region_consumed[rc] += got_r;
         m->region_delivered[rc] += m->hub_in_tonnes[k] * share;
-        if (need_r > 0 && used * share < s->coverage_target * need_r * (1 - 1e-12))
+        if (need_r > 0 && got_r < s->coverage_target * need_r * (1 - 1e-12))
             m->region_days_below[rc] += 1;
         if (!res->daily) continue;
         af_daily_cell *cell = &res->daily[((size_t)day * s->n_regions + r) * nc + c];
         cell->trucks_delivered = m->hub_in_trucks[k] * share;
         cell->tonnes_delivered = m->hub_in_tonnes[k] * share;
         cell->need_tonnes = need_r;
-        cell->consumed_tonnes = used * share;
+        cell->consumed_tonnes = got_r;
         cell->unmet_tonnes = need_r - cell->consumed_tonnes;
         if (cell->unmet_tonnes < 0) cell->unmet_tonnes = 0;
         cell->stock_tonnes = m->hub_stock[k] * share;

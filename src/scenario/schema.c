@@ -119,6 +119,8 @@ static const field region_fields[] = {
      SH_SCALAR, NULL, NULL, "whole number"},
     {"shifts", bind_record_list, OFF(af_scn_region, shifts), AUX(af_scn_region, n_shifts), 0,
      "[]", NULL, 0, 0, SH_LIST, &rec_shift, &l_shift, "list of shifts"},
+    {"local_supply", bind_cat_numbers, OFF(af_scn_region, local_supply), 0, 0, "{}", NULL, 0, 0,
+     SH_TABLE, NULL, &t_mass, "category table of masses"},
 };
 static const record rec_region = {"region", "a region", region_fields, N(region_fields), NULL,
                                   NULL, false, NULL, NULL};

@@ -275,6 +275,14 @@ static void write_all(af_buf *b, const af_scenario *s)
                 af_buf_printf(b, "people: %s}", num(sh->people, x));
         }
         af_buf_put(b, "\n");
+        bool local = false;
+        for (size_t c = 0; r->local_supply && c < s->n_categories; c++)
+            local = local || r->local_supply[c] != 0;
+        if (local) {
+            af_buf_put(b, "    local_supply: ");
+            table(b, s, r->local_supply, " t");
+            af_buf_put(b, "\n");
+        }
     }
 
     af_buf_put(b, "holds:");
