@@ -274,9 +274,25 @@ static bool ledger_non_negative(const ledger *l)
 }
 #endif
 
+#ifndef NDEBUG
+/* Truck by truck, on the Gaza side: every truck that entered was offloaded or returned, and
+ * every one offloaded and not yet collected is in a waiting area, in state OFFLOADED. */
+static bool gaza_side_counts_hold(const model *m)
+{
+    const ledger *a = &m->all;
+    size_t offloaded_state = 0;
+    for (uint32_t i = 0; i < m->n_trucks_cap; i++)
+        if (m->trucks[i].alive && m->trucks[i].state == TRUCK_OFFLOADED) offloaded_state++;
+    size_t waiting = gaza_side_waiting(m);
+    return a->trucks_entered == a->trucks_offloaded + a->trucks_returned &&
+           a->trucks_offloaded - a->trucks_collected == (double)waiting && offloaded_state == waiting;
+}
+#endif
+
 static void check_conservation(model *m, int report_day)
 {
     assert(ledger_non_negative(&m->all));
+    assert(gaza_side_counts_hold(m));
     if (!m->opts || !m->opts->on_midnight) return;
     const ledger *a = &m->all;
     double in_system = trucks_tonnes_in_system(m);
