@@ -157,6 +157,8 @@ typedef struct af_scn_hub {
     size_t *serves;   /* region indices */
     double *stock;    /* [n_categories] t at the start */
     double capacity;  /* t of storage, all categories together; 0 = unlimited */
+    double distribution; /* t a day handed out to the regions it serves, all categories
+                            together, shared by their need; 0 = unlimited */
 } af_scn_hub;
 
 typedef enum af_scn_dispatch_mode {

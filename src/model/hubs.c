@@ -3,7 +3,8 @@
  * room (what reports call cargo left uncollected for want of warehouse space). Each day the
  * regions a hub serves need population x per-person need of each category, less what reaches
  * them other than by truck (the region's local_supply: wells, desalination, pipelines), and
- * consume that from the hub's stock as far as it goes. Population shifts move people between regions on their
+ * consume that from the hub's stock as far as it goes and, where the hub has a distribution
+ * capacity (tonnes a day, all categories), as far as its share of that capacity goes. Population shifts move people between regions on their
  * dates. */
 #include "model/hubs.h"
 
@@ -53,6 +54,17 @@ void hubs_consume(model *m, size_t h, size_t c, double *need_out, double *used_o
             need += m->population[r] * (s->categories[c].daily_need - hubs_local_per_person(m, r, c));
     double *stock = &m->hub_stock[h * nc + c];
     double used = need < *stock ? need : *stock;
+    double cap = s->hubs[h].distribution;
+    if (cap > 0 && used > 0) {
+        /* Distribution capacity, shared between categories by what regions ask of the hub. */
+        double all = 0;
+        for (size_t k = 0; k < nc; k++)
+            for (size_t r = 0; r < s->n_regions; r++)
+                if (s->regions[r].hub == h)
+                    all += m->population[r] * (s->categories[k].daily_need - hubs_local_per_person(m, r, k));
+        double share = all > 0 ? cap * need / all : cap;
+        if (used > share) used = share;
+    }
     *stock -= used;
     assert(*stock >= 0);
     m->all.tonnes_consumed += used;

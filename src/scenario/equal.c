@@ -180,7 +180,7 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
         const af_scn_hub *x = &a->hubs[i], *y = &b->hubs[i];
         if (x->node != y->node || x->n_serves != y->n_serves ||
             !idx_eq(x->serves, y->serves, x->n_serves) || !arr_eq(x->stock, y->stock, nc) ||
-            x->capacity != y->capacity)
+            x->capacity != y->capacity || x->distribution != y->distribution)
             return false;
     }
     if (a->n_legs != b->n_legs) return false;

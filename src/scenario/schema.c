@@ -133,6 +133,8 @@ static const field hub_fields[] = {
      &t_mass, "category table of masses"},
     {"capacity", bind_quantity, OFF(af_scn_hub, capacity), 0, F_NONE_OK | F_LO_OPEN, "none", "t",
      0, 1e9, SH_SCALAR, NULL, &k_mass, "mass or none"},
+    {"distribution", bind_quantity, OFF(af_scn_hub, distribution), 0, F_NONE_OK | F_LO_OPEN,
+     "none", "t/d", 0, 1e9, SH_SCALAR, NULL, &k_mass_rate, "mass per time or none"},
 };
 static const record rec_hub = {"hub", "a hub", hub_fields, N(hub_fields), NULL, NULL, false,
                                NULL, NULL};

@@ -383,6 +383,7 @@ static void write_all(af_buf *b, const af_scenario *s)
             af_buf_printf(b, "\n    capacity: %s t\n", num(h->capacity, x));
         else
             af_buf_put(b, "\n    capacity: none\n");
+        if (h->distribution > 0) af_buf_printf(b, "    distribution: %s t/d\n", num(h->distribution, x));
     }
 
     af_buf_put(b, "legs:\n");
