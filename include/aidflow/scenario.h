@@ -148,6 +148,8 @@ typedef struct af_scn_region {
     size_t hub;        /* index of the hub that serves it */
     size_t n_shifts;   /* sorted by day, in file order within a day */
     af_scn_shift *shifts;
+    double *local_supply; /* [n_categories] tonnes per person per day supplied other than by
+                             truck (wells, desalination, pipelines, local produce); 0 = none */
 } af_scn_region;
 
 typedef struct af_scn_hub {
@@ -156,6 +158,8 @@ typedef struct af_scn_hub {
     size_t *serves;   /* region indices */
     double *stock;    /* [n_categories] t at the start */
     double capacity;  /* t of storage, all categories together; 0 = unlimited */
+    double distribution; /* t a day handed out to the regions it serves, all categories
+                            together, shared by their need; 0 = unlimited */
 } af_scn_hub;
 
 typedef enum af_scn_dispatch_mode {
@@ -215,6 +219,16 @@ typedef struct af_scn_crossing {
     bool has_transfer;       /* back-to-back: cargo is moved to Gaza-side trucks here */
     unsigned transfer_lanes;
     af_scn_dist transfer_service; /* minutes per truck */
+    /* The Gaza side (optional): cargo that crossed is offloaded into a waiting area and waits
+     * there to be collected and driven on to its hub. */
+    bool has_gaza_side;
+    size_t gs_waiting_area;       /* truckloads the waiting area holds; 0 = no limit */
+    unsigned gs_collection;       /* collection movements a day, >= 1 */
+    double gs_denial;             /* probability a collection movement is denied */
+    double gs_interception;       /* probability a collected truck is intercepted on the road */
+    double gs_return;             /* probability cargo is returned at offloading */
+    size_t gs_n_pauses;
+    af_scn_period *gs_pauses;     /* security pauses of collection, sorted by `from` */
 } af_scn_crossing;
 
 typedef enum af_scn_reject_action {

@@ -71,6 +71,28 @@ static void print_summary(const af_scenario *scn, af_result *const *res, unsigne
            af_version(), scn->name, start, end, scn->horizon_days, scn->warmup_days, res[0]->seed,
            n, n == 1 ? "" : "s");
     printf("mean and %.0f%% confidence interval across replications\n\n", conf * 100);
+    /* The headline: need met by category and region, the worst region first. A pooled figure
+     * hides a region that starves beside one with a surplus. */
+    printf("need met (tonnes consumed / tonnes needed, capped each day in each region):\n");
+    for (size_t c = 0; c < scn->n_categories; c++) {
+        if (!(scn->categories[c].daily_need > 0)) continue;
+        const char *cat = scn->categories[c].name;
+        char name[300];
+        snprintf(name, sizeof name, "need_met.%s", cat);
+        size_t k = af_result_metric(res[0], name);
+        if (k != (size_t)-1) print_ci(cat, af_summarise_metric(res, n, k, conf), 100, "%");
+        for (size_t g = 0; g <= scn->n_regions && scn->n_regions > 1; g++) {
+            const char *reg = g < scn->n_regions ? scn->regions[g].name : "min_region";
+            snprintf(name, sizeof name, "need_met.%s.%s", cat, reg);
+            k = af_result_metric(res[0], name);
+            if (k == (size_t)-1) continue;
+            af_summary sum = af_summarise_metric(res, n, k, conf);
+            if (sum.n == 0) continue; /* the region needs none */
+            char label[300];
+            snprintf(label, sizeof label, "  %s", reg);
+            print_ci(label, sum, 100, "%");
+        }
+    }
     printf("coverage (tonnes delivered / tonnes needed):\n");
     for (size_t c = 0; c <= scn->n_categories; c++) {
         char name[300];
@@ -90,7 +112,9 @@ static void print_summary(const af_scenario *scn, af_result *const *res, unsigne
             print_ci(scn->categories[c].name, af_summarise_metric(res, n, k, conf), 1, "");
     }
     printf("trucks:\n");
-    static const char *const headline[] = {"trucks_per_day.entered", "trucks.dispatched",
+    static const char *const headline[] = {"trucks_per_day.inspected", "trucks_per_day.entered",
+                                           "trucks_per_day.collected", "trucks_per_day.delivered",
+                                           "trucks.awaiting_collection", "trucks.dispatched",
                                            "trucks.delivered", "trucks.held", "trucks.rejected",
                                            "trucks.lost", "trucks.in_system"};
     for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {

@@ -106,7 +106,8 @@ static void open_station(mstation *ms, af_time now)
     assert(ms->closed_depth > 0);
     if (--ms->closed_depth == 0) {
         ms->closed_minutes_today += af_schedule_open_minutes(ms->sched, ms->closed_since, now);
-        af_station_set_closed(ms->st, false);
+        /* A crossing whose Gaza-side waiting area is full stays shut (gaza_side.c). */
+        af_station_set_closed(ms->st, ms->gate_shut);
     }
 }
 

@@ -1,8 +1,10 @@
 /* Hubs and need. A hub with a storage capacity (tonnes, all categories together) takes a
  * truck only while there is room; otherwise the truck waits, loaded, until consumption makes
  * room (what reports call cargo left uncollected for want of warehouse space). Each day the
- * regions a hub serves need population x per-person need of each category and consume it from
- * the hub's stock as far as it goes. Population shifts move people between regions on their
+ * regions a hub serves need population x per-person need of each category, less what reaches
+ * them other than by truck (the region's local_supply: wells, desalination, pipelines), and
+ * consume that from the hub's stock as far as it goes and, where the hub has a distribution
+ * capacity (tonnes a day, all categories), as far as its share of that capacity goes. Population shifts move people between regions on their
  * dates. */
 #include "model/hubs.h"
 
@@ -34,15 +36,35 @@ void hubs_store(model *m, size_t hub, size_t category, double tonnes)
     m->hub_in_tonnes[k] += tonnes;
 }
 
+double hubs_local_per_person(const model *m, size_t region, size_t c)
+{
+    const af_scn_region *reg = &m->scn->regions[region];
+    double need = m->scn->categories[c].daily_need;
+    double local = reg->local_supply ? reg->local_supply[c] : 0;
+    return local < need ? local : need;
+}
+
 void hubs_consume(model *m, size_t h, size_t c, double *need_out, double *used_out)
 {
     const af_scenario *s = m->scn;
     size_t nc = s->n_categories;
     double need = 0;
     for (size_t r = 0; r < s->n_regions; r++)
-        if (s->regions[r].hub == h) need += m->population[r] * s->categories[c].daily_need;
+        if (s->regions[r].hub == h)
+            need += m->population[r] * (s->categories[c].daily_need - hubs_local_per_person(m, r, c));
     double *stock = &m->hub_stock[h * nc + c];
     double used = need < *stock ? need : *stock;
+    double cap = s->hubs[h].distribution;
+    if (cap > 0 && used > 0) {
+        /* Distribution capacity, shared between categories by what regions ask of the hub. */
+        double all = 0;
+        for (size_t k = 0; k < nc; k++)
+            for (size_t r = 0; r < s->n_regions; r++)
+                if (s->regions[r].hub == h)
+                    all += m->population[r] * (s->categories[k].daily_need - hubs_local_per_person(m, r, k));
+        double share = all > 0 ? cap * need / all : cap;
+        if (used > share) used = share;
+    }
     *stock -= used;
     assert(*stock >= 0);
     m->all.tonnes_consumed += used;

@@ -14,8 +14,13 @@ bool hubs_has_room(const model *m, size_t hub, double tonnes);
 /* Puts a truck's cargo in stock and counts it in today's deliveries. */
 void hubs_store(model *m, size_t hub, size_t category, double tonnes);
 
-/* The day's consumption of `category` at `hub`: the need of the regions it serves, and what
- * was used (the need, or the stock if less), taken from stock. */
+/* What a person of `region` gets of `category` a day other than by truck (its local_supply,
+ * at most the need). */
+double hubs_local_per_person(const model *m, size_t region, size_t category);
+
+/* The day's consumption of `category` at `hub`: the need the regions it serves put on it (their
+ * need less their local supply), and what was used (that need, or the stock if less), taken
+ * from stock. */
 void hubs_consume(model *m, size_t hub, size_t category, double *need, double *used);
 
 /* Forgets today's deliveries (after they are recorded). */

@@ -10,6 +10,8 @@
  *   HELD --hold ends--> cleared or partially offloaded: AT_LEG_START of the next leg;
  *                       rejected: written off, or REPACKING --repacked--> DISPATCHED
  *   DISPATCHED with no route for its category: written off
+ *   a crossing with a Gaza side: entered --> returned (freed) or OFFLOADED --collection slot,
+ *                        approved--> collected: intercepted (lost) or AT_LEG_START of the next leg
  *
  * Delivered, lost and written-off trucks go back to the pool. Every count of the ledger is
  * taken here, where the state changes. The decisions are asked of the layers below: routing
@@ -18,6 +20,7 @@
 #include <math.h>
 
 #include "model/closures.h"
+#include "model/gaza_side.h"
 #include "model/holds.h"
 #include "model/hubs.h"
 #include "model/journey.h"
@@ -270,6 +273,28 @@ static void ev_hold_end(af_sim *sim, void *ctx, uint64_t arg)
     }
 }
 
+/* Through the crossing (the Israeli count of entries): on to the next leg, or, at a crossing
+ * with a Gaza side, offloaded there (or returned). */
+static void cross(model *m, size_t crossing, uint32_t id)
+{
+    m->all.trucks_entered++;
+    if (!gaza_side_of(m, crossing)) {
+        /* No Gaza side modelled: offloaded and collected as it crosses. */
+        m->all.trucks_offloaded++;
+        m->all.trucks_collected++;
+        depart(m, id);
+        return;
+    }
+    if (gaza_side_offload(m, crossing, id)) {
+        truck *t = &m->trucks[id];
+        m->all.trucks_returned++;
+        m->all.tonnes_returned += t->tonnes;
+        trucks_free(m, id);
+        return;
+    }
+    m->all.trucks_offloaded++;
+}
+
 void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
 {
     (void)st;
@@ -280,6 +305,7 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
     assert(t->alive && t->state == TRUCK_AT_STATION);
     switch (ms->kind) {
     case MS_INSPECTION: {
+        m->all.trucks_inspected++;
         double held = holds_flag(m, ms, t);
         if (held >= 0) {
             m->all.trucks_held++;
@@ -296,14 +322,62 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
             enter_station(m, ms->transfer, id);
             return;
         }
-        m->all.trucks_entered++;
-        depart(m, id);
+        cross(m, ms->scn_index, id);
         return;
     case MS_TRANSFER:
-        m->all.trucks_entered++;
-        depart(m, id);
+        cross(m, ms->scn_index, id);
         return;
     }
+}
+
+void journey_station_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)
+{
+    (void)sim;
+    (void)st;
+    (void)entity;
+    (void)waited;
+    mstation *ms = ctx;
+    assert(ms->kind == MS_CROSSING);
+    gaza_side_reserve(ms->m, ms->scn_index);
+}
+
+/* One collection slot at a crossing's Gaza side: the first truck waiting is collected unless
+ * collection is paused, its hub is full or the movement is denied. */
+static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
+{
+    model *m = ctx;
+    size_t cx = (size_t)arg;
+    gaza_side *g = gaza_side_of(m, cx);
+    af_time now = af_sim_now(sim);
+    if (g->wait.len > 0 && !gaza_side_paused(m, cx, now)) {
+        truck *t = &m->trucks[fifo_head(&g->wait)];
+        if (hubs_admits(m, route_of(m, t)->hub, t->tonnes)) {
+            if (gaza_side_denied(m, cx)) {
+                m->all.trucks_denied++;
+            } else {
+                uint32_t id = gaza_side_collect(m, cx);
+                assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_OFFLOADED);
+                m->all.trucks_collected++;
+                if (gaza_side_intercepted(m, cx)) {
+                    m->all.trucks_intercepted++;
+                    m->all.trucks_lost++;
+                    m->all.tonnes_lost += m->trucks[id].tonnes;
+                    trucks_free(m, id);
+                } else {
+                    depart(m, id);
+                }
+            }
+        }
+    }
+    if (!af_sim_schedule_at(sim, gaza_side_next_slot(m, cx), ev_collect, m, arg)) model_fail(m);
+}
+
+void journey_start_collection(model *m)
+{
+    for (size_t i = 0; i < m->scn->n_crossings; i++)
+        if (gaza_side_of(m, i) &&
+            !af_sim_schedule_at(m->sim, gaza_side_next_slot(m, i), ev_collect, m, i))
+            model_fail(m);
 }
 
 void journey_unload_waiting(model *m)

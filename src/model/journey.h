@@ -14,6 +14,13 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
  * station's service time changed on a date since it arrived). */
 double journey_station_service(af_station *st, void *ctx, uint64_t entity, double drawn);
 
+/* The engine's hook when a crossing with a Gaza side starts serving a truck: it takes a place
+ * in the waiting area (ctx is the mstation). */
+void journey_station_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited);
+
+/* Schedules the first collection slot of every crossing with a Gaza side (at build). */
+void journey_start_collection(model *m);
+
 /* Midnight: trucks waiting at full hubs unload, in their order, while there is room. */
 void journey_unload_waiting(model *m);
 

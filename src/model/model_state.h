@@ -12,6 +12,8 @@
  *   holds.c        the dual-use flag, hold duration, hold outcome, repack delay
  *   legs.c         convoy slots per day, escorts, travel time, loss
  *   hubs.c         hub storage and room, unloading, consumption against need, population shifts
+ *   gaza_side.c    a crossing's Gaza side: the waiting area (its room shuts the crossing when
+ *                  full), returns at offloading, collection slots, denials, pauses, interception
  *   closures.c     dated closures of stations and legs, opening dates, random closures
  *   changes.c      dated changes: switching to the scenario in force at each change's date
  *   trucks.c       the truck pool, trucks waiting in arrival order (FIFO), tonnes on trucks
@@ -25,7 +27,7 @@
  *   changes
  *   origins                          results
  *   journey                             |
- *   routing   holds   legs   hubs       |
+ *   routing  holds  legs  hubs  gaza_side  |
  *   closures                            |
  *   trucks  <---------------------------+
  *   model_state                      (every file)
@@ -72,6 +74,7 @@ typedef enum truck_state {
     TRUCK_HELD,          /* held after a dual-use flag */
     TRUCK_REPACKING,     /* rejected, being repacked at its origin */
     TRUCK_AT_HUB,        /* at its hub, loaded, waiting for storage room */
+    TRUCK_OFFLOADED,     /* offloaded in a crossing's Gaza-side waiting area, not collected */
 } truck_state;
 
 typedef struct truck {
@@ -116,6 +119,7 @@ typedef struct mstation {
     int closed_depth;           /* overlapping random closures in force */
     af_time closed_since;
     double closed_minutes_today; /* scheduled-open minutes lost to random closures today */
+    bool gate_shut;             /* a crossing closed because its Gaza-side waiting area is full */
     /* today's counts not kept by af_station */
     double flagged_today;
     double rejected_today;
@@ -145,6 +149,18 @@ typedef struct leg_state {
     truck_fifo wait;
 } leg_state;
 
+/* The Gaza side of one crossing (gaza_side.c): trucks offloaded and waiting for collection. */
+typedef struct gaza_side {
+    bool on;                    /* the crossing has a gaza_side block */
+    size_t station;             /* the crossing's station: shut while the area is full */
+    truck_fifo wait;            /* offloaded trucks in arrival order */
+    size_t committed;           /* started at the crossing, not yet offloaded or returned */
+    uint64_t slot;              /* collection slots so far (slot i is at (i + 1/2) / k days) */
+    af_rng *return_rng;         /* gaza_return/<crossing>: one uniform per offloaded truck */
+    af_rng *denial_rng;         /* gaza_denial/<crossing>: one uniform per movement */
+    af_rng *intercept_rng;      /* gaza_interception/<crossing>: one uniform per collection */
+} gaza_side;
+
 /* One origin's dispatch of one category. */
 typedef struct dispatcher {
     model *m;
@@ -161,6 +177,9 @@ typedef struct ledger {
     double trucks_dispatched, trucks_redispatched, trucks_entered, trucks_delivered;
     double trucks_held, trucks_cleared_after_hold, trucks_rejected, trucks_written_off;
     double trucks_lost, trucks_unsupplied;
+    double trucks_inspected;    /* inspection services completed */
+    double trucks_offloaded, trucks_returned, trucks_collected, trucks_denied, trucks_intercepted;
+    double tonnes_returned;     /* returned at offloading (with trucks_returned) */
     double tonnes_dispatched, tonnes_delivered, tonnes_lost, tonnes_written_off;
     double tonnes_offloaded, tonnes_consumed, tonnes_need;
 } ledger;
@@ -200,6 +219,7 @@ struct model {
     double *hub_in_trucks;   /* today's deliveries [n_hubs * n_categories] */
     double *hub_in_tonnes;
     truck_fifo *hub_wait;    /* [n_hubs]: trucks waiting for storage space */
+    gaza_side *gaza;         /* [n_crossings] */
     double initial_hub_stock;
 
     ledger all;              /* since time 0 */
@@ -209,6 +229,10 @@ struct model {
     double *cov_day_delivered; /* per reported day and category, for days_to_target */
     double *cov_day_need;
     double *consumed_by_category; /* [n_categories], over the reported horizon */
+    /* [n_regions * n_categories], over the reported horizon: the region's share of its hub's
+     * need, consumption and deliveries, and the days its consumption fell short of the
+     * report's coverage_target share of its need. */
+    double *region_need, *region_consumed, *region_delivered, *region_days_below;
 };
 
 /* The simulation time of a scenario time (minutes since the scenario's start). */

@@ -28,6 +28,7 @@
 
 #include "model/changes.h"
 #include "model/closures.h"
+#include "model/gaza_side.h"
 #include "model/hubs.h"
 #include "model/journey.h"
 #include "model/model_state.h"
@@ -83,6 +84,9 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
     ms->lanes = sc.lanes;
     af_station_hooks hooks = {.done = journey_station_done, .ctx = ms};
     if (m->base->n_changes) hooks.service = journey_station_service;
+    /* At a crossing with a Gaza side, a truck takes a place in its waiting area when it starts. */
+    if (kind == MS_CROSSING && m->scn->crossings[scn_index].has_gaza_side)
+        hooks.started = journey_station_started;
     af_status st = af_station_create(&ms->st, m->sim, &sc, &hooks, err);
     if (st != AF_OK) return st;
     m->n_stations++;
@@ -167,6 +171,8 @@ static af_status build(model *m, af_error *err)
         }
     if ((st = origins_init(m)) != AF_OK) return af_error_set(err, st, "out of memory");
     if (changes_schedule(m) != AF_OK) return af_error_set(err, AF_NOMEM, "out of memory");
+    if ((st = gaza_side_build(m)) != AF_OK) return af_error_set(err, st, "out of memory");
+    journey_start_collection(m);
     return results_init(m);
 }
 
@@ -220,10 +226,15 @@ static void destroy(model *m)
     free(m->hub_in_tonnes);
     for (size_t h = 0; m->hub_wait && h < m->scn->n_hubs; h++) free(m->hub_wait[h].ids);
     free(m->hub_wait);
+    gaza_side_destroy(m);
     free(m->trucks);
     free(m->cov_day_delivered);
     free(m->cov_day_need);
     free(m->consumed_by_category);
+    free(m->region_need);
+    free(m->region_consumed);
+    free(m->region_delivered);
+    free(m->region_days_below);
     af_sim_destroy(m->sim);
 }
 
@@ -240,15 +251,31 @@ static bool ledger_non_negative(const ledger *l)
 }
 #endif
 
+#ifndef NDEBUG
+/* Truck by truck, on the Gaza side: every truck that entered was offloaded or returned, and
+ * every one offloaded and not yet collected is in a waiting area, in state OFFLOADED. */
+static bool gaza_side_counts_hold(const model *m)
+{
+    const ledger *a = &m->all;
+    size_t offloaded_state = 0;
+    for (uint32_t i = 0; i < m->n_trucks_cap; i++)
+        if (m->trucks[i].alive && m->trucks[i].state == TRUCK_OFFLOADED) offloaded_state++;
+    size_t waiting = gaza_side_waiting(m);
+    return a->trucks_entered == a->trucks_offloaded + a->trucks_returned &&
+           a->trucks_offloaded - a->trucks_collected == (double)waiting && offloaded_state == waiting;
+}
+#endif
+
 static void check_conservation(model *m, int report_day)
 {
     assert(ledger_non_negative(&m->all));
+    assert(gaza_side_counts_hold(m));
     if (!m->opts || !m->opts->on_midnight) return;
     const ledger *a = &m->all;
     double in_system = trucks_tonnes_in_system(m);
     double residual = a->tonnes_dispatched -
                       (a->tonnes_delivered + a->tonnes_lost + a->tonnes_written_off +
-                       a->tonnes_offloaded + in_system);
+                       a->tonnes_offloaded + a->tonnes_returned + in_system);
     double stock = 0;
     size_t n = m->scn->n_hubs * m->scn->n_categories;
     for (size_t i = 0; i < n; i++) stock += m->hub_stock[i];

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/gaza_side.h"
+#include "model/hubs.h"
 #include "model/results.h"
 #include "model/trucks.h"
 
@@ -36,6 +38,13 @@ af_status results_init(model *m)
     m->cov_day_need = calloc(days * s->n_categories + 1, sizeof *m->cov_day_need);
     m->consumed_by_category = calloc(s->n_categories + 1, sizeof *m->consumed_by_category);
     if (!m->cov_day_delivered || !m->cov_day_need || !m->consumed_by_category) return AF_NOMEM;
+    size_t nrc = s->n_regions * s->n_categories + 1;
+    m->region_need = calloc(nrc, sizeof *m->region_need);
+    m->region_consumed = calloc(nrc, sizeof *m->region_consumed);
+    m->region_delivered = calloc(nrc, sizeof *m->region_delivered);
+    m->region_days_below = calloc(nrc, sizeof *m->region_days_below);
+    if (!m->region_need || !m->region_consumed || !m->region_delivered || !m->region_days_below)
+        return AF_NOMEM;
     return AF_OK;
 }
 
@@ -43,13 +52,19 @@ void results_record_hub(model *m, int day, size_t hub, size_t c, double need, do
 {
     const af_scenario *s = m->scn;
     size_t nc = s->n_categories, k = hub * nc + c;
+    /* Need and consumption count what regions get other than by truck too (zero unless a
+     * region states a local_supply); `need` and `used` are the hub's part. */
+    double local = 0, full = need;
+    for (size_t r = 0; r < s->n_regions; r++)
+        if (s->regions[r].hub == hub) local += m->population[r] * hubs_local_per_person(m, r, c);
+    if (local > 0) full = need + local;
     m->cov_day_delivered[(size_t)day * nc + c] += m->hub_in_tonnes[k];
-    m->cov_day_need[(size_t)day * nc + c] += need;
-    m->consumed_by_category[c] += used;
+    m->cov_day_need[(size_t)day * nc + c] += full;
+    m->consumed_by_category[c] += local > 0 ? used + local : used;
     af_result *res = m->res;
-    if (!res->daily) return;
     /* Regions of the hub share its deliveries, consumption and stock by their need, or by
-     * population when nothing is needed, or equally when nobody lives there. */
+     * population when nothing is needed, or equally when nobody lives there. Consumption is
+     * at most the need each day, so each region's share is at most its own need. */
     double pop = 0;
     size_t n_served = 0;
     for (size_t r = 0; r < s->n_regions; r++)
@@ -60,12 +75,22 @@ void results_record_hub(model *m, int day, size_t hub, size_t c, double need, do
     for (size_t r = 0; r < s->n_regions; r++) {
         if (s->regions[r].hub != hub) continue;
         double need_r = m->population[r] * s->categories[c].daily_need;
-        double share = need > 0 ? need_r / need : pop > 0 ? m->population[r] / pop : 1.0 / (double)n_served;
+        double local_r = m->population[r] * hubs_local_per_person(m, r, c);
+        /* The region's share of the hub: of what it asks of the hub. */
+        double share = need > 0 ? (need_r - local_r) / need : pop > 0 ? m->population[r] / pop : 1.0 / (double)n_served;
+        double got_r = local_r + used * share;
+        size_t rc = r * nc + c;
+        m->region_need[rc] += need_r;
+        m->region_consumed[rc] += got_r;
+        m->region_delivered[rc] += m->hub_in_tonnes[k] * share;
+        if (need_r > 0 && got_r < s->coverage_target * need_r * (1 - 1e-12))
+            m->region_days_below[rc] += 1;
+        if (!res->daily) continue;
         af_daily_cell *cell = &res->daily[((size_t)day * s->n_regions + r) * nc + c];
         cell->trucks_delivered = m->hub_in_trucks[k] * share;
         cell->tonnes_delivered = m->hub_in_tonnes[k] * share;
         cell->need_tonnes = need_r;
-        cell->consumed_tonnes = used * share;
+        cell->consumed_tonnes = got_r;
         cell->unmet_tonnes = need_r - cell->consumed_tonnes;
         if (cell->unmet_tonnes < 0) cell->unmet_tonnes = 0;
         cell->stock_tonnes = m->hub_stock[k] * share;
@@ -179,6 +204,21 @@ void results_finish(model *m)
     add(&l, D(tonnes_need), "tonnes.need");
     add(&l, D(tonnes_consumed), "tonnes.consumed");
     add(&l, D(tonnes_need) - D(tonnes_consumed), "tonnes.unmet");
+    /* Every counting basis, in the order cargo meets them (docs/OUTPUTS.md). */
+    add(&l, D(trucks_inspected), "trucks.inspected");
+    add(&l, D(trucks_inspected) / days, "trucks_per_day.inspected");
+    add(&l, D(trucks_offloaded), "trucks.offloaded");
+    add(&l, D(trucks_offloaded) / days, "trucks_per_day.offloaded");
+    add(&l, D(trucks_collected), "trucks.collected");
+    add(&l, D(trucks_collected) / days, "trucks_per_day.collected");
+    add(&l, D(trucks_delivered) / days, "trucks_per_day.delivered");
+    add(&l, D(trucks_returned), "trucks.returned");
+    add(&l, D(trucks_denied), "trucks.denied");
+    add(&l, D(trucks_intercepted), "trucks.intercepted");
+    add(&l, (double)gaza_side_waiting(m), "trucks.awaiting_collection");
+    add(&l, D(tonnes_returned), "tonnes.returned");
+    add(&l, D(tonnes_consumed), "tonnes.distributed");
+    add(&l, D(tonnes_consumed) / days, "tonnes_per_day.distributed");
 #undef D
     size_t nc = s->n_categories;
     double all_del = 0, all_need = 0;
@@ -206,6 +246,29 @@ void results_finish(model *m)
         double per_person = s->categories[c].daily_need;
         add(&l, per_person > 0 ? (need - consumed) / per_person : 0, "unmet_person_days.%s",
             s->categories[c].name);
+    }
+    /* Need met per region: what the region consumed over what it needed (consumption is
+     * capped by need each day), coverage per region, the worst region, and the days below
+     * the coverage target. A region that needs nothing of a category has none (NaN) and is
+     * left out of the minimum. */
+    for (size_t c = 0; c < nc; c++) {
+        const char *cat = s->categories[c].name;
+        double worst = INFINITY;
+        for (size_t g = 0; g < s->n_regions; g++) {
+            size_t rc = g * nc + c;
+            double met = ratio(m->region_consumed[rc], m->region_need[rc]);
+            if (met < worst) worst = met;
+            add(&l, met, "need_met.%s.%s", cat, s->regions[g].name);
+        }
+        add(&l, isfinite(worst) ? worst : NAN, "need_met.%s.min_region", cat);
+        for (size_t g = 0; g < s->n_regions; g++) {
+            size_t rc = g * nc + c;
+            add(&l, ratio(m->region_delivered[rc], m->region_need[rc]), "coverage.%s.%s", cat,
+                s->regions[g].name);
+        }
+        for (size_t g = 0; g < s->n_regions; g++)
+            add(&l, m->region_days_below[g * nc + c], "days_below_target.%s.%s", cat,
+                s->regions[g].name);
     }
     for (size_t c = 0; c < nc; c++) {
         double first = days + 1;
@@ -235,6 +298,12 @@ void results_finish(model *m)
         }
     }
     add(&l, best < 0 ? NAN : best, "bottleneck.utilisation");
+    for (size_t i = 0; i < s->n_crossings; i++) {
+        const gaza_side *g = gaza_side_of(m, i);
+        if (g)
+            add(&l, (double)g->wait.len, "gaza_side.%s.awaiting_collection",
+                s->nodes[s->crossings[i].st.node].name);
+    }
     if (l.oom) m->failed = true;
 }
 

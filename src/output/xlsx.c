@@ -71,11 +71,14 @@ static const char *metric_unit(const char *m)
         return "";
     }
     if (starts(m, "trucks_per_day.")) return "trucks/day";
+    if (starts(m, "gaza_side.")) return "trucks";
     if (starts(m, "trucks.")) return "trucks";
     if (starts(m, "tonnes.")) return "t";
+    if (starts(m, "tonnes_per_day.")) return "t/day";
     if (starts(m, "coverage.") || starts(m, "need_met.")) return "fraction";
     if (starts(m, "unmet_person_days.")) return "person-days";
     if (starts(m, "days_to_target.")) return "day";
+    if (starts(m, "days_below_target.")) return "days";
     return "";
 }
 

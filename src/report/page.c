@@ -231,7 +231,9 @@ static void categories_union(rp_ctx *cx, rp_names *out)
     for (size_t i = 0; i < cx->n_runs; i++) {
         const rp_json *m = cx->runs[i].metrics;
         for (size_t k = 0; m && k < m->n; k++)
-            if (!strncmp(m->keys[k], "coverage.", 9) && strcmp(m->keys[k], "coverage.all"))
+            /* coverage.CATEGORY, not coverage.all nor coverage.CATEGORY.REGION */
+            if (!strncmp(m->keys[k], "coverage.", 9) && strcmp(m->keys[k], "coverage.all") &&
+                !strchr(m->keys[k] + 9, '.'))
                 if (rp_names_intern(out, m->keys[k] + 9, 100000) < 0) cx->pool.nomem = true;
     }
 }
@@ -249,6 +251,17 @@ static void run_headline_tables(rp_ctx *cx)
     af_buf_put(b, "<div class=\"keep\">\n<h3>Headline numbers</h3>\n<table class=\"headline\">\n");
     runs_header(cx, "over the horizon, per replication");
     af_buf_put(b, "<tbody>\n");
+    /* First, need met in the worst-served region of each category: a pooled figure hides a
+     * region that starves beside one with a surplus. */
+    rp_names need_cats = {0};
+    categories_union(cx, &need_cats);
+    for (size_t k = 0; k < need_cats.n; k++) {
+        char name[300], label[340];
+        snprintf(name, sizeof name, "need_met.%s.min_region", need_cats.v[k]);
+        snprintf(label, sizeof label, "Need met, %s, worst region (consumed \xC3\xB7 need)", need_cats.v[k]);
+        if (any_metric(cx, name)) metric_row(cx, name, label, true);
+    }
+    rp_names_free(&need_cats);
     for (size_t i = 0; i < sizeof headlines / sizeof headlines[0]; i++)
         if (any_metric(cx, headlines[i].metric)) metric_row(cx, headlines[i].metric, headlines[i].label, headlines[i].percent);
     /* The bottleneck station by name. */

@@ -116,7 +116,7 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
     for (size_t i = 0; i < a->n_regions; i++) {
         const af_scn_region *x = &a->regions[i], *y = &b->regions[i];
         if (!str_eq(x->name, y->name) || x->population != y->population || x->hub != y->hub ||
-            x->n_shifts != y->n_shifts)
+            x->n_shifts != y->n_shifts || !arr_eq(x->local_supply, y->local_supply, nc))
             return false;
         for (size_t k = 0; k < x->n_shifts; k++) {
             const af_scn_shift *p = &x->shifts[k], *q = &y->shifts[k];
@@ -168,13 +168,20 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
         if (x->has_transfer && (x->transfer_lanes != y->transfer_lanes ||
                                 !dist_eq(&x->transfer_service, &y->transfer_service)))
             return false;
+        if (x->has_gaza_side != y->has_gaza_side) return false;
+        if (x->has_gaza_side &&
+            (x->gs_waiting_area != y->gs_waiting_area || x->gs_collection != y->gs_collection ||
+             x->gs_denial != y->gs_denial || x->gs_interception != y->gs_interception ||
+             x->gs_return != y->gs_return ||
+             !periods_eq(x->gs_pauses, x->gs_n_pauses, y->gs_pauses, y->gs_n_pauses)))
+            return false;
     }
     if (a->n_hubs != b->n_hubs) return false;
     for (size_t i = 0; i < a->n_hubs; i++) {
         const af_scn_hub *x = &a->hubs[i], *y = &b->hubs[i];
         if (x->node != y->node || x->n_serves != y->n_serves ||
             !idx_eq(x->serves, y->serves, x->n_serves) || !arr_eq(x->stock, y->stock, nc) ||
-            x->capacity != y->capacity)
+            x->capacity != y->capacity || x->distribution != y->distribution)
             return false;
     }
     if (a->n_legs != b->n_legs) return false;

@@ -119,6 +119,8 @@ static const field region_fields[] = {
      SH_SCALAR, NULL, NULL, "whole number"},
     {"shifts", bind_record_list, OFF(af_scn_region, shifts), AUX(af_scn_region, n_shifts), 0,
      "[]", NULL, 0, 0, SH_LIST, &rec_shift, &l_shift, "list of shifts"},
+    {"local_supply", bind_cat_numbers, OFF(af_scn_region, local_supply), 0, 0, "{}", NULL, 0, 0,
+     SH_TABLE, NULL, &t_mass, "category table of masses"},
 };
 static const record rec_region = {"region", "a region", region_fields, N(region_fields), NULL,
                                   NULL, false, NULL, NULL};
@@ -131,6 +133,8 @@ static const field hub_fields[] = {
      &t_mass, "category table of masses"},
     {"capacity", bind_quantity, OFF(af_scn_hub, capacity), 0, F_NONE_OK | F_LO_OPEN, "none", "t",
      0, 1e9, SH_SCALAR, NULL, &k_mass, "mass or none"},
+    {"distribution", bind_quantity, OFF(af_scn_hub, distribution), 0, F_NONE_OK | F_LO_OPEN,
+     "none", "t/d", 0, 1e9, SH_SCALAR, NULL, &k_mass_rate, "mass per time or none"},
 };
 static const record rec_hub = {"hub", "a hub", hub_fields, N(hub_fields), NULL, NULL, false,
                                NULL, NULL};
@@ -217,9 +221,28 @@ static const field transfer_fields[] = {
 static const record rec_transfer = {"transfer", "the transfer", transfer_fields,
                                     N(transfer_fields), NULL, NULL, false, NULL, NULL};
 
+static const field gaza_side_fields[] = {
+    {"waiting_area", bind_size, OFF(af_scn_crossing, gs_waiting_area), 0, F_NONE_OK, "none",
+     NULL, 1, 1e7, SH_SCALAR, NULL, NULL, "whole number or none"},
+    {"collection", bind_unsigned, OFF(af_scn_crossing, gs_collection), 0, F_REQUIRED, NULL,
+     NULL, 1, 1e6, SH_SCALAR, NULL, NULL, "whole number"},
+    {"denial", bind_quantity, OFF(af_scn_crossing, gs_denial), 0, 0, "0", NULL, 0, 0.999,
+     SH_SCALAR, NULL, &k_fraction, "probability"},
+    {"interception", bind_quantity, OFF(af_scn_crossing, gs_interception), 0, 0, "0", NULL, 0,
+     1, SH_SCALAR, NULL, &k_fraction, "probability"},
+    {"return_rate", bind_quantity, OFF(af_scn_crossing, gs_return), 0, 0, "0", NULL, 0, 1,
+     SH_SCALAR, NULL, &k_fraction, "probability"},
+    {"pauses", bind_closures, OFF(af_scn_crossing, gs_pauses), AUX(af_scn_crossing, gs_n_pauses),
+     0, "[]", NULL, 0, 0, SH_LIST, NULL, NULL, "list of closures"},
+};
+static const record rec_gaza_side = {"gaza_side", "the Gaza side", gaza_side_fields,
+                                     N(gaza_side_fields), NULL, NULL, false, NULL, NULL};
+
 static const field crossing_fields[] = {
     {"transfer", bind_subrecord, 0, AUX(af_scn_crossing, has_transfer), 0, NULL, NULL, 0, 0,
      SH_RECORD, &rec_transfer, NULL, "mapping"},
+    {"gaza_side", bind_subrecord, 0, AUX(af_scn_crossing, has_gaza_side), 0, NULL, NULL, 0, 0,
+     SH_RECORD, &rec_gaza_side, NULL, "mapping"},
 };
 static const record rec_crossing = {"crossing", "a crossing", crossing_fields,
                                     N(crossing_fields), &rec_station, NULL, false, NULL, NULL};
@@ -370,7 +393,7 @@ const record schema_scenario = {"scenario", "the scenario", scenario_fields,
 const record *const schema_records[] = {
     &schema_scenario, &rec_report,  &rec_routing,         &rec_category, &rec_region,
     &rec_shift,       &rec_hub,     &rec_origin,          &rec_plan,     &rec_station,
-    &rec_inspection,  &rec_crossing, &rec_random_closures, &rec_transfer, &rec_hold,
+    &rec_inspection,  &rec_crossing, &rec_random_closures, &rec_transfer, &rec_gaza_side, &rec_hold,
     &rec_leg,         &rec_escort,  &rec_route,           &rec_change,   NULL,
 };
 

@@ -301,6 +301,14 @@ static void write_all(af_buf *b, const af_scenario *s)
                 af_buf_printf(b, "people: %s}", num(sh->people, x));
         }
         af_buf_put(b, "\n");
+        bool local = false;
+        for (size_t c = 0; r->local_supply && c < s->n_categories; c++)
+            local = local || r->local_supply[c] != 0;
+        if (local) {
+            af_buf_put(b, "    local_supply: ");
+            table(b, s, r->local_supply, " t");
+            af_buf_put(b, "\n");
+        }
     }
 
     af_buf_put(b, "holds:");
@@ -374,6 +382,20 @@ static void write_all(af_buf *b, const af_scenario *s)
             dist(b, &c->transfer_service);
             af_buf_put(b, "}\n");
         }
+        if (c->has_gaza_side) {
+            char y[AF_NUM_SIZE];
+            af_buf_put(b, "    gaza_side:\n");
+            if (c->gs_waiting_area)
+                af_buf_printf(b, "      waiting_area: %zu\n", c->gs_waiting_area);
+            else
+                af_buf_put(b, "      waiting_area: none\n");
+            af_buf_printf(b, "      collection: %u\n", c->gs_collection);
+            af_buf_printf(b, "      denial: %s\n", num(c->gs_denial, y));
+            af_buf_printf(b, "      interception: %s\n", num(c->gs_interception, y));
+            af_buf_printf(b, "      return_rate: %s\n", num(c->gs_return, y));
+            af_buf_put(b, "      pauses:");
+            closures(b, s, c->gs_pauses, c->gs_n_pauses, 8);
+        }
     }
 
     af_buf_put(b, "hubs:\n");
@@ -387,6 +409,7 @@ static void write_all(af_buf *b, const af_scenario *s)
             af_buf_printf(b, "\n    capacity: %s t\n", num(h->capacity, x));
         else
             af_buf_put(b, "\n    capacity: none\n");
+        if (h->distribution > 0) af_buf_printf(b, "    distribution: %s t/d\n", num(h->distribution, x));
     }
 
     af_buf_put(b, "legs:\n");

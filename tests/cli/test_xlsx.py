@@ -71,7 +71,9 @@ def unit_of(metric):
                 "served_per_day": "trucks/day"}.get(metric.rsplit(".", 1)[1], "")
     for prefix, unit in [("trucks_per_day.", "trucks/day"), ("trucks.", "trucks"), ("tonnes.", "t"),
                          ("coverage.", "fraction"), ("need_met.", "fraction"),
-                         ("unmet_person_days.", "person-days"), ("days_to_target.", "day")]:
+                         ("unmet_person_days.", "person-days"), ("days_to_target.", "day"),
+                         ("tonnes_per_day.", "t/day"), ("days_below_target.", "days"),
+                         ("gaza_side.", "trucks")]:
         if metric.startswith(prefix):
             return unit
     return ""

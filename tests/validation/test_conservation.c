@@ -56,6 +56,13 @@ static void check_file(const char *path, unsigned reps)
         /* Sums of millions of doubles: allow rounding, relative to the tonnage handled. */
         assert_true(res.worst_tonnes <= 1e-9 * scale);
         assert_true(res.worst_stock <= 1e-9 * scale);
+        /* Truck by truck across the counting bases: what entered was offloaded or returned
+         * (the model also asserts, at every midnight, that what was offloaded and not
+         * collected is in the waiting areas, truck by truck). */
+        double entered = r->metrics[af_result_metric(r, "trucks.entered")];
+        double offloaded = r->metrics[af_result_metric(r, "trucks.offloaded")];
+        double returned = r->metrics[af_result_metric(r, "trucks.returned")];
+        assert_true(entered == offloaded + returned);
 
         /* Determinism: a second run is bit-identical. */
         af_result *again = NULL;

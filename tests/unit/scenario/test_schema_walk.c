@@ -38,18 +38,20 @@ static const record *named(const char *name)
     return NULL;
 }
 
-/* A crossing has the 12 station keys, in the station table's order, then its own transfer. */
+/* A crossing has the 12 station keys, in the station table's order, then its own transfer and
+ * gaza_side. */
 static void test_walk_visits_base_first(void **state)
 {
     (void)state;
     seen s = {0};
     schema_walk(named("crossing"), collect, &s);
-    assert_int_equal(s.n, 13);
+    assert_int_equal(s.n, 14);
     assert_string_equal(s.keys[0], "name");
     assert_string_equal(s.keys[1], "lanes");
     assert_string_equal(s.keys[10], "at_closing");
     assert_string_equal(s.keys[11], "opens");
     assert_string_equal(s.keys[12], "transfer");
+    assert_string_equal(s.keys[13], "gaza_side");
     const schema_key *t = find(&s, "transfer");
     assert_int_equal(t->type, ST_RECORD);
     assert_string_equal(t->sub->name, "transfer");

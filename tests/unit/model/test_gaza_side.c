@@ -1,0 +1,283 @@
+/* The Gaza side of a crossing: offloading, the waiting area, collection, denials, pauses,
+ * interception, returns, and a full warehouse stopping collection.
+ *
+ * The network: 48 food trucks of 15 t a day leave `arish` between 06:00 and 12:00, 1 h to
+ * `gate` (10 lanes, 10 min: hundreds a day, far above collection), 30 min to the hub. The
+ * gate's Gaza side collects k trucks a day in slots at (i + 1/2) x 24/k hours; its waiting
+ * area holds A truckloads, and the gate is shut while A trucks are there or on their way in.
+ *
+ * With k = 12 and A = 30 (slots at 01:00, 03:00, ..., 23:00):
+ *   day 0: the first trucks reach the gate after 07:00 (48 leave in the 6 hours from 06:00:
+ *          the chance that none leaves before 08:00 is (2/3)^48, about 4e-9), so the slots of
+ *          01:00, 03:00, 05:00 and 07:00 find nobody and the 8 from 09:00 on each collect a
+ *          truck; the area fills (48 arrive, more than 30 + 8), and after each collection one
+ *          more truck enters; at midnight 30 wait, and the gate has let in 30 + 8 = 38.
+ *   day d >= 1: each of the 12 slots collects one and lets one more in: 12 entered, 12
+ *          collected; 30 wait at every midnight (the truck let in at 23:00 is offloaded by
+ *          23:10).
+ * So over D days: entered 38 + 12 (D - 1), collected 8 + 12 (D - 1), awaiting collection 30,
+ * and the rest of the 48 D trucks queue before the gate. */
+#include "af_test.h"
+
+#include <stdlib.h>
+
+#include "model_fixture.h"
+
+#define DAYS 20
+
+#define YAML_FMT \
+    "name: gaza side\n" \
+    "start: 2024-03-04\n" \
+    "horizon: %d d\n" \
+    "categories:\n" \
+    "  - {name: food, tonnes_per_truck: 15 t, daily_need: %s}\n" \
+    "regions:\n" \
+    "  - {name: south, population: 360000}\n" \
+    "hubs:\n" \
+    "  - {name: hub, serves: [south]%s}\n" \
+    "origins:\n" \
+    "  - name: arish\n" \
+    "    dispatch: 06:00-12:00\n" \
+    "    plan:\n" \
+    "      - {from: 2024-03-04, trucks: {food: %d}}\n" \
+    "crossings:\n" \
+    "  - name: gate\n" \
+    "    lanes: 10\n" \
+    "    service: 10 min\n" \
+    "%s" \
+    "legs:\n" \
+    "  - {name: in, from: arish, to: gate, travel: 1 h}\n" \
+    "  - {name: out, from: gate, to: hub, travel: %s}\n" \
+    "routes:\n" \
+    "  - {name: main, origin: arish, via: [gate], hub: hub}\n"
+
+typedef struct net {
+    int days;
+    const char *need;     /* daily_need */
+    const char *hub;      /* extra hub keys */
+    int trucks;           /* a day */
+    const char *gaza;     /* the gaza_side block, or "" */
+    const char *out;      /* travel time gate -> hub */
+} net;
+
+static af_scenario *load_net(net n)
+{
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml, YAML_FMT, n.days, n.need ? n.need : "1 kg", n.hub ? n.hub : "",
+             n.trucks ? n.trucks : 48, n.gaza ? n.gaza : "", n.out ? n.out : "30 min");
+    return load_text(yaml);
+}
+
+/* Runs with the conservation residuals checked at every midnight. */
+typedef struct worst {
+    double tonnes, stock;
+    int midnights;
+} worst;
+
+static void on_midnight(void *ctx, int day, double residual, double stock_residual)
+{
+    (void)day;
+    worst *w = ctx;
+    if (fabs(residual) > w->tonnes) w->tonnes = fabs(residual);
+    if (fabs(stock_residual) > w->stock) w->stock = fabs(stock_residual);
+    w->midnights++;
+}
+
+static af_result *run_checked(const af_scenario *s, uint64_t seed)
+{
+    worst w = {0};
+    af_model_options o = {.keep_daily = true, .on_midnight = on_midnight, .ctx = &w};
+    af_result *r = NULL;
+    af_error err;
+    af_error_clear(&err);
+    if (af_model_run(s, seed, 0, &o, &r, &err) != AF_OK) fail_msg("run failed: %s", err.message);
+    assert_true(w.midnights >= s->horizon_days);
+    af_assert_close(w.tonnes, 0, 0, 1e-6);
+    af_assert_close(w.stock, 0, 0, 1e-6);
+    return r;
+}
+
+#define GAZA(k, area, extra) \
+    "    gaza_side:\n      collection: " #k "\n      waiting_area: " #area "\n" extra
+
+/* The collection limit: entries fall to k a day once the waiting area is full, and the
+ * backlog is the area's room (the header's derivation). */
+static void test_collection_limit_sets_entries(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = DAYS, .gaza = GAZA(12, 30, "")});
+    af_result *r = run_checked(s, 11);
+    af_assert_close(metric(r, "trucks.entered"), 38 + 12 * (DAYS - 1), 0, 0);
+    af_assert_close(metric(r, "trucks.offloaded"), 38 + 12 * (DAYS - 1), 0, 0);
+    af_assert_close(metric(r, "trucks.collected"), 8 + 12 * (DAYS - 1), 0, 0);
+    af_assert_close(metric(r, "trucks.awaiting_collection"), 30, 0, 0);
+    af_assert_close(metric(r, "trucks.delivered"), 8 + 12 * (DAYS - 1), 0, 0);
+    af_assert_close(station_day(r, 0, "gate")->served, 38, 0, 0);
+    for (int d = 1; d < DAYS; d++) {
+        af_assert_close(station_day(r, d, "gate")->served, 12, 0, 0);
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_delivered, 12, 0, 0);
+    }
+    af_assert_close(metric(r, "trucks_per_day.collected"), (8 + 12.0 * (DAYS - 1)) / DAYS, 1e-12, 0);
+    /* Everything else waits before the gate, in the system. */
+    af_assert_close(metric(r, "trucks.in_system"), 48 * DAYS - (8 + 12 * (DAYS - 1)), 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* Without a gaza_side block every basis after the crossing equals the entries, and all 48 a
+ * day enter and are delivered. */
+static void test_without_gaza_side_bases_agree(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = DAYS});
+    af_result *r = run_checked(s, 11);
+    af_assert_close(metric(r, "trucks.entered"), 48 * DAYS, 0, 0);
+    af_assert_close(metric(r, "trucks.offloaded"), 48 * DAYS, 0, 0);
+    af_assert_close(metric(r, "trucks.collected"), 48 * DAYS, 0, 0);
+    af_assert_close(metric(r, "trucks.delivered"), 48 * DAYS, 0, 0);
+    af_assert_close(metric(r, "trucks.awaiting_collection"), 0, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* Denials: with the area always full every slot finds a truck, each movement is denied with
+ * p = 0.3, so collections are Binomial(attempts, 0.7): k (1 - p) a day. 200 trucks a day
+ * keep the area (50) full; k = 100. */
+static void test_denials_scale_collection(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = 30, .trucks = 200, .gaza = GAZA(100, 50, "      denial: 0.3\n")});
+    af_result *r = run_checked(s, 12);
+    double collected = metric(r, "trucks.collected"), denied = metric(r, "trucks.denied");
+    assert_true(collected + denied > 2500);
+    assert_binomial(collected, collected + denied, 0.7, 4);
+    /* The attempts are the slots that found a truck: all 100 a day from day 1 on. */
+    assert_true(collected + denied >= 100 * 29);
+    assert_true(collected + denied <= 100 * 30);
+    /* Entries follow collections once the area is full: what entered was collected or waits;
+     * the area holds 50 counting the truck let in by the last slot (at 23:52.8, through the
+     * gate by 00:02.8: still in service at the end). */
+    double waiting = metric(r, "trucks.awaiting_collection");
+    af_assert_close(metric(r, "trucks.entered"), collected + waiting, 0, 0);
+    assert_true(waiting == 49 || waiting == 50);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* A full warehouse stops collection: the hub holds 150 t (10 trucks) and nobody consumes, so
+ * after 10 collections (each delivered 1 min later, long before the next slot an hour on)
+ * collection stops; the area fills to 20 and the gate stays shut: 30 entered in all. */
+static void test_full_warehouse_stops_collection(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = 5, .need = "0 kg", .hub = ", capacity: 150 t",
+                                    .out = "1 min", .gaza = GAZA(24, 20, "")});
+    af_result *r = run_checked(s, 13);
+    af_assert_close(metric(r, "trucks.collected"), 10, 0, 0);
+    af_assert_close(metric(r, "trucks.delivered"), 10, 0, 0);
+    af_assert_close(metric(r, "trucks.awaiting_collection"), 20, 0, 0);
+    af_assert_close(metric(r, "trucks.entered"), 30, 0, 0);
+    for (int d = 1; d < 5; d++) af_assert_close(station_day(r, d, "gate")->served, 0, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* A pause over day 2 (2024-03-06) spends its 12 slots: 12 fewer collected and entered than
+ * in the first test; the backlog is still 30. */
+static void test_pause_stops_collection(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = 6, .gaza = GAZA(12, 30, "      pauses: [[2024-03-06, 2024-03-06]]\n")});
+    af_result *r = run_checked(s, 14);
+    af_assert_close(metric(r, "trucks.collected"), 8 + 12 * 5 - 12, 0, 0);
+    af_assert_close(metric(r, "trucks.entered"), 38 + 12 * 5 - 12, 0, 0);
+    af_assert_close(station_day(r, 2, "gate")->served, 0, 0, 0);
+    af_assert_close(metric(r, "trucks.awaiting_collection"), 30, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* Interception on the road: Binomial(collected, 0.25) lost; the others delivered. Returns at
+ * offloading: Binomial(entered, 0.1), never offloaded. */
+static void test_interception_and_returns(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = 40, .gaza = GAZA(24, 30, "      interception: 0.25\n"
+                                                                     "      return_rate: 0.1\n")});
+    af_result *r = run_checked(s, 15);
+    double collected = metric(r, "trucks.collected"), lost = metric(r, "trucks.intercepted");
+    double entered = metric(r, "trucks.entered"), returned = metric(r, "trucks.returned");
+    assert_true(collected > 800);
+    assert_binomial(lost, collected, 0.25, 4);
+    af_assert_close(metric(r, "trucks.lost"), lost, 0, 0);
+    af_assert_close(metric(r, "trucks.delivered"), collected - lost, 0, 0);
+    assert_binomial(returned, entered, 0.1, 4);
+    af_assert_close(metric(r, "trucks.offloaded"), entered - returned, 0, 0);
+    af_assert_close(metric(r, "tonnes.returned"), 15 * returned, 1e-12, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* Need met per region never exceeds 1 and consumption never exceeds need or stock, day by
+ * day: here the hub gets 12 x 15 = 180 t a day for a need of 360 t, so need met is 1/2 from
+ * day 1 on, and coverage the same. */
+static void test_need_met_capped(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = DAYS, .gaza = GAZA(12, 30, "")});
+    af_result *r = run_checked(s, 16);
+    for (int d = 0; d < DAYS; d++) {
+        const af_daily_cell *c = daily_cell(r, d, 0, 0);
+        assert_true(c->consumed_tonnes <= c->need_tonnes + 1e-9);
+        assert_true(c->consumed_tonnes <= c->tonnes_delivered + (d > 0 ? daily_cell(r, d - 1, 0, 0)->stock_tonnes : 0) + 1e-9);
+    }
+    double met = (15.0 * (8 + 12 * (DAYS - 1))) / (360.0 * DAYS);
+    af_assert_close(metric(r, "need_met.food.south"), met, 1e-12, 0);
+    af_assert_close(metric(r, "need_met.food.min_region"), met, 1e-12, 0);
+    af_assert_close(metric(r, "need_met.food"), met, 1e-12, 0);
+    af_assert_close(metric(r, "coverage.food.south"), met, 1e-12, 0);
+    /* coverage_target defaults to 1: every day is below it. */
+    af_assert_close(metric(r, "days_below_target.food.south"), DAYS, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* The scenario reads back: `aidflow show` writes the block and it loads to the same thing. */
+static void test_gaza_side_round_trip(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = 3, .gaza = GAZA(12, 30, "      denial: 0.25\n"
+                                                                    "      pauses: [[2024-03-05, 2024-03-05]]\n")});
+    const af_scn_crossing *cx = &s->crossings[0];
+    assert_true(cx->has_gaza_side);
+    assert_int_equal(cx->gs_collection, 12);
+    assert_int_equal(cx->gs_waiting_area, 30);
+    af_assert_close(cx->gs_denial, 0.25, 0, 0);
+    assert_int_equal(cx->gs_n_pauses, 1);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    assert_int_equal(af_scenario_write(s, f), AF_OK);
+    fclose(f);
+    af_scenario *t = load_text(text);
+    assert_true(af_scenario_equal(s, t));
+    free(text);
+    af_scenario_free(t);
+    af_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_collection_limit_sets_entries),
+        cmocka_unit_test(test_without_gaza_side_bases_agree),
+        cmocka_unit_test(test_denials_scale_collection),
+        cmocka_unit_test(test_full_warehouse_stops_collection),
+        cmocka_unit_test(test_pause_stops_collection),
+        cmocka_unit_test(test_interception_and_returns),
+        cmocka_unit_test(test_need_met_capped),
+        cmocka_unit_test(test_gaza_side_round_trip),
+    };
+    return cmocka_run_group_tests_name("gaza_side", tests, NULL, NULL);
+}
