@@ -36,25 +36,24 @@ static size_t replay_dir(const char *rel, const char *prefix, target_fn fn)
 static void test_scenario_corpus(void **state)
 {
     (void)state;
-    size_t n = replay_dir("tests/fuzz/corpus/scenario", NULL, fuzz_scenario);
-    n += replay_dir("tests/data/scenario/fuzz_regressions", "scenario-", fuzz_scenario);
-    assert_true(n > 0);
+    assert_true(replay_dir("tests/fuzz/corpus/scenario", NULL, fuzz_scenario) > 0);
+    assert_true(replay_dir("tests/data/scenario/fuzz_regressions", "scenario-", fuzz_scenario) > 0);
 }
 
 static void test_set_corpus(void **state)
 {
     (void)state;
-    size_t n = replay_dir("tests/fuzz/corpus/set", NULL, fuzz_set);
-    n += replay_dir("tests/data/scenario/fuzz_regressions", "set-", fuzz_set);
-    assert_true(n > 0);
+    assert_true(replay_dir("tests/fuzz/corpus/set", NULL, fuzz_set) > 0);
+    /* No set input has crashed yet: the folder may hold none of these. */
+    replay_dir("tests/data/scenario/fuzz_regressions", "set-", fuzz_set);
 }
 
 static void test_units_corpus(void **state)
 {
     (void)state;
-    size_t n = replay_dir("tests/fuzz/corpus/units", NULL, fuzz_units);
-    n += replay_dir("tests/data/scenario/fuzz_regressions", "units-", fuzz_units);
-    assert_true(n > 0);
+    assert_true(replay_dir("tests/fuzz/corpus/units", NULL, fuzz_units) > 0);
+    /* No units input has crashed yet: the folder may hold none of these. */
+    replay_dir("tests/data/scenario/fuzz_regressions", "units-", fuzz_units);
 }
 
 /* The malformed files of the table test are loader inputs too. */
