@@ -202,6 +202,22 @@ static void test_merging(void **state)
     af_schedule_destroy(c);
 }
 
+/* A time a little before 0 (1e-13, under half the spacing of doubles near one week, 10080
+ * minutes) lies, in week arithmetic, at the start of the week, not at its end: its position
+ * in the week rounds to 0, never to 10080, which is outside every interval. So it answers as
+ * t = 0 does, Monday 00:00, where this schedule is open until 01:00. */
+static void test_tiny_negative_time_is_the_start_of_the_week(void **state)
+{
+    (void)state;
+    af_schedule *s = af_schedule_create(AF_MONDAY);
+    assert_non_null(s);
+    assert_int_equal(af_schedule_add_hours(s, AF_MONDAY, 0, 60, NULL), AF_OK);
+    assert_true(af_schedule_is_open(s, 0));
+    assert_true(af_schedule_is_open(s, -1e-13));
+    af_assert_close(af_schedule_next_change(s, -1e-13), 60, 0, 0);
+    af_schedule_destroy(s);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -367,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_closures_overlapping_hours),
         cmocka_unit_test(test_merging),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_tiny_negative_time_is_the_start_of_the_week),
         cmocka_unit_test(test_always_open),
         cmocka_unit_test(test_brute_force_next_change),
     };
