@@ -97,6 +97,9 @@ static void test_working_week_hand_computed(void **state)
     /* Whole weeks at once: a billion weeks is exact and immediate. */
     af_assert_close(af_schedule_open_minutes(s, 0, 1e9 * WEEK), 1e9 * 2160, 1e-12, 0);
     assert_true(af_schedule_open_minutes(s, 0, INFINITY) == INFINITY);
+    /* An empty range has no open minutes, even at an infinite end. */
+    af_assert_close(af_schedule_open_minutes(s, INFINITY, INFINITY), 0, 0, 0);
+    af_assert_close(af_schedule_open_minutes(s, -INFINITY, -INFINITY), 0, 0, 0);
     af_schedule_destroy(s);
 
     /* Time 0 on a Saturday: the first opening is Monday 08:00, two days later. */
