@@ -601,6 +601,66 @@ static void test_cap_wake_at_now_is_refused(void **state)
     fx_free(f);
 }
 
+/* Under WIP suspend a closing matters only to services in progress. Monday 08:00-16:00, no
+ * entity at all: a forced closing at 500 and the reopening at 510 leave the calendar empty
+ * (no closing event for 16:00 is armed for nobody). */
+static void test_reopening_idle_station_arms_no_closing(void **state)
+{
+    (void)state;
+    af_schedule *sch = weekdays_8_to_16();
+    af_station_config c = config(1);
+    c.schedule = sch;
+    c.wip = AF_WIP_SUSPEND;
+    fx *f = fx_new(&c, NULL, 0);
+    assert_true(af_sim_schedule_at(f->sim, 500, ev_close, f, 1) != 0);
+    assert_true(af_sim_schedule_at(f->sim, 510, ev_close, f, 0) != 0);
+    assert_int_equal(af_sim_run_until(f->sim, 600), AF_OK);
+    assert_true(af_station_is_open(f->st));
+    assert_int_equal(af_sim_pending(f->sim), 0);
+    fx_free(f);
+    af_schedule_destroy(sch);
+}
+
+typedef struct watch {
+    fx *f;
+    unsigned busy_seen;
+    size_t queue_seen;
+} watch;
+
+static void ev_watch(af_sim *sim, void *ctx, uint64_t arg)
+{
+    watch *w = ctx;
+    w->busy_seen = af_station_busy(w->f->st);
+    w->queue_seen = af_station_queue_length(w->f->st);
+}
+
+static void ev_plant_watch(af_sim *sim, void *ctx, uint64_t arg)
+{
+    assert_true(af_sim_schedule_at(sim, DAY, ev_watch, ctx, 0) != 0);
+}
+
+/* Asking again for a wake-up already pending at the same time keeps it in its place among
+ * events at that time (the calendar runs simultaneous events in the order they were
+ * scheduled). One start a day: entity 0 runs 0-10, entity 1 then waits for the midnight
+ * wake-up, asked for at 10. A watcher for midnight is scheduled at 15; entity 2 arrives at
+ * 20, which asks for the midnight wake-up again. At midnight the wake-up runs first, so the
+ * watcher sees entity 1 in service and entity 2 waiting. */
+static void test_same_wake_keeps_its_place(void **state)
+{
+    (void)state;
+    static const plan p[] = {{0, 0, 0, 10}, {0, 1, 0, 10}, {20, 2, 0, 10}};
+    af_station_config c = config(1);
+    c.daily_cap = 1;
+    fx *f = fx_new(&c, p, 3);
+    watch w = {f, 99, 99};
+    assert_true(af_sim_schedule_at(f->sim, 15, ev_plant_watch, &w, 0) != 0);
+    assert_int_equal(af_sim_run_until(f->sim, DAY), AF_OK);
+    assert_int_equal(w.busy_seen, 1);
+    assert_int_equal(w.queue_seen, 1);
+    expect_starts(f, (uint64_t[]){0, 1}, (double[]){0, DAY}, 2);
+    fx_free(f);
+}
+
 static void test_time_average_queue(void **state)
 {
     (void)state;
@@ -763,6 +823,8 @@ int main(void)
         cmocka_unit_test(test_earlier_wake_replaces_later_one),
         cmocka_unit_test(test_unschedulable_service_stays_queued),
         cmocka_unit_test(test_cap_wake_at_now_is_refused),
+        cmocka_unit_test(test_reopening_idle_station_arms_no_closing),
+        cmocka_unit_test(test_same_wake_keeps_its_place),
         cmocka_unit_test(test_time_average_queue),
         cmocka_unit_test(test_reentrant_hooks),
         cmocka_unit_test(test_zero_service_and_bad_arguments),
