@@ -36,23 +36,27 @@ static size_t replay_dir(const char *rel, const char *prefix, target_fn fn)
 static void test_scenario_corpus(void **state)
 {
     (void)state;
+    /* The corpus must be there (a loop over a missing folder would check nothing); the
+     * regressions folder may hold none of this target's files. */
     assert_true(replay_dir("tests/fuzz/corpus/scenario", NULL, fuzz_scenario) > 0);
-    assert_true(replay_dir("tests/data/scenario/fuzz_regressions", "scenario-", fuzz_scenario) > 0);
+    assert_true(replay_dir("tests/data/scenario/fuzz_regressions", "scenario-", fuzz_scenario) >= 1);
 }
 
 static void test_set_corpus(void **state)
 {
     (void)state;
+    /* The corpus must be there (a loop over a missing folder would check nothing); the
+     * regressions folder may hold none of this target's files. */
     assert_true(replay_dir("tests/fuzz/corpus/set", NULL, fuzz_set) > 0);
-    /* No set input has crashed yet: the folder may hold none of these. */
     replay_dir("tests/data/scenario/fuzz_regressions", "set-", fuzz_set);
 }
 
 static void test_units_corpus(void **state)
 {
     (void)state;
+    /* The corpus must be there (a loop over a missing folder would check nothing); the
+     * regressions folder may hold none of this target's files. */
     assert_true(replay_dir("tests/fuzz/corpus/units", NULL, fuzz_units) > 0);
-    /* No units input has crashed yet: the folder may hold none of these. */
     replay_dir("tests/data/scenario/fuzz_regressions", "units-", fuzz_units);
 }
 

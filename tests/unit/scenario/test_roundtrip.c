@@ -74,7 +74,7 @@ static void test_examples_round_trip(void **state)
 {
     (void)state;
     assert_true(round_trip_dir("scenarios/examples") >= 2);
-    /* the bundled scenarios are written in the same language */
+    /* the bundled scenarios are written in the same language (there are eight) */
     assert_true(round_trip_dir("scenarios") >= 1);
     af_scenario *s = load_ok(scn_path("tests/data/scenario/minimal.yaml"), NULL, 0);
     round_trip("minimal.yaml", s);
