@@ -97,6 +97,9 @@ static void test_working_week_hand_computed(void **state)
     /* Whole weeks at once: a billion weeks is exact and immediate. */
     af_assert_close(af_schedule_open_minutes(s, 0, 1e9 * WEEK), 1e9 * 2160, 1e-12, 0);
     assert_true(af_schedule_open_minutes(s, 0, INFINITY) == INFINITY);
+    /* An empty range has no open minutes, even at an infinite end. */
+    af_assert_close(af_schedule_open_minutes(s, INFINITY, INFINITY), 0, 0, 0);
+    af_assert_close(af_schedule_open_minutes(s, -INFINITY, -INFINITY), 0, 0, 0);
     af_schedule_destroy(s);
 
     /* Time 0 on a Saturday: the first opening is Monday 08:00, two days later. */
@@ -202,6 +205,22 @@ static void test_merging(void **state)
     af_schedule_destroy(c);
 }
 
+/* A time a little before 0 (1e-13, under half the spacing of doubles near one week, 10080
+ * minutes) lies, in week arithmetic, at the start of the week, not at its end: its position
+ * in the week rounds to 0, never to 10080, which is outside every interval. So it answers as
+ * t = 0 does, Monday 00:00, where this schedule is open until 01:00. */
+static void test_tiny_negative_time_is_the_start_of_the_week(void **state)
+{
+    (void)state;
+    af_schedule *s = af_schedule_create(AF_MONDAY);
+    assert_non_null(s);
+    assert_int_equal(af_schedule_add_hours(s, AF_MONDAY, 0, 60, NULL), AF_OK);
+    assert_true(af_schedule_is_open(s, 0));
+    assert_true(af_schedule_is_open(s, -1e-13));
+    af_assert_close(af_schedule_next_change(s, -1e-13), 60, 0, 0);
+    af_schedule_destroy(s);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -277,7 +296,37 @@ static void test_always_open(void **state)
     assert_true(isinf(af_schedule_next_change(full, 0)));
     assert_true(isinf(af_schedule_next_change(full, -3 * DAY)));
     af_assert_close(af_schedule_open_minutes(full, 0, 2 * WEEK), 2 * WEEK, 0, 1e-9);
+    /* ... and answer as a schedule without hours does, even at infinite times. */
+    af_schedule *none = af_schedule_create(AF_MONDAY);
+    assert_true(af_schedule_is_open(none, INFINITY) && af_schedule_is_open(none, -INFINITY));
+    assert_true(af_schedule_is_open(full, INFINITY));
+    assert_true(af_schedule_is_open(full, -INFINITY));
+    af_schedule_destroy(none);
     af_schedule_destroy(full);
+}
+
+/* A clone of a schedule with weekly hours and a closure answers as the original does at
+ * every hour of three weeks, and changing the clone leaves the original alone. */
+static void test_clone_with_hours(void **state)
+{
+    (void)state;
+    af_schedule *w = working_week(AF_WEDNESDAY);
+    assert_int_equal(af_schedule_add_closure(w, 2 * DAY + 600, 3 * DAY, NULL), AF_OK);
+    af_schedule *c = af_schedule_clone(w);
+    assert_non_null(c);
+    for (double t = -WEEK; t < 2 * WEEK; t += 60) {
+        assert_int_equal(af_schedule_is_open(c, t), af_schedule_is_open(w, t));
+        af_assert_close(af_schedule_next_change(c, t), af_schedule_next_change(w, t), 0, 0);
+    }
+    /* Time 0 is a Wednesday; the closure takes 10:00-12:00 off Friday's 08:00-12:00. */
+    af_assert_close(af_schedule_open_minutes(c, 0, WEEK), 2160 - 120, 0, 1e-9);
+    assert_int_equal(af_schedule_weekday(c, 0), AF_WEDNESDAY);
+    /* Saturday (day 3) is closed in both until the clone opens it. */
+    assert_int_equal(af_schedule_add_hours(c, AF_SATURDAY, 0, 1440, NULL), AF_OK);
+    assert_true(af_schedule_is_open(c, 3 * DAY + 100));
+    assert_false(af_schedule_is_open(w, 3 * DAY + 100));
+    af_schedule_destroy(c);
+    af_schedule_destroy(w);
 }
 
 /* A small LCG so that the random-ish schedule is the same on every platform. */
@@ -367,7 +416,9 @@ int main(void)
         cmocka_unit_test(test_closures_overlapping_hours),
         cmocka_unit_test(test_merging),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_tiny_negative_time_is_the_start_of_the_week),
         cmocka_unit_test(test_always_open),
+        cmocka_unit_test(test_clone_with_hours),
         cmocka_unit_test(test_brute_force_next_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

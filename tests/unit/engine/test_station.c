@@ -468,6 +468,199 @@ static void test_reset_stats(void **state)
     fx_free(f);
 }
 
+/* A reset after a completion and an admission from the blocked line clears every tally, the
+ * sojourn and blocked-wait ones included, and they count only what follows. One lane, a
+ * queue of one: at 0 entity 0 starts, 1 queues, 2 is blocked; at 100 entity 0 is done
+ * (sojourn 100), 1 starts and 2 moves into the queue (blocked 100). Reset at 150; at 200
+ * entity 1 is done after a sojourn of 200 and 2 starts after a queue wait of 100. */
+static void test_reset_clears_every_tally(void **state)
+{
+    (void)state;
+    static const plan p[] = {{0, 0, 0, 100}, {0, 1, 0, 100}, {0, 2, 0, 100}};
+    af_station_config c = config(1);
+    c.queue_limit = 1;
+    fx *f = fx_new(&c, p, 3);
+    assert_int_equal(af_sim_run_until(f->sim, 150), AF_OK);
+    const af_station_stats *s = af_station_get_stats(f->st);
+    assert_int_equal(s->sojourn.n, 1);
+    assert_int_equal(s->blocked_wait.n, 1);
+    af_station_reset_stats(f->st);
+    assert_int_equal(s->sojourn.n, 0);
+    assert_int_equal(s->blocked_wait.n, 0);
+    assert_int_equal(s->wait.n, 0);
+    assert_int_equal(s->served, 0);
+    assert_int_equal(s->blocked_arrivals, 0);
+    assert_int_equal(af_sim_run_until(f->sim, 250), AF_OK);
+    assert_int_equal(s->sojourn.n, 1);
+    af_assert_close(af_tally_mean(&s->sojourn), 200, 0, 1e-9);
+    assert_int_equal(s->wait.n, 1);
+    af_assert_close(af_tally_mean(&s->wait), 100, 0, 1e-9);
+    assert_int_equal(s->blocked_wait.n, 0);
+    fx_free(f);
+}
+
+/* Destroying a station takes its pending events out of the calendar: a service in progress,
+ * the closing it must hear about (WIP suspend), and a wake-up for the next opening. Monday
+ * 08:00-16:00: entity 0 starts at 500 for 1000 minutes, so at 600 its completion (1500) and
+ * the closing (960) are pending. Entity 1 arrives at 1000, after closing, and waits for
+ * Tuesday 08:00 with a wake-up pending. Nothing of the station may be left behind. */
+static void test_destroy_cancels_pending_events(void **state)
+{
+    (void)state;
+    af_schedule *sch = weekdays_8_to_16();
+    static const plan p[] = {{500, 0, 0, 1000}};
+    af_station_config c = config(1);
+    c.schedule = sch;
+    c.wip = AF_WIP_SUSPEND;
+    fx *f = fx_new(&c, p, 1);
+    assert_int_equal(af_sim_run_until(f->sim, 600), AF_OK);
+    assert_int_equal(af_sim_pending(f->sim), 2);
+    af_station_destroy(f->st);
+    f->st = NULL;
+    assert_int_equal(af_sim_pending(f->sim), 0);
+    fx_free(f);
+
+    static const plan q[] = {{1000, 1, 0, 10}};
+    c.wip = AF_WIP_FINISH;
+    f = fx_new(&c, q, 1);
+    assert_int_equal(af_sim_run_until(f->sim, 1100), AF_OK);
+    assert_int_equal(af_station_queue_length(f->st), 1);
+    assert_int_equal(af_sim_pending(f->sim), 1);
+    assert_int_equal(af_sim_next_time(f->sim), DAY + 480);
+    af_station_destroy(f->st);
+    f->st = NULL;
+    assert_int_equal(af_sim_pending(f->sim), 0);
+    fx_free(f);
+    af_schedule_destroy(sch);
+}
+
+/* At most one wake-up is pending, the earliest needed. Open every day 00:00-10:00 and
+ * 15:00-24:00, one start a day. Entity 0 starts at 0 and is done at 10; entity 1 then waits
+ * for midnight (wake-up at 1440). Entity 2 arrives at 700, while closed: the station now
+ * needs to wake at 15:00 (900), earlier, and the midnight wake-up is replaced, not added. */
+static void test_earlier_wake_replaces_later_one(void **state)
+{
+    (void)state;
+    af_schedule *sch = af_schedule_create(AF_MONDAY);
+    assert_non_null(sch);
+    for (int d = AF_MONDAY; d <= AF_SUNDAY; d++) {
+        assert_int_equal(af_schedule_add_hours(sch, d, 0, 600, NULL), AF_OK);
+        assert_int_equal(af_schedule_add_hours(sch, d, 900, 1440, NULL), AF_OK);
+    }
+    static const plan p[] = {{0, 0, 0, 10}, {0, 1, 0, 10}, {700, 2, 0, 10}};
+    af_station_config c = config(1);
+    c.schedule = sch;
+    c.daily_cap = 1;
+    fx *f = fx_new(&c, p, 3);
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    assert_int_equal(af_sim_pending(f->sim), 2); /* entity 2's arrival, the midnight wake */
+    assert_int_equal(af_sim_run_until(f->sim, 700), AF_OK);
+    assert_int_equal(af_sim_pending(f->sim), 1);
+    assert_int_equal(af_sim_next_time(f->sim), 900);
+    assert_int_equal(af_sim_run_until(f->sim, 4 * DAY), AF_OK);
+    expect_starts(f, (uint64_t[]){0, 1, 2}, (double[]){0, DAY, 2 * DAY}, 3);
+    fx_free(f);
+    af_schedule_destroy(sch);
+}
+
+/* A service whose end cannot be scheduled (1e308 + 1e308 overflows to infinity, a time the
+ * calendar refuses) does not start: the entity stays at the head of the queue, in either
+ * discipline, and no lane is taken. */
+static void test_unschedulable_service_stays_queued(void **state)
+{
+    (void)state;
+    static const plan p[] = {{1e308, 0, 3, 1e308}};
+    for (int k = 0; k < 2; k++) {
+        af_station_config c = config(1);
+        c.discipline = k ? AF_QUEUE_PRIORITY : AF_QUEUE_FCFS;
+        fx *f = fx_new(&c, p, 1);
+        assert_int_equal(af_sim_run_until(f->sim, 1e308), AF_OK);
+        assert_int_equal(af_station_queue_length(f->st), 1);
+        assert_int_equal(af_station_busy(f->st), 0);
+        assert_int_equal(f->ns, 0);
+        assert_int_equal(af_station_get_stats(f->st)->started, 0);
+        fx_free(f);
+    }
+}
+
+/* At 1440 * 2^56 minutes, day + 1 rounds back to the same day (doubles are 16 apart there),
+ * so the daily cap's wake-up "next midnight" falls at now. It must be refused, not fire at
+ * once and forever: with one start a day, entity 1 waits and the calendar empties. */
+static void test_cap_wake_at_now_is_refused(void **state)
+{
+    (void)state;
+    double t = ldexp(1440.0, 56);
+    const plan p[] = {{t, 0, 0, 10}, {t, 1, 0, 10}};
+    af_station_config c = config(1);
+    c.daily_cap = 1;
+    fx *f = fx_new(&c, p, 2);
+    for (int i = 0; i < 100 && af_sim_pending(f->sim) > 0; i++) af_sim_step(f->sim);
+    assert_int_equal(af_sim_pending(f->sim), 0);
+    assert_int_equal(f->ns, 1);
+    assert_int_equal(af_station_queue_length(f->st), 1);
+    fx_free(f);
+}
+
+/* Under WIP suspend a closing matters only to services in progress. Monday 08:00-16:00, no
+ * entity at all: a forced closing at 500 and the reopening at 510 leave the calendar empty
+ * (no closing event for 16:00 is armed for nobody). */
+static void test_reopening_idle_station_arms_no_closing(void **state)
+{
+    (void)state;
+    af_schedule *sch = weekdays_8_to_16();
+    af_station_config c = config(1);
+    c.schedule = sch;
+    c.wip = AF_WIP_SUSPEND;
+    fx *f = fx_new(&c, NULL, 0);
+    assert_true(af_sim_schedule_at(f->sim, 500, ev_close, f, 1) != 0);
+    assert_true(af_sim_schedule_at(f->sim, 510, ev_close, f, 0) != 0);
+    assert_int_equal(af_sim_run_until(f->sim, 600), AF_OK);
+    assert_true(af_station_is_open(f->st));
+    assert_int_equal(af_sim_pending(f->sim), 0);
+    fx_free(f);
+    af_schedule_destroy(sch);
+}
+
+typedef struct watch {
+    fx *f;
+    unsigned busy_seen;
+    size_t queue_seen;
+} watch;
+
+static void ev_watch(af_sim *sim, void *ctx, uint64_t arg)
+{
+    watch *w = ctx;
+    w->busy_seen = af_station_busy(w->f->st);
+    w->queue_seen = af_station_queue_length(w->f->st);
+}
+
+static void ev_plant_watch(af_sim *sim, void *ctx, uint64_t arg)
+{
+    assert_true(af_sim_schedule_at(sim, DAY, ev_watch, ctx, 0) != 0);
+}
+
+/* Asking again for a wake-up already pending at the same time keeps it in its place among
+ * events at that time (the calendar runs simultaneous events in the order they were
+ * scheduled). One start a day: entity 0 runs 0-10, entity 1 then waits for the midnight
+ * wake-up, asked for at 10. A watcher for midnight is scheduled at 15; entity 2 arrives at
+ * 20, which asks for the midnight wake-up again. At midnight the wake-up runs first, so the
+ * watcher sees entity 1 in service and entity 2 waiting. */
+static void test_same_wake_keeps_its_place(void **state)
+{
+    (void)state;
+    static const plan p[] = {{0, 0, 0, 10}, {0, 1, 0, 10}, {20, 2, 0, 10}};
+    af_station_config c = config(1);
+    c.daily_cap = 1;
+    fx *f = fx_new(&c, p, 3);
+    watch w = {f, 99, 99};
+    assert_true(af_sim_schedule_at(f->sim, 15, ev_plant_watch, &w, 0) != 0);
+    assert_int_equal(af_sim_run_until(f->sim, DAY), AF_OK);
+    assert_int_equal(w.busy_seen, 1);
+    assert_int_equal(w.queue_seen, 1);
+    expect_starts(f, (uint64_t[]){0, 1}, (double[]){0, DAY}, 2);
+    fx_free(f);
+}
+
 static void test_time_average_queue(void **state)
 {
     (void)state;
@@ -625,6 +818,13 @@ int main(void)
         cmocka_unit_test(test_daily_cap),
         cmocka_unit_test(test_forced_closure),
         cmocka_unit_test(test_reset_stats),
+        cmocka_unit_test(test_reset_clears_every_tally),
+        cmocka_unit_test(test_destroy_cancels_pending_events),
+        cmocka_unit_test(test_earlier_wake_replaces_later_one),
+        cmocka_unit_test(test_unschedulable_service_stays_queued),
+        cmocka_unit_test(test_cap_wake_at_now_is_refused),
+        cmocka_unit_test(test_reopening_idle_station_arms_no_closing),
+        cmocka_unit_test(test_same_wake_keeps_its_place),
         cmocka_unit_test(test_time_average_queue),
         cmocka_unit_test(test_reentrant_hooks),
         cmocka_unit_test(test_zero_service_and_bad_arguments),
