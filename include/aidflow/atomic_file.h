@@ -19,7 +19,14 @@ extern "C" {
 
 typedef struct af_atomic_file af_atomic_file;
 
-/* Opens a temporary file for `path`. AF_IO (with the path and the system's reason in err)
+/* AF_INVAL, naming it, when `path` exists and is not a regular file (a directory, a FIFO, a
+ * device, a socket, or a symlink to one of them): an output never replaces such a thing. A
+ * missing file, a regular file or a symlink to one (the link is replaced) is AF_OK. */
+AF_API af_status af_output_check(const char *path, af_error *err);
+
+/* Opens a temporary file for `path` (after af_output_check, whose error it returns), and
+ * removes the temporaries that dead writers of `path` on this host left beside it (a kill -9
+ * gives a writer no chance to remove its own). AF_IO (with the path and the system's reason in err)
  * when the directory is missing or not writable; AF_NOMEM. */
 AF_API af_status af_atomic_open(af_atomic_file **out, const char *path, af_error *err);
 /* The stream to write to. */

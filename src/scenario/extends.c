@@ -9,10 +9,13 @@
  *   - everything else (numbers, distributions, hours, other lists) replaces the base value.
  * Paths are relative to the file that holds the `extends:`. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/file.h"
 #include "scenario/load.h"
@@ -193,9 +196,25 @@ void check_no_removes(loader *L, yt_node *root)
 
 static bool read_all(const char *path, char **data, size_t *len, char *msg, size_t size)
 {
-    FILE *f = fopen(path, "rb");
+    /* Opened without blocking and checked before reading: a FIFO, a device or a directory
+     * would hang the read or make no sense as a scenario. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(msg, size, "cannot open '%s': %s", path, strerror(errno));
+        return false;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        snprintf(msg, size, "'%s' is not a regular file (a scenario is read from a file)", path);
+        close(fd);
+        return false;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
         snprintf(msg, size, "cannot open '%s': %s", path, strerror(errno));
+        close(fd);
         return false;
     }
     int e;
