@@ -368,6 +368,60 @@ def test_standard_output_that_cannot_be_written():
             assert "standard output" in p.stderr, f"{args}: {p.stderr}"
 
 
+def scenario_variant(name, old, new):
+    with open(SCN) as f:
+        text = f.read()
+    assert old in text, old
+    path = out(name)
+    with open(path, "w") as f:
+        f.write(text.replace(old, new, 1))
+    return path
+
+
+def test_values_that_make_times_infinite_are_load_errors():
+    cases = [
+        ("rate.yaml", "150 trucks/d", "1e-308 trucks/d", 26, "rate"),
+        ("exp.yaml", "{lognormal: {mean: 40 min, sd: 15 min}}", "{exponential: 1e308 min}", 30, "100 years"),
+        ("weibull.yaml", "{lognormal: {mean: 40 min, sd: 15 min}}", "{weibull: {shape: 1e-300, scale: 1 h}}", 30, "shape"),
+        ("lognormal.yaml", "sd: 15 min", "sd: 1e300 min", 30, "100 years"),
+        ("uniform.yaml", "[5 min, 15 min]", "[5 min, 1e300 min]", 37, "100 years"),
+    ]
+    for name, old, new, line, fragment in cases:
+        path = scenario_variant(name, old, new)
+        for cmd in (["validate", path], ["run", path, "--replications", "1", "--out", out("inf-" + name)]):
+            p = run(*cmd, expect=2)
+            assert f"{path}:{line}:" in p.stderr and fragment in p.stderr, p.stderr
+    # The bounds are far from what a scenario means: a year-long mean and a slow rate load.
+    run("validate", scenario_variant("ok.yaml", "150 trucks/d", "0.001 trucks/d"))
+    run("validate", scenario_variant("ok2.yaml", "{lognormal: {mean: 40 min, sd: 15 min}}",
+                                     "{weibull: {shape: 0.2, scale: 365 d}}"))
+
+
+def test_control_characters_in_names_are_refused():
+    for name, text in (("esc.yaml", '"evil\\e]0;pwned\\a title"'), ("nl.yaml", '"two\\nlines"'),
+                       ("c1.yaml", '"csi\\x9b31m"')):
+        path = scenario_variant(name, "name: experiment test network", "name: " + text)
+        p = run("validate", path, expect=2)
+        assert "control character" in p.stderr and f"{path}:5:" in p.stderr, p.stderr
+        assert not any(c in p.stderr for c in "\x1b\x07\x9b"), repr(p.stderr)
+
+
+def test_json_is_utf8_whatever_the_path():
+    # A folder whose name is not UTF-8: summary.json stays valid UTF-8 JSON.
+    d = os.path.join(os.fsencode(TMP), b"caf\xe9")
+    scn = os.path.join(d, b"s.yaml")
+    os.mkdir(d)
+    shutil.copy(SCN, scn)
+    p = subprocess.run([os.fsencode(AIDFLOW), b"run", scn, b"--replications", b"1", b"--out",
+                        os.path.join(d, b"out"), b"--quiet"], capture_output=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    import json
+    with open(os.path.join(d, b"out", b"summary.json"), "rb") as f:
+        raw = f.read()
+    raw.decode("utf-8")  # raises on invalid UTF-8
+    json.loads(raw)
+
+
 def main():
     tests = [(k, v) for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
     assert tests
