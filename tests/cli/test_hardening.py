@@ -422,6 +422,48 @@ def test_json_is_utf8_whatever_the_path():
     json.loads(raw)
 
 
+def make_sweep(name):
+    d = out(name)
+    if not os.path.exists(os.path.join(d, "sweep.csv")):
+        run("sweep", SCN, "--vary", "crossings.gate.lanes=2,4", "--replications", "2", "--out", d)
+    return d
+
+
+def test_no_nan_or_infinity_in_charts():
+    import csv
+    import re
+    d = out("big-values")
+    shutil.copytree(make_sweep("sweep"), d)
+    with open(os.path.join(d, "sweep.csv")) as f:
+        rows = list(csv.reader(f))
+    changed = 0
+    for r in rows[1:]:
+        if r[2] in ("coverage.food", "trucks.dispatched"):
+            sign = "" if r[0] == "0" else "-"
+            r[3], r[5], r[6] = sign + "1e308", "-1e308", "1e308"
+            changed += 1
+    assert changed >= 2
+    with open(os.path.join(d, "sweep.csv"), "w") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    run("report", d, "-o", out("big-values.html"))
+    html = read(out("big-values.html")).decode()
+    bad = re.findall(r'="[^"]*(?:nan|inf)[^"]*"', html, re.IGNORECASE)
+    assert not bad, bad[:3]
+
+
+def test_report_is_linear_in_distinct_names():
+    # 1e6 rows with 100k distinct metric names: a quadratic search of names takes minutes
+    # here (it did: over 300 s); a hash takes seconds. The timeout is the check.
+    d = out("many-names")
+    os.mkdir(d)
+    shutil.copy(os.path.join(make_sweep("sweep"), "provenance.json"), d)
+    with open(os.path.join(d, "sweep.csv"), "w") as f:
+        f.write("point,crossings.gate.lanes,metric,mean,sd,ci_low,ci_high,n\n")
+        f.writelines(f"{p},{p + 1},m{m:06d}.x,{m * 0.5 + p},1,{m * 0.5 + p - 1},{m * 0.5 + p + 1},2\n"
+                     for p in range(10) for m in range(100000))
+    run("report", d, "-o", out("many-names.html"), timeout=150)
+
+
 def main():
     tests = [(k, v) for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
     assert tests
