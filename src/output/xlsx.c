@@ -28,6 +28,8 @@ af_status af_xlsx_write(const char *dir, const char *path, af_error *err)
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "aidflow/atomic_file.h"
+#include "base/path.h"
 #include "report/csv.h"
 #include "report/json.h"
 
@@ -435,9 +437,31 @@ static af_status fill(lxw_workbook *wb, const formats *fm, const char *dir, af_e
     return st;
 }
 
+/* The workbook is made from the folder's files: it never replaces one of them (`--xlsx
+ * DIR/daily.csv`), nor a target that is not a regular file (a FIFO, a device). */
+static af_status check_target(const char *dir, const char *path, af_error *err)
+{
+    static const char *const inputs[] = {"summary.json", "daily.csv",  "stations.csv",    "compare.csv",
+                                         "sweep.csv",    "target.csv", "replications.csv", "provenance.json",
+                                         "results.sqlite"};
+    if (af_path_same_file(dir, path))
+        return af_error_set(err, AF_INVAL, "%s is the folder the workbook is made from, not a file", path);
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        char *p = af_path_join(dir, inputs[i]);
+        bool same = p && af_path_same_file(p, path);
+        free(p);
+        if (same)
+            return af_error_set(err, AF_INVAL,
+                                "%s is one of the files the workbook is made from: refusing to write over it", path);
+    }
+    return af_output_check(path, err);
+}
+
 af_status af_xlsx_write(const char *dir, const char *path, af_error *err)
 {
     if (!dir || !path || !*path) return af_error_set(err, AF_INVAL, "no folder or workbook path");
+    af_status checked = check_target(dir, path, err);
+    if (checked != AF_OK) return checked;
     size_t n = strlen(path);
     char *tmp = malloc(n + sizeof ".tmp.XXXXXX");
     if (!tmp) return af_error_set(err, AF_NOMEM, "out of memory");

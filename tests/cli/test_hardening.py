@@ -340,6 +340,24 @@ def test_run_output_that_is_a_fifo():
     assert "daily.csv" in p.stderr and "not a regular file" in p.stderr, p.stderr
 
 
+def test_workbook_refuses_its_inputs_and_fifos():
+    d = copy_run("xlsx")
+    daily = read(os.path.join(d, "daily.csv"))
+    p = run("run", SCN, "--replications", REPS, "--out", d, "--quiet", "--xlsx",
+            os.path.join(d, "daily.csv"), expect=None)
+    if "without libxlsxwriter" in p.stderr:
+        print("# skipped: built without libxlsxwriter")
+        return
+    assert p.returncode != 0 and "workbook is made from" in p.stderr, p.stderr
+    assert read(os.path.join(d, "daily.csv")) == daily
+    fifo = os.path.join(d, "w.xlsx")
+    os.mkfifo(fifo)
+    p = run("run", SCN, "--replications", REPS, "--out", d, "--quiet", "--xlsx", fifo,
+            expect=None, timeout=60)
+    assert p.returncode != 0 and "not a regular file" in p.stderr, p.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
 # ---- inputs and standard output -----------------------------------------------------------
 
 def test_scenario_that_is_not_a_regular_file():
@@ -462,6 +480,24 @@ def test_report_is_linear_in_distinct_names():
         f.writelines(f"{p},{p + 1},m{m:06d}.x,{m * 0.5 + p},1,{m * 0.5 + p - 1},{m * 0.5 + p + 1},2\n"
                      for p in range(10) for m in range(100000))
     run("report", d, "-o", out("many-names.html"), timeout=150)
+
+
+def test_provenance_is_the_same_whatever_jobs_and_out():
+    # summary.json and the sweep's provenance.json keep scenario, overrides, seed and
+    # replications, not --jobs, --out or --quiet: the same bytes from any folder and any jobs.
+    a, b = out("prov-a"), out("prov-b-elsewhere")
+    run("run", SCN, "--replications", "3", "--jobs", "1", "--out", a, "--quiet")
+    run("run", SCN, "--replications", "3", "--jobs", "3", "--out", b, "--check-conservation")
+    for n in RUN_OUTPUTS:
+        assert read(os.path.join(a, n)) == read(os.path.join(b, n)), n
+    text = read(os.path.join(a, "summary.json")).decode()
+    assert "--jobs" not in text and "--out" not in text and "prov-a" not in text
+    assert "--replications 3" in text
+    grid = ["--vary", "crossings.gate.lanes=2,4", "--replications", "2"]
+    run("sweep", SCN, *grid, "--jobs", "1", "--out", out("prov-s1"))
+    run("sweep", SCN, *grid, "--jobs", "2", "--out", out("prov-s2"), "--quiet")
+    for n in ("sweep.csv", "replications.csv", "provenance.json"):
+        assert read(os.path.join(out("prov-s1"), n)) == read(os.path.join(out("prov-s2"), n)), n
 
 
 def main():
