@@ -31,6 +31,10 @@ AF_API af_status af_output_check(const char *path, af_error *err);
 AF_API af_status af_atomic_open(af_atomic_file **out, const char *path, af_error *err);
 /* The stream to write to. */
 AF_API FILE *af_atomic_stream(af_atomic_file *f);
+/* The temporary file's path, for a writer that opens files by name (libxlsxwriter): what it
+ * writes there is synced and renamed into place by af_atomic_commit like the stream's bytes
+ * (write through one or the other, not both). Valid until commit or abort. */
+AF_API const char *af_atomic_temp_path(const af_atomic_file *f);
 /* Flushes, syncs, closes and renames into place; frees f in every case. On any write error
  * (a full disk included) the temporary file is removed, the target is left as it was, and
  * AF_IO is returned with the reason. */

@@ -146,6 +146,7 @@ af_status af_atomic_open(af_atomic_file **out, const char *path, af_error *err)
 }
 
 FILE *af_atomic_stream(af_atomic_file *f) { return f->stream; }
+const char *af_atomic_temp_path(const af_atomic_file *f) { return f->tmp; }
 
 static void release(af_atomic_file *f)
 {

@@ -462,21 +462,12 @@ af_status af_xlsx_write(const char *dir, const char *path, af_error *err)
     if (!dir || !path || !*path) return af_error_set(err, AF_INVAL, "no folder or workbook path");
     af_status checked = check_target(dir, path, err);
     if (checked != AF_OK) return checked;
-    size_t n = strlen(path);
-    char *tmp = malloc(n + sizeof ".tmp.XXXXXX");
-    if (!tmp) return af_error_set(err, AF_NOMEM, "out of memory");
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        af_status st = af_error_set(err, AF_IO, "cannot create %s: %s", path, strerror(errno));
-        free(tmp);
-        return st;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    (void)fchmod(fd, 0666 & ~mask);
-    close(fd);
+    /* The atomic writer's temporary (named so that a later writer removes it if this process
+     * is killed), which libxlsxwriter then fills by its name; commit syncs and renames it. */
+    af_atomic_file *af;
+    af_status opened = af_atomic_open(&af, path, err);
+    if (opened != AF_OK) return opened;
+    const char *tmp = af_atomic_temp_path(af);
 
     /* constant_memory: each row goes to a temporary file as it is written, so a long daily
      * table does not sit in memory. */
@@ -500,17 +491,11 @@ af_status af_xlsx_write(const char *dir, const char *path, af_error *err)
         lxw_error e = workbook_close(wb);
         if (e && st == AF_OK) st = lxw_fail(err, e, path);
     }
-    if (st == AF_OK) {
-        int f = open(tmp, O_RDONLY);
-        if (f < 0 || fsync(f) != 0)
-            st = af_error_set(err, AF_IO, "cannot write %s: %s", path, strerror(errno));
-        if (f >= 0) close(f);
+    if (st != AF_OK) {
+        af_atomic_abort(af);
+        return st;
     }
-    if (st == AF_OK && rename(tmp, path) != 0)
-        st = af_error_set(err, AF_IO, "cannot write %s: %s", path, strerror(errno));
-    if (st != AF_OK) unlink(tmp);
-    free(tmp);
-    return st;
+    return af_atomic_commit(af, err); /* fsync of the same file, then the rename */
 }
 
 #endif

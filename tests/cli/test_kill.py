@@ -107,6 +107,33 @@ def test_report_export():
     kill_and_finish(args, ["report.html"], lambda i: outdir, ref, "report")
 
 
+def test_workbook_export():
+    # The workbook is not compared byte for byte (it carries its creation time); the rerun
+    # must leave a whole workbook and no temporaries.
+    d = os.path.join(TMP, "xlsx")
+    args = ["run", SCN, "--replications", "4", "--quiet", "--out", d, "--xlsx", os.path.join(d, "w.xlsx")]
+    p = subprocess.run([AIDFLOW, *args], capture_output=True, text=True, timeout=300)
+    if "without libxlsxwriter" in p.stderr:
+        print("# skipped: built without libxlsxwriter")
+        return
+    assert p.returncode == 0, p.stderr
+    duration = timed(args)
+    killed = stale = 0
+    for i in range(N):
+        q = subprocess.Popen([AIDFLOW, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(RNG.uniform(0, duration * 1.1))
+        if q.poll() is None:
+            q.send_signal(signal.SIGKILL)
+            killed += 1
+        q.wait()
+        stale += bool(temporaries(d))
+        run(args)
+        assert not temporaries(d), temporaries(d)
+        assert read(os.path.join(d, "w.xlsx"))[:2] == b"PK"
+    print(f"# workbook: {N} kill points, {killed} killed mid-way ({stale} left temporaries), none left")
+    assert killed > 0
+
+
 def main():
     tests = [(k, v) for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
     assert tests
