@@ -84,6 +84,14 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS job_tables(job INTEGER PRIMARY KEY, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS job_checks(job INTEGER PRIMARY KEY, sum TEXT NOT NULL);";
 
+/* A text column; "" for NULL (a hostile store may hold NULL where the schema says NOT NULL:
+ * the tables of an existing file are not ours to trust). */
+static const char *col_text(sqlite3_stmt *q, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+    return t ? t : "";
+}
+
 static af_status db_error(exp_store *s, af_error *err, const char *what)
 {
     int code = sqlite3_extended_errcode(s->db);
@@ -254,7 +262,7 @@ af_status exp_store_get_meta(exp_store *s, const char *key, char **value, af_err
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        *value = strdup((const char *)sqlite3_column_text(q, 0));
+        *value = strdup(col_text(q, 0));
         if (!*value) st = af_error_set(err, AF_NOMEM, "out of memory");
     } else if (rc != SQLITE_DONE) {
         st = db_error(s, err, "reading meta data");
@@ -351,7 +359,7 @@ af_status exp_store_put_factors(exp_store *s, const char *const *paths, size_t n
         sqlite3_bind_int64(get, 1, (sqlite3_int64)f);
         int rc = sqlite3_step(get);
         if (rc == SQLITE_ROW) {
-            const char *have = (const char *)sqlite3_column_text(get, 0);
+            const char *have = col_text(get, 0);
             if (strcmp(have, paths[f]) != 0)
                 st = af_error_set(err, AF_INVAL, "%s varies '%s' where this run varies '%s'",
                                   s->path, have, paths[f]);
@@ -382,8 +390,8 @@ af_status exp_store_put_point(exp_store *s, size_t point, const exp_point *p, af
     sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        const char *have_ov = (const char *)sqlite3_column_text(q, 0);
-        const char *have_hash = (const char *)sqlite3_column_text(q, 1);
+        const char *have_ov = col_text(q, 0);
+        const char *have_hash = col_text(q, 1);
         if (strcmp(have_ov, ov) != 0)
             st = af_error_set(err, AF_INVAL,
                               "%s: design point %zu was '%s', this run makes it '%s'; use "
@@ -839,7 +847,7 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
         }
         mo[n].id = sqlite3_column_int64(q, 0);
         mo[n].ord = sqlite3_column_int64(q, 1);
-        mo[n].name = strdup((const char *)sqlite3_column_text(q, 2));
+        mo[n].name = strdup(col_text(q, 2));
         if (!mo[n].name) {
             st = af_error_set(err, AF_NOMEM, "out of memory");
             break;
@@ -961,7 +969,7 @@ af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err)
         if ((st = prepare(s, "SELECT value FROM src.meta WHERE key = 'identity'", &q, err)) ==
             AF_OK) {
             if (sqlite3_step(q) != SQLITE_ROW ||
-                strcmp((const char *)sqlite3_column_text(q, 0), mine) != 0)
+                strcmp(col_text(q, 0), mine) != 0)
                 st = af_error_set(err, AF_INVAL,
                                   "%s holds another experiment than the stores before it", src);
             sqlite3_finalize(q);
