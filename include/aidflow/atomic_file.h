@@ -19,11 +19,22 @@ extern "C" {
 
 typedef struct af_atomic_file af_atomic_file;
 
-/* Opens a temporary file for `path`. AF_IO (with the path and the system's reason in err)
+/* AF_INVAL, naming it, when `path` exists and is not a regular file (a directory, a FIFO, a
+ * device, a socket, or a symlink to one of them): an output never replaces such a thing. A
+ * missing file, a regular file or a symlink to one (the link is replaced) is AF_OK. */
+AF_API af_status af_output_check(const char *path, af_error *err);
+
+/* Opens a temporary file for `path` (after af_output_check, whose error it returns), and
+ * removes the temporaries that dead writers of `path` on this host left beside it (a kill -9
+ * gives a writer no chance to remove its own). AF_IO (with the path and the system's reason in err)
  * when the directory is missing or not writable; AF_NOMEM. */
 AF_API af_status af_atomic_open(af_atomic_file **out, const char *path, af_error *err);
 /* The stream to write to. */
 AF_API FILE *af_atomic_stream(af_atomic_file *f);
+/* The temporary file's path, for a writer that opens files by name (libxlsxwriter): what it
+ * writes there is synced and renamed into place by af_atomic_commit like the stream's bytes
+ * (write through one or the other, not both). Valid until commit or abort. */
+AF_API const char *af_atomic_temp_path(const af_atomic_file *f);
 /* Flushes, syncs, closes and renames into place; frees f in every case. On any write error
  * (a full disk included) the temporary file is removed, the target is left as it was, and
  * AF_IO is returned with the reason. */

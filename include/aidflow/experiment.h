@@ -121,6 +121,12 @@ typedef struct af_exp_model {
  * when the experiment wants them, see above). A replication stops with
  * AF_INTERRUPTED as soon as *interrupt becomes non-zero (NULL: never). */
 AF_API af_status af_exp_model_scenario(af_exp_model *m, volatile int *interrupt, af_error *err);
+/* Turns on the model's conservation check at every midnight for the logistics model `m` (made
+ * by af_exp_model_scenario): a replication in which, at some midnight, more than `tolerance`
+ * times the tonnes it dispatched (at least 1 t) are not accounted for (on trucks, in stock,
+ * delivered, consumed or lost) fails with AF_INVAL, the worst day, the replication and the
+ * residuals in err. A negative tolerance fails every check (for tests of the failure). */
+AF_API void af_exp_model_check_conservation(af_exp_model *m, double tolerance);
 AF_API void af_exp_model_destroy(af_exp_model *m);
 
 /* ---- running ------------------------------------------------------------------------------- */

@@ -363,7 +363,11 @@ AF_API size_t af_scenario_find_route(const af_scenario *s, const char *name);
 
 enum {
     /* Refuse `extends:` instead of reading files (loading untrusted text from memory). */
-    AF_LOAD_NO_FILES = 1u << 0
+    AF_LOAD_NO_FILES = 1u << 0,
+    /* Let `extends:` read files outside the folder tree of the first file (by default a base
+     * must be in that folder or below it; af_scenario_load also allows it when the
+     * environment has AIDFLOW_EXTENDS_ANYWHERE=1). */
+    AF_LOAD_EXTENDS_ANYWHERE = 1u << 1
 };
 
 /* Loads the scenario at `path`, follows its `extends:` chain, applies the overrides (each

@@ -114,6 +114,35 @@ void af_buf_csv(af_buf *b, const char *s)
     af_buf_putc(b, '"');
 }
 
+/* The length of the well-formed UTF-8 sequence at p (whose first byte is >= 0x80), or 0
+ * when it is not one: a stray continuation byte, a cut sequence, an overlong form, a
+ * surrogate or a code point past U+10FFFF. */
+static size_t utf8_length(const unsigned char *p)
+{
+    unsigned c = p[0];
+    size_t n;
+    unsigned min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    unsigned cp = c & (0x7f >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80) return 0; /* the NUL at the end stops here too */
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    return n;
+}
+
 void af_buf_json(af_buf *b, const char *s)
 {
     af_buf_putc(b, '"');
@@ -128,6 +157,16 @@ void af_buf_json(af_buf *b, const char *s)
         case '\r': rep = "\\r"; break;
         case '\t': rep = "\\t"; break;
         default:
+            if (*p >= 0x80) {
+                size_t n = utf8_length(p);
+                if (n) {
+                    p += n - 1;
+                    continue;
+                }
+                /* Not UTF-8 (a path in another encoding): JSON must be, so U+FFFD. */
+                rep = "\\ufffd";
+                break;
+            }
             if (*p >= 0x20) continue;
         }
         af_buf_putn(b, (const char *)run, (size_t)(p - run));

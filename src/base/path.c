@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Length of dir without its trailing slashes, and the separator to put after it. */
 static size_t dir_part(const char *dir, const char **sep)
@@ -30,4 +31,10 @@ char *af_path_join(const char *dir, const char *name)
     char *p = malloc(size);
     if (p) snprintf(p, size, "%.*s%s%s", (int)n, dir, sep, name);
     return p;
+}
+
+bool af_path_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }

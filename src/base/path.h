@@ -13,4 +13,7 @@ char *af_path_join(const char *dir, const char *name);
 /* The same into out[size]; false (out then holds a truncated path) when it does not fit. */
 bool af_path_join_to(char *out, size_t size, const char *dir, const char *name);
 
+/* True when both paths name one existing file (same device and inode, symlinks followed). */
+bool af_path_same_file(const char *a, const char *b);
+
 #endif

@@ -43,6 +43,8 @@ static void usage(FILE *out)
             "                     seed's results: they are never replaced silently)\n"
             "  --max-memory SIZE  refuse a run estimated to need more (default 8G; K, M, G, T)\n"
             "  --report           also write DIR/report.html (see aidflow report)\n"
+            "  --check-conservation  check at every midnight that every tonne is accounted\n"
+            "                     for; a residual fails the run (exit 2)\n"
             "  --xlsx FILE        also write the tables as an Excel workbook FILE\n"
             "  --quiet            print nothing but errors\n"
             "  Every finished replication is kept at once in DIR/results.sqlite: after Ctrl-C,\n"
@@ -170,6 +172,7 @@ int af_cmd_run(int argc, char **argv)
         EXP_CLI_COMMON_OPTIONS,
         {"max-memory", required_argument, NULL, 'M'},
         {"report", no_argument, NULL, 'R'},
+        {"check-conservation", no_argument, NULL, 'C'},
         {NULL, 0, NULL, 0}};
     const exp_cli_common co = {&sets, &cfg.replications, &cfg.seed, &cfg.has_seed, &opts,
                                &jobs_given, &out_dir, &quiet, &xlsx};
@@ -180,6 +183,7 @@ int af_cmd_run(int argc, char **argv)
         switch (c) {
         case 'M': bad = af_cli_parse_size("run", "--max-memory", optarg, &max_memory); break;
         case 'R': report = true; break;
+        case 'C': af_exp_model_check_conservation(&model, 1e-9); break;
         case 'h':
             usage(stdout);
             status = AF_EXIT_OK;

@@ -137,7 +137,8 @@ const char *exp_cli_command(int argc, char **argv, const char *cmd)
     static char buf[8192];
     static const char *const skip_arg[] = {"--jobs", "--out", "--shard", "--stop-after",
                                            "--max-memory", "--xlsx", "-j", "-o"};
-    static const char *const skip_flag[] = {"--quiet", "--fresh", "--force", "--report", "-q"};
+    static const char *const skip_flag[] = {"--quiet", "--fresh", "--force", "--report", "-q",
+                                            "--check-conservation"};
     size_t used = (size_t)snprintf(buf, sizeof buf, "aidflow %s", cmd);
     for (int i = 1; i < argc && used < sizeof buf; i++) {
         const char *a = argv[i];

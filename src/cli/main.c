@@ -1,5 +1,6 @@
 /* aidflow — the command-line front end: a thin layer that parses arguments and calls the
  * library. Each subcommand lives in cmd_NAME.c. */
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,17 @@ static void usage(FILE *out)
                  "man aidflow-scenario for the scenario language.\n");
 }
 
+/* A command whose standard output could not be written (a full disk, a closed pipe, /dev/full)
+ * has not done what it says: the status is a failure, with the reason. */
+static int stdout_status(int status)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return status;
+    fprintf(stderr, "aidflow: cannot write to standard output: %s\n",
+            errno ? strerror(errno) : "write error");
+    return status == AF_EXIT_OK ? AF_EXIT_FAIL : status;
+}
+
 int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; the library checks every status itself. */
@@ -47,10 +59,11 @@ int main(int argc, char **argv)
     }
     if (!strcmp(name, "version") || !strcmp(name, "--version") || !strcmp(name, "-V")) {
         printf("aidflow %s\n", af_version());
-        return AF_EXIT_OK;
+        return stdout_status(AF_EXIT_OK);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(name, commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+        if (!strcmp(name, commands[i].name))
+            return stdout_status(commands[i].run(argc - 1, argv + 1));
     fprintf(stderr, "aidflow: unknown command '%s'\n", name);
     usage(stderr);
     return AF_EXIT_USAGE;

@@ -128,7 +128,11 @@ af_status exp_store_add_session(exp_store *s, const char *command, af_error *err
 af_status exp_store_put_point(exp_store *s, size_t point, const exp_point *p, af_error *err);
 af_status exp_store_put_points(exp_store *s, const exp_point *points, size_t n, af_error *err);
 
-/* done[job] = true for every job of index < n_jobs that is in the store. */
+/* Checks every job against its checksum and finds rows of jobs that are not there (see
+ * store.c): AF_INVAL naming the store and the job when it is damaged. */
+af_status exp_store_verify(exp_store *s, af_error *err);
+/* done[job] = true for every job of index < n_jobs that is in the store, after
+ * exp_store_verify. */
 af_status exp_store_done(exp_store *s, bool *done, size_t n_jobs, af_error *err);
 size_t exp_store_count_jobs(exp_store *s);
 /* Finished jobs numbered below n. */

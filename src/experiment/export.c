@@ -165,18 +165,18 @@ static af_status points_read(exp_store *s, stored_points *p, af_error *err)
             sqlite3_int64 a = sqlite3_column_int64(q, 0);
             if (k == 0 && a >= 0 && (size_t)a < p->n_factors) {
                 free(p->paths[a]);
-                p->paths[a] = strdup((const char *)sqlite3_column_text(q, 1));
+                p->paths[a] = strdup(sqlite3_column_text(q, 1) ? (const char *)sqlite3_column_text(q, 1) : "");
                 if (!p->paths[a]) st = af_error_set(err, AF_NOMEM, "out of memory");
             } else if (k == 1 && a >= 0 && (size_t)a < p->n) {
                 free(p->hashes[a]);
-                p->hashes[a] = strdup((const char *)sqlite3_column_text(q, 1));
+                p->hashes[a] = strdup(sqlite3_column_text(q, 1) ? (const char *)sqlite3_column_text(q, 1) : "");
                 if (!p->hashes[a]) st = af_error_set(err, AF_NOMEM, "out of memory");
             } else if (k == 2) {
                 sqlite3_int64 f = sqlite3_column_int64(q, 1);
                 if (a < 0 || (size_t)a >= p->n || f < 0 || (size_t)f >= p->n_factors) continue;
                 size_t c = (size_t)a * p->n_factors + (size_t)f;
                 free(p->texts[c]);
-                p->texts[c] = strdup((const char *)sqlite3_column_text(q, 2));
+                p->texts[c] = strdup(sqlite3_column_text(q, 2) ? (const char *)sqlite3_column_text(q, 2) : "");
                 if (!p->texts[c]) st = af_error_set(err, AF_NOMEM, "out of memory");
                 if (sqlite3_column_type(q, 3) != SQLITE_NULL)
                     p->values[c] = sqlite3_column_double(q, 3);

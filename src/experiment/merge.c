@@ -32,6 +32,7 @@ af_status af_exp_merge(const char *out_dir, const char *const *dirs, size_t n_di
             st = exp_store_absorb(s, dirs[i], err);
     }
     char *kind = NULL, *points = NULL, *reps = NULL, *seed = NULL, *conf = NULL;
+    if (st == AF_OK) st = exp_store_verify(s, err); /* every job merged against its checksum */
     if (st == AF_OK) st = exp_store_get_meta(s, "kind", &kind, err);
     if (st == AF_OK) st = exp_store_get_meta(s, "points", &points, err);
     if (st == AF_OK) st = exp_store_get_meta(s, "replications", &reps, err);

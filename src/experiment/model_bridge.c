@@ -1,6 +1,7 @@
 /* The default model of experiments: a design point is a scenario loaded with its overrides,
  * a replication is af_model_run, with totals only unless the experiment keeps the daily
  * tables (the run kind), in which case the whole result is handed over with them. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,30 @@
 
 typedef struct bridge {
     volatile int *interrupt;
+    bool check;       /* af_exp_model_check_conservation */
+    double tolerance; /* a fraction of the tonnes dispatched */
 } bridge;
+
+/* The worst midnight of a replication, for the check after it. */
+typedef struct conservation {
+    bool seen;
+    int day;
+    double tonnes, stock, worst;
+} conservation;
+
+static void on_midnight(void *ctx, int day, double tonnes_residual, double stock_residual)
+{
+    conservation *c = ctx;
+    double w = fmax(fabs(tonnes_residual), fabs(stock_residual));
+    if (isnan(tonnes_residual) || isnan(stock_residual)) w = INFINITY;
+    if (!c->seen || w > c->worst) {
+        c->seen = true;
+        c->day = day;
+        c->tonnes = tonnes_residual;
+        c->stock = stock_residual;
+        c->worst = w;
+    }
+}
 
 void exp_diags_to_error(af_diagnostics *d, af_status st, af_error *err)
 {
@@ -71,9 +95,30 @@ static af_status bridge_replicate(void *ctx, const void *point, uint64_t seed,
     /* Sweeps, comparisons and targets keep per-run totals only; a run keeps the tables. */
     o.keep_daily = af_exp_metrics_wants_result(out);
     o.interrupt = b->interrupt;
+    conservation cons = {0};
+    if (b->check) {
+        o.on_midnight = on_midnight;
+        o.ctx = &cons;
+    }
     af_result *r = NULL;
     af_status st = af_model_run(point, seed, replication, &o, &r, err);
     if (st != AF_OK) return st;
+    if (b->check && cons.seen) {
+        /* Relative to the tonnes dispatched: sums of millions of tonnes round. */
+        double scale = 1;
+        for (size_t i = 0; i < r->n_metrics; i++)
+            if (!strcmp(r->metric_names[i], "tonnes.dispatched") && r->metrics[i] > scale)
+                scale = r->metrics[i];
+        if (!(cons.worst <= b->tolerance * scale)) {
+            af_result_free(r);
+            return af_error_set(err, AF_INVAL,
+                                "conservation check failed: replication %u, day %d: %.6g t of "
+                                "cargo and %.6g t of hub stock are not accounted for (allowed: "
+                                "%g of the %.6g t dispatched)",
+                                replication, cons.day, cons.tonnes, cons.stock, b->tolerance,
+                                scale);
+        }
+    }
     for (size_t i = 0; i < r->n_metrics && st == AF_OK; i++)
         if (af_exp_metrics_add(out, r->metric_names[i], r->metrics[i]) != AF_OK)
             st = af_error_set(err, AF_NOMEM, "out of memory");
@@ -103,6 +148,14 @@ af_status af_exp_model_scenario(af_exp_model *m, volatile int *interrupt, af_err
     m->destroy = bridge_destroy;
     m->ctx = b;
     return AF_OK;
+}
+
+void af_exp_model_check_conservation(af_exp_model *m, double tolerance)
+{
+    if (!m || m->prepare != bridge_prepare || !m->ctx) return;
+    bridge *b = m->ctx;
+    b->check = true;
+    b->tolerance = tolerance;
 }
 
 void af_exp_model_destroy(af_exp_model *m)

@@ -108,8 +108,19 @@ static af_status export_run(exp_store *s, const char *dir, af_result ***keep, si
             af_error_set(err, st, "%s: replication %zu: %s; delete the store to start over",
                          exp_store_path(s), i, err ? err->message : "damaged");
         else if (st == AF_OK && res[i]->replication != i)
-            st = af_error_set(err, AF_IO, "%s: replication %zu holds replication %u",
+            st = af_error_set(err, AF_INVAL, "%s: replication %zu holds replication %u",
                               exp_store_path(s), i, res[i]->replication);
+        /* The sizes must be the scenario's (its names index the tables) and the same in
+         * every replication (the files put them side by side). */
+        else if (st == AF_OK &&
+                 (res[i]->n_regions != scn->n_regions ||
+                  res[i]->n_categories != scn->n_categories ||
+                  res[i]->n_days != res[0]->n_days || res[i]->n_stations != res[0]->n_stations ||
+                  res[i]->n_metrics != res[0]->n_metrics || res[i]->n_days != scn->horizon_days))
+            st = af_error_set(err, AF_INVAL,
+                              "%s: replication %zu: its tables' sizes are not those of the "
+                              "scenario; delete the store to start over",
+                              exp_store_path(s), i);
         free(blob);
     }
     if (st == AF_OK) {

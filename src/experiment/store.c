@@ -20,6 +20,17 @@
  *                                          tables and metrics as one blob (tables.c), the
  *                                          source of daily.csv, stations.csv, summary.json
  *   sessions(session, command, version)    every run that opened the store
+ *   job_checks(job, sum)                   a checksum per job (below)
+ *
+ * Verification. A store is read as hostile input: it may be truncated, have bits flipped,
+ * rows removed, sizes made up, or come from another experiment. It is opened only as a
+ * regular file (a symlink is refused: it could lead into a foreign database); damage SQLite
+ * sees is an AF_INVAL naming the file; and every job carries a checksum (FNV-1a) of the
+ * experiment's identity, its row, its metrics in order (names and bits) and its packed tables.
+ * Before a resume or a merge's export, exp_store_verify recomputes every job's sum and checks
+ * that no result, table or checksum belongs to a job that is not there: a mismatch is a clear
+ * error (exit 2) naming the store and the job, never a silent resume with changed numbers.
+ * Format 2 added job_checks; a format-1 store is refused with its format.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "aidflow/atomic_file.h"
@@ -35,7 +47,7 @@
 #include "experiment/exp_internal.h"
 
 #define STORE_NAME "results.sqlite"
-#define STORE_FORMAT "1"
+#define STORE_FORMAT "2"
 
 typedef struct name_slot {
     char *name;
@@ -50,6 +62,8 @@ struct exp_store {
     sqlite3_stmt *ins_job, *ins_result, *ins_metric, *get_metric, *ins_tables;
     name_slot *names; /* open addressing: metric name -> id */
     size_t names_cap, names_n;
+    bool have_id;
+    uint64_t id_hash; /* FNV-1a of meta 'identity', the start of every job's checksum */
 };
 
 static const char schema[] =
@@ -67,11 +81,24 @@ static const char schema[] =
     "  metric INTEGER NOT NULL, value REAL, PRIMARY KEY(job, ord)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS sessions(session INTEGER PRIMARY KEY, command TEXT,"
     "  version TEXT);"
-    "CREATE TABLE IF NOT EXISTS job_tables(job INTEGER PRIMARY KEY, data BLOB NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS job_tables(job INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS job_checks(job INTEGER PRIMARY KEY, sum TEXT NOT NULL);";
+
+/* A text column; "" for NULL (a hostile store may hold NULL where the schema says NOT NULL:
+ * the tables of an existing file are not ours to trust). */
+static const char *col_text(sqlite3_stmt *q, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+    return t ? t : "";
+}
 
 static af_status db_error(exp_store *s, af_error *err, const char *what)
 {
     int code = sqlite3_extended_errcode(s->db);
+    int primary = code & 0xff;
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        return af_error_set(err, AF_INVAL, "%s: damaged store (%s: %s); delete it or use --fresh",
+                            s->path, what, sqlite3_errmsg(s->db));
     af_status st = (code == SQLITE_NOMEM) ? AF_NOMEM : AF_IO;
     return af_error_set(err, st, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
@@ -80,7 +107,10 @@ static af_status exec(exp_store *s, const char *sql, af_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        af_status st = af_error_set(err, AF_IO, "%s: %s", s->path, msg ? msg : "error");
+        int primary = sqlite3_extended_errcode(s->db) & 0xff;
+        bool damaged = primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+        af_status st = af_error_set(err, damaged ? AF_INVAL : AF_IO, "%s: %s%s", s->path,
+                                    damaged ? "damaged store: " : "", msg ? msg : "error");
         sqlite3_free(msg);
         return st;
     }
@@ -170,6 +200,14 @@ af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool crea
         remove_store_files(s->path);
         remove_outputs(dir);
     }
+    /* Only a regular file: a symlink could lead into a foreign database, a FIFO would hang. */
+    struct stat sb;
+    if (lstat(s->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        st = af_error_set(err, AF_INVAL, "%s is %s, not a store: refusing to open it", s->path,
+                          S_ISLNK(sb.st_mode) ? "a symbolic link" : "not a regular file");
+        exp_store_close(s);
+        return st;
+    }
     if (!create && access(s->path, F_OK) != 0) {
         st = af_error_set(err, AF_IO, "no store in '%s' (%s: %s)", dir, s->path, strerror(errno));
         exp_store_close(s);
@@ -224,7 +262,7 @@ af_status exp_store_get_meta(exp_store *s, const char *key, char **value, af_err
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        *value = strdup((const char *)sqlite3_column_text(q, 0));
+        *value = strdup(col_text(q, 0));
         if (!*value) st = af_error_set(err, AF_NOMEM, "out of memory");
     } else if (rc != SQLITE_DONE) {
         st = db_error(s, err, "reading meta data");
@@ -268,6 +306,8 @@ af_status exp_store_claim(exp_store *s, const char *identity, const char *const 
     char *have = NULL;
     af_status st = exp_store_get_meta(s, "identity", &have, err);
     if (st != AF_OK) return st;
+    s->have_id = true;
+    s->id_hash = af_fnv1a_str(AF_FNV1A_INIT, identity);
     if (have) {
         if (strcmp(have, identity) != 0) {
             char la[300], lb[300];
@@ -319,7 +359,7 @@ af_status exp_store_put_factors(exp_store *s, const char *const *paths, size_t n
         sqlite3_bind_int64(get, 1, (sqlite3_int64)f);
         int rc = sqlite3_step(get);
         if (rc == SQLITE_ROW) {
-            const char *have = (const char *)sqlite3_column_text(get, 0);
+            const char *have = col_text(get, 0);
             if (strcmp(have, paths[f]) != 0)
                 st = af_error_set(err, AF_INVAL, "%s varies '%s' where this run varies '%s'",
                                   s->path, have, paths[f]);
@@ -350,8 +390,8 @@ af_status exp_store_put_point(exp_store *s, size_t point, const exp_point *p, af
     sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        const char *have_ov = (const char *)sqlite3_column_text(q, 0);
-        const char *have_hash = (const char *)sqlite3_column_text(q, 1);
+        const char *have_ov = col_text(q, 0);
+        const char *have_hash = col_text(q, 1);
         if (strcmp(have_ov, ov) != 0)
             st = af_error_set(err, AF_INVAL,
                               "%s: design point %zu was '%s', this run makes it '%s'; use "
@@ -420,8 +460,10 @@ af_status exp_store_put_points(exp_store *s, const exp_point *points, size_t n, 
 af_status exp_store_done(exp_store *s, bool *done, size_t n_jobs, af_error *err)
 {
     memset(done, 0, n_jobs * sizeof *done);
+    af_status st = exp_store_verify(s, err);
+    if (st != AF_OK) return st;
     sqlite3_stmt *q;
-    af_status st = prepare(s, "SELECT job FROM jobs", &q, err);
+    st = prepare(s, "SELECT job FROM jobs", &q, err);
     if (st != AF_OK) return st;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -542,6 +584,174 @@ static af_status metric_id(exp_store *s, const char *name, int64_t *id, af_error
     return AF_OK;
 }
 
+/* ---- per-job checksums ---- */
+
+static void sum_u64(uint64_t *h, uint64_t v)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+    *h = af_fnv1a(*h, b, 8);
+}
+
+/* A metric as the store keeps it: NULL for NaN, and -0 read back as 0 (SQLite may keep an
+ * integral REAL as an integer). */
+static void sum_metric(uint64_t *h, int64_t ord, const char *name, bool null, double v)
+{
+    sum_u64(h, (uint64_t)ord);
+    *h = af_fnv1a(*h, name, strlen(name) + 1);
+    if (null) {
+        sum_u64(h, 0);
+        return;
+    }
+    if (v == 0) v = 0;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    sum_u64(h, 1);
+    sum_u64(h, bits);
+}
+
+static uint64_t sum_start(uint64_t id_hash, uint64_t job, uint64_t point, uint64_t rep,
+                          uint64_t seed)
+{
+    uint64_t h = AF_FNV1A_INIT;
+    sum_u64(&h, id_hash);
+    sum_u64(&h, job);
+    sum_u64(&h, point);
+    sum_u64(&h, rep);
+    sum_u64(&h, seed);
+    return h;
+}
+
+static void sum_tables(uint64_t *h, const void *data, size_t len)
+{
+    sum_u64(h, (uint64_t)len);
+    if (len) *h = af_fnv1a(*h, data, len);
+}
+
+static af_status load_identity_hash(exp_store *s, af_error *err)
+{
+    if (s->have_id) return AF_OK;
+    char *id = NULL;
+    af_status st = exp_store_get_meta(s, "identity", &id, err);
+    if (st != AF_OK) return st;
+    if (!id) return af_error_set(err, AF_INVAL, "%s: damaged store: it holds no identity", s->path);
+    s->id_hash = af_fnv1a_str(AF_FNV1A_INIT, id);
+    s->have_id = true;
+    free(id);
+    return AF_OK;
+}
+
+static af_status put_check(exp_store *s, const exp_job_result *r, af_error *err)
+{
+    af_status st = load_identity_hash(s, err);
+    if (st != AF_OK) return st;
+    uint64_t h = sum_start(s->id_hash, r->job, r->point, r->replication, r->seed);
+    for (size_t i = 0; i < r->metrics.n; i++) {
+        double v = r->metrics.values[i];
+        sum_metric(&h, (int64_t)i, exp_metrics_name(&r->metrics, i), isnan(v), v);
+    }
+    sum_tables(&h, r->tables.data, r->tables.len);
+    char hex[17];
+    af_fmt_hex64(h, hex);
+    sqlite3_stmt *q;
+    if ((st = prepare(s, "INSERT INTO job_checks(job, sum) VALUES(?, ?)", &q, err)) != AF_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)r->job);
+    sqlite3_bind_text(q, 2, hex, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(q) != SQLITE_DONE) st = db_error(s, err, "recording a checksum");
+    sqlite3_finalize(q);
+    return st;
+}
+
+af_status exp_store_verify(exp_store *s, af_error *err)
+{
+    af_status st = load_identity_hash(s, err);
+    if (st != AF_OK) return st;
+    static const char *const orphans[] = {
+        "SELECT min(job) FROM results WHERE job NOT IN (SELECT job FROM jobs)",
+        "SELECT min(job) FROM job_tables WHERE job NOT IN (SELECT job FROM jobs)",
+        "SELECT min(job) FROM job_checks WHERE job NOT IN (SELECT job FROM jobs)",
+    };
+    sqlite3_stmt *q = NULL, *res = NULL, *tab = NULL;
+    for (size_t i = 0; i < 3 && st == AF_OK; i++) {
+        if ((st = prepare(s, orphans[i], &q, err)) != AF_OK) return st;
+        int rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+            st = af_error_set(err, AF_INVAL,
+                              "%s: damaged store: job %lld has rows but no job row; delete it "
+                              "or use --fresh",
+                              s->path, (long long)sqlite3_column_int64(q, 0));
+        else if (rc != SQLITE_ROW)
+            st = db_error(s, err, "checking the store");
+        sqlite3_finalize(q);
+        q = NULL;
+    }
+    if (st != AF_OK) return st;
+    if ((st = prepare(s,
+                      "SELECT j.job, j.point, j.replication, j.seed, c.sum FROM jobs j "
+                      "LEFT JOIN job_checks c ON c.job = j.job ORDER BY j.job",
+                      &q, err)) != AF_OK ||
+        (st = prepare(s,
+                      "SELECT r.ord, m.name, r.value FROM results r LEFT JOIN metrics m ON "
+                      "m.metric = r.metric WHERE r.job = ? ORDER BY r.ord",
+                      &res, err)) != AF_OK ||
+        (st = prepare(s, "SELECT data FROM job_tables WHERE job = ?", &tab, err)) != AF_OK) {
+        sqlite3_finalize(q);
+        sqlite3_finalize(res);
+        return st;
+    }
+    int rc;
+    while (st == AF_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        sqlite3_int64 job = sqlite3_column_int64(q, 0);
+        uint64_t h = sum_start(s->id_hash, (uint64_t)job, (uint64_t)sqlite3_column_int64(q, 1),
+                               (uint64_t)sqlite3_column_int64(q, 2),
+                               (uint64_t)sqlite3_column_int64(q, 3));
+        const unsigned char *want = sqlite3_column_text(q, 4);
+        sqlite3_reset(res);
+        sqlite3_bind_int64(res, 1, job);
+        int rr;
+        bool bad = false;
+        while ((rr = sqlite3_step(res)) == SQLITE_ROW) {
+            const unsigned char *name = sqlite3_column_text(res, 1);
+            if (!name) {
+                bad = true;
+                break;
+            }
+            bool null = sqlite3_column_type(res, 2) == SQLITE_NULL;
+            sum_metric(&h, sqlite3_column_int64(res, 0), (const char *)name, null,
+                       null ? 0 : sqlite3_column_double(res, 2));
+        }
+        if (!bad && rr != SQLITE_DONE) {
+            st = db_error(s, err, "reading results");
+            break;
+        }
+        sqlite3_reset(tab);
+        sqlite3_bind_int64(tab, 1, job);
+        int rt = sqlite3_step(tab);
+        if (rt == SQLITE_ROW)
+            sum_tables(&h, sqlite3_column_blob(tab, 0), (size_t)sqlite3_column_bytes(tab, 0));
+        else if (rt == SQLITE_DONE)
+            sum_tables(&h, NULL, 0);
+        else {
+            st = db_error(s, err, "reading daily tables");
+            break;
+        }
+        char hex[17];
+        af_fmt_hex64(h, hex);
+        if (bad || !want || strcmp((const char *)want, hex) != 0)
+            st = af_error_set(err, AF_INVAL,
+                              "%s: damaged store: job %lld %s (it was changed, or belongs to "
+                              "another experiment); delete it or use --fresh",
+                              s->path, (long long)job,
+                              !want ? "has no checksum" : "does not match its checksum");
+    }
+    if (st == AF_OK && rc != SQLITE_DONE) st = db_error(s, err, "reading jobs");
+    sqlite3_finalize(q);
+    sqlite3_finalize(res);
+    sqlite3_finalize(tab);
+    return st;
+}
+
 af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err)
 {
     af_status st = exec(s, "BEGIN IMMEDIATE", err);
@@ -568,6 +778,7 @@ af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err
             sqlite3_bind_double(s->ins_result, 4, v);
         if (sqlite3_step(s->ins_result) != SQLITE_DONE) st = db_error(s, err, "recording a result");
     }
+    if (st == AF_OK) st = put_check(s, r, err);
     if (st == AF_OK && r->tables.len > 0) {
         sqlite3_reset(s->ins_tables);
         sqlite3_bind_int64(s->ins_tables, 1, (sqlite3_int64)r->job);
@@ -636,9 +847,15 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
         }
         mo[n].id = sqlite3_column_int64(q, 0);
         mo[n].ord = sqlite3_column_int64(q, 1);
-        mo[n].name = strdup((const char *)sqlite3_column_text(q, 2));
+        mo[n].name = strdup(col_text(q, 2));
         if (!mo[n].name) {
             st = af_error_set(err, AF_NOMEM, "out of memory");
+            break;
+        }
+        if (mo[n].id < 0 || mo[n].id > (int64_t)1 << 31) {
+            st = af_error_set(err, AF_INVAL, "%s: damaged store: metric id %lld out of range",
+                              s->path, (long long)mo[n].id);
+            n++;
             break;
         }
         if (mo[n].id > max_id) max_id = mo[n].id;
@@ -647,6 +864,9 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
     if (st == AF_OK && rc != SQLITE_DONE) st = db_error(s, err, "reading results");
     sqlite3_finalize(q);
     size_t *index = NULL;
+    if (st == AF_OK && replications && n > SIZE_MAX / sizeof(double) / replications)
+        st = af_error_set(err, AF_INVAL, "%s: damaged store: %zu metrics of %u replications",
+                          s->path, n, replications);
     if (st == AF_OK) {
         qsort(mo, n, sizeof *mo, by_order);
         out->n_metrics = n;
@@ -658,6 +878,7 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
     }
     if (st == AF_OK) {
         for (size_t i = 0; i < n * replications; i++) out->values[i] = NAN;
+        for (int64_t i = 0; i <= max_id; i++) index[i] = SIZE_MAX; /* no metric of the point */
         for (size_t i = 0; i < n; i++) {
             out->names[i] = (char *)mo[i].name;
             mo[i].name = NULL;
@@ -673,7 +894,8 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
         while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
             sqlite3_int64 rep = sqlite3_column_int64(q, 0);
             int64_t id = sqlite3_column_int64(q, 1);
-            if (rep < 0 || rep >= replications || id < 0 || id > max_id) continue;
+            if (rep < 0 || rep >= replications || id < 0 || id > max_id || index[id] == SIZE_MAX)
+                continue;
             out->values[index[id] * replications + (size_t)rep] =
                 sqlite3_column_type(q, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 2);
         }
@@ -708,6 +930,13 @@ af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err)
     char *src = af_path_join(src_dir, STORE_NAME);
     if (!src) return af_error_set(err, AF_NOMEM, "out of memory");
     af_status st = AF_OK;
+    struct stat sb;
+    if (lstat(src, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        st = af_error_set(err, AF_INVAL, "%s is %s, not a store: refusing to open it", src,
+                          S_ISLNK(sb.st_mode) ? "a symbolic link" : "not a regular file");
+        free(src);
+        return st;
+    }
     if (access(src, R_OK) != 0) {
         st = af_error_set(err, AF_IO, "no store in '%s' (%s: %s)", src_dir, src, strerror(errno));
         free(src);
@@ -728,6 +957,11 @@ af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err)
     sqlite3_int64 n = 0;
     char *mine = NULL;
     st = exp_store_get_meta(s, "identity", &mine, err);
+    if (st == AF_OK)
+        st = count_of(s, "SELECT count(*) FROM src.meta WHERE key = 'format' AND value = '"
+                         STORE_FORMAT "'", &n, err);
+    if (st == AF_OK && n == 0)
+        st = af_error_set(err, AF_INVAL, "%s is not a store of format %s", src, STORE_FORMAT);
     if (st == AF_OK) st = count_of(s, "SELECT count(*) FROM src.meta WHERE key = 'identity'", &n, err);
     if (st == AF_OK && n == 0)
         st = af_error_set(err, AF_INVAL, "%s holds no experiment", src);
@@ -735,7 +969,7 @@ af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err)
         if ((st = prepare(s, "SELECT value FROM src.meta WHERE key = 'identity'", &q, err)) ==
             AF_OK) {
             if (sqlite3_step(q) != SQLITE_ROW ||
-                strcmp((const char *)sqlite3_column_text(q, 0), mine) != 0)
+                strcmp(col_text(q, 0), mine) != 0)
                 st = af_error_set(err, AF_INVAL,
                                   "%s holds another experiment than the stores before it", src);
             sqlite3_finalize(q);
@@ -769,6 +1003,8 @@ af_status exp_store_absorb(exp_store *s, const char *src_dir, af_error *err)
             "  JOIN src.metrics a ON a.metric = r.metric JOIN main.metrics b ON b.name = a.name"
             "  WHERE r.job NOT IN (SELECT job FROM main.jobs);"
             "INSERT OR IGNORE INTO main.job_tables SELECT * FROM src.job_tables"
+            "  WHERE job NOT IN (SELECT job FROM main.jobs);"
+            "INSERT OR IGNORE INTO main.job_checks SELECT * FROM src.job_checks"
             "  WHERE job NOT IN (SELECT job FROM main.jobs);"
             "INSERT OR IGNORE INTO main.jobs SELECT * FROM src.jobs;";
         if (st == AF_OK) st = exec(s, copies, err);

@@ -93,8 +93,15 @@ af_status exp_tables_unpack(const unsigned char *blob, size_t len, af_result **o
         ok = (r->station_names[i] = take_name(blob, len, &pos)) != NULL;
     for (size_t i = 0; ok && i < h.n_metrics; i++, r->n_metrics++)
         ok = (r->metric_names[i] = take_name(blob, len, &pos)) != NULL;
+    /* Each count is bounded above, so these products fit in 64 bits; they must also fit in
+     * what the blob holds, before anything is allocated for them. */
+    uint64_t cells64 = h.n_days * h.n_regions * h.n_categories, sdays64 = h.n_days * h.n_stations;
+    if (ok)
+        ok = h.n_days * h.n_regions < UINT64_C(1) << 40 && cells64 < UINT64_C(1) << 40 &&
+             cells64 <= len / sizeof(af_daily_cell) && sdays64 <= len / sizeof(af_station_day) &&
+             h.n_metrics <= len / sizeof(double) && h.n_stations <= len && h.n_metrics <= len;
     if (ok) {
-        size_t cells = h.n_days * h.n_regions * h.n_categories, sdays = h.n_days * h.n_stations;
+        size_t cells = (size_t)cells64, sdays = (size_t)sdays64;
         r->daily = malloc((cells + 1) * sizeof *r->daily);
         r->stations = malloc((sdays + 1) * sizeof *r->stations);
         r->metrics = malloc((h.n_metrics + 1) * sizeof *r->metrics);
@@ -105,7 +112,7 @@ af_status exp_tables_unpack(const unsigned char *blob, size_t len, af_result **o
     }
     if (!ok) {
         af_result_free(r);
-        return af_error_set(err, AF_IO, "damaged daily tables (or tables of another build)");
+        return af_error_set(err, AF_INVAL, "damaged daily tables (or tables of another build)");
     }
     *out = r;
     return AF_OK;

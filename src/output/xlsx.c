@@ -28,6 +28,8 @@ af_status af_xlsx_write(const char *dir, const char *path, af_error *err)
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "aidflow/atomic_file.h"
+#include "base/path.h"
 #include "report/csv.h"
 #include "report/json.h"
 
@@ -438,24 +440,37 @@ static af_status fill(lxw_workbook *wb, const formats *fm, const char *dir, af_e
     return st;
 }
 
+/* The workbook is made from the folder's files: it never replaces one of them (`--xlsx
+ * DIR/daily.csv`), nor a target that is not a regular file (a FIFO, a device). */
+static af_status check_target(const char *dir, const char *path, af_error *err)
+{
+    static const char *const inputs[] = {"summary.json", "daily.csv",  "stations.csv",    "compare.csv",
+                                         "sweep.csv",    "target.csv", "replications.csv", "provenance.json",
+                                         "results.sqlite"};
+    if (af_path_same_file(dir, path))
+        return af_error_set(err, AF_INVAL, "%s is the folder the workbook is made from, not a file", path);
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        char *p = af_path_join(dir, inputs[i]);
+        bool same = p && af_path_same_file(p, path);
+        free(p);
+        if (same)
+            return af_error_set(err, AF_INVAL,
+                                "%s is one of the files the workbook is made from: refusing to write over it", path);
+    }
+    return af_output_check(path, err);
+}
+
 af_status af_xlsx_write(const char *dir, const char *path, af_error *err)
 {
     if (!dir || !path || !*path) return af_error_set(err, AF_INVAL, "no folder or workbook path");
-    size_t n = strlen(path);
-    char *tmp = malloc(n + sizeof ".tmp.XXXXXX");
-    if (!tmp) return af_error_set(err, AF_NOMEM, "out of memory");
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        af_status st = af_error_set(err, AF_IO, "cannot create %s: %s", path, strerror(errno));
-        free(tmp);
-        return st;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    (void)fchmod(fd, 0666 & ~mask);
-    close(fd);
+    af_status checked = check_target(dir, path, err);
+    if (checked != AF_OK) return checked;
+    /* The atomic writer's temporary (named so that a later writer removes it if this process
+     * is killed), which libxlsxwriter then fills by its name; commit syncs and renames it. */
+    af_atomic_file *af;
+    af_status opened = af_atomic_open(&af, path, err);
+    if (opened != AF_OK) return opened;
+    const char *tmp = af_atomic_temp_path(af);
 
     /* constant_memory: each row goes to a temporary file as it is written, so a long daily
      * table does not sit in memory. */
@@ -479,17 +494,11 @@ af_status af_xlsx_write(const char *dir, const char *path, af_error *err)
         lxw_error e = workbook_close(wb);
         if (e && st == AF_OK) st = lxw_fail(err, e, path);
     }
-    if (st == AF_OK) {
-        int f = open(tmp, O_RDONLY);
-        if (f < 0 || fsync(f) != 0)
-            st = af_error_set(err, AF_IO, "cannot write %s: %s", path, strerror(errno));
-        if (f >= 0) close(f);
+    if (st != AF_OK) {
+        af_atomic_abort(af);
+        return st;
     }
-    if (st == AF_OK && rename(tmp, path) != 0)
-        st = af_error_set(err, AF_IO, "cannot write %s: %s", path, strerror(errno));
-    if (st != AF_OK) unlink(tmp);
-    free(tmp);
-    return st;
+    return af_atomic_commit(af, err); /* fsync of the same file, then the rename */
 }
 
 #endif

@@ -83,6 +83,24 @@ static af_status load_all(rp_ctx *cx, const char *const *dirs, const char *const
     return st;
 }
 
+/* The report never writes over a file it reads (`-o DIR/daily.csv` would destroy its input). */
+static af_status check_not_an_input(const char *const *dirs, size_t n_dirs, const char *out_path, af_error *err)
+{
+    static const char *const inputs[] = {"summary.json", "daily.csv",  "stations.csv",    "compare.csv",
+                                         "sweep.csv",    "target.csv", "replications.csv", "provenance.json",
+                                         "results.sqlite", "metrics.csv", "points.csv"};
+    char path[4096];
+    for (size_t d = 0; d < n_dirs; d++) {
+        if (dirs[d] && af_path_same_file(dirs[d], out_path))
+            return af_error_set(err, AF_INVAL, "%s is one of the directories to report on, not a file to write", out_path);
+        for (size_t i = 0; dirs[d] && i < sizeof inputs / sizeof inputs[0]; i++)
+            if (af_path_join_to(path, sizeof path, dirs[d], inputs[i]) && af_path_same_file(path, out_path))
+                return af_error_set(err, AF_INVAL, "%s is an input of this report (%s): refusing to write over it",
+                                    out_path, path);
+    }
+    return AF_OK;
+}
+
 af_status af_report_write(const char *const *dirs, size_t n_dirs, const char *out_path, af_error *err)
 {
     return af_report_write_labelled(dirs, NULL, n_dirs, out_path, err);
@@ -94,9 +112,12 @@ af_status af_report_write_labelled(const char *const *dirs, const char *const *l
     af_error_clear(err);
     if (!dirs || n_dirs == 0) return af_error_set(err, AF_INVAL, "no directory to report on");
     if (!out_path || !*out_path) return af_error_set(err, AF_INVAL, "no output file");
+    af_status st = check_not_an_input(dirs, n_dirs, out_path, err);
+    if (st == AF_OK) st = af_output_check(out_path, err);
+    if (st != AF_OK) return st;
     af_buf b = {0};
     rp_ctx cx = {.b = &b};
-    af_status st = load_all(&cx, dirs, labels, n_dirs, err);
+    st = load_all(&cx, dirs, labels, n_dirs, err);
     if (st == AF_OK) {
         cx.analysis = rp_alloc(&cx.pool, cx.n_runs, sizeof *cx.analysis);
         for (size_t i = 0; cx.analysis && i < cx.n_runs; i++) rp_analyse(&cx, &cx.runs[i], &cx.analysis[i]);

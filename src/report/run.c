@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -19,12 +20,40 @@ enum {
 
 /* ---- names ---- */
 
+static size_t name_hash(const char *s)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) h = (h ^ *p) * UINT64_C(0x100000001b3);
+    return (size_t)h;
+}
+
 long rp_names_find(const rp_names *names, const char *s)
 {
     if (names->last < names->n && !strcmp(names->v[names->last], s)) return (long)names->last;
-    for (size_t i = 0; i < names->n; i++)
-        if (!strcmp(names->v[i], s)) return (long)i;
-    return -1;
+    if (!names->n_slots) return -1;
+    for (size_t h = name_hash(s) & (names->n_slots - 1);; h = (h + 1) & (names->n_slots - 1)) {
+        size_t i = names->slot[h];
+        if (!i) return -1;
+        if (!strcmp(names->v[i - 1], s)) return (long)(i - 1);
+    }
+}
+
+/* Keeps the table at most half full. */
+static bool slots_fit(rp_names *names)
+{
+    if (2 * (names->n + 1) <= names->n_slots) return true;
+    size_t n_slots = names->n_slots ? 2 * names->n_slots : 32;
+    size_t *slot = calloc(n_slots, sizeof *slot);
+    if (!slot) return false;
+    for (size_t i = 0; i < names->n; i++) {
+        size_t h = name_hash(names->v[i]) & (n_slots - 1);
+        while (slot[h]) h = (h + 1) & (n_slots - 1);
+        slot[h] = i + 1;
+    }
+    free(names->slot);
+    names->slot = slot;
+    names->n_slots = n_slots;
+    return true;
 }
 
 long rp_names_intern(rp_names *names, const char *s, size_t limit)
@@ -42,9 +71,13 @@ long rp_names_intern(rp_names *names, const char *s, size_t limit)
         names->v = v;
         names->cap = cap;
     }
+    if (!slots_fit(names)) return -1;
     char *copy = strdup(s);
     if (!copy) return -1;
     names->v[names->n] = copy;
+    size_t h = name_hash(s) & (names->n_slots - 1);
+    while (names->slot[h]) h = (h + 1) & (names->n_slots - 1);
+    names->slot[h] = names->n + 1;
     names->last = names->n;
     return (long)names->n++;
 }
@@ -53,6 +86,7 @@ void rp_names_free(rp_names *names)
 {
     for (size_t i = 0; i < names->n; i++) free(names->v[i]);
     free(names->v);
+    free(names->slot);
     memset(names, 0, sizeof *names);
 }
 

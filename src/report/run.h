@@ -17,7 +17,9 @@
 typedef struct rp_names {
     char **v;
     size_t n, cap;
-    size_t last; /* the index found last: rows repeat names in runs */
+    size_t last;  /* the index found last: rows repeat names in runs */
+    size_t *slot; /* open addressing over v: index + 1, 0 for empty, so finding is O(1) */
+    size_t n_slots;
 } rp_names;
 
 /* The index of `s`, added if new; -1 on out of memory or past `limit` names. */

@@ -234,19 +234,35 @@ typedef struct frame {
     double dx0, dx1, dy0, dy1; /* data ranges */
 } frame;
 
+/* Values past +-1e300 are drawn as +-1e300, so that no span of the axes overflows to
+ * infinity (1e308 - -1e308 does) and no coordinate is NaN; a coordinate is kept within a
+ * page's reach of the frame. No NaN or infinity reaches the SVG. */
+static double chart_value(double v) { return v > 1e300 ? 1e300 : v < -1e300 ? -1e300 : v; }
+
+static double on_page(double px, double a, double b)
+{
+    double lo = fmin(a, b) - 10000, hi = fmax(a, b) + 10000;
+    return isnan(px) ? (a + b) / 2 : px < lo ? lo : px > hi ? hi : px;
+}
+
 static double fx(const frame *f, double x)
 {
-    return f->dx1 > f->dx0 ? f->x0 + (x - f->dx0) / (f->dx1 - f->dx0) * (f->x1 - f->x0) : (f->x0 + f->x1) / 2;
+    x = chart_value(x);
+    return on_page(f->dx1 > f->dx0 ? f->x0 + (x - f->dx0) / (f->dx1 - f->dx0) * (f->x1 - f->x0) : (f->x0 + f->x1) / 2,
+                   f->x0, f->x1);
 }
 
 static double fy(const frame *f, double y)
 {
-    return f->dy1 > f->dy0 ? f->y1 - (y - f->dy0) / (f->dy1 - f->dy0) * (f->y1 - f->y0) : (f->y0 + f->y1) / 2;
+    y = chart_value(y);
+    return on_page(f->dy1 > f->dy0 ? f->y1 - (y - f->dy0) / (f->dy1 - f->dy0) * (f->y1 - f->y0) : (f->y0 + f->y1) / 2,
+                   f->y0, f->y1);
 }
 
 static void widen(double *lo, double *hi, double v)
 {
     if (!isfinite(v)) return;
+    v = chart_value(v);
     if (v < *lo) *lo = v;
     if (v > *hi) *hi = v;
 }

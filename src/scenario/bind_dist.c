@@ -13,6 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Bounds that keep every event time finite (see param and check_params). */
+#define AF_SCN_MAX_DURATION_MIN 52596000.0 /* 100 years of 365.25 days */
+#define AF_SCN_MIN_SHAPE 0.05
+
 #include "scenario/bind.h"
 #include "scenario/units.h"
 
@@ -60,6 +64,13 @@ static bool param(binder *b, const yt_node *v, const field *f, const dist_form *
         else
             scn_error(b->r, v->mark, "%s: %s %s: %s, found %s", f->key, form->name, pname, msg,
                       yt_describe(v, buf, sizeof buf));
+        return false;
+    }
+    /* Bounded so that every draw, and every event time made of draws, is finite: a duration
+     * of 1e308 min is a valid double but no time at all. */
+    if (timed && fabs(*out) > AF_SCN_MAX_DURATION_MIN) {
+        scn_error(b->r, v->mark, "%s: %s %s: at most %.0f min (100 years), found %s", f->key,
+                  form->name, pname, AF_SCN_MAX_DURATION_MIN, yt_describe(v, buf, sizeof buf));
         return false;
     }
     return true;
@@ -225,12 +236,25 @@ static bool check_params(binder *b, const field *f, const dist_form *form, const
         /* Both checked, so that both mistakes are reported at once. */
         bool mean_ok = positive(b, where[0], f, "the mean", p[0]);
         bool sd_ok = nonneg(b, where[1], f, "the standard deviation (sd)", p[1]);
+        /* sd/mean past 1e6 makes sigma so wide that draws overflow to infinity. */
+        if (mean_ok && sd_ok && p[1] > 1e6 * p[0]) {
+            scn_error(b->r, where[1]->mark,
+                      "%s: lognormal sd (%g) is more than a million times the mean (%g)",
+                      f->key, p[1], p[0]);
+            return false;
+        }
         return mean_ok && sd_ok;
     }
     case AF_DIST_GAMMA:
     case AF_DIST_WEIBULL: {
         bool shape_ok = positive(b, where[0], f, "the shape", p[0]);
         bool scale_ok = positive(b, where[1], f, "the scale", p[1]);
+        /* A Weibull draw is scale * E^(1/shape): shape 1e-300 makes it infinite. */
+        if (shape_ok && (p[0] < AF_SCN_MIN_SHAPE || p[0] > 1e6)) {
+            scn_error(b->r, where[0]->mark, "%s: %s shape: from %g to 1e6, found %g", f->key,
+                      form->name, AF_SCN_MIN_SHAPE, p[0]);
+            shape_ok = false;
+        }
         return shape_ok && scale_ok;
     }
     default: return true;

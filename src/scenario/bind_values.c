@@ -12,10 +12,33 @@
 
 #define AT(item, f, type) ((type *)((char *)(item) + (f)->offset))
 
+/* Text is printed (validate, run, the report, terminals): a control character in it could
+ * retitle a terminal or forge lines, so none is allowed but a tab or a line break, and a name
+ * takes no line break either. C1 controls (U+0080 to U+009F) count as control characters. */
+static bool text_is_printable(binder *b, const yt_node *v, const field *f)
+{
+    bool is_name = !strcmp(f->key, "name");
+    for (size_t i = 0; i < v->len; i++) {
+        unsigned char c = (unsigned char)v->str[i];
+        bool ctl = (c < 0x20 && c != '\t' && (c != '\n' || is_name)) || c == 0x7f ||
+                   (c == 0xc2 && i + 1 < v->len && (unsigned char)v->str[i + 1] >= 0x80 &&
+                    (unsigned char)v->str[i + 1] <= 0x9f);
+        if (ctl) {
+            unsigned code = c == 0xc2 ? (unsigned char)v->str[i + 1] : c;
+            scn_error(b->r, v->mark,
+                      "%s: the text contains the control character U+%04X; write it without "
+                      "control characters%s",
+                      f->key, code, is_name ? " (a name is one line)" : "");
+            return false;
+        }
+    }
+    return true;
+}
+
 void bind_text(binder *b, const yt_node *v, void *item, const field *f)
 {
     const char *s = bind_scalar_text(b, v, f, "text");
-    if (!s) return;
+    if (!s || !text_is_printable(b, v, f)) return;
     const char *copy = arena_strndup(b->mem, s, v->len);
     if (!copy) b->r->nomem = true;
     *AT(item, f, const char *) = copy;
@@ -34,6 +57,7 @@ void bind_text_list(binder *b, const yt_node *v, void *item, const field *f)
     }
     for (size_t i = 0; i < v->n; i++) {
         const char *s = bind_scalar_text(b, v->items[i], f, "text");
+        if (s && !text_is_printable(b, v->items[i], f)) s = NULL;
         arr[i] = s ? arena_strndup(b->mem, s, v->items[i]->len) : "";
         if (!arr[i]) b->r->nomem = true;
     }
@@ -196,6 +220,14 @@ void bind_quantity(binder *b, const yt_node *v, void *item, const field *f)
 {
     double x;
     if (!quantity(b, v, f, *(const unit_kind *)f->arg, &x)) return;
+    /* A rate per day is the inverse of a time: below one in a million days (2,700 years)
+     * the time between events is no longer a finite time of the simulation. */
+    if (f->unit && !strcmp(f->unit, "/d") && x > 0 && x < 1e-6) {
+        char buf[64];
+        scn_error(b->r, v->mark, "%s: a rate is 0 or at least 1e-06 a day, found %s",
+                  f->key[0] ? f->key : "rate", yt_describe(v, buf, sizeof buf));
+        return;
+    }
     *AT(item, f, double) = x;
     if (f->aux) *(bool *)((char *)item + f->aux - 1) = true;
 }

@@ -91,6 +91,11 @@ void diag_add(af_diagnostics *d, af_diag_severity sev, const char *file, int lin
     push(d, sev, file, line, col, source_line, source_len, message);
 }
 
+void diag_forget_lines(af_diagnostics *d, size_t first)
+{
+    for (size_t i = first; d && i < d->n; i++) d->items[i].pub.source_line = NULL;
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 0)))
 #endif

@@ -40,4 +40,8 @@ bool scn_full(const scn_report *r);
 void diag_add(af_diagnostics *d, af_diag_severity sev, const char *file, int line, int col,
               const char *source_line, size_t source_len, const char *message);
 
+/* Drops the quoted source lines of diagnostics first.. (their places and messages stay): a
+ * base file that is not YAML may be anything, /etc/shadow included, and is not quoted. */
+void diag_forget_lines(af_diagnostics *d, size_t first);
+
 #endif

@@ -9,10 +9,13 @@
  *   - everything else (numbers, distributions, hours, other lists) replaces the base value.
  * Paths are relative to the file that holds the `extends:`. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/file.h"
 #include "scenario/load.h"
@@ -193,9 +196,25 @@ void check_no_removes(loader *L, yt_node *root)
 
 static bool read_all(const char *path, char **data, size_t *len, char *msg, size_t size)
 {
-    FILE *f = fopen(path, "rb");
+    /* Opened without blocking and checked before reading: a FIFO, a device or a directory
+     * would hang the read or make no sense as a scenario. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(msg, size, "cannot open '%s': %s", path, strerror(errno));
+        return false;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        snprintf(msg, size, "'%s' is not a regular file (a scenario is read from a file)", path);
+        close(fd);
+        return false;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
         snprintf(msg, size, "cannot open '%s': %s", path, strerror(errno));
+        close(fd);
         return false;
     }
     int e;
@@ -229,6 +248,39 @@ static size_t dir_len(const char *path)
 
 static yt_node *parse_and_extend(loader *L, const char *name, const char *real, const char *data,
                                  size_t len);
+
+/* True when `real` (a resolved path) is in the folder of the first file of the chain, or
+ * below it. */
+static bool inside_tree(const loader *L, const char *real)
+{
+    const char *top = L->chain_real[0];
+    char *dir = NULL;
+    if (top[0] == '/') {
+        size_t n = dir_len(top);
+        dir = malloc(n + 1);
+        if (dir) {
+            memcpy(dir, top, n);
+            dir[n] = '\0';
+        }
+    } else { /* text loaded under a name that is not a file: its name's folder */
+        size_t n = dir_len(L->chain[0]);
+        char *d = malloc(n + 2);
+        if (d) {
+            memcpy(d, L->chain[0], n);
+            memcpy(d + n, ".", 2);
+            char *r = realpath(d, NULL);
+            free(d);
+            if (r) {
+                dir = malloc(strlen(r) + 2);
+                if (dir) sprintf(dir, "%s%s", r, strcmp(r, "/") ? "/" : "");
+                free(r);
+            }
+        }
+    }
+    bool in = dir && strncmp(real, dir, strlen(dir)) == 0;
+    free(dir);
+    return in;
+}
 
 yt_node *load_file(loader *L, const char *path, scn_mark from)
 {
@@ -272,8 +324,12 @@ static yt_node *parse_and_extend(loader *L, const char *name, const char *real, 
         L->r.nomem = true;
         return NULL;
     }
+    size_t first_diag = af_diagnostics_count(L->r.diags), errors = L->r.errors;
     yt_node *root = yt_parse(&L->tree_mem, &L->r, (uint32_t)file,
                              sources_get(&L->src, (uint32_t)file)->data, len, 0);
+    /* A base that is not YAML is not quoted (it may be any file, a secret one included). */
+    if (L->depth > 0 && (!root || L->r.errors > errors))
+        diag_forget_lines(L->r.diags, first_diag);
     if (!root) return NULL;
 
     yt_pair *ext = root->kind == YT_MAP ? yt_map_find(root, "extends") : NULL;
@@ -319,6 +375,15 @@ static yt_node *parse_and_extend(loader *L, const char *name, const char *real, 
         }
         strncat(cycle, base_path, sizeof cycle - strlen(cycle) - 1);
         scn_error(&L->r, v->mark, "extends: a cycle of files: %s", cycle);
+        free(base_real);
+        L->depth--;
+        return NULL;
+    }
+    if (base_real && !(L->flags & AF_LOAD_EXTENDS_ANYWHERE) && !inside_tree(L, base_real)) {
+        scn_error(&L->r, v->mark,
+                  "extends: '%s' is outside the folder of %s; a base must be in that folder "
+                  "or below it (AIDFLOW_EXTENDS_ANYWHERE=1 allows any file)",
+                  base_path, L->chain[0]);
         free(base_real);
         L->depth--;
         return NULL;

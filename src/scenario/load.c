@@ -103,7 +103,8 @@ af_status af_scenario_load(const char *path, const char *const *overrides, size_
     if (!out || !path || (n_overrides && !overrides)) return AF_INVAL;
     *out = NULL;
     loader L;
-    loader_init(&L, diags, 0);
+    const char *anywhere = getenv("AIDFLOW_EXTENDS_ANYWHERE");
+    loader_init(&L, diags, anywhere && !strcmp(anywhere, "1") ? AF_LOAD_EXTENDS_ANYWHERE : 0);
     yt_node *root = load_file(&L, path, (scn_mark){0, 0, 0});
     if (!root && !L.r.errors && !L.r.nomem) L.r.errors++;
     return finish(&L, root, overrides, n_overrides, out);

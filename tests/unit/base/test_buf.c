@@ -102,6 +102,13 @@ static void test_json_strings(void **state)
     af_buf_json(&b, "");
     assert_string_equal(b.data, "\"\"\"\"");
     af_buf_free(&b);
+    /* Not UTF-8 (a Latin-1 path, a cut sequence, an overlong '/', a surrogate, past U+10FFFF):
+     * each bad byte becomes U+FFFD, so that the JSON is valid UTF-8; good sequences of 2, 3
+     * and 4 bytes pass as they are. */
+    af_buf_json(&b, "caf\xe9/\xc3 \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xe2\x82\xac\xf0\x9f\x98\x80");
+    assert_string_equal(b.data, "\"caf\\ufffd/\\ufffd \\ufffd\\ufffd \\ufffd\\ufffd\\ufffd "
+                                "\\ufffd\\ufffd\\ufffd\\ufffd \xe2\x82\xac\xf0\x9f\x98\x80\"");
+    af_buf_free(&b);
 }
 
 static void test_numbers(void **state)

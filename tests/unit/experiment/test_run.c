@@ -140,6 +140,41 @@ static void test_model_without_tables(void **state)
     assert_non_null(strstr(err.message, "no daily tables"));
 }
 
+/* The midnight conservation check: on, a correct model passes it with the same bytes; a
+ * tolerance below zero fails every midnight, and the run fails with the day and the
+ * replication instead of writing files. */
+static void test_conservation_check(void **state)
+{
+    (void)state;
+    for (int failing = 0; failing < 2; failing++) {
+        af_exp_model m;
+        af_error err;
+        af_error_clear(&err);
+        assert_int_equal(af_exp_model_scenario(&m, NULL, &err), AF_OK);
+        af_exp_model_check_conservation(&m, failing ? -1 : 1e-9);
+        af_run_config cfg = {.scenario = scenario, .replications = 2,
+                             .out_dir = scratch(failing ? "cons-bad" : "cons")};
+        af_exp_options o;
+        af_exp_options_init(&o);
+        o.jobs = 1;
+        o.command = "aidflow run";
+        af_run_result *res = NULL;
+        af_status st = af_run_experiment(&cfg, &m, &o, &res, &err);
+        af_exp_model_destroy(&m);
+        af_run_free(res);
+        if (!failing) {
+            if (st != AF_OK) fail_msg("%s", err.message);
+            af_run_result *plain = NULL;
+            if (run(scratch("cons-plain"), 2, NULL, &plain, &err) != AF_OK) fail_msg("%s", err.message);
+            af_run_free(plain);
+            assert_same_run(scratch("cons"), scratch("cons-plain"));
+        } else {
+            assert_int_equal(st, AF_INVAL);
+            assert_non_null(strstr(err.message, "conservation check failed: replication 0, day"));
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -153,6 +188,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_shards_and_merge, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_more_replications_keep_the_first, scratch_setup,
                                         scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_conservation_check, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_model_without_tables, scratch_setup,
                                         scratch_teardown),
     };

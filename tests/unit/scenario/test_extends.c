@@ -1,6 +1,8 @@
 /* `extends:` — merge by name, overrides, removal, relative paths, cycles: extends.c. */
 #include "af_test.h"
 
+#include <stdlib.h>
+
 #include "scn_test.h"
 
 static af_scenario *load_ok(const char *rel)
@@ -71,7 +73,11 @@ static void test_merge_by_name(void **state)
 static void test_relative_paths_and_chains(void **state)
 {
     (void)state;
+    /* sub/grandchild.yaml extends ../child.yaml, outside its own folder: refused by default
+     * (see test_confined_to_the_folder), read when the environment allows it. */
+    setenv("AIDFLOW_EXTENDS_ANYWHERE", "1", 1);
     af_scenario *s = load_ok("tests/data/scenario/extends/sub/grandchild.yaml");
+    unsetenv("AIDFLOW_EXTENDS_ANYWHERE");
     assert_string_equal(s->name, "grandchild");
     assert_int_equal(s->horizon_days, 14);
     const af_scn_station *ks = station(s, "kerem_shalom");
@@ -146,6 +152,50 @@ static void test_errors_point_at_their_file(void **state)
     af_diagnostics_destroy(d);
 }
 
+/* A base outside the folder of the first file (../, an absolute path) is an error at the
+ * extends: value, unless AIDFLOW_EXTENDS_ANYWHERE=1. */
+static void test_confined_to_the_folder(void **state)
+{
+    (void)state;
+    unsetenv("AIDFLOW_EXTENDS_ANYWHERE");
+    af_diagnostics *d = load_bad("tests/data/scenario/extends/sub/grandchild.yaml");
+    const af_diagnostic *g = af_diagnostics_get(d, 0);
+    assert_non_null(strstr(g->message, "outside the folder"));
+    assert_non_null(strstr(g->file, "grandchild.yaml"));
+    assert_int_equal(g->line, 2);
+    assert_int_equal(g->column, 10);
+    af_diagnostics_destroy(d);
+    d = load_bad("tests/data/scenario/extends/extends_absolute.yaml");
+    assert_non_null(strstr(af_diagnostics_get(d, 0)->message, "outside the folder"));
+    af_diagnostics_destroy(d);
+    /* Going down and back up stays inside: cycle_a -> cycle_b -> sub/cycle_c -> ../cycle_a. */
+    d = load_bad("tests/data/scenario/extends/cycle_a.yaml");
+    assert_non_null(strstr(af_diagnostics_get(d, 0)->message, "cycle"));
+    af_diagnostics_destroy(d);
+}
+
+/* The errors in a base that is not YAML give its place, never its lines. */
+static void test_a_base_that_is_not_yaml_is_not_quoted(void **state)
+{
+    (void)state;
+    af_diagnostics *d = load_bad("tests/data/scenario/extends/extends_not_yaml.yaml");
+    size_t n = af_diagnostics_count(d);
+    assert_true(n > 0);
+    bool in_base = false;
+    for (size_t i = 0; i < n; i++) {
+        const af_diagnostic *g = af_diagnostics_get(d, i);
+        assert_null(g->source_line ? strstr(g->source_line, "SECRET") : NULL);
+        assert_null(strstr(g->message, "SECRET"));
+        if (strstr(g->file, "not_yaml.txt")) {
+            in_base = true;
+            assert_null(g->source_line);
+            assert_true(g->line > 0);
+        }
+    }
+    assert_true(in_base);
+    af_diagnostics_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +204,8 @@ int main(void)
         cmocka_unit_test(test_cycle),
         cmocka_unit_test(test_removal_errors),
         cmocka_unit_test(test_errors_point_at_their_file),
+        cmocka_unit_test(test_confined_to_the_folder),
+        cmocka_unit_test(test_a_base_that_is_not_yaml_is_not_quoted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
