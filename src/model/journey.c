@@ -17,7 +17,10 @@
  * closures (is the leg open). */
 #include <math.h>
 
+#include <stdlib.h>
+
 #include "model/closures.h"
+#include "model/divert.h"
 #include "model/holds.h"
 #include "model/hubs.h"
 #include "model/journey.h"
@@ -62,6 +65,36 @@ static void reach_hub(model *m, uint32_t id)
 
 static void ev_arrive(af_sim *sim, void *ctx, uint64_t arg);
 static void ev_leg_retry(af_sim *sim, void *ctx, uint64_t arg);
+static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg);
+
+/* Leaves a closure: drives back to node plan.at of plan.route (diverted), or to its origin
+ * (returned, when `returning`). The arg of the event carries the id and whether it returns. */
+static void turn_back(model *m, uint32_t id, divert_plan plan, bool returning)
+{
+    truck *t = &m->trucks[id];
+    t->state = TRUCK_TURNING_BACK;
+    t->route = (uint32_t)plan.route;
+    t->pos = (uint32_t)plan.at;
+    if (!returning) m->all.trucks_diverted++;
+    uint64_t arg = (uint64_t)id | (returning ? (uint64_t)1 << 32 : 0);
+    if (!af_sim_schedule(m->sim, plan.back_minutes, ev_turned_back, m, arg)) model_fail(m);
+}
+
+/* A truck at the start of a leg closed until open_at (INFINITY: for good): turns back when
+ * the closure is known to outlast its patience and its origin's action finds a way out. */
+static bool leave_closed_leg(model *m, uint32_t id, af_time open_at)
+{
+    truck *t = &m->trucks[id];
+    double patience;
+    af_scn_on_closure action = divert_action(m, t->origin, &patience);
+    double stay = open_at - af_sim_now(m->sim);
+    if (action == AF_SCN_CLOSURE_WAIT || !(stay > patience)) return false;
+    divert_plan p = divert_best(m, t->origin, t->category, t->route, t->pos, true,
+                                isfinite(stay) ? stay : INFINITY, action);
+    if (!p.go) return false;
+    turn_back(m, id, p, action == AF_SCN_CLOSURE_RETURN);
+    return true;
+}
 
 /* At the start of the leg from node pos: wait for it to open, or for a convoy slot, or go. */
 static void leg_try_start(model *m, uint32_t id)
@@ -74,6 +107,7 @@ static void leg_try_start(model *m, uint32_t id)
     af_time now = af_sim_now(m->sim);
     af_time open_at = closures_leg_open_at(m, leg, now);
     if (open_at > now) {
+        if (leave_closed_leg(m, id, open_at)) return;
         if (!isfinite(open_at)) {
             /* Closed for good: the truck waits at the leg's start for ever (in the system). */
             return;
@@ -105,6 +139,8 @@ static void depart(model *m, uint32_t id)
         reach_hub(m, id);
         return;
     }
+    /* Where its origin's routes part, the truck chooses its way again (routing.c). */
+    if (t->pos > 0) t->route = (uint32_t)routing_at_node(m, t);
     leg_try_start(m, id);
 }
 
@@ -157,6 +193,7 @@ static void enter_station(model *m, size_t station, uint32_t id)
     mstation *ms = &m->stations[station];
     truck *t = &m->trucks[id];
     t->state = TRUCK_AT_STATION;
+    t->waiting_since = af_sim_now(m->sim);
     int prio = m->scn->categories[t->category].priority;
     if (af_station_arrive(ms->st, id, prio, service_time(m, ms, t)) != AF_OK) model_fail(m);
 }
@@ -293,4 +330,96 @@ void journey_release_leg_queues(model *m)
             leg_try_start(m, id);
         }
     }
+}
+
+static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    model *m = ctx;
+    uint32_t id = (uint32_t)(arg & 0xffffffffu);
+    truck *t = &m->trucks[id];
+    assert(t->alive && t->state == TRUCK_TURNING_BACK);
+    if (arg >> 32) {
+        /* Back at its origin: unloaded into the origin's stock, if it keeps one. */
+        m->all.trucks_returned++;
+        m->all.tonnes_returned += t->tonnes;
+        const af_scn_origin *org = &m->scn->origins[t->origin];
+        if (org->has_stock) m->origin_stock[t->origin * m->scn->n_categories + t->category] += t->tonnes;
+        trucks_free(m, id);
+        return;
+    }
+    depart(m, id);
+}
+
+/* Every hour: trucks queued (or blocked upstream) at a closed station that have had enough
+ * of it leave the queue and turn back (divert.c decides). A closure whose end is known keeps
+ * a truck only if it ends within the truck's patience; a random one, until it has kept the
+ * truck its patience. One decision per route and category per check. */
+static void closure_check(model *m)
+{
+    bool any = false;
+    for (size_t i = 0; i < m->n_stations && !any; i++) {
+        const mstation *ms = &m->stations[i];
+        any = ms->kind != MS_TRANSFER && !af_station_is_open(ms->st) &&
+              af_station_queue_length(ms->st) + af_station_blocked_count(ms->st) > 0;
+    }
+    if (!any) return;
+    const af_scenario *s = m->scn;
+    size_t nc = s->n_categories;
+    divert_plan *memo = calloc(s->n_routes * nc + 1, sizeof *memo);
+    bool *known = calloc(s->n_routes * nc + 1, sizeof *known);
+    if (!memo || !known) {
+        free(memo);
+        free(known);
+        model_fail(m);
+        return;
+    }
+    af_time now = af_sim_now(m->sim);
+    for (uint32_t id = 0; id < m->n_trucks_cap; id++) {
+        truck *t = &m->trucks[id];
+        if (!t->alive || t->state != TRUCK_AT_STATION) continue;
+        const af_scn_route *r = route_of(m, t);
+        size_t st = m->node_station[r->nodes[t->pos]];
+        mstation *ms = &m->stations[st];
+        if (af_station_is_open(ms->st)) continue;
+        double patience;
+        af_scn_on_closure action = divert_action(m, t->origin, &patience);
+        if (action == AF_SCN_CLOSURE_WAIT) continue;
+        double stay = divert_station_stay(m, ms, t->category);
+        if (isfinite(stay)) {
+            if (stay <= patience) continue;
+        } else if (ms->closed_depth > 0) {
+            af_time since = ms->closed_since > t->waiting_since ? ms->closed_since : t->waiting_since;
+            if (now - since < patience) continue;
+        }
+        size_t k = (size_t)t->route * nc + t->category;
+        if (!known[k] || action == AF_SCN_CLOSURE_RETURN) {
+            memo[k] = divert_best(m, t->origin, t->category, t->route, t->pos, false, stay, action);
+            known[k] = true;
+        }
+        if (!memo[k].go) continue;
+        /* In service (or at the crossing's transfer stage): it stays. */
+        if (af_station_withdraw(ms->st, id, NULL) != AF_OK) continue;
+        turn_back(m, id, memo[k], action == AF_SCN_CLOSURE_RETURN);
+    }
+    free(memo);
+    free(known);
+}
+
+static void ev_closure_check(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    model *m = ctx;
+    closure_check(m);
+    if (af_sim_now(sim) + 60 < (double)m->total_days * AF_MINUTES_PER_DAY &&
+        !af_sim_schedule(sim, 60, ev_closure_check, m, 0))
+        model_fail(m);
+}
+
+bool journey_start_closure_checks(model *m)
+{
+    bool acts = m->scn->on_closure != AF_SCN_CLOSURE_WAIT;
+    for (size_t o = 0; o < m->scn->n_origins; o++)
+        if (divert_action(m, o, NULL) != AF_SCN_CLOSURE_WAIT) acts = true;
+    return !acts || af_sim_schedule(m->sim, 60, ev_closure_check, m, 0) != 0;
 }

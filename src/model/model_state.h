@@ -13,6 +13,7 @@
  *   legs.c         convoy slots per day, escorts, travel time, loss
  *   hubs.c         hub storage and room, unloading, consumption against need, population shifts
  *   closures.c     dated closures of stations and legs, random station closures
+ *   divert.c       what a truck waiting at a closure does: wait, divert or return
  *   trucks.c       the truck pool, trucks waiting in arrival order (FIFO), tonnes on trucks
  *   results.c      the daily tables and the named per-run metrics
  *   model_state.c  named random streams, abandoning a run
@@ -23,6 +24,7 @@
  *   replication
  *   origins                          results
  *   journey                             |
+ *   divert                              |
  *   routing   holds   legs   hubs       |
  *   closures                            |
  *   trucks  <---------------------------+
@@ -70,6 +72,7 @@ typedef enum truck_state {
     TRUCK_HELD,          /* held after a dual-use flag */
     TRUCK_REPACKING,     /* rejected, being repacked at its origin */
     TRUCK_AT_HUB,        /* at its hub, loaded, waiting for storage room */
+    TRUCK_TURNING_BACK,  /* driving back from a closure to where it diverts, or to its origin */
 } truck_state;
 
 typedef struct truck {
@@ -82,6 +85,7 @@ typedef struct truck {
     bool lost_on_leg;  /* decided at departure, takes effect on arrival */
     truck_state state;
     double tonnes;
+    af_time waiting_since; /* joined the station it is queued at */
 } truck;
 
 typedef enum mstation_kind { MS_INSPECTION, MS_CROSSING, MS_TRANSFER } mstation_kind;
@@ -154,6 +158,7 @@ typedef struct ledger {
     double trucks_dispatched, trucks_redispatched, trucks_entered, trucks_delivered;
     double trucks_held, trucks_cleared_after_hold, trucks_rejected, trucks_written_off;
     double trucks_lost, trucks_unsupplied;
+    double trucks_diverted, trucks_returned, tonnes_returned;
     double tonnes_dispatched, tonnes_delivered, tonnes_lost, tonnes_written_off;
     double tonnes_offloaded, tonnes_consumed, tonnes_need;
 } ledger;
@@ -180,6 +185,8 @@ struct model {
     leg_state *legs;
     dispatcher *dispatchers; /* [n_origins * n_categories] */
     af_rng **route_rngs;
+    af_rng **node_route_rngs; /* route/<origin>@<node>: [n_origins * n_nodes], NULL where the
+                                 origin's routes do not part at the node */
     af_rng **repack_rngs;    /* repack/<origin>/<category>: [n_origins * n_categories] */
     double *origin_stock;    /* [n_origins * n_categories] */
 

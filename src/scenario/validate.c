@@ -206,7 +206,8 @@ static size_t find_leg(const binder *b, size_t from, size_t to)
 
 /* ---- routes --------------------------------------------------------------------------------- */
 
-static const char *const policy_word[] = {"fixed_shares", "shortest_delay", "reroute_on_closure"};
+static const char *const policy_word[] = {"fixed_shares", "shortest_delay", "reroute_on_closure",
+                                          "shares_within"};
 
 static void route_paths(binder *b)
 {
@@ -267,7 +268,6 @@ static void route_paths(binder *b)
 static void origin_routes(binder *b)
 {
     af_scenario *s = b->s;
-    bool fixed = s->policy != AF_SCN_SHORTEST_DELAY;
     for (size_t r = 0; r < s->n_routes; r++) {
         size_t o = s->routes[r].origin;
         if (o < s->n_origins) s->origins[o].n_routes++;
@@ -293,6 +293,9 @@ static void origin_routes(binder *b)
         scn_mark om = mark_of_key(b, L_ORIGIN, o, "name");
         const char *oname = node_name(s, org->node);
         if (!oname[0]) continue;
+        /* Shares are needed unless the origin's policy ignores them. */
+        int policy = org->policy == AF_SCN_POLICY_OF_SCENARIO ? (int)s->policy : org->policy;
+        bool fixed = policy != AF_SCN_SHORTEST_DELAY;
         if (org->n_routes == 0) {
             scn_error(b->r, om, "no route starts at origin '%s'; add a route with origin: %s",
                       oname, oname);
@@ -309,7 +312,7 @@ static void origin_routes(binder *b)
                     scn_error(b->r, mark_of_key(b, L_ROUTE, org->routes[k], "name"),
                               "route '%s' needs a share: origin '%s' has %zu routes and the "
                               "routing policy is %s",
-                              rt->name, oname, org->n_routes, policy_word[s->policy]);
+                              rt->name, oname, org->n_routes, policy_word[policy]);
                 }
             }
         }
