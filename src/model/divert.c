@@ -20,25 +20,26 @@ af_scn_on_closure divert_action(const model *m, size_t origin, double *patience)
                                                         : (af_scn_on_closure)m->scn->on_closure;
 }
 
-double divert_station_stay(const model *m, const mstation *ms, size_t category)
-{
-    if (ms->closed_depth > 0) return INFINITY;
-    af_time now = af_sim_now(m->sim);
-    af_time open = af_schedule_next_open(ms->sched, now);
-    if (!isfinite(open)) return INFINITY;
-    const af_dist *d = ms->kind == MS_TRANSFER
-                           ? &m->scn->crossings[ms->scn_index].transfer_service.dist
-                           : &af_scn_station_service(ms->cfg, category)->dist;
-    double ahead = (double)(af_station_queue_length(ms->st) + af_station_blocked_count(ms->st));
-    return open - now + ahead * af_dist_mean(d) / ms->lanes;
-}
-
 /* Mean minutes to drive back from node `pos` of `route` to its node `k`. */
 static double back_minutes(const model *m, const af_scn_route *r, size_t k, size_t pos)
 {
     double t = 0;
     for (size_t i = k; i < pos; i++) t += af_dist_mean(&m->scn->legs[r->legs[i]].travel.dist);
     return t;
+}
+
+/* The most minutes per truck (mean service / lanes) of the stations of r after node k. */
+static double slowest(const model *m, const af_scn_route *r, size_t k, size_t category)
+{
+    double worst = 0;
+    for (size_t i = k + 1; i < r->n_nodes; i++) {
+        size_t st = m->node_station[r->nodes[i]];
+        if (st == SIZE_MAX) continue;
+        const mstation *ms = &m->stations[st];
+        double x = af_dist_mean(&af_scn_station_service(ms->cfg, category)->dist) / ms->lanes;
+        if (x > worst) worst = x;
+    }
+    return worst;
 }
 
 divert_plan divert_best(model *m, size_t origin, size_t category, size_t route, size_t pos,
@@ -69,7 +70,9 @@ divert_plan divert_best(model *m, size_t origin, size_t category, size_t route, 
             k++;
         if (r->nodes[k] != own->nodes[k] || k > last || k + 1 >= r->n_nodes) continue;
         if (closures_route_closed_from(m, ri, k, now)) continue;
-        double d = back_minutes(m, own, k, pos) + routing_expected_delay(m, ri, k, category);
+        /* Trucks already turning back towards r queue ahead at its busiest station. */
+        double d = back_minutes(m, own, k, pos) + routing_expected_delay(m, ri, k, category) +
+                   (double)m->heading[ri] * slowest(m, r, k, category);
         if (d < least) {
             least = d;
             best = (divert_plan){.go = true, .route = ri, .at = k,

@@ -28,9 +28,4 @@ af_scn_on_closure divert_action(const model *m, size_t origin, double *patience)
 divert_plan divert_best(model *m, size_t origin, size_t category, size_t route, size_t pos,
                         bool at_leg, double stay, af_scn_on_closure action);
 
-/* Minutes a truck queued at closed station `ms` expects to stay: until the schedule opens
- * it again and the trucks ahead are served; INFINITY while a random closure is in force
- * (its end is not known) or when the schedule never opens again. */
-double divert_station_stay(const model *m, const mstation *ms, size_t category);
-
 #endif

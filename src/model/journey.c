@@ -75,7 +75,10 @@ static void turn_back(model *m, uint32_t id, divert_plan plan, bool returning)
     t->state = TRUCK_TURNING_BACK;
     t->route = (uint32_t)plan.route;
     t->pos = (uint32_t)plan.at;
-    if (!returning) m->all.trucks_diverted++;
+    if (!returning) {
+        m->all.trucks_diverted++;
+        m->heading[plan.route]++;
+    }
     uint64_t arg = (uint64_t)id | (returning ? (uint64_t)1 << 32 : 0);
     if (!af_sim_schedule(m->sim, plan.back_minutes, ev_turned_back, m, arg)) model_fail(m);
 }
@@ -351,59 +354,93 @@ static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg)
     depart(m, id);
 }
 
+typedef struct waiting {
+    af_time since;
+    uint32_t id;
+} waiting;
+
+static int by_arrival(const void *pa, const void *pb)
+{
+    const waiting *a = pa, *b = pb;
+    if (a->since != b->since) return a->since < b->since ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The trucks waiting at closed station `st` (queued, blocked or in service) in arrival order;
+ * returns how many, or SIZE_MAX when out of memory. */
+static size_t waiting_at(model *m, size_t st, waiting **out)
+{
+    size_t n = 0, cap = 0;
+    waiting *w = NULL;
+    for (uint32_t id = 0; id < m->n_trucks_cap; id++) {
+        const truck *t = &m->trucks[id];
+        if (!t->alive || t->state != TRUCK_AT_STATION) continue;
+        if (m->node_station[route_of(m, t)->nodes[t->pos]] != st) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            waiting *g = realloc(w, cap * sizeof *g);
+            if (!g) {
+                free(w);
+                return SIZE_MAX;
+            }
+            w = g;
+        }
+        w[n++] = (waiting){t->waiting_since, id};
+    }
+    if (n > 1) qsort(w, n, sizeof *w, by_arrival);
+    *out = w;
+    return n;
+}
+
 /* Every hour: trucks queued (or blocked upstream) at a closed station that have had enough
- * of it leave the queue and turn back (divert.c decides). A closure whose end is known keeps
- * a truck only if it ends within the truck's patience; a random one, until it has kept the
- * truck its patience. One decision per route and category per check. */
+ * of it leave the queue and turn back (divert.c decides). The n-th truck in line expects to
+ * stay until the station opens (a scheduled closure: known; a random one: its mean
+ * duration) plus n services shared among the lanes. A truck waits for a closure it knows
+ * ends within its patience, and for a random one until it has waited its patience. The
+ * last in line decide first; trucks already turning back towards an alternative count as
+ * queued there, so that a queue does not all leave at once for a way that cannot take it;
+ * once one truck stays, those ahead of it stay too. */
 static void closure_check(model *m)
 {
-    bool any = false;
-    for (size_t i = 0; i < m->n_stations && !any; i++) {
-        const mstation *ms = &m->stations[i];
-        any = ms->kind != MS_TRANSFER && !af_station_is_open(ms->st) &&
-              af_station_queue_length(ms->st) + af_station_blocked_count(ms->st) > 0;
-    }
-    if (!any) return;
-    const af_scenario *s = m->scn;
-    size_t nc = s->n_categories;
-    divert_plan *memo = calloc(s->n_routes * nc + 1, sizeof *memo);
-    bool *known = calloc(s->n_routes * nc + 1, sizeof *known);
-    if (!memo || !known) {
-        free(memo);
-        free(known);
-        model_fail(m);
-        return;
-    }
     af_time now = af_sim_now(m->sim);
-    for (uint32_t id = 0; id < m->n_trucks_cap; id++) {
-        truck *t = &m->trucks[id];
-        if (!t->alive || t->state != TRUCK_AT_STATION) continue;
-        const af_scn_route *r = route_of(m, t);
-        size_t st = m->node_station[r->nodes[t->pos]];
+    for (size_t st = 0; st < m->n_stations; st++) {
         mstation *ms = &m->stations[st];
-        if (af_station_is_open(ms->st)) continue;
-        double patience;
-        af_scn_on_closure action = divert_action(m, t->origin, &patience);
-        if (action == AF_SCN_CLOSURE_WAIT) continue;
-        double stay = divert_station_stay(m, ms, t->category);
-        if (isfinite(stay)) {
-            if (stay <= patience) continue;
-        } else if (ms->closed_depth > 0) {
-            af_time since = ms->closed_since > t->waiting_since ? ms->closed_since : t->waiting_since;
-            if (now - since < patience) continue;
+        if (ms->kind == MS_TRANSFER || af_station_is_open(ms->st) ||
+            af_station_queue_length(ms->st) + af_station_blocked_count(ms->st) == 0)
+            continue;
+        waiting *w = NULL;
+        size_t n = waiting_at(m, st, &w);
+        if (n == SIZE_MAX) {
+            model_fail(m);
+            return;
         }
-        size_t k = (size_t)t->route * nc + t->category;
-        if (!known[k] || action == AF_SCN_CLOSURE_RETURN) {
-            memo[k] = divert_best(m, t->origin, t->category, t->route, t->pos, false, stay, action);
-            known[k] = true;
+        af_time open = af_schedule_next_open(ms->sched, now);
+        bool random = ms->closed_depth > 0;
+        double closed_for = random ? af_dist_mean(&ms->cfg->closure_duration.dist)
+                                   : (isfinite(open) ? open - now : INFINITY);
+        for (size_t i = n; i-- > 0;) {
+            uint32_t id = w[i].id;
+            truck *t = &m->trucks[id];
+            double patience;
+            af_scn_on_closure action = divert_action(m, t->origin, &patience);
+            if (action == AF_SCN_CLOSURE_WAIT) continue;
+            const af_dist *d = &af_scn_station_service(ms->cfg, t->category)->dist;
+            double stay = closed_for + (double)i * af_dist_mean(d) / ms->lanes;
+            if (random) {
+                af_time since = ms->closed_since > t->waiting_since ? ms->closed_since : t->waiting_since;
+                if (now - since < patience) continue;
+            } else if (!(stay > patience)) {
+                continue;
+            }
+            divert_plan p = divert_best(m, t->origin, t->category, t->route, t->pos, false,
+                                        isfinite(stay) ? stay : INFINITY, action);
+            if (!p.go) break;
+            /* In service: it stays. */
+            if (af_station_withdraw(ms->st, id, NULL) != AF_OK) continue;
+            turn_back(m, id, p, action == AF_SCN_CLOSURE_RETURN);
         }
-        if (!memo[k].go) continue;
-        /* In service (or at the crossing's transfer stage): it stays. */
-        if (af_station_withdraw(ms->st, id, NULL) != AF_OK) continue;
-        turn_back(m, id, memo[k], action == AF_SCN_CLOSURE_RETURN);
+        free(w);
     }
-    free(memo);
-    free(known);
 }
 
 static void ev_closure_check(af_sim *sim, void *ctx, uint64_t arg)

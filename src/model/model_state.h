@@ -187,6 +187,7 @@ struct model {
     af_rng **route_rngs;
     af_rng **node_route_rngs; /* route/<origin>@<node>: [n_origins * n_nodes], NULL where the
                                  origin's routes do not part at the node */
+    uint32_t *heading;       /* [n_routes]: trucks turning back to divert onto each route */
     af_rng **repack_rngs;    /* repack/<origin>/<category>: [n_origins * n_categories] */
     double *origin_stock;    /* [n_origins * n_categories] */
 

@@ -186,7 +186,8 @@ static af_status build(model *m, af_error *err)
         }
     }
     m->node_route_rngs = calloc(s->n_origins * s->n_nodes + 1, sizeof *m->node_route_rngs);
-    if (!m->node_route_rngs) return af_error_set(err, AF_NOMEM, "out of memory");
+    m->heading = calloc(s->n_routes + 1, sizeof *m->heading);
+    if (!m->node_route_rngs || !m->heading) return af_error_set(err, AF_NOMEM, "out of memory");
     for (size_t o = 0; o < s->n_origins; o++) {
         const af_scn_origin *org = &s->origins[o];
         for (size_t k = 0; k < org->n_routes; k++) {
@@ -256,6 +257,7 @@ static void destroy(model *m)
         for (size_t i = 0; i < m->scn->n_origins * m->scn->n_nodes; i++)
             af_rng_destroy(m->node_route_rngs[i]);
     free(m->node_route_rngs);
+    free(m->heading);
     free(m->repack_rngs);
     free(m->origin_stock);
     free(m->population);

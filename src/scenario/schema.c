@@ -89,7 +89,7 @@ static const field routing_fields[] = {
      NULL, &policy_enum, "fixed_shares, shortest_delay, reroute_on_closure or shares_within"},
     {"tolerance", bind_quantity, OFF(af_scenario, policy_tolerance), 0, 0, "0 min", "min", 0,
      1e7, SH_SCALAR, NULL, &k_duration, "duration"},
-    {"on_closure", bind_enum, OFF(af_scenario, on_closure), 0, 0, "wait", NULL, 0, 0,
+    {"on_closure", bind_enum, OFF(af_scenario, on_closure), 0, 0, "divert", NULL, 0, 0,
      SH_SCALAR, NULL, &on_closure_enum, "wait, divert or return"},
     {"patience", bind_quantity, OFF(af_scenario, patience), 0, 0, "6 h", "min", 0, 1e7,
      SH_SCALAR, NULL, &k_duration, "duration"},

@@ -345,6 +345,47 @@ static void origin_routes(binder *b)
     }
 }
 
+/* The first of `n` closures that lasts to the end of the horizon (ends at or after it), or
+ * NULL. */
+static const af_scn_period *closed_to_the_end(const af_scenario *s, const af_scn_period *p,
+                                              size_t n)
+{
+    double end = (double)s->horizon_days * 1440;
+    for (size_t i = 0; i < n; i++)
+        if (p[i].from < end && p[i].to >= end) return &p[i];
+    return NULL;
+}
+
+/* A route through a station or leg closed to the end of the horizon: legal (a planner's
+ * "Rafah closes on 7 May"), but its trucks wait or divert from then on; say so. */
+static void closed_routes(binder *b)
+{
+    af_scenario *s = b->s;
+    for (size_t r = 0; r < s->n_routes; r++) {
+        const af_scn_route *rt = &s->routes[r];
+        if (!rt->nodes) continue;
+        for (size_t k = 0; k < rt->n_nodes; k++) {
+            const af_scn_node *node = &s->nodes[rt->nodes[k]];
+            const af_scn_station *st = node->kind == AF_SCN_INSPECTION ? &s->inspections[node->index].st
+                                       : node->kind == AF_SCN_CROSSING ? &s->crossings[node->index].st
+                                                                       : NULL;
+            if (!st || !closed_to_the_end(s, st->closures, st->n_closures)) continue;
+            scn_warning(b->r, mark_of_key(b, L_ROUTE, r, "name"),
+                        "route '%s' passes '%s', closed to the end of the horizon; its trucks "
+                        "%s from then on (routing.on_closure)",
+                        rt->name, node->name,
+                        s->on_closure == AF_SCN_CLOSURE_WAIT ? "wait there" : "divert or wait");
+        }
+        for (size_t k = 0; k + 1 < rt->n_nodes; k++) {
+            const af_scn_leg *l = &s->legs[rt->legs[k]];
+            if (!closed_to_the_end(s, l->closures, l->n_closures)) continue;
+            scn_warning(b->r, mark_of_key(b, L_ROUTE, r, "name"),
+                        "route '%s' takes leg '%s', closed to the end of the horizon", rt->name,
+                        l->name);
+        }
+    }
+}
+
 /* Parts no route uses: legal, but in a hand-written network usually a slip. */
 static void unused_parts(binder *b)
 {
@@ -388,6 +429,7 @@ void validate_scenario(binder *b)
     if (b->r->nomem) return;
     route_paths(b);
     if (b->r->nomem) return;
+    closed_routes(b);
     origin_routes(b);
     if (!b->r->nomem && !b->r->errors) unused_parts(b);
 }

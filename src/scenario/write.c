@@ -250,7 +250,7 @@ static void write_all(af_buf *b, const af_scenario *s)
     if (s->policy_tolerance != 0)
         af_buf_printf(b, "  tolerance: %s min\n", num(s->policy_tolerance, x));
     static const char *const on_closure[] = {"wait", "divert", "return"};
-    if (s->on_closure != AF_SCN_CLOSURE_WAIT)
+    if (s->on_closure != AF_SCN_CLOSURE_DIVERT)
         af_buf_printf(b, "  on_closure: %s\n", on_closure[s->on_closure]);
     if (s->patience != 360) af_buf_printf(b, "  patience: %s min\n", num(s->patience, x));
 
