@@ -363,7 +363,7 @@ static void closed_routes(binder *b)
     af_scenario *s = b->s;
     for (size_t r = 0; r < s->n_routes; r++) {
         const af_scn_route *rt = &s->routes[r];
-        if (!rt->nodes) continue;
+        if (!rt->nodes || !rt->legs) continue;
         for (size_t k = 0; k < rt->n_nodes; k++) {
             const af_scn_node *node = &s->nodes[rt->nodes[k]];
             const af_scn_station *st = node->kind == AF_SCN_INSPECTION ? &s->inspections[node->index].st
@@ -429,7 +429,7 @@ void validate_scenario(binder *b)
     if (b->r->nomem) return;
     route_paths(b);
     if (b->r->nomem) return;
-    closed_routes(b);
     origin_routes(b);
     if (!b->r->nomem && !b->r->errors) unused_parts(b);
+    if (!b->r->nomem && !b->r->errors) closed_routes(b);
 }
