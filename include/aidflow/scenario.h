@@ -186,6 +186,10 @@ typedef struct af_scn_origin {
     double *replenish;   /* [n_categories] t per day added to the stock (has_stock) */
     size_t n_routes;
     size_t *routes;      /* route indices, in file order */
+    int policy;          /* af_scn_policy, or AF_SCN_POLICY_OF_SCENARIO */
+    double policy_tolerance; /* minutes; NaN: the scenario's */
+    int on_closure;      /* af_scn_on_closure, or AF_SCN_POLICY_OF_SCENARIO for the scenario's */
+    double patience;     /* minutes; NaN: the scenario's */
 } af_scn_origin;
 
 typedef struct af_scn_station {
@@ -277,8 +281,19 @@ typedef struct af_scn_route {
 typedef enum af_scn_policy {
     AF_SCN_FIXED_SHARES,
     AF_SCN_SHORTEST_DELAY,
-    AF_SCN_REROUTE_ON_CLOSURE
+    AF_SCN_REROUTE_ON_CLOSURE,
+    AF_SCN_SHARES_WITHIN /* by shares among the routes within `tolerance` of the least delay */
 } af_scn_policy;
+
+/* What a truck waiting at a closed station or leg does (routing.on_closure, origin on_closure). */
+typedef enum af_scn_on_closure {
+    AF_SCN_CLOSURE_WAIT,   /* waits for it to open */
+    AF_SCN_CLOSURE_DIVERT, /* after its patience, takes the best open alternative from there */
+    AF_SCN_CLOSURE_RETURN  /* after its patience, goes back to its origin and is unloaded */
+} af_scn_on_closure;
+
+/* An origin's policy: one of af_scn_policy, or this for the scenario's (routing.policy). */
+#define AF_SCN_POLICY_OF_SCENARIO (-1)
 
 typedef struct af_scenario af_scenario;
 
@@ -314,6 +329,9 @@ struct af_scenario {
     double coverage_target; /* for "days to reach coverage" */
     double confidence;      /* level of the confidence intervals */
     af_scn_policy policy;
+    double policy_tolerance; /* minutes, for AF_SCN_SHARES_WITHIN */
+    int on_closure;          /* af_scn_on_closure */
+    double patience;         /* minutes */
 
     size_t n_categories;
     af_scn_category *categories;

@@ -78,6 +78,7 @@ typedef struct af_station_stats {
     af_timeavg queue;     /* number waiting in the queue (not counting blocked ones) */
     af_timeavg blocked;   /* number waiting upstream */
     af_timeavg busy;      /* lanes serving (a suspended service does not count) */
+    uint64_t withdrawn;   /* entities taken out of the queue or the upstream line */
 } af_station_stats;
 
 /* Creates a station in `sim`. AF_INVAL/AF_RANGE for a bad configuration, AF_NOMEM. */
@@ -90,6 +91,13 @@ AF_API void af_station_destroy(af_station *st);
  * time, AF_NOMEM. */
 AF_API af_status af_station_arrive(af_station *st, uint64_t entity, int priority,
                                    double service_time);
+
+/* Takes a waiting entity (in the queue or blocked upstream, not in service) out of the
+ * station now, as when a truck leaves a closed crossing's queue for another way. Its wait so
+ * far is stored in *waited (may be NULL) and counts in no tally; the place it frees in the
+ * queue goes to the head of the upstream line. AF_NOTFOUND when the entity is not waiting
+ * there (in service, or never arrived). */
+AF_API af_status af_station_withdraw(af_station *st, uint64_t entity, double *waited);
 
 /* Forces the station closed (true) or lifts that (false): random closures. While forced
  * closed it behaves as if its schedule were closed. */

@@ -192,6 +192,51 @@ static entry heap_pop(heap *h)
     return top;
 }
 
+/* Removes entry i of the ring (in order from the head), closing the gap; O(n). */
+static entry ring_remove_at(ring *r, size_t i)
+{
+    entry e = r->v[(r->head + i) & (r->cap - 1)];
+    for (size_t k = i; k + 1 < r->n; k++)
+        r->v[(r->head + k) & (r->cap - 1)] = r->v[(r->head + k + 1) & (r->cap - 1)];
+    r->n--;
+    return e;
+}
+
+static bool ring_find(const ring *r, uint64_t entity, size_t *at)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->v[(r->head + i) & (r->cap - 1)].entity == entity) {
+            *at = i;
+            return true;
+        }
+    return false;
+}
+
+/* Removes element i of the heap and restores the heap order: the last element takes its
+ * place and moves up or down. */
+static entry heap_remove_at(heap *h, size_t i)
+{
+    entry out = h->v[i];
+    entry last = h->v[--h->n];
+    if (i == h->n) return out;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!entry_before(&last, &h->v[p])) break;
+        h->v[i] = h->v[p];
+        i = p;
+    }
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n) break;
+        if (c + 1 < h->n && entry_before(&h->v[c + 1], &h->v[c])) c++;
+        if (!entry_before(&h->v[c], &last)) break;
+        h->v[i] = h->v[c];
+        i = c;
+    }
+    h->v[i] = last;
+    return out;
+}
+
 /* ---- queue (whichever discipline) ------------------------------------------------------ */
 
 static size_t queue_len(const af_station *st)
@@ -607,6 +652,44 @@ af_status af_station_arrive(af_station *st, uint64_t entity, int priority, doubl
     return AF_OK;
 }
 
+af_status af_station_withdraw(af_station *st, uint64_t entity, double *waited)
+{
+    if (!st) return AF_INVAL;
+    af_time now = now_of(st);
+    size_t at;
+    entry e;
+    if (st->discipline == AF_QUEUE_PRIORITY) {
+        bool found = false;
+        for (at = 0; at < st->prio.n; at++)
+            if (st->prio.v[at].entity == entity) {
+                found = true;
+                break;
+            }
+        if (found) {
+            e = heap_remove_at(&st->prio, at);
+            goto from_queue;
+        }
+    } else if (ring_find(&st->fifo, entity, &at)) {
+        e = ring_remove_at(&st->fifo, at);
+        goto from_queue;
+    }
+    if (ring_find(&st->blocked, entity, &at)) {
+        e = ring_remove_at(&st->blocked, at);
+        st->stats.withdrawn++;
+        note_blocked(st, now);
+        if (waited) *waited = now - e.t_block;
+        return AF_OK;
+    }
+    return AF_NOTFOUND;
+from_queue:
+    st->stats.withdrawn++;
+    if (waited) *waited = now - e.t_queue;
+    note_queue(st, now);
+    admit_blocked(st, now);
+    refresh(st);
+    return AF_OK;
+}
+
 void af_station_set_closed(af_station *st, bool closed)
 {
     if (!st || st->forced_closed == closed) return;
@@ -718,6 +801,7 @@ void af_station_reset_stats(af_station *st)
     st->stats.started = 0;
     st->stats.served = 0;
     st->stats.blocked_arrivals = 0;
+    st->stats.withdrawn = 0;
     af_tally_reset(&st->stats.wait);
     af_tally_reset(&st->stats.blocked_wait);
     af_tally_reset(&st->stats.sojourn);

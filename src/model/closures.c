@@ -76,8 +76,13 @@ af_time closures_leg_open_at(const model *m, size_t leg, af_time t)
 
 bool closures_route_closed(const model *m, size_t route, af_time t)
 {
+    return closures_route_closed_from(m, route, 0, t);
+}
+
+bool closures_route_closed_from(const model *m, size_t route, size_t from, af_time t)
+{
     const af_scn_route *r = &m->scn->routes[route];
-    for (size_t i = 0; i < r->n_nodes; i++) {
+    for (size_t i = from + 1; i < r->n_nodes; i++) {
         size_t st = m->node_station[r->nodes[i]];
         if (st == SIZE_MAX) continue;
         const mstation *ms = &m->stations[st];
@@ -85,7 +90,7 @@ bool closures_route_closed(const model *m, size_t route, af_time t)
         const af_scn_station *c = ms->cfg;
         if (open_from(m, c->has_opens, c->opens, c->closures, c->n_closures, t) > t) return true;
     }
-    for (size_t i = 0; i + 1 < r->n_nodes; i++)
+    for (size_t i = from; i + 1 < r->n_nodes; i++)
         if (closures_leg_open_at(m, r->legs[i], t) > t) return true;
     return false;
 }

@@ -20,6 +20,9 @@ af_time closures_leg_open_at(const model *m, size_t leg, af_time t);
 /* Whether any station or leg of `route` is closed at t, by a dated closure or (stations) a
  * random closure in force. */
 bool closures_route_closed(const model *m, size_t route, af_time t);
+/* The same for the part of `route` after node `from`: the legs from it on and the stations
+ * after it. */
+bool closures_route_closed_from(const model *m, size_t route, size_t from, af_time t);
 
 /* Schedules the first random closure of a station whose scenario asks for them; AF_OK when
  * it has none. */

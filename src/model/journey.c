@@ -19,8 +19,11 @@
  * closures (is the leg open). */
 #include <math.h>
 
+#include <stdlib.h>
+
 #include "model/closures.h"
 #include "model/gaza_side.h"
+#include "model/divert.h"
 #include "model/holds.h"
 #include "model/hubs.h"
 #include "model/journey.h"
@@ -65,6 +68,39 @@ static void reach_hub(model *m, uint32_t id)
 
 static void ev_arrive(af_sim *sim, void *ctx, uint64_t arg);
 static void ev_leg_retry(af_sim *sim, void *ctx, uint64_t arg);
+static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg);
+
+/* Leaves a closure: drives back to node plan.at of plan.route (diverted), or to its origin
+ * (returned, when `returning`). The arg of the event carries the id and whether it returns. */
+static void turn_back(model *m, uint32_t id, divert_plan plan, bool returning)
+{
+    truck *t = &m->trucks[id];
+    t->state = TRUCK_TURNING_BACK;
+    t->route = (uint32_t)plan.route;
+    t->pos = (uint32_t)plan.at;
+    if (!returning) {
+        m->all.trucks_diverted++;
+        m->heading[plan.route]++;
+    }
+    uint64_t arg = (uint64_t)id | (returning ? (uint64_t)1 << 32 : 0);
+    if (!af_sim_schedule(m->sim, plan.back_minutes, ev_turned_back, m, arg)) model_fail(m);
+}
+
+/* A truck at the start of a leg closed until open_at (INFINITY: for good): turns back when
+ * the closure is known to outlast its patience and its origin's action finds a way out. */
+static bool leave_closed_leg(model *m, uint32_t id, af_time open_at)
+{
+    truck *t = &m->trucks[id];
+    double patience;
+    af_scn_on_closure action = divert_action(m, t->origin, &patience);
+    double stay = open_at - af_sim_now(m->sim);
+    if (action == AF_SCN_CLOSURE_WAIT || !(stay > patience)) return false;
+    divert_plan p = divert_best(m, t->origin, t->category, t->route, t->pos, true,
+                                isfinite(stay) ? stay : INFINITY, action);
+    if (!p.go) return false;
+    turn_back(m, id, p, action == AF_SCN_CLOSURE_RETURN);
+    return true;
+}
 
 /* At the start of the leg from node pos: wait for it to open, or for a convoy slot, or go. */
 static void leg_try_start(model *m, uint32_t id)
@@ -77,6 +113,7 @@ static void leg_try_start(model *m, uint32_t id)
     af_time now = af_sim_now(m->sim);
     af_time open_at = closures_leg_open_at(m, leg, now);
     if (open_at > now) {
+        if (leave_closed_leg(m, id, open_at)) return;
         if (!isfinite(open_at)) {
             /* Closed for good: the truck waits at the leg's start for ever (in the system). */
             return;
@@ -108,6 +145,8 @@ static void depart(model *m, uint32_t id)
         reach_hub(m, id);
         return;
     }
+    /* Where its origin's routes part, the truck chooses its way again (routing.c). */
+    if (t->pos > 0) t->route = (uint32_t)routing_at_node(m, t);
     leg_try_start(m, id);
 }
 
@@ -196,6 +235,7 @@ static void enter_station(model *m, size_t station, uint32_t id)
     mstation *ms = &m->stations[station];
     truck *t = &m->trucks[id];
     t->state = TRUCK_AT_STATION;
+    t->waiting_since = af_sim_now(m->sim);
     int prio = m->scn->categories[t->category].priority;
     if (af_station_arrive(ms->st, id, prio, service_time(m, ms, t)) != AF_OK) model_fail(m);
 }
@@ -403,4 +443,130 @@ void journey_release_leg_queues(model *m)
             leg_try_start(m, id);
         }
     }
+}
+
+static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    model *m = ctx;
+    uint32_t id = (uint32_t)(arg & 0xffffffffu);
+    truck *t = &m->trucks[id];
+    assert(t->alive && t->state == TRUCK_TURNING_BACK);
+    if (arg >> 32) {
+        /* Back at its origin: unloaded into the origin's stock, if it keeps one. */
+        m->all.trucks_returned_to_origin++;
+        m->all.tonnes_returned_to_origin += t->tonnes;
+        const af_scn_origin *org = &m->scn->origins[t->origin];
+        if (org->has_stock) m->origin_stock[t->origin * m->scn->n_categories + t->category] += t->tonnes;
+        trucks_free(m, id);
+        return;
+    }
+    depart(m, id);
+}
+
+typedef struct waiting {
+    af_time since;
+    uint32_t id;
+} waiting;
+
+static int by_arrival(const void *pa, const void *pb)
+{
+    const waiting *a = pa, *b = pb;
+    if (a->since != b->since) return a->since < b->since ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The trucks waiting at closed station `st` (queued, blocked or in service) in arrival order;
+ * returns how many, or SIZE_MAX when out of memory. */
+static size_t waiting_at(model *m, size_t st, waiting **out)
+{
+    size_t n = 0, cap = 0;
+    waiting *w = NULL;
+    for (uint32_t id = 0; id < m->n_trucks_cap; id++) {
+        const truck *t = &m->trucks[id];
+        if (!t->alive || t->state != TRUCK_AT_STATION) continue;
+        if (m->node_station[route_of(m, t)->nodes[t->pos]] != st) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            waiting *g = realloc(w, cap * sizeof *g);
+            if (!g) {
+                free(w);
+                return SIZE_MAX;
+            }
+            w = g;
+        }
+        w[n++] = (waiting){t->waiting_since, id};
+    }
+    if (n > 1) qsort(w, n, sizeof *w, by_arrival);
+    *out = w;
+    return n;
+}
+
+/* Every hour: trucks queued (or blocked upstream) at a closed station that have had enough
+ * of it leave the queue and turn back (divert.c decides). The n-th truck in line expects to
+ * stay until the station opens (a scheduled closure: known; a random one: its mean
+ * duration) plus n services shared among the lanes. A truck waits for a closure it knows
+ * ends within its patience, and for a random one until it has waited its patience. The
+ * last in line decide first; trucks already turning back towards an alternative count as
+ * queued there, so that a queue does not all leave at once for a way that cannot take it;
+ * once one truck stays, those ahead of it stay too. */
+static void closure_check(model *m)
+{
+    af_time now = af_sim_now(m->sim);
+    for (size_t st = 0; st < m->n_stations; st++) {
+        mstation *ms = &m->stations[st];
+        if (ms->kind == MS_TRANSFER || af_station_is_open(ms->st) ||
+            af_station_queue_length(ms->st) + af_station_blocked_count(ms->st) == 0)
+            continue;
+        waiting *w = NULL;
+        size_t n = waiting_at(m, st, &w);
+        if (n == SIZE_MAX) {
+            model_fail(m);
+            return;
+        }
+        af_time open = af_schedule_next_open(ms->sched, now);
+        bool random = ms->closed_depth > 0;
+        double closed_for = random ? af_dist_mean(&ms->cfg->closure_duration.dist)
+                                   : (isfinite(open) ? open - now : INFINITY);
+        for (size_t i = n; i-- > 0;) {
+            uint32_t id = w[i].id;
+            truck *t = &m->trucks[id];
+            double patience;
+            af_scn_on_closure action = divert_action(m, t->origin, &patience);
+            if (action == AF_SCN_CLOSURE_WAIT) continue;
+            const af_dist *d = &af_scn_station_service(ms->cfg, t->category)->dist;
+            double stay = closed_for + (double)i * af_dist_mean(d) / ms->lanes;
+            if (random) {
+                af_time since = ms->closed_since > t->waiting_since ? ms->closed_since : t->waiting_since;
+                if (now - since < patience) continue;
+            } else if (!(stay > patience)) {
+                continue;
+            }
+            divert_plan p = divert_best(m, t->origin, t->category, t->route, t->pos, false,
+                                        isfinite(stay) ? stay : INFINITY, action);
+            if (!p.go) break;
+            /* In service: it stays. */
+            if (af_station_withdraw(ms->st, id, NULL) != AF_OK) continue;
+            turn_back(m, id, p, action == AF_SCN_CLOSURE_RETURN);
+        }
+        free(w);
+    }
+}
+
+static void ev_closure_check(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    model *m = ctx;
+    closure_check(m);
+    if (af_sim_now(sim) + 60 < (double)m->total_days * AF_MINUTES_PER_DAY &&
+        !af_sim_schedule(sim, 60, ev_closure_check, m, 0))
+        model_fail(m);
+}
+
+bool journey_start_closure_checks(model *m)
+{
+    bool acts = m->scn->on_closure != AF_SCN_CLOSURE_WAIT;
+    for (size_t o = 0; o < m->scn->n_origins; o++)
+        if (divert_action(m, o, NULL) != AF_SCN_CLOSURE_WAIT) acts = true;
+    return !acts || af_sim_schedule(m->sim, 60, ev_closure_check, m, 0) != 0;
 }

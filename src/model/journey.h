@@ -28,4 +28,8 @@ void journey_unload_waiting(model *m);
  * first, in their order. */
 void journey_release_leg_queues(model *m);
 
+/* Starts the hourly check that lets trucks queued at closed stations divert or return, when
+ * any origin's on_closure is not `wait`. False when out of memory. */
+bool journey_start_closure_checks(model *m);
+
 #endif

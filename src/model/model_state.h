@@ -16,6 +16,7 @@
  *                  full), returns at offloading, collection slots, denials, pauses, interception
  *   closures.c     dated closures of stations and legs, opening dates, random closures
  *   changes.c      dated changes: switching to the scenario in force at each change's date
+ *   divert.c       what a truck waiting at a closure does: wait, divert or return
  *   trucks.c       the truck pool, trucks waiting in arrival order (FIFO), tonnes on trucks
  *   results.c      the daily tables and the named per-run metrics
  *   model_state.c  named random streams, abandoning a run
@@ -27,6 +28,7 @@
  *   changes
  *   origins                          results
  *   journey                             |
+ *   divert                              |
  *   routing  holds  legs  hubs  gaza_side  |
  *   closures                            |
  *   trucks  <---------------------------+
@@ -75,6 +77,7 @@ typedef enum truck_state {
     TRUCK_REPACKING,     /* rejected, being repacked at its origin */
     TRUCK_AT_HUB,        /* at its hub, loaded, waiting for storage room */
     TRUCK_OFFLOADED,     /* offloaded in a crossing's Gaza-side waiting area, not collected */
+    TRUCK_TURNING_BACK,  /* driving back from a closure to where it diverts, or to its origin */
 } truck_state;
 
 typedef struct truck {
@@ -88,6 +91,7 @@ typedef struct truck {
     truck_state state;
     double tonnes;
     const af_scn_dist *service_from; /* the distribution its station service was drawn from */
+    af_time waiting_since; /* joined the station it is queued at */
 } truck;
 
 typedef enum mstation_kind { MS_INSPECTION, MS_CROSSING, MS_TRANSFER } mstation_kind;
@@ -180,6 +184,7 @@ typedef struct ledger {
     double trucks_inspected;    /* inspection services completed */
     double trucks_offloaded, trucks_returned, trucks_collected, trucks_denied, trucks_intercepted;
     double tonnes_returned;     /* returned at offloading (with trucks_returned) */
+    double trucks_diverted, trucks_returned_to_origin, tonnes_returned_to_origin; /* turned back at a closure */
     double tonnes_dispatched, tonnes_delivered, tonnes_lost, tonnes_written_off;
     double tonnes_offloaded, tonnes_consumed, tonnes_need;
 } ledger;
@@ -211,6 +216,9 @@ struct model {
     leg_state *legs;
     dispatcher *dispatchers; /* [n_origins * n_categories] */
     af_rng **route_rngs;
+    af_rng **node_route_rngs; /* route/<origin>@<node>: [n_origins * n_nodes], NULL where the
+                                 origin's routes do not part at the node */
+    uint32_t *heading;       /* [n_routes]: trucks turning back to divert onto each route */
     af_rng **repack_rngs;    /* repack/<origin>/<category>: [n_origins * n_categories] */
     double *origin_stock;    /* [n_origins * n_categories] */
 

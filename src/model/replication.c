@@ -34,6 +34,7 @@
 #include "model/model_state.h"
 #include "model/origins.h"
 #include "model/results.h"
+#include "model/routing.h"
 #include "model/trucks.h"
 
 static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
@@ -163,6 +164,23 @@ static af_status build(model *m, af_error *err)
             if (s->origins[o].has_stock) m->origin_stock[o * nc + c] = s->origins[o].stock[c];
         }
     }
+    m->node_route_rngs = calloc(s->n_origins * s->n_nodes + 1, sizeof *m->node_route_rngs);
+    m->heading = calloc(s->n_routes + 1, sizeof *m->heading);
+    if (!m->node_route_rngs || !m->heading) return af_error_set(err, AF_NOMEM, "out of memory");
+    for (size_t o = 0; o < s->n_origins; o++) {
+        const af_scn_origin *org = &s->origins[o];
+        for (size_t k = 0; k < org->n_routes; k++) {
+            const af_scn_route *r = &s->routes[org->routes[k]];
+            for (size_t pos = 1; pos + 1 < r->n_nodes; pos++) {
+                af_rng **slot = &m->node_route_rngs[o * s->n_nodes + r->nodes[pos]];
+                if (*slot || !routing_diverges(m, o, org->routes[k], pos, 0, false)) continue;
+                char at[300];
+                snprintf(at, sizeof at, "@%s", s->nodes[r->nodes[pos]].name);
+                *slot = model_stream(m, "route", s->nodes[org->node].name, at);
+                if (!*slot) return af_error_set(err, AF_NOMEM, "out of memory");
+            }
+        }
+    }
     for (size_t r = 0; r < s->n_regions; r++) m->population[r] = s->regions[r].population;
     for (size_t h = 0; h < s->n_hubs; h++)
         for (size_t c = 0; c < nc; c++) {
@@ -218,6 +236,11 @@ static void destroy(model *m)
     free(m->legs);
     free(m->dispatchers);
     free(m->route_rngs);
+    if (m->node_route_rngs)
+        for (size_t i = 0; i < m->scn->n_origins * m->scn->n_nodes; i++)
+            af_rng_destroy(m->node_route_rngs[i]);
+    free(m->node_route_rngs);
+    free(m->heading);
     free(m->repack_rngs);
     free(m->origin_stock);
     free(m->population);
@@ -275,7 +298,8 @@ static void check_conservation(model *m, int report_day)
     double in_system = trucks_tonnes_in_system(m);
     double residual = a->tonnes_dispatched -
                       (a->tonnes_delivered + a->tonnes_lost + a->tonnes_written_off +
-                       a->tonnes_offloaded + a->tonnes_returned + in_system);
+                       a->tonnes_offloaded + a->tonnes_returned + a->tonnes_returned_to_origin +
+                       in_system);
     double stock = 0;
     size_t n = m->scn->n_hubs * m->scn->n_categories;
     for (size_t i = 0; i < n; i++) stock += m->hub_stock[i];
@@ -348,7 +372,8 @@ af_status af_model_run(const af_scenario *scn, uint64_t seed, unsigned replicati
     m.rep = replication;
     af_status st = build(&m, err);
     if (st == AF_OK) {
-        if (!af_sim_schedule_at(m.sim, 0, ev_midnight, &m, 0)) {
+        if (!af_sim_schedule_at(m.sim, 0, ev_midnight, &m, 0) ||
+            !journey_start_closure_checks(&m)) {
             st = af_error_set(err, AF_NOMEM, "out of memory");
         } else {
             /* The last midnight stops the run; events scheduled beyond it stay pending. */

@@ -194,12 +194,15 @@ void results_finish(model *m)
     add(&l, D(trucks_written_off), "trucks.written_off");
     add(&l, D(trucks_lost), "trucks.lost");
     add(&l, D(trucks_unsupplied), "trucks.unsupplied");
+    add(&l, D(trucks_diverted), "trucks.diverted");
+    add(&l, D(trucks_returned_to_origin), "trucks.returned_to_origin");
     add(&l, (double)m->live_trucks, "trucks.in_system");
     add(&l, D(tonnes_dispatched), "tonnes.dispatched");
     add(&l, D(tonnes_delivered), "tonnes.delivered");
     add(&l, D(tonnes_lost), "tonnes.lost");
     add(&l, D(tonnes_written_off), "tonnes.written_off");
     add(&l, D(tonnes_offloaded), "tonnes.offloaded");
+    add(&l, D(tonnes_returned_to_origin), "tonnes.returned_to_origin");
     add(&l, in_system, "tonnes.in_system");
     add(&l, D(tonnes_need), "tonnes.need");
     add(&l, D(tonnes_consumed), "tonnes.consumed");

@@ -1,11 +1,20 @@
 /* Routing: a truck leaving an origin (or leaving again after a repack) is given one of the
- * origin's routes that carry its category.
+ * origin's routes that carry its category, and at every node where the routes of its origin
+ * that agree with its way so far part, it chooses again with the state at that moment, under
+ * its origin's policy (the origin's own `policy`, or the scenario's):
  *
  *   fixed_shares        by the routes' shares (a route without a share takes an equal part of
  *                       what the others leave)
  *   shortest_delay      the route with the least expected delay now (route_expected_delay)
  *   reroute_on_closure  by shares, but a route closed now is replaced by an open one, drawn by
  *                       shares among the open ones with the same uniform
+ *   shares_within       by shares among the routes whose expected delay is within the
+ *                       tolerance of the least
+ *
+ * Fixed shares draw the whole route at the origin and keep it at later parting points (the
+ * same law as drawing each branch there). Every decision draws one uniform: at the origin
+ * from route/<origin>, at a later parting node from route/<origin>@<node>, so that the
+ * origin's stream is the same whatever happens further on.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -58,10 +67,6 @@ static size_t pick(const size_t *cand, const double *w, const bool *ok, size_t n
     return last == SIZE_MAX ? SIZE_MAX : cand[last];
 }
 
-/* Expected minutes from the origin to the hub on `route` for a truck of `category` leaving
- * now: at each station the trucks ahead (queued and blocked) served by its lanes plus its own
- * service, and the wait for the station to open if it is closed; plus each leg's mean travel
- * and escort wait. */
 /* Expected minutes from joining a station's queue to leaving it: the trucks ahead (queued and
  * blocked upstream) served by its lanes, one's own service, and the wait until it opens. */
 static double station_delay(const mstation *ms, double mean, af_time now)
@@ -75,12 +80,15 @@ static double station_delay(const mstation *ms, double mean, af_time now)
     return delay;
 }
 
-static double route_expected_delay(const model *m, size_t route, size_t category)
+/* Expected minutes from node `from` of `route` to its hub for a truck of `category` leaving
+ * now: at each station after `from` the trucks ahead served by its lanes plus its own
+ * service, and the wait for it to open; plus each leg's mean travel and escort wait. */
+double routing_expected_delay(const model *m, size_t route, size_t from, size_t category)
 {
     const af_scn_route *r = &m->scn->routes[route];
     af_time now = af_sim_now(m->sim);
     double delay = 0;
-    for (size_t i = 0; i < r->n_nodes; i++) {
+    for (size_t i = from + 1; i < r->n_nodes; i++) {
         size_t st = m->node_station[r->nodes[i]];
         if (st == SIZE_MAX) continue;
         const mstation *ms = &m->stations[st];
@@ -94,7 +102,7 @@ static double route_expected_delay(const model *m, size_t route, size_t category
             delay += station_delay(tr, tmean, now);
         }
     }
-    for (size_t i = 0; i + 1 < r->n_nodes; i++) {
+    for (size_t i = from; i + 1 < r->n_nodes; i++) {
         const af_scn_leg *l = &m->scn->legs[r->legs[i]];
         delay += af_dist_mean(&l->travel.dist);
         if (l->has_escort) delay += af_dist_mean(&l->escort_wait.dist);
@@ -102,68 +110,153 @@ static double route_expected_delay(const model *m, size_t route, size_t category
     return delay;
 }
 
-size_t routing_choose(model *m, const truck *t)
+af_scn_policy routing_policy(const model *m, size_t origin, double *tolerance)
+{
+    const af_scn_origin *org = &m->scn->origins[origin];
+    bool own = org->policy != AF_SCN_POLICY_OF_SCENARIO;
+    if (tolerance)
+        *tolerance = !isnan(org->policy_tolerance) ? org->policy_tolerance
+                                                   : m->scn->policy_tolerance;
+    return own ? (af_scn_policy)org->policy : m->scn->policy;
+}
+
+/* Route r agrees with the truck's route on every node up to and including `pos` and goes on
+ * from there. */
+static bool same_prefix(const af_scn_route *a, const af_scn_route *r, size_t pos)
+{
+    if (r->n_nodes <= pos + 1) return false;
+    for (size_t i = 0; i <= pos; i++)
+        if (r->nodes[i] != a->nodes[i]) return false;
+    return true;
+}
+
+bool routing_diverges(const model *m, size_t origin, size_t route, size_t pos, size_t category,
+                      bool use_category)
+{
+    const af_scn_origin *org = &m->scn->origins[origin];
+    const af_scn_route *a = &m->scn->routes[route];
+    if (pos + 1 >= a->n_nodes) return false;
+    for (size_t i = 0; i < org->n_routes; i++) {
+        const af_scn_route *r = &m->scn->routes[org->routes[i]];
+        if (use_category && !r->carries[category]) continue;
+        if (same_prefix(a, r, pos) && r->legs[pos] != a->legs[pos]) return true;
+    }
+    return false;
+}
+
+/* The choice among the candidates cand[0..n) (weights w, consistent[i] false for those that
+ * do not agree with the truck's way so far) for a truck at node `pos` of its route, drawn
+ * with the uniform u. At the origin (`at_origin`) fixed shares draw the route; further on,
+ * fixed shares keep the route drawn at the origin (drawing it there by the shares is the
+ * same, in law, as drawing each branch by the shares of the routes beyond it). */
+static size_t decide(model *m, const truck *t, const size_t *cand, const double *w,
+                     const bool *consistent, bool *ok, size_t n, double u, size_t pos,
+                     bool at_origin)
+{
+    double tol;
+    af_scn_policy pol = routing_policy(m, t->origin, &tol);
+    af_time now = af_sim_now(m->sim);
+    switch (pol) {
+    case AF_SCN_FIXED_SHARES:
+        return at_origin ? pick(cand, w, consistent, n, u) : t->route;
+    case AF_SCN_SHORTEST_DELAY: {
+        double best = INFINITY;
+        size_t chosen = SIZE_MAX, first = SIZE_MAX;
+        for (size_t i = 0; i < n; i++) {
+            if (!consistent[i]) continue;
+            if (first == SIZE_MAX) first = cand[i];
+            double d = routing_expected_delay(m, cand[i], pos, t->category);
+            if (d < best) {
+                best = d;
+                chosen = cand[i];
+            }
+        }
+        return chosen != SIZE_MAX ? chosen : first;
+    }
+    case AF_SCN_REROUTE_ON_CLOSURE: {
+        size_t chosen = at_origin ? pick(cand, w, consistent, n, u) : t->route;
+        if (closures_route_closed_from(m, chosen, pos, now)) {
+            bool any = false;
+            for (size_t i = 0; i < n; i++) {
+                ok[i] = consistent[i] && !closures_route_closed_from(m, cand[i], pos, now);
+                any |= ok[i];
+            }
+            if (any) chosen = pick(cand, w, ok, n, u);
+        }
+        return chosen;
+    }
+    case AF_SCN_SHARES_WITHIN: {
+        double best = INFINITY;
+        double *d = malloc(n * sizeof *d);
+        if (!d) {
+            model_fail(m);
+            return t->route;
+        }
+        for (size_t i = 0; i < n; i++) {
+            d[i] = consistent[i] ? routing_expected_delay(m, cand[i], pos, t->category) : INFINITY;
+            if (d[i] < best) best = d[i];
+        }
+        for (size_t i = 0; i < n; i++) ok[i] = consistent[i] && d[i] <= best + tol;
+        free(d);
+        return pick(cand, w, ok, n, u);
+    }
+    }
+    return t->route;
+}
+
+/* One decision for truck t at node `pos` of its route (0: leaving its origin). */
+static size_t choose(model *m, const truck *t, size_t pos, af_rng *rng)
 {
     const af_scn_origin *org = &m->scn->origins[t->origin];
     enum { STACK = 64 };
     size_t cand_s[STACK];
     double w_s[STACK];
-    bool ok_s[STACK];
+    bool ok_s[STACK], con_s[STACK];
     size_t *cand = cand_s;
     double *w = w_s;
-    bool *ok = ok_s;
+    bool *ok = ok_s, *con = con_s;
     size_t cap = org->n_routes;
     if (cap > STACK) {
         cand = malloc(cap * sizeof *cand);
         w = malloc(cap * sizeof *w);
         ok = malloc(cap * sizeof *ok);
-        if (!cand || !w || !ok) {
+        con = malloc(cap * sizeof *con);
+        if (!cand || !w || !ok || !con) {
             model_fail(m);
             if (cand != cand_s) free(cand);
             if (w != w_s) free(w);
             if (ok != ok_s) free(ok);
+            if (con != con_s) free(con);
             return SIZE_MAX;
         }
     }
     size_t n = candidates(m, t, cand, w);
+    bool at_origin = pos == 0;
+    for (size_t i = 0; i < n; i++)
+        con[i] = at_origin || same_prefix(&m->scn->routes[t->route], &m->scn->routes[cand[i]], pos);
     /* One uniform per decision whatever the policy, so that streams stay in step between
      * scenarios compared on common random numbers. */
-    double u = af_rng_uniform(m->route_rngs[t->origin]);
-    size_t chosen = SIZE_MAX;
-    if (n > 0) {
-        switch (m->scn->policy) {
-        case AF_SCN_FIXED_SHARES:
-            chosen = pick(cand, w, NULL, n, u);
-            break;
-        case AF_SCN_SHORTEST_DELAY: {
-            double best = INFINITY;
-            for (size_t i = 0; i < n; i++) {
-                double d = route_expected_delay(m, cand[i], t->category);
-                if (d < best) {
-                    best = d;
-                    chosen = cand[i];
-                }
-            }
-            if (chosen == SIZE_MAX) chosen = cand[0];
-            break;
-        }
-        case AF_SCN_REROUTE_ON_CLOSURE: {
-            chosen = pick(cand, w, NULL, n, u);
-            af_time now = af_sim_now(m->sim);
-            if (closures_route_closed(m, chosen, now)) {
-                bool any = false;
-                for (size_t i = 0; i < n; i++) {
-                    ok[i] = !closures_route_closed(m, cand[i], now);
-                    any |= ok[i];
-                }
-                if (any) chosen = pick(cand, w, ok, n, u);
-            }
-            break;
-        }
-        }
-    }
+    double u = af_rng_uniform(rng);
+    size_t chosen = n > 0 ? decide(m, t, cand, w, con, ok, n, u, pos, at_origin) : SIZE_MAX;
+    if (chosen == SIZE_MAX && !at_origin) chosen = t->route;
     if (cand != cand_s) free(cand);
     if (w != w_s) free(w);
     if (ok != ok_s) free(ok);
+    if (con != con_s) free(con);
     return chosen;
+}
+
+size_t routing_choose(model *m, const truck *t)
+{
+    return choose(m, t, 0, m->route_rngs[t->origin]);
+}
+
+size_t routing_at_node(model *m, const truck *t)
+{
+    const af_scn_route *r = &m->scn->routes[t->route];
+    if (t->pos == 0 || t->pos + 1 >= r->n_nodes) return t->route;
+    if (!routing_diverges(m, t->origin, t->route, t->pos, t->category, true)) return t->route;
+    af_rng *rng = m->node_route_rngs[t->origin * m->scn->n_nodes + r->nodes[t->pos]];
+    assert(rng);
+    return choose(m, t, t->pos, rng);
 }

@@ -11,4 +11,22 @@
  * stream whatever the policy and the outcome. */
 size_t routing_choose(model *m, const truck *t);
 
+/* The route for truck t leaving node t->pos (> 0) of its route now: its own route when the
+ * origin's routes that agree with it up to this node do not part here (no uniform drawn),
+ * else a decision under the origin's policy among them (one uniform from
+ * route/<origin>@<node>). Keeps t->pos valid: the new route has the same nodes up to pos. */
+size_t routing_at_node(model *m, const truck *t);
+
+/* Whether routes of `origin` that agree with `route` up to node `pos` (and carry `category`,
+ * when use_category) part there. */
+bool routing_diverges(const model *m, size_t origin, size_t route, size_t pos, size_t category,
+                      bool use_category);
+
+/* Expected minutes from node `from` of `route` to its hub for a truck of `category` leaving
+ * now (queues, closures with a known end, mean service, travel and escort waits). */
+double routing_expected_delay(const model *m, size_t route, size_t from, size_t category);
+
+/* The origin's policy (its own or the scenario's) and, in *tolerance, its tolerance. */
+af_scn_policy routing_policy(const model *m, size_t origin, double *tolerance);
+
 #endif

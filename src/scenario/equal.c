@@ -1,5 +1,6 @@
 /* Equality of resolved scenarios, value by value: the round-trip tests rely on it, and an
  * experiment can tell whether two variants differ at all. */
+#include <math.h>
 #include <string.h>
 
 #include "aidflow/scenario.h"
@@ -100,7 +101,8 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
         a->horizon_days != b->horizon_days || a->warmup_days != b->warmup_days ||
         a->seed != b->seed || a->replications != b->replications ||
         a->coverage_target != b->coverage_target || a->confidence != b->confidence ||
-        a->policy != b->policy)
+        a->policy != b->policy || a->policy_tolerance != b->policy_tolerance ||
+        a->on_closure != b->on_closure || a->patience != b->patience)
         return false;
 
     size_t nc = a->n_categories;
@@ -153,6 +155,13 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
                 return false;
         if (x->has_stock &&
             (!arr_eq(x->stock, y->stock, nc) || !arr_eq(x->replenish, y->replenish, nc)))
+            return false;
+        if (x->on_closure != y->on_closure ||
+            !(x->patience == y->patience || (isnan(x->patience) && isnan(y->patience))))
+            return false;
+        if (x->policy != y->policy ||
+            !(x->policy_tolerance == y->policy_tolerance ||
+              (isnan(x->policy_tolerance) && isnan(y->policy_tolerance))))
             return false;
     }
     if (a->n_inspections != b->n_inspections) return false;

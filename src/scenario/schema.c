@@ -1,5 +1,6 @@
 #include "scenario/schema.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -21,10 +22,15 @@ static const int closing_values[] = {AF_WIP_FINISH, AF_WIP_SUSPEND};
 static const enum_table closing_enum = {closing_names, closing_values, 2};
 
 static const char *const policy_names[] = {"fixed_shares", "shortest_delay",
-                                           "reroute_on_closure"};
+                                           "reroute_on_closure", "shares_within"};
 static const int policy_values[] = {AF_SCN_FIXED_SHARES, AF_SCN_SHORTEST_DELAY,
-                                    AF_SCN_REROUTE_ON_CLOSURE};
-static const enum_table policy_enum = {policy_names, policy_values, 3};
+                                    AF_SCN_REROUTE_ON_CLOSURE, AF_SCN_SHARES_WITHIN};
+static const enum_table policy_enum = {policy_names, policy_values, 4};
+
+static const char *const on_closure_names[] = {"wait", "divert", "return"};
+static const int on_closure_values[] = {AF_SCN_CLOSURE_WAIT, AF_SCN_CLOSURE_DIVERT,
+                                        AF_SCN_CLOSURE_RETURN};
+static const enum_table on_closure_enum = {on_closure_names, on_closure_values, 3};
 
 static const char *const reject_names[] = {"redispatch", "write_off"};
 static const int reject_values[] = {AF_SCN_REDISPATCH, AF_SCN_WRITE_OFF};
@@ -32,7 +38,7 @@ static const enum_table reject_enum = {reject_names, reject_values, 2};
 
 /* ---- quantities --------------------------------------------------------------------------- */
 
-static const unit_kind k_rate = UNIT_RATE, k_mass = UNIT_MASS,
+static const unit_kind k_duration = UNIT_DURATION, k_rate = UNIT_RATE, k_mass = UNIT_MASS,
                        k_mass_rate = UNIT_MASS_RATE, k_fraction = UNIT_FRACTION;
 
 /* Elements of category tables: bound at offset 0 of one array entry. */
@@ -80,7 +86,13 @@ static const record rec_report = {"report", "the report settings", report_fields
 
 static const field routing_fields[] = {
     {"policy", bind_enum, OFF(af_scenario, policy), 0, 0, "fixed_shares", NULL, 0, 0, SH_SCALAR,
-     NULL, &policy_enum, "fixed_shares, shortest_delay or reroute_on_closure"},
+     NULL, &policy_enum, "fixed_shares, shortest_delay, reroute_on_closure or shares_within"},
+    {"tolerance", bind_quantity, OFF(af_scenario, policy_tolerance), 0, 0, "0 min", "min", 0,
+     1e7, SH_SCALAR, NULL, &k_duration, "duration"},
+    {"on_closure", bind_enum, OFF(af_scenario, on_closure), 0, 0, "divert", NULL, 0, 0,
+     SH_SCALAR, NULL, &on_closure_enum, "wait, divert or return"},
+    {"patience", bind_quantity, OFF(af_scenario, patience), 0, 0, "6 h", "min", 0, 1e7,
+     SH_SCALAR, NULL, &k_duration, "duration"},
 };
 static const record rec_routing = {"routing", "the routing settings", routing_fields,
                                    N(routing_fields), NULL, NULL, false, NULL, NULL};
@@ -159,9 +171,24 @@ static const field origin_fields[] = {
      NULL, NULL, 0, 0, SH_TABLE, NULL, &t_mass, "category table of masses"},
     {"replenish", bind_cat_numbers, OFF(af_scn_origin, replenish), 0, 0, NULL, NULL, 0, 0,
      SH_TABLE, NULL, &t_mass_rate, "category table of masses per day"},
+    {"policy", bind_enum, OFF(af_scn_origin, policy), 0, 0, NULL, NULL, 0, 0, SH_SCALAR, NULL,
+     &policy_enum, "fixed_shares, shortest_delay, reroute_on_closure or shares_within"},
+    {"tolerance", bind_quantity, OFF(af_scn_origin, policy_tolerance), 0, 0, NULL, "min", 0,
+     1e7, SH_SCALAR, NULL, &k_duration, "duration"},
+    {"on_closure", bind_enum, OFF(af_scn_origin, on_closure), 0, 0, NULL, NULL, 0, 0, SH_SCALAR,
+     NULL, &on_closure_enum, "wait, divert or return"},
+    {"patience", bind_quantity, OFF(af_scn_origin, patience), 0, 0, NULL, "min", 0, 1e7,
+     SH_SCALAR, NULL, &k_duration, "duration"},
 };
+static void init_origin(void *item)
+{
+    ((af_scn_origin *)item)->policy = AF_SCN_POLICY_OF_SCENARIO;
+    ((af_scn_origin *)item)->policy_tolerance = NAN;
+    ((af_scn_origin *)item)->on_closure = AF_SCN_POLICY_OF_SCENARIO;
+    ((af_scn_origin *)item)->patience = NAN;
+}
 static const record rec_origin = {"origin", "an origin", origin_fields, N(origin_fields), NULL,
-                                  NULL, false, NULL, check_origin};
+                                  NULL, false, init_origin, check_origin};
 
 static const field random_closure_fields[] = {
     {"rate", bind_quantity, OFF(af_scn_station, closure_rate), 0, F_REQUIRED | F_LO_OPEN, NULL,

@@ -206,7 +206,8 @@ static size_t find_leg(const binder *b, size_t from, size_t to)
 
 /* ---- routes --------------------------------------------------------------------------------- */
 
-static const char *const policy_word[] = {"fixed_shares", "shortest_delay", "reroute_on_closure"};
+static const char *const policy_word[] = {"fixed_shares", "shortest_delay", "reroute_on_closure",
+                                          "shares_within"};
 
 static void route_paths(binder *b)
 {
@@ -267,7 +268,6 @@ static void route_paths(binder *b)
 static void origin_routes(binder *b)
 {
     af_scenario *s = b->s;
-    bool fixed = s->policy != AF_SCN_SHORTEST_DELAY;
     for (size_t r = 0; r < s->n_routes; r++) {
         size_t o = s->routes[r].origin;
         if (o < s->n_origins) s->origins[o].n_routes++;
@@ -293,6 +293,9 @@ static void origin_routes(binder *b)
         scn_mark om = mark_of_key(b, L_ORIGIN, o, "name");
         const char *oname = node_name(s, org->node);
         if (!oname[0]) continue;
+        /* Shares are needed unless the origin's policy ignores them. */
+        int policy = org->policy == AF_SCN_POLICY_OF_SCENARIO ? (int)s->policy : org->policy;
+        bool fixed = policy != AF_SCN_SHORTEST_DELAY;
         if (org->n_routes == 0) {
             scn_error(b->r, om, "no route starts at origin '%s'; add a route with origin: %s",
                       oname, oname);
@@ -309,7 +312,7 @@ static void origin_routes(binder *b)
                     scn_error(b->r, mark_of_key(b, L_ROUTE, org->routes[k], "name"),
                               "route '%s' needs a share: origin '%s' has %zu routes and the "
                               "routing policy is %s",
-                              rt->name, oname, org->n_routes, policy_word[s->policy]);
+                              rt->name, oname, org->n_routes, policy_word[policy]);
                 }
             }
         }
@@ -338,6 +341,47 @@ static void origin_routes(binder *b)
                 scn_error(b->r, om, "the shares of the routes from '%s' that carry %s add up "
                           "to %.10g, not 1", oname, cname, sum);
             }
+        }
+    }
+}
+
+/* The first of `n` closures that lasts to the end of the horizon (ends at or after it), or
+ * NULL. */
+static const af_scn_period *closed_to_the_end(const af_scenario *s, const af_scn_period *p,
+                                              size_t n)
+{
+    double end = (double)s->horizon_days * 1440;
+    for (size_t i = 0; i < n; i++)
+        if (p[i].from < end && p[i].to >= end) return &p[i];
+    return NULL;
+}
+
+/* A route through a station or leg closed to the end of the horizon: legal (a planner's
+ * "Rafah closes on 7 May"), but its trucks wait or divert from then on; say so. */
+static void closed_routes(binder *b)
+{
+    af_scenario *s = b->s;
+    for (size_t r = 0; r < s->n_routes; r++) {
+        const af_scn_route *rt = &s->routes[r];
+        if (!rt->nodes || !rt->legs) continue;
+        for (size_t k = 0; k < rt->n_nodes; k++) {
+            const af_scn_node *node = &s->nodes[rt->nodes[k]];
+            const af_scn_station *st = node->kind == AF_SCN_INSPECTION ? &s->inspections[node->index].st
+                                       : node->kind == AF_SCN_CROSSING ? &s->crossings[node->index].st
+                                                                       : NULL;
+            if (!st || !closed_to_the_end(s, st->closures, st->n_closures)) continue;
+            scn_warning(b->r, mark_of_key(b, L_ROUTE, r, "name"),
+                        "route '%s' passes '%s', closed to the end of the horizon; its trucks "
+                        "%s from then on (routing.on_closure)",
+                        rt->name, node->name,
+                        s->on_closure == AF_SCN_CLOSURE_WAIT ? "wait there" : "divert or wait");
+        }
+        for (size_t k = 0; k + 1 < rt->n_nodes; k++) {
+            const af_scn_leg *l = &s->legs[rt->legs[k]];
+            if (!closed_to_the_end(s, l->closures, l->n_closures)) continue;
+            scn_warning(b->r, mark_of_key(b, L_ROUTE, r, "name"),
+                        "route '%s' takes leg '%s', closed to the end of the horizon", rt->name,
+                        l->name);
         }
     }
 }
@@ -387,4 +431,5 @@ void validate_scenario(binder *b)
     if (b->r->nomem) return;
     origin_routes(b);
     if (!b->r->nomem && !b->r->errors) unused_parts(b);
+    if (!b->r->nomem && !b->r->errors) closed_routes(b);
 }

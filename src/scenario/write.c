@@ -271,8 +271,14 @@ static void write_all(af_buf *b, const af_scenario *s)
     af_buf_printf(b, "report:\n  coverage_target: %s\n", num(s->coverage_target, x));
     af_buf_printf(b, "  confidence: %s\n", num(s->confidence, x));
     static const char *const policies[] = {"fixed_shares", "shortest_delay",
-                                           "reroute_on_closure"};
+                                           "reroute_on_closure", "shares_within"};
     af_buf_printf(b, "routing:\n  policy: %s\n", policies[s->policy]);
+    if (s->policy_tolerance != 0)
+        af_buf_printf(b, "  tolerance: %s min\n", num(s->policy_tolerance, x));
+    static const char *const on_closure[] = {"wait", "divert", "return"};
+    if (s->on_closure != AF_SCN_CLOSURE_DIVERT)
+        af_buf_printf(b, "  on_closure: %s\n", on_closure[s->on_closure]);
+    if (s->patience != 360) af_buf_printf(b, "  patience: %s min\n", num(s->patience, x));
 
     af_buf_put(b, "categories:\n");
     for (size_t i = 0; i < s->n_categories; i++) {
@@ -344,6 +350,13 @@ static void write_all(af_buf *b, const af_scenario *s)
             hhmm(b, o->window_close);
             af_buf_put(b, "\"\n");
         }
+        if (o->policy != AF_SCN_POLICY_OF_SCENARIO)
+            af_buf_printf(b, "    policy: %s\n", policies[o->policy]);
+        if (!isnan(o->policy_tolerance))
+            af_buf_printf(b, "    tolerance: %s min\n", num(o->policy_tolerance, x));
+        if (o->on_closure != AF_SCN_POLICY_OF_SCENARIO)
+            af_buf_printf(b, "    on_closure: %s\n", on_closure[o->on_closure]);
+        if (!isnan(o->patience)) af_buf_printf(b, "    patience: %s min\n", num(o->patience, x));
         af_buf_put(b, "    plan:\n");
         for (size_t k = 0; k < o->n_steps; k++) {
             af_buf_put(b, "      - from: ");

@@ -286,6 +286,60 @@ static void test_queue_limit_blocking(void **state)
     fx_free(f);
 }
 
+/* Withdrawing: one lane, service 10, six arrivals at 0, queue limit 2. At 5, entity 1 (queued)
+ * leaves: entity 3 moves up from the upstream line; entity 4 (blocked) leaves too; entity 0
+ * (in service) cannot. The rest are served in order 0, 2, 3, 5 at 0, 10, 20, 30. Under
+ * PRIORITY, withdrawing from the middle of the heap keeps the order of the rest. */
+static void ev_withdraw(af_sim *sim, void *ctx, uint64_t arg)
+{
+    fx *f = ctx;
+    double waited = -1;
+    assert_int_equal(af_station_withdraw(f->st, arg, &waited), AF_OK);
+    af_assert_close(waited, af_sim_now(sim), 0, 1e-9); /* all arrived at 0 */
+}
+
+static void test_withdraw(void **state)
+{
+    (void)state;
+    static const plan p[] = {{0, 0, 0, 10}, {0, 1, 0, 10}, {0, 2, 0, 10},
+                             {0, 3, 0, 10}, {0, 4, 0, 10}, {0, 5, 0, 10}};
+    af_station_config c = config(1);
+    c.queue_limit = 2;
+    fx *f = fx_new(&c, p, 6);
+    assert_true(af_sim_schedule_at(f->sim, 5, ev_withdraw, f, 1) != 0);
+    assert_true(af_sim_schedule_at(f->sim, 5, ev_withdraw, f, 4) != 0);
+    assert_int_equal(af_sim_run_until(f->sim, 5), AF_OK);
+    assert_int_equal(af_station_queue_length(f->st), 2); /* 2 and 3 */
+    assert_int_equal(af_station_blocked_count(f->st), 1); /* 5 */
+    assert_int_equal(af_station_withdraw(f->st, 0, NULL), AF_NOTFOUND); /* in service */
+    assert_int_equal(af_station_withdraw(f->st, 99, NULL), AF_NOTFOUND);
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    expect_starts(f, (uint64_t[]){0, 2, 3, 5}, (double[]){0, 10, 20, 30}, 4);
+    const af_station_stats *s = af_station_get_stats(f->st);
+    assert_int_equal(s->withdrawn, 2);
+    assert_int_equal(s->served, 4);
+    /* Entity 3 was blocked [0,5); 5 was blocked [0,10). */
+    assert_int_equal(s->blocked_wait.n, 2);
+    af_assert_close(af_tally_mean(&s->blocked_wait), 7.5, 0, 1e-9);
+    fx_free(f);
+
+    /* Priority: entities 0..6 at 0 with priorities 0,5,1,4,2,3,0: 0 in service; withdraw 3
+     * (priority 4) at 1, then 2 (priority 1): the rest start by (priority, arrival). */
+    static const plan q[] = {{0, 0, 0, 10}, {0, 1, 5, 10}, {0, 2, 1, 10}, {0, 3, 4, 10},
+                             {0, 4, 2, 10}, {0, 5, 3, 10}, {0, 6, 0, 10}};
+    af_station_config d = config(1);
+    d.discipline = AF_QUEUE_PRIORITY;
+    f = fx_new(&d, q, 7);
+    assert_int_equal(af_sim_run_until(f->sim, 0), AF_OK);
+    assert_int_equal(af_station_withdraw(f->st, 3, NULL), AF_OK);
+    assert_int_equal(af_station_withdraw(f->st, 2, NULL), AF_OK);
+    assert_int_equal(af_station_withdraw(f->st, 2, NULL), AF_NOTFOUND);
+    assert_int_equal(af_station_queue_length(f->st), 4);
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    expect_starts(f, (uint64_t[]){0, 6, 4, 5, 1}, (double[]){0, 10, 20, 30, 40}, 5);
+    fx_free(f);
+}
+
 static void test_closed_station_starts_at_opening(void **state)
 {
     (void)state;
@@ -812,6 +866,7 @@ int main(void)
         cmocka_unit_test(test_fcfs_vs_priority),
         cmocka_unit_test(test_queue_growth_and_ties),
         cmocka_unit_test(test_queue_limit_blocking),
+        cmocka_unit_test(test_withdraw),
         cmocka_unit_test(test_closed_station_starts_at_opening),
         cmocka_unit_test(test_wip_finish_vs_suspend),
         cmocka_unit_test(test_suspend_over_weekend),

@@ -136,6 +136,97 @@ static void test_reroute_on_closure_avoids_the_closed_crossing(void **state)
     af_scenario_free(reroute);
 }
 
+/* shares_within: routes via a (5 min service + 60 min travel) and via b (5 + 90 min), ample
+ * lanes, nobody queues (100 trucks over 6 hours on 20 lanes of 5 minutes). With a tolerance
+ * of 20 minutes only a is within it of the least delay: every truck goes via a. With 45
+ * minutes both are, and the shares 0.3 / 0.7 decide: a takes Binomial(3000, 0.3). */
+static void test_shares_within_tolerance(void **state)
+{
+    (void)state;
+    af_scenario *narrow = network("shares_within, tolerance: 20 min", "06:00-12:00", 100,
+                                  "lanes: 20, service: 5 min", "lanes: 20, service: 5 min",
+                                  "60 min", "90 min", ", share: 0.3", ", share: 0.7", "");
+    af_scenario *wide = network("shares_within, tolerance: 45 min", "06:00-12:00", 100,
+                                "lanes: 20, service: 5 min", "lanes: 20, service: 5 min",
+                                "60 min", "90 min", ", share: 0.3", ", share: 0.7", "");
+    af_result *rn = run_rep(narrow, 44, 0), *rw = run_rep(wide, 44, 0);
+    af_assert_close(STATION_SUM(rn, "a", arrivals, 0, DAYS), 100 * DAYS, 0, 0);
+    af_assert_close(STATION_SUM(rn, "b", arrivals, 0, DAYS), 0, 0, 0);
+    double a = STATION_SUM(rw, "a", arrivals, 0, DAYS), b = STATION_SUM(rw, "b", arrivals, 0, DAYS);
+    af_assert_close(a + b, 100 * DAYS, 0, 0);
+    assert_binomial(a, 100 * DAYS, 0.3, 4);
+    af_result_free(rn);
+    af_result_free(rw);
+    af_scenario_free(narrow);
+    af_scenario_free(wide);
+}
+
+/* An origin's own policy overrides the scenario's: the scenario says fixed_shares (0.5 / 0.5),
+ * the origin shortest_delay, with b 30 minutes nearer the hub: every truck goes via b. */
+static void test_origin_policy_overrides(void **state)
+{
+    (void)state;
+    af_scenario *s = network("fixed_shares", "06:00-12:00\n    policy: shortest_delay", 100,
+                             "lanes: 20, service: 5 min", "lanes: 20, service: 5 min", "90 min",
+                             "60 min", ", share: 0.5", ", share: 0.5", "");
+    af_result *r = run_rep(s, 45, 0);
+    af_assert_close(STATION_SUM(r, "a", arrivals, 0, DAYS), 0, 0, 0);
+    af_assert_close(STATION_SUM(r, "b", arrivals, 0, DAYS), 100 * DAYS, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* The choice is made where the routes part, with the state there: both routes pass the
+ * inspection `i`, 18 hours from the origin, and part there for crossings a and b. Crossing a
+ * is closed on 2024-03-09..11 (days 5-7). 48 trucks leave between 06:00 and 12:00 each day
+ * and reach `i` between 00:00 and 06:00 the next day. Under reroute_on_closure the trucks of
+ * day 4 leave while a is still open, but reach `i` on day 5, when it is closed: deciding at
+ * `i`, every truck that reaches it on days 5-7 goes via b (48 a day, none to a). Deciding at
+ * dispatch would send about half of day 4's trucks to the closed gate (Binomial(48, 0.5):
+ * none with probability 2^-48). From day 8 both take their shares again. */
+static void test_decided_where_the_routes_part(void **state)
+{
+    (void)state;
+    af_scenario *s = load_text(
+        "name: parting\n"
+        "start: 2024-03-04\n"
+        "horizon: 12 d\n"
+        "routing: {policy: reroute_on_closure}\n"
+        "categories:\n"
+        "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+        "regions:\n"
+        "  - {name: south, population: 720000}\n"
+        "hubs:\n"
+        "  - {name: hub, serves: [south]}\n"
+        "origins:\n"
+        "  - name: arish\n"
+        "    dispatch: 06:00-12:00\n"
+        "    plan:\n"
+        "      - {from: 2024-03-04, trucks: {food: 48}}\n"
+        "inspections:\n"
+        "  - {name: i, lanes: 20, service: 1 min}\n"
+        "crossings:\n"
+        "  - {name: a, lanes: 20, service: 1 min, closures: [[2024-03-09, 2024-03-11]]}\n"
+        "  - {name: b, lanes: 20, service: 1 min}\n"
+        "legs:\n"
+        "  - {from: arish, to: i, travel: 18 h}\n"
+        "  - {from: i, to: a, travel: 0 min}\n"
+        "  - {from: i, to: b, travel: 0 min}\n"
+        "  - {from: a, to: hub, travel: 1 h}\n"
+        "  - {from: b, to: hub, travel: 1 h}\n"
+        "routes:\n"
+        "  - {name: via_a, origin: arish, via: [i, a], hub: hub, share: 0.5}\n"
+        "  - {name: via_b, origin: arish, via: [i, b], hub: hub, share: 0.5}\n");
+    af_result *r = run_rep(s, 46, 0);
+    af_assert_close(STATION_SUM(r, "a", arrivals, 5, 8), 0, 0, 0);
+    for (int d = 5; d < 8; d++) af_assert_close(station_day(r, d, "b")->arrivals, 48, 0, 0);
+    double a = STATION_SUM(r, "a", arrivals, 8, 12);
+    af_assert_close(a + STATION_SUM(r, "b", arrivals, 8, 12), 4 * 48, 0, 0);
+    assert_binomial(a, 4 * 48, 0.5, 4);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +234,9 @@ int main(void)
         cmocka_unit_test(test_shortest_delay_takes_the_faster_route),
         cmocka_unit_test(test_shortest_delay_picks_the_less_loaded),
         cmocka_unit_test(test_reroute_on_closure_avoids_the_closed_crossing),
+        cmocka_unit_test(test_shares_within_tolerance),
+        cmocka_unit_test(test_origin_policy_overrides),
+        cmocka_unit_test(test_decided_where_the_routes_part),
     };
     return cmocka_run_group_tests_name("routing", tests, NULL, NULL);
 }

@@ -1,0 +1,83 @@
+/* Closures: wait, divert or return. A truck waiting at a closed station or leg knows how long
+ * a scheduled closure (hours, dated closures) lasts, and not how long a random one will. It
+ * waits for one it knows ends within its patience; one it knows lasts longer, or a random one
+ * that has kept it its patience, it leaves, when its origin says divert, for the best open
+ * alternative from where it is: a route of its origin that parts from its own at a node it has
+ * passed (or, at a closed leg, the node it is at), open from there on, and expected to be
+ * quicker than staying, counting the drive back (mean travel times of the legs between).
+ * With no such alternative it waits. Under `return` it drives back to its origin. */
+#include <math.h>
+
+#include "model/closures.h"
+#include "model/divert.h"
+#include "model/routing.h"
+
+af_scn_on_closure divert_action(const model *m, size_t origin, double *patience)
+{
+    const af_scn_origin *org = &m->scn->origins[origin];
+    if (patience) *patience = !isnan(org->patience) ? org->patience : m->scn->patience;
+    return org->on_closure != AF_SCN_POLICY_OF_SCENARIO ? (af_scn_on_closure)org->on_closure
+                                                        : (af_scn_on_closure)m->scn->on_closure;
+}
+
+/* Mean minutes to drive back from node `pos` of `route` to its node `k`. */
+static double back_minutes(const model *m, const af_scn_route *r, size_t k, size_t pos)
+{
+    double t = 0;
+    for (size_t i = k; i < pos; i++) t += af_dist_mean(&m->scn->legs[r->legs[i]].travel.dist);
+    return t;
+}
+
+/* The most minutes per truck (mean service / lanes) of the stations of r after node k. */
+static double slowest(const model *m, const af_scn_route *r, size_t k, size_t category)
+{
+    double worst = 0;
+    for (size_t i = k + 1; i < r->n_nodes; i++) {
+        size_t st = m->node_station[r->nodes[i]];
+        if (st == SIZE_MAX) continue;
+        const mstation *ms = &m->stations[st];
+        double x = af_dist_mean(&af_scn_station_service(ms->cfg, category)->dist) / ms->lanes;
+        if (x > worst) worst = x;
+    }
+    return worst;
+}
+
+divert_plan divert_best(model *m, size_t origin, size_t category, size_t route, size_t pos,
+                        bool at_leg, double stay, af_scn_on_closure action)
+{
+    divert_plan best = {.go = false};
+    const af_scn_route *own = &m->scn->routes[route];
+    if (action == AF_SCN_CLOSURE_RETURN) {
+        best.go = true;
+        best.route = route;
+        best.at = 0;
+        best.back_minutes = back_minutes(m, own, 0, pos);
+        return best;
+    }
+    if (action != AF_SCN_CLOSURE_DIVERT) return best;
+    const af_scn_origin *org = &m->scn->origins[origin];
+    af_time now = af_sim_now(m->sim);
+    double least = stay;
+    size_t last = at_leg ? pos : pos - 1; /* the latest node an alternative may part at */
+    for (size_t i = 0; i < org->n_routes; i++) {
+        size_t ri = org->routes[i];
+        const af_scn_route *r = &m->scn->routes[ri];
+        if (ri == route || !r->carries[category]) continue;
+        /* The node where r parts from the truck's route: the first leg they do not share. */
+        size_t k = 0;
+        while (k + 1 < r->n_nodes && k + 1 < own->n_nodes && r->nodes[k] == own->nodes[k] &&
+               r->legs[k] == own->legs[k])
+            k++;
+        if (r->nodes[k] != own->nodes[k] || k > last || k + 1 >= r->n_nodes) continue;
+        if (closures_route_closed_from(m, ri, k, now)) continue;
+        /* Trucks already turning back towards r queue ahead at its busiest station. */
+        double d = back_minutes(m, own, k, pos) + routing_expected_delay(m, ri, k, category) +
+                   (double)m->heading[ri] * slowest(m, r, k, category);
+        if (d < least) {
+            least = d;
+            best = (divert_plan){.go = true, .route = ri, .at = k,
+                                 .back_minutes = back_minutes(m, own, k, pos)};
+        }
+    }
+    return best;
+}
