@@ -408,10 +408,29 @@ static void test_brute_force_next_change(void **state)
     }
 }
 
+/* Hours that run across the week's boundary, Sunday 20:00 to Monday 08:00 (time 0 is a
+ * Monday midnight): one stretch, so the boundary is no change. From Sunday 21:00 the next
+ * change is Monday 08:00 of the next week, and from Monday 08:00 it is Sunday 20:00. */
+static void test_hours_across_the_week_boundary(void **state)
+{
+    (void)state;
+    af_schedule *s = af_schedule_create(AF_MONDAY);
+    assert_non_null(s);
+    assert_int_equal(af_schedule_add_hours(s, AF_SUNDAY, 1200, 1440, NULL), AF_OK);
+    assert_int_equal(af_schedule_add_hours(s, AF_MONDAY, 0, 480, NULL), AF_OK);
+    assert_true(af_schedule_is_open(s, 6 * DAY + 1260));
+    assert_true(af_schedule_is_open(s, WEEK));
+    af_assert_close(af_schedule_next_change(s, 6 * DAY + 1260), WEEK + 480, 0, 0);
+    af_assert_close(af_schedule_next_change(s, 480), 6 * DAY + 1200, 0, 0);
+    af_assert_close(af_schedule_next_change(s, WEEK - 1), WEEK + 480, 0, 0);
+    af_schedule_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_weekday_arithmetic),
+        cmocka_unit_test(test_hours_across_the_week_boundary),
         cmocka_unit_test(test_working_week_hand_computed),
         cmocka_unit_test(test_closures_overlapping_hours),
         cmocka_unit_test(test_merging),

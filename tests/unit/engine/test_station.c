@@ -286,6 +286,29 @@ static void test_queue_limit_blocking(void **state)
     fx_free(f);
 }
 
+/* Raising the queue limit (af_station_set_queue_limit, as a dated change does): one lane,
+ * service 10, six arrivals at 0 with a queue limit of 2 leave 2 queued and 3 blocked upstream;
+ * lifting the limit (0: none) at once admits the 3 blocked into the queue (5 queued, none
+ * blocked), and the order of service is unchanged: 0..5 at 0, 10, ..., 50. */
+static void test_queue_limit_raised(void **state)
+{
+    (void)state;
+    static const plan p[] = {{0, 0, 0, 10}, {0, 1, 0, 10}, {0, 2, 0, 10},
+                             {0, 3, 0, 10}, {0, 4, 0, 10}, {0, 5, 0, 10}};
+    af_station_config c = config(1);
+    c.queue_limit = 2;
+    fx *f = fx_new(&c, p, 6);
+    assert_int_equal(af_sim_run_until(f->sim, 0), AF_OK);
+    assert_int_equal(af_station_queue_length(f->st), 2);
+    assert_int_equal(af_station_blocked_count(f->st), 3);
+    af_station_set_queue_limit(f->st, 0);
+    assert_int_equal(af_station_queue_length(f->st), 5);
+    assert_int_equal(af_station_blocked_count(f->st), 0);
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    expect_starts(f, (uint64_t[]){0, 1, 2, 3, 4, 5}, (double[]){0, 10, 20, 30, 40, 50}, 6);
+    fx_free(f);
+}
+
 /* Withdrawing: one lane, service 10, six arrivals at 0, queue limit 2. At 5, entity 1 (queued)
  * leaves: entity 3 moves up from the upstream line; entity 4 (blocked) leaves too; entity 0
  * (in service) cannot. The rest are served in order 0, 2, 3, 5 at 0, 10, 20, 30. Under
@@ -770,6 +793,9 @@ static void test_zero_service_and_bad_arguments(void **state)
     /* The name is copied. */
     char name[] = "gate";
     c.name = name;
+    /* A valid configuration without a simulation is refused too, and makes nothing. */
+    assert_int_equal(af_station_create(&st, NULL, &c, NULL, NULL), AF_INVAL);
+    assert_null(st);
     assert_int_equal(af_station_create(&st, sim, &c, NULL, NULL), AF_OK);
     name[0] = 'x';
     assert_string_equal(af_station_name(st), "gate");
@@ -866,6 +892,7 @@ int main(void)
         cmocka_unit_test(test_fcfs_vs_priority),
         cmocka_unit_test(test_queue_growth_and_ties),
         cmocka_unit_test(test_queue_limit_blocking),
+        cmocka_unit_test(test_queue_limit_raised),
         cmocka_unit_test(test_withdraw),
         cmocka_unit_test(test_closed_station_starts_at_opening),
         cmocka_unit_test(test_wip_finish_vs_suspend),

@@ -216,6 +216,48 @@ static void test_leg_capacity_change(void **state)
     af_scenario_free(s);
 }
 
+/* An escort added to the road from the gate to the hub by a change on day 5 (a constant wait of
+ * 1 d; the leg had none, so the model has no escort stream for it until the change). Trucks
+ * leave the saturated gate at 2 an hour (48 a day). Without the escort a truck reaches the hub
+ * 1 h after leaving the gate; with it, a truck leaving from day 5 on arrives 1 d later. Over the
+ * 12-day horizon the run with the change therefore delivers one day of the gate's output
+ * fewer: those leaving in [11 d - 1 h, 12 d - 1 h), 48 trucks (give or take the 2 that leave at
+ * the change's own minute, midnight of day 5, on either side of it). */
+static void test_escort_added_by_a_change(void **state)
+{
+    (void)state;
+    af_scenario *base = saturated("", "", "");
+    af_scenario *s = saturated("", "",
+                               "changes:\n"
+                               "  - {at: 2024-03-09, set: {legs.out.escort: {wait: 1 d}}}\n");
+    af_result *r0 = run_rep(base, 7, 0), *r = run_rep(s, 7, 0);
+    double fewer = metric(r0, "trucks.delivered") - metric(r, "trucks.delivered");
+    assert_true(fewer >= 46 && fewer <= 50);
+    /* Day 5: with the escort only the trucks that left the gate in the last hour of day 4 (2)
+     * arrive; without it, a day's output (48, give or take the 2 at midnight). */
+    assert_true(daily_cell(r, 5, 0, 0)->trucks_delivered <= 2);
+    assert_true(daily_cell(r0, 5, 0, 0)->trucks_delivered >= 46);
+    af_result_free(r);
+    af_result_free(r0);
+    af_scenario_free(s);
+    af_scenario_free(base);
+}
+
+/* A gate that opens only after the horizon serves nobody: its utilisation is 0 (no open
+ * lane-minutes: 0, not 0/0), and so is the busiest station's, `bottleneck.utilisation` (a
+ * number, not NaN: there are stations, they were just never busy). */
+static void test_gate_opening_after_the_horizon(void **state)
+{
+    (void)state;
+    af_scenario *s = saturated(", opens: 2024-03-20", "", "");
+    af_result *r = run_rep(s, 7, 0);
+    af_assert_close(metric(r, "trucks.delivered"), 0, 0, 0);
+    af_assert_close(metric(r, "station.gate.utilisation"), 0, 0, 0);
+    af_assert_close(metric(r, "bottleneck.utilisation"), 0, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 /* An inspection's flag rate 0 -> 1 from day 5: nobody is flagged before, every truck
  * inspected from day 5 on is (a flag is drawn for each inspected truck whatever the rate). The
  * inspection (`scan`, 20 lanes, 10 min) is never saturated: its served count is its arrivals. */
@@ -499,6 +541,8 @@ int main(void)
         cmocka_unit_test(test_opening_date),
         cmocka_unit_test(test_open_ended_closure),
         cmocka_unit_test(test_leg_capacity_change),
+        cmocka_unit_test(test_escort_added_by_a_change),
+        cmocka_unit_test(test_gate_opening_after_the_horizon),
         cmocka_unit_test(test_flag_rate_change),
         cmocka_unit_test(test_switch_matches_swap),
         cmocka_unit_test(test_change_errors_have_places),
