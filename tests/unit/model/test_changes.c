@@ -258,6 +258,40 @@ static void test_gate_opening_after_the_horizon(void **state)
     af_scenario_free(s);
 }
 
+/* days_to_target counts the first day a category's deliveries reach the coverage target of
+ * its need; a category nobody needs (commercial goods, daily need 0) has no target to reach, so
+ * it reports the horizon + 1 ("never", 7 here), however much of it arrives. */
+static void test_days_to_target_of_a_category_nobody_needs(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "name: no-need\n"
+        "start: 2024-03-04\n"
+        "horizon: 6 d\n"
+        "categories:\n"
+        "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+        "  - {name: commercial, tonnes_per_truck: 15 t, daily_need: 0 kg}\n"
+        "regions:\n"
+        "  - {name: south, population: 720000}\n"
+        "hubs:\n"
+        "  - {name: hub, serves: [south]}\n"
+        "origins:\n"
+        "  - {name: arish, dispatch: 00:00-01:00, plan: [{from: 2024-03-04, trucks: {food: 48, commercial: 10}}]}\n"
+        "crossings:\n"
+        "  - {name: gate, lanes: 50, service: 10 min}\n"
+        "legs:\n"
+        "  - {from: arish, to: gate, travel: 1 h}\n"
+        "  - {from: gate, to: hub, travel: 1 h}\n"
+        "routes:\n"
+        "  - {name: main, origin: arish, via: [gate], hub: hub}\n";
+    af_scenario *s = load_text(yaml);
+    af_result *r = run_rep(s, 7, 0);
+    assert_true(metric(r, "trucks.delivered") > 0);
+    af_assert_close(metric(r, "days_to_target.commercial"), 7, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 /* An inspection's flag rate 0 -> 1 from day 5: nobody is flagged before, every truck
  * inspected from day 5 on is (a flag is drawn for each inspected truck whatever the rate). The
  * inspection (`scan`, 20 lanes, 10 min) is never saturated: its served count is its arrivals. */
@@ -543,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_leg_capacity_change),
         cmocka_unit_test(test_escort_added_by_a_change),
         cmocka_unit_test(test_gate_opening_after_the_horizon),
+        cmocka_unit_test(test_days_to_target_of_a_category_nobody_needs),
         cmocka_unit_test(test_flag_rate_change),
         cmocka_unit_test(test_switch_matches_swap),
         cmocka_unit_test(test_change_errors_have_places),
