@@ -510,6 +510,19 @@ static void dist_form(text *t, const char *form, const char *const *params, size
     close_obj(t);
 }
 
+
+/* The two things one day's hours can be, as alternatives of an anyOf: "open" or "closed", or
+ * a window (a definition of the schema). */
+static void open_closed_or_window(text *t)
+{
+    open_obj(t, NULL);
+    open_arr(t, "enum");
+    astr(t, "open");
+    astr(t, "closed");
+    close_arr(t);
+    close_obj(t);
+    ref(t, "window");
+}
 static void definitions_common(text *t)
 {
     open_obj(t, "name");
@@ -584,24 +597,12 @@ static void definitions_common(text *t)
     close_obj(t);
     open_obj(t, "day_hours");
     open_arr(t, "anyOf");
-    open_obj(t, NULL);
-    open_arr(t, "enum");
-    astr(t, "open");
-    astr(t, "closed");
-    close_arr(t);
-    close_obj(t);
-    ref(t, "window");
+    open_closed_or_window(t);
     open_obj(t, NULL);
     kstr(t, "type", "array");
     open_obj(t, "items");
     open_arr(t, "anyOf");
-    open_obj(t, NULL);
-    open_arr(t, "enum");
-    astr(t, "open");
-    astr(t, "closed");
-    close_arr(t);
-    close_obj(t);
-    ref(t, "window");
+    open_closed_or_window(t);
     close_arr(t);
     close_obj(t);
     close_obj(t);
