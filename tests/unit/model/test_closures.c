@@ -114,12 +114,34 @@ static void test_leg_closure_after_the_crossing(void **state)
     af_scenario_free(s);
 }
 
+/* Two closures of the road to the crossing given to the minute, the second starting at the
+ * very minute the first ends: [03-09 00:00, 03-10 00:00) and [03-10 00:00, 03-11 00:00). A
+ * truck waiting for the first to end finds the second starting at that instant (a closure
+ * includes its start), so it waits for the second as well: nothing reaches the gate on days 5
+ * and 6, and at 00:00 on day 7 the 96 waiting start, with the day's own 48: 144 arrive, are
+ * served and delivered on day 7. */
+static void test_adjacent_leg_closures(void **state)
+{
+    (void)state;
+    af_scenario *s = network("", ", closures: [{from: 2024-03-09 00:00, to: 2024-03-10 00:00}, "
+                                 "{from: 2024-03-10 00:00, to: 2024-03-11 00:00}]", "");
+    af_result *r = run_rep(s, 4, 0);
+    for (int d = 0; d < DAYS; d++) {
+        double n = d == 5 || d == 6 ? 0 : d == 7 ? 144 : 48;
+        af_assert_close(station_day(r, d, "gate")->arrivals, n, 0, 0);
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_delivered, n, 0, 0);
+    }
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_station_closure),
         cmocka_unit_test(test_leg_closure_before_the_crossing),
         cmocka_unit_test(test_leg_closure_after_the_crossing),
+        cmocka_unit_test(test_adjacent_leg_closures),
     };
     return cmocka_run_group_tests_name("closures", tests, NULL, NULL);
 }
