@@ -230,12 +230,20 @@ double journey_station_service(af_station *st, void *ctx, uint64_t entity, doubl
     return af_dist_sample(&now->dist, ms->redraw_rng);
 }
 
+/* The station whose line a truck at a station is in: the one at its node (for a crossing's
+ * transfer stage, the crossing). */
+static truck_line *line_of(model *m, const truck *t)
+{
+    return &m->stations[m->node_station[route_of(m, t)->nodes[t->pos]]].line;
+}
+
 static void enter_station(model *m, size_t station, uint32_t id)
 {
     mstation *ms = &m->stations[station];
     truck *t = &m->trucks[id];
     t->state = TRUCK_AT_STATION;
     t->waiting_since = af_sim_now(m->sim);
+    line_insert(m, line_of(m, t), id);
     int prio = m->scn->categories[t->category].priority;
     if (af_station_arrive(ms->st, id, prio, service_time(m, ms, t)) != AF_OK) model_fail(m);
 }
@@ -343,6 +351,7 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
     uint32_t id = (uint32_t)entity;
     truck *t = &m->trucks[id];
     assert(t->alive && t->state == TRUCK_AT_STATION);
+    line_remove(m, line_of(m, t), id);
     switch (ms->kind) {
     case MS_INSPECTION: {
         m->all.trucks_inspected++;
@@ -464,44 +473,6 @@ static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg)
     depart(m, id);
 }
 
-typedef struct waiting {
-    af_time since;
-    uint32_t id;
-} waiting;
-
-static int by_arrival(const void *pa, const void *pb)
-{
-    const waiting *a = pa, *b = pb;
-    if (a->since != b->since) return a->since < b->since ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* The trucks waiting at closed station `st` (queued, blocked or in service) in arrival order;
- * returns how many, or SIZE_MAX when out of memory. */
-static size_t waiting_at(model *m, size_t st, waiting **out)
-{
-    size_t n = 0, cap = 0;
-    waiting *w = NULL;
-    for (uint32_t id = 0; id < m->n_trucks_cap; id++) {
-        const truck *t = &m->trucks[id];
-        if (!t->alive || t->state != TRUCK_AT_STATION) continue;
-        if (m->node_station[route_of(m, t)->nodes[t->pos]] != st) continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            waiting *g = realloc(w, cap * sizeof *g);
-            if (!g) {
-                free(w);
-                return SIZE_MAX;
-            }
-            w = g;
-        }
-        w[n++] = (waiting){t->waiting_since, id};
-    }
-    if (n > 1) qsort(w, n, sizeof *w, by_arrival);
-    *out = w;
-    return n;
-}
-
 /* Every hour: trucks queued (or blocked upstream) at a closed station that have had enough
  * of it leave the queue and turn back (divert.c decides). The n-th truck in line expects to
  * stay until the station opens (a scheduled closure: known; a random one: its mean
@@ -518,19 +489,17 @@ static void closure_check(model *m)
         if (ms->kind == MS_TRANSFER || af_station_is_open(ms->st) ||
             af_station_queue_length(ms->st) + af_station_blocked_count(ms->st) == 0)
             continue;
-        waiting *w = NULL;
-        size_t n = waiting_at(m, st, &w);
-        if (n == SIZE_MAX) {
-            model_fail(m);
-            return;
-        }
+        /* The trucks at it in arrival order (queued, blocked or in service), from the last. */
+        truck_line *line = &ms->line;
         af_time open = af_schedule_next_open(ms->sched, now);
         bool random = ms->closed_depth > 0;
         double closed_for = random ? af_dist_mean(&ms->cfg->closure_duration.dist)
                                    : (isfinite(open) ? open - now : INFINITY);
-        for (size_t i = n; i-- > 0;) {
-            uint32_t id = w[i].id;
+        uint32_t prev = line->len ? line->tail : NO_TRUCK;
+        for (size_t i = line->len; i-- > 0;) {
+            uint32_t id = prev;
             truck *t = &m->trucks[id];
+            prev = t->line_prev;
             double patience;
             af_scn_on_closure action = divert_action(m, t->origin, &patience);
             if (action == AF_SCN_CLOSURE_WAIT) continue;
@@ -547,9 +516,9 @@ static void closure_check(model *m)
             if (!p.go) break;
             /* In service: it stays. */
             if (af_station_withdraw(ms->st, id, NULL) != AF_OK) continue;
+            line_remove(m, line, id);
             turn_back(m, id, p, action == AF_SCN_CLOSURE_RETURN);
         }
-        free(w);
     }
 }
 

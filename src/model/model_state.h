@@ -85,14 +85,27 @@ typedef struct truck {
     uint32_t origin;
     uint32_t route;
     uint32_t pos;      /* index in the route's nodes of the node it is at or heading to */
-    uint32_t next_free;/* free-list link while not in use */
+    union {
+        uint32_t next_free; /* free-list link while not in use */
+        uint32_t line_next; /* AT_STATION: the next truck in its station's line */
+    };
     bool alive;
     bool lost_on_leg;  /* decided at departure, takes effect on arrival */
     truck_state state;
+    uint32_t line_prev; /* AT_STATION: the previous truck in its station's line */
     double tonnes;
     const af_scn_dist *service_from; /* the distribution its station service was drawn from */
     af_time waiting_since; /* joined the station it is queued at */
 } truck;
+
+/* The trucks at one station (queued, blocked upstream or in service; for a crossing, its
+ * transfer stage too) in arrival order: by waiting_since, then by id. A list linked through
+ * the trucks' line_prev and line_next, kept by trucks.c; head and tail mean something only
+ * while len > 0. It spares the hourly closure check a pass over the whole pool. */
+typedef struct truck_line {
+    uint32_t head, tail;
+    size_t len;
+} truck_line;
 
 typedef enum mstation_kind { MS_INSPECTION, MS_CROSSING, MS_TRANSFER } mstation_kind;
 
@@ -134,6 +147,7 @@ typedef struct mstation {
     double open_minutes_total;  /* minutes the station was open */
     double lane_open_minutes_total; /* lanes times open minutes, day by day */
     bool lanes_varied;          /* a dated change gave it another number of lanes */
+    truck_line line;            /* the trucks at it, in arrival order */
 } mstation;
 
 /* Trucks waiting in arrival order (for a convoy slot, or for room at a full hub): a ring

@@ -1,6 +1,7 @@
 /* The truck pool: trucks are recycled through a free list, so a run allocates only when more
  * trucks are on their way at once than ever before. And the FIFO of trucks waiting for a
- * convoy slot or for room at a hub: a ring buffer that grows by doubling. */
+ * convoy slot or for room at a hub: a ring buffer that grows by doubling. And the line of
+ * trucks at each station, linked through the trucks. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,51 @@ double trucks_tonnes_in_system(const model *m)
     for (uint32_t i = 0; i < m->n_trucks_cap; i++)
         if (m->trucks[i].alive) sum += m->trucks[i].tonnes;
     return sum;
+}
+
+void line_insert(model *m, truck_line *l, uint32_t id)
+{
+    truck *t = &m->trucks[id];
+    /* Only trucks that arrived at the same time can be behind it: a short walk back. */
+    uint32_t after = l->len ? l->tail : NO_TRUCK;
+    while (after != NO_TRUCK) {
+        const truck *a = &m->trucks[after];
+        assert(a->waiting_since <= t->waiting_since);
+        if (a->waiting_since < t->waiting_since || after < id) break;
+        after = a->line_prev;
+    }
+    t->line_prev = after;
+    if (after == NO_TRUCK) {
+        t->line_next = l->len ? l->head : NO_TRUCK;
+        l->head = id;
+    } else {
+        t->line_next = m->trucks[after].line_next;
+        m->trucks[after].line_next = id;
+    }
+    if (t->line_next == NO_TRUCK)
+        l->tail = id;
+    else
+        m->trucks[t->line_next].line_prev = id;
+    l->len++;
+}
+
+void line_remove(model *m, truck_line *l, uint32_t id)
+{
+    assert(l->len > 0);
+    truck *t = &m->trucks[id];
+    if (t->line_prev == NO_TRUCK) {
+        assert(l->head == id);
+        l->head = t->line_next;
+    } else {
+        m->trucks[t->line_prev].line_next = t->line_next;
+    }
+    if (t->line_next == NO_TRUCK) {
+        assert(l->tail == id);
+        l->tail = t->line_prev;
+    } else {
+        m->trucks[t->line_next].line_prev = t->line_prev;
+    }
+    l->len--;
 }
 
 bool fifo_push(truck_fifo *f, uint32_t id)
