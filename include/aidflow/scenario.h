@@ -190,6 +190,8 @@ typedef struct af_scn_origin {
     double policy_tolerance; /* minutes; NaN: the scenario's */
     int on_closure;      /* af_scn_on_closure, or AF_SCN_POLICY_OF_SCENARIO for the scenario's */
     double patience;     /* minutes; NaN: the scenario's */
+    bool has_yard;       /* a holding yard: dispatch waits while it is full */
+    size_t yard_capacity;/* trucks the yard holds (has_yard), >= 1 */
 } af_scn_origin;
 
 typedef struct af_scn_station {

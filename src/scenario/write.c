@@ -357,6 +357,7 @@ static void write_all(af_buf *b, const af_scenario *s)
         if (o->on_closure != AF_SCN_POLICY_OF_SCENARIO)
             af_buf_printf(b, "    on_closure: %s\n", on_closure[o->on_closure]);
         if (!isnan(o->patience)) af_buf_printf(b, "    patience: %s min\n", num(o->patience, x));
+        if (o->has_yard) af_buf_printf(b, "    yard: {capacity: %zu}\n", o->yard_capacity);
         af_buf_put(b, "    plan:\n");
         for (size_t k = 0; k < o->n_steps; k++) {
             af_buf_put(b, "      - from: ");
