@@ -50,6 +50,28 @@ typedef struct af_station_day {
     double open_hours;     /* hours the station was open that day */
 } af_station_day;
 
+/* Where a truck is at a midnight (positions.csv): the states of the journey, by node. */
+typedef enum af_position {
+    AF_POS_HELD_BACK,          /* at an origin, not in the system: planned since the horizon
+                                  began and not dispatched because the yard was full */
+    AF_POS_IN_YARD,            /* in its origin's yard: waiting there for its first leg, or
+                                  for a place in its first station's queue (at the origin) */
+    AF_POS_WAITING_LEG,        /* at a leg's start (at that node): closed, or no convoy slot */
+    AF_POS_TRAVELLING,         /* on a leg, at the node it is driving to */
+    AF_POS_QUEUED,             /* in a station's queue */
+    AF_POS_BLOCKED,            /* before a station whose queue is full, on the road */
+    AF_POS_IN_SERVICE,         /* being served (or its service suspended) at a station */
+    AF_POS_HELD,               /* held at an inspection after a dual-use flag */
+    AF_POS_REPACKING,          /* rejected, being repacked at its origin */
+    AF_POS_AWAITING_COLLECTION,/* offloaded on a crossing's Gaza side, not yet collected */
+    AF_POS_AWAITING_STORAGE,   /* at its hub, loaded, waiting for room */
+    AF_POS_TURNING_BACK,       /* driving back from a closure, at the node it turns back to */
+    AF_N_POSITIONS
+} af_position;
+
+/* The name of a position state in positions.csv ("in_yard", ...); NULL out of range. */
+AF_API const char *af_position_name(int position);
+
 /* The result of one replication. Arrays are owned; free with af_result_free. */
 typedef struct af_result {
     uint64_t seed;
@@ -70,6 +92,13 @@ typedef struct af_result {
     size_t n_metrics;
     const char **metric_names;
     double *metrics;
+
+    /* Where the trucks are at the midnight ending each reported day (the last is the end):
+     * positions[(day * n_nodes + node) * AF_N_POSITIONS + state], trucks. NULL when not kept
+     * (no daily tables, or tables read back from a store written before positions). */
+    size_t n_nodes;
+    const char **node_names; /* [n_nodes], the scenario's nodes */
+    double *positions;
 
     size_t bottleneck; /* station index with the highest utilisation while open */
     uint64_t events;   /* engine events run (for benchmarks) */

@@ -203,6 +203,8 @@ typedef struct af_scn_origin {
     double *reaches_people; /* [n_categories] share of its delivered tonnes that reaches people
                                (counts toward need); 1 but where a commercial origin says
                                otherwise; NULL (a scenario built in C): 1 */
+    bool has_yard;       /* a holding yard: dispatch waits while it is full */
+    size_t yard_capacity;/* trucks the yard holds (has_yard), >= 1 */
 } af_scn_origin;
 
 typedef struct af_scn_station {

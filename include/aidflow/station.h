@@ -65,6 +65,9 @@ typedef struct af_station_hooks {
      * time to serve it (>= 0; `drawn` keeps it). A model whose service times change on a
      * date redraws here for entities that arrived before. It must not call the station. */
     double (*service)(af_station *st, void *ctx, uint64_t entity, double drawn);
+    /* An entity takes a place in the queue: on arrival when it is not blocked, or when it
+     * moves up from the upstream line. It must not call the station. */
+    void (*admitted)(af_station *st, void *ctx, uint64_t entity);
 } af_station_hooks;
 
 typedef struct af_station_stats {

@@ -62,6 +62,48 @@ static void print_ci(const char *label, af_summary s, double scale, const char *
     printf("\n");
 }
 
+/* Where the trucks are at the end: the places holding most trucks (positions.csv's last day),
+ * at most 6 lines, with the trucks held back first (they are the plan not met). */
+static void print_positions(af_result *const *res, unsigned n, double conf)
+{
+    const af_result *r0 = res[0];
+    if (!r0->positions || r0->n_days < 1) return;
+    for (unsigned i = 0; i < n; i++)
+        if (!res[i]->positions || res[i]->n_nodes != r0->n_nodes) return;
+    size_t cells = r0->n_nodes * AF_N_POSITIONS, last = (size_t)(r0->n_days - 1) * cells;
+    size_t top[6];
+    double top_mean[6];
+    size_t n_top = 0;
+    for (size_t c = 0; c < cells; c++) {
+        double mean = 0;
+        for (unsigned i = 0; i < n; i++) mean += res[i]->positions[last + c] / n;
+        if (!(mean > 0)) continue;
+        /* Held back ranks first, then by mean: insertion into the top list. */
+        double key = c % AF_N_POSITIONS == AF_POS_HELD_BACK ? mean + 1e300 : mean;
+        size_t at = n_top;
+        while (at > 0 && top_mean[at - 1] < key) at--;
+        if (at >= 6) continue;
+        for (size_t j = n_top < 6 ? n_top : 5; j > at; j--) {
+            top[j] = top[j - 1];
+            top_mean[j] = top_mean[j - 1];
+        }
+        top[at] = c;
+        top_mean[at] = key;
+        if (n_top < 6) n_top++;
+    }
+    if (!n_top) return;
+    printf("where the trucks are at the end (positions.csv):\n");
+    for (size_t j = 0; j < n_top; j++) {
+        af_tally t;
+        af_tally_reset(&t);
+        for (unsigned i = 0; i < n; i++) af_tally_add(&t, res[i]->positions[last + top[j]]);
+        char label[300];
+        snprintf(label, sizeof label, "%s %s", r0->node_names[top[j] / AF_N_POSITIONS],
+                 af_position_name((int)(top[j] % AF_N_POSITIONS)));
+        print_ci(label, af_tally_summary(&t, conf), 1, "");
+    }
+}
+
 static void print_summary(const af_scenario *scn, af_result *const *res, unsigned n)
 {
     char start[11], end[11];
@@ -118,11 +160,13 @@ static void print_summary(const af_scenario *scn, af_result *const *res, unsigne
                                            "trucks_per_day.collected", "trucks_per_day.delivered",
                                            "trucks.awaiting_collection", "trucks.dispatched",
                                            "trucks.delivered", "trucks.held", "trucks.rejected",
-                                           "trucks.lost", "trucks.in_system"};
+                                           "trucks.lost", "trucks.in_system", "trucks.held_back",
+                                           "trucks.in_yard"};
     for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
         size_t k = af_result_metric(res[0], headline[i]);
         if (k != (size_t)-1) print_ci(headline[i], af_summarise_metric(res, n, k, conf), 1, "");
     }
+    print_positions(res, n, conf);
     size_t counts[256] = {0}, best = SIZE_MAX;
     for (unsigned i = 0; i < n; i++)
         if (res[i]->bottleneck < 256) counts[res[i]->bottleneck]++;
@@ -286,8 +330,8 @@ int af_cmd_run(int argc, char **argv)
     if ((status = af_cli_write_xlsx("run", out_dir, xlsx)) != AF_EXIT_OK) goto done;
     if (!quiet) {
         print_summary(scn, res->results, (unsigned)res->n);
-        printf("\nwrote %s/daily.csv, %s/stations.csv, %s/summary.json, %s/metrics.csv%s%s%s%s\n",
-               out_dir, out_dir, out_dir, out_dir, report ? ", " : "", report ? report_path : "",
+        printf("\nwrote %s/daily.csv, %s/stations.csv, %s/positions.csv, %s/summary.json, %s/metrics.csv%s%s%s%s\n",
+               out_dir, out_dir, out_dir, out_dir, out_dir, report ? ", " : "", report ? report_path : "",
                xlsx ? ", " : "", xlsx ? xlsx : "");
     }
     status = AF_EXIT_OK;

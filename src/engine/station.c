@@ -388,6 +388,7 @@ static void admit_blocked(af_station *st, af_time now)
         e.t_queue = now;
         queue_push(st, &e);
         moved = true;
+        if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, e.entity);
     }
     if (moved) {
         note_blocked(st, now);
@@ -645,6 +646,7 @@ af_status af_station_arrive(af_station *st, uint64_t entity, int priority, doubl
         if (!queue_reserve(st, queue_len(st) + 1)) return AF_NOMEM;
         queue_push(st, &e);
         note_queue(st, now);
+        if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
     }
     st->next_seq++;
     st->stats.arrivals++;

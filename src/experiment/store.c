@@ -161,7 +161,7 @@ static void remove_outputs(const char *dir)
 {
     static const char *const names[] = {"sweep.csv",        "compare.csv",     "target.csv",
                                         "replications.csv", "provenance.json", "daily.csv",
-                                        "stations.csv",     "summary.json"};
+                                        "stations.csv",     "positions.csv",   "summary.json"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *p = af_path_join(dir, names[i]);
         if (p) unlink(p);

@@ -4,7 +4,11 @@
  * blob written by a build with other structs is refused rather than misread), the station
  * names and the metric names (each ending in NUL), then the daily cells, the station days and
  * the metrics exactly as they are in memory. Unpacking gives back the same bits, which is
- * what lets a resumed or merged run write the same bytes as an uninterrupted one. */
+ * what lets a resumed or merged run write the same bytes as an uninterrupted one.
+ *
+ * Then, when the result has them, the positions (positions.csv): a 64-bit count of nodes and
+ * of states, the node names, and the positions as in memory. A blob that ends after the
+ * metrics (written before positions were kept) is read without them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +41,14 @@ af_status exp_tables_pack(const af_result *r, af_buf *b, af_error *err)
     af_buf_putn(b, (const char *)r->stations,
                  (size_t)r->n_days * r->n_stations * sizeof *r->stations);
     af_buf_putn(b, (const char *)r->metrics, r->n_metrics * sizeof *r->metrics);
+    if (r->positions) {
+        uint64_t pos_h[2] = {r->n_nodes, AF_N_POSITIONS};
+        af_buf_putn(b, (const char *)pos_h, sizeof pos_h);
+        for (size_t i = 0; i < r->n_nodes; i++)
+            af_buf_putn(b, r->node_names[i], strlen(r->node_names[i]) + 1);
+        af_buf_putn(b, (const char *)r->positions,
+                    (size_t)r->n_days * r->n_nodes * AF_N_POSITIONS * sizeof *r->positions);
+    }
     if (b->failed)
         return af_error_set(err, AF_NOMEM, "out of memory keeping replication %u",
                             r->replication);
@@ -61,6 +73,23 @@ static char *take_name(const unsigned char *blob, size_t len, size_t *pos)
     if (s) memcpy(s, blob + *pos, n);
     *pos += n;
     return s;
+}
+
+/* The positions section (after the metrics): its counts, node names and cells. */
+static bool take_positions(const unsigned char *blob, size_t len, size_t *pos, af_result *r)
+{
+    uint64_t h[2];
+    if (!take(blob, len, pos, h, sizeof h) || h[1] != AF_N_POSITIONS || h[0] >= 1000000 ||
+        h[0] > len)
+        return false;
+    r->node_names = calloc(h[0] + 1, sizeof *r->node_names);
+    if (!r->node_names) return false;
+    for (size_t i = 0; i < h[0]; i++, r->n_nodes++)
+        if (!(r->node_names[i] = take_name(blob, len, pos))) return false;
+    uint64_t cells = (uint64_t)r->n_days * h[0] * AF_N_POSITIONS;
+    if (cells > len / sizeof(double)) return false;
+    r->positions = malloc(((size_t)cells + 1) * sizeof *r->positions);
+    return r->positions && take(blob, len, pos, r->positions, (size_t)cells * sizeof *r->positions);
 }
 
 af_status exp_tables_unpack(const unsigned char *blob, size_t len, af_result **out,
@@ -108,8 +137,10 @@ af_status exp_tables_unpack(const unsigned char *blob, size_t len, af_result **o
         ok = r->daily && r->stations && r->metrics &&
              take(blob, len, &pos, r->daily, cells * sizeof *r->daily) &&
              take(blob, len, &pos, r->stations, sdays * sizeof *r->stations) &&
-             take(blob, len, &pos, r->metrics, h.n_metrics * sizeof *r->metrics) && pos == len;
+             take(blob, len, &pos, r->metrics, h.n_metrics * sizeof *r->metrics);
     }
+    if (ok && pos < len) ok = take_positions(blob, len, &pos, r);
+    if (ok) ok = pos == len;
     if (!ok) {
         af_result_free(r);
         return af_error_set(err, AF_INVAL, "damaged daily tables (or tables of another build)");

@@ -30,6 +30,7 @@
 #include "model/legs.h"
 #include "model/routing.h"
 #include "model/trucks.h"
+#include "model/yards.h"
 
 static const af_scn_route *route_of(const model *m, const truck *t)
 {
@@ -193,6 +194,7 @@ void journey_dispatch(model *m, size_t origin, size_t category, double tonnes)
     t->sender = (uint8_t)m->scn->origins[origin].sender;
     LEDGER_ADD(m, t, trucks_dispatched, 1);
     LEDGER_ADD(m, t, tonnes_dispatched, tonnes);
+    yards_take(m, id);
     take_route(m, id);
 }
 
@@ -256,6 +258,7 @@ static void enter_station(model *m, size_t station, uint32_t id)
     t->state = TRUCK_AT_STATION;
     t->waiting_since = af_sim_now(m->sim);
     line_insert(m, line_of(m, t), id);
+    t->blocked = true; /* until the station admits it to its queue (at once, unless full) */
     int prio = m->scn->categories[t->category].priority;
     if (af_station_arrive(ms->st, id, prio, service_time(m, ms, t)) != AF_OK) model_fail(m);
 }
@@ -389,6 +392,15 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
         cross(m, ms->scn_index, id);
         return;
     }
+}
+
+void journey_station_admitted(af_station *st, void *ctx, uint64_t entity)
+{
+    (void)st;
+    mstation *ms = ctx;
+    ms->m->trucks[entity].blocked = false;
+    /* A place in a limited queue: the truck no longer needs its yard place. */
+    if (ms->cfg && ms->cfg->queue_limit > 0) yards_leave(ms->m, (uint32_t)entity);
 }
 
 void journey_station_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)

@@ -18,6 +18,11 @@ double journey_station_service(af_station *st, void *ctx, uint64_t entity, doubl
  * in the waiting area (ctx is the mstation). */
 void journey_station_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited);
 
+/* The engine's hook when a truck takes a place in a station's queue: it is no longer blocked,
+ * and a truck from a yard gives up its place there when the queue has a limit (ctx is the
+ * mstation). */
+void journey_station_admitted(af_station *st, void *ctx, uint64_t entity);
+
 /* Schedules the first collection slot of every crossing with a Gaza side (at build). */
 void journey_start_collection(model *m);
 

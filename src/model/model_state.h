@@ -17,6 +17,8 @@
  *   closures.c     dated closures of stations and legs, opening dates, random closures
  *   changes.c      dated changes: switching to the scenario in force at each change's date
  *   divert.c       what a truck waiting at a closure does: wait, divert or return
+ *   yards.c        holding yards: places an origin's trucks take until their first queue
+ *   positions.c    where the trucks are at a midnight, by node and state
  *   trucks.c       the truck pool, trucks waiting in arrival order (FIFO), tonnes on trucks
  *   results.c      the daily tables and the named per-run metrics
  *   model_state.c  named random streams, abandoning a run
@@ -29,7 +31,7 @@
  *   origins                          results
  *   journey                             |
  *   divert                              |
- *   routing  holds  legs  hubs  gaza_side  |
+ *   routing holds legs hubs gaza_side yards|
  *   closures                            |
  *   trucks  <---------------------------+
  *   model_state                      (every file)
@@ -92,6 +94,9 @@ typedef struct truck {
     bool alive;
     bool lost_on_leg;  /* decided at departure, takes effect on arrival */
     uint8_t sender;    /* af_scn_sender, its origin's when dispatched */
+    bool yard;         /* holds a place in its origin's yard (dispatched, not yet admitted to
+                          the queue of a station with a queue limit) */
+    bool blocked;      /* at a station, not yet admitted to its queue (waiting upstream) */
     truck_state state;
     uint32_t line_prev; /* AT_STATION: the previous truck in its station's line */
     double tonnes;
@@ -196,6 +201,7 @@ typedef struct ledger {
     double trucks_dispatched, trucks_redispatched, trucks_entered, trucks_delivered;
     double trucks_held, trucks_cleared_after_hold, trucks_rejected, trucks_written_off;
     double trucks_lost, trucks_unsupplied;
+    double trucks_held_back;    /* planned, not dispatched: the origin's yard was full */
     double trucks_inspected;    /* inspection services completed */
     double trucks_offloaded, trucks_returned, trucks_collected, trucks_denied, trucks_intercepted;
     double tonnes_returned;     /* returned at offloading (with trucks_returned) */
@@ -241,6 +247,10 @@ struct model {
     uint32_t *heading;       /* [n_routes]: trucks turning back to divert onto each route */
     af_rng **repack_rngs;    /* repack/<origin>/<category>: [n_origins * n_categories] */
     double *origin_stock;    /* [n_origins * n_categories] */
+    size_t *yard_held;       /* [n_origins]: places taken in each origin's yard */
+    double *held_back;       /* [2 * n_origins]: trucks held back by each origin since time 0,
+                                then the same at the end of the warm-up */
+    double *positions_scratch; /* [n_nodes]: positions.c's count of yard trucks blocked there */
 
     double *population;      /* [n_regions], after shifts */
     double *hub_stock;       /* [n_hubs * n_categories] */

@@ -6,6 +6,7 @@
 
 #include "model/journey.h"
 #include "model/origins.h"
+#include "model/yards.h"
 
 af_status origins_init(model *m)
 {
@@ -49,6 +50,13 @@ static void dispatch_one(model *m, size_t o, size_t c)
     const af_scenario *s = m->scn;
     double tonnes = s->categories[c].tonnes_per_truck;
     size_t k = o * s->n_categories + c;
+    if (yards_full(m, o)) {
+        /* The yard is full: the truck is not loaded nor dispatched, now or later. */
+        m->all.trucks_held_back++;
+        m->by_sender[s->origins[o].sender].trucks_held_back++;
+        m->held_back[o]++;
+        return;
+    }
     if (s->origins[o].has_stock) {
         if (m->origin_stock[k] + 1e-9 < tonnes) {
             m->all.trucks_unsupplied++;

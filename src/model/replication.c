@@ -33,6 +33,7 @@
 #include "model/journey.h"
 #include "model/model_state.h"
 #include "model/origins.h"
+#include "model/positions.h"
 #include "model/results.h"
 #include "model/routing.h"
 #include "model/trucks.h"
@@ -83,7 +84,8 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
                             .schedule = ms->sched,
                             .wip = kind == MS_TRANSFER ? cx->st.at_closing : cfg->at_closing};
     ms->lanes = sc.lanes;
-    af_station_hooks hooks = {.done = journey_station_done, .ctx = ms};
+    af_station_hooks hooks = {.done = journey_station_done, .admitted = journey_station_admitted,
+                              .ctx = ms};
     if (m->base->n_changes) hooks.service = journey_station_service;
     /* At a crossing with a Gaza side, a truck takes a place in its waiting area when it starts. */
     if (kind == MS_CROSSING && m->scn->crossings[scn_index].has_gaza_side)
@@ -112,13 +114,16 @@ static af_status build(model *m, af_error *err)
     m->route_rngs = calloc(s->n_origins + 1, sizeof *m->route_rngs);
     m->repack_rngs = calloc(s->n_origins * nc + 1, sizeof *m->repack_rngs);
     m->origin_stock = calloc(s->n_origins * nc + 1, sizeof *m->origin_stock);
+    m->yard_held = calloc(s->n_origins + 1, sizeof *m->yard_held);
+    m->held_back = calloc(2 * s->n_origins + 1, sizeof *m->held_back);
+    m->positions_scratch = calloc(s->n_nodes + 1, sizeof *m->positions_scratch);
     m->population = calloc(s->n_regions + 1, sizeof *m->population);
     m->hub_stock = calloc(s->n_hubs * nc + 1, sizeof *m->hub_stock);
     m->hub_in_trucks = calloc(s->n_hubs * nc + 1, sizeof *m->hub_in_trucks);
     m->hub_in_tonnes = calloc(s->n_hubs * nc + 1, sizeof *m->hub_in_tonnes);
     m->hub_wait = calloc(s->n_hubs + 1, sizeof *m->hub_wait);
     if (!m->hub_wait || !m->sim || !m->stations || !m->node_station || !m->legs || !m->dispatchers ||
-        !m->route_rngs || !m->repack_rngs || !m->origin_stock || !m->population || !m->hub_stock ||
+        !m->route_rngs || !m->repack_rngs || !m->origin_stock || !m->yard_held || !m->held_back || !m->positions_scratch || !m->population || !m->hub_stock ||
         !m->hub_in_trucks || !m->hub_in_tonnes)
         return af_error_set(err, AF_NOMEM, "out of memory building the model");
 
@@ -243,6 +248,9 @@ static void destroy(model *m)
     free(m->heading);
     free(m->repack_rngs);
     free(m->origin_stock);
+    free(m->yard_held);
+    free(m->held_back);
+    free(m->positions_scratch);
     free(m->population);
     free(m->hub_stock);
     free(m->hub_in_trucks);
@@ -358,6 +366,7 @@ static void close_day(model *m, int report_day)
         }
     }
     if (report_day >= 0) results_record_stations(m, report_day);
+    if (report_day >= 0 && m->res->positions) positions_record(m, report_day);
     hubs_clear_day(m);
     check_conservation(m, report_day);
 }
@@ -382,6 +391,7 @@ static void ev_midnight(af_sim *sim, void *ctx, uint64_t arg)
     if (sim_day == warm) { /* warmup_snapshot */
         m->at_warmup = m->all;
         memcpy(m->by_sender_at_warmup, m->by_sender, sizeof m->by_sender);
+        memcpy(m->held_back + m->scn->n_origins, m->held_back, m->scn->n_origins * sizeof *m->held_back);
     }
     reset_stations(m);
     if (sim_day >= m->total_days || (m->opts && m->opts->interrupt && *m->opts->interrupt)) {

@@ -10,6 +10,7 @@
 #include "model/hubs.h"
 #include "model/results.h"
 #include "model/trucks.h"
+#include "model/yards.h"
 
 af_status results_init(model *m)
 {
@@ -33,6 +34,12 @@ af_status results_init(model *m)
         r->daily = calloc(days * s->n_regions * s->n_categories + 1, sizeof *r->daily);
         r->stations = calloc(days * m->n_stations + 1, sizeof *r->stations);
         if (!r->daily || !r->stations) return AF_NOMEM;
+        r->n_nodes = s->n_nodes;
+        r->node_names = calloc(s->n_nodes + 1, sizeof *r->node_names);
+        r->positions = calloc(days * s->n_nodes * AF_N_POSITIONS + 1, sizeof *r->positions);
+        if (!r->node_names || !r->positions) return AF_NOMEM;
+        for (size_t i = 0; i < s->n_nodes; i++)
+            if (!(r->node_names[i] = strdup(s->nodes[i].name))) return AF_NOMEM;
     }
     m->cov_day_delivered = calloc(days * s->n_categories + 1, sizeof *m->cov_day_delivered);
     m->cov_day_need = calloc(days * s->n_categories + 1, sizeof *m->cov_day_need);
@@ -197,6 +204,20 @@ void results_finish(model *m)
     add(&l, D(trucks_diverted), "trucks.diverted");
     add(&l, D(trucks_returned_to_origin), "trucks.returned_to_origin");
     add(&l, (double)m->live_trucks, "trucks.in_system");
+    if (yards_any(m)) {
+        /* Only with a yard, so that scenarios without one keep their metrics. */
+        add(&l, D(trucks_held_back), "trucks.held_back");
+        /* Waiting in a yard: holding a place, at the first leg's start or blocked before a
+         * station (positions.c's in_yard). */
+        double in_yard = 0;
+        for (uint32_t i = 0; i < m->n_trucks_cap; i++) {
+            const truck *t = &m->trucks[i];
+            in_yard += t->alive && t->yard &&
+                       ((t->state == TRUCK_AT_LEG_START && t->pos == 0) ||
+                        t->state == TRUCK_DISPATCHED || (t->state == TRUCK_AT_STATION && t->blocked));
+        }
+        add(&l, in_yard, "trucks.in_yard");
+    }
     add(&l, D(tonnes_dispatched), "tonnes.dispatched");
     add(&l, D(tonnes_delivered), "tonnes.delivered");
     add(&l, D(tonnes_lost), "tonnes.lost");
@@ -354,6 +375,10 @@ void af_result_free(af_result *r)
     free(r->metrics);
     free(r->daily);
     free(r->stations);
+    if (r->node_names)
+        for (size_t i = 0; i < r->n_nodes; i++) free((char *)r->node_names[i]);
+    free(r->node_names);
+    free(r->positions);
     free(r);
 }
 

@@ -38,6 +38,12 @@ void trucks_free(model *m, uint32_t id)
     assert(id < m->n_trucks_cap);
     truck *t = &m->trucks[id];
     assert(t->alive && m->live_trucks > 0);
+    if (t->yard) {
+        /* Leaving before its first station (lost, returned): its yard place is free again. */
+        assert(m->yard_held[t->origin] > 0);
+        m->yard_held[t->origin]--;
+        t->yard = false;
+    }
     t->alive = false;
     t->state = TRUCK_FREE;
     t->tonnes = 0;

@@ -1,4 +1,5 @@
-/* daily.csv, stations.csv and summary.json for `aidflow run` (formats: docs/OUTPUTS.md).
+/* daily.csv, stations.csv, positions.csv and summary.json for `aidflow run` (formats:
+ * docs/OUTPUTS.md).
  * The tables are streamed to their files (they can be large); summary.json is composed in a
  * buffer with the shared JSON encodings of src/base/buf.h. Each file is written atomically. */
 #include "aidflow/run_output.h"
@@ -169,6 +170,103 @@ static af_status write_stations(const char *path, const af_scenario *scn, af_res
         csv_names_free(&names);
     }
     return af_atomic_commit(af, err);
+}
+
+/* ---- where the trucks are (positions.csv, summary.json's "positions") ---- */
+
+/* Every result has positions of the same shape (a store written before positions has none). */
+static bool have_positions(af_result *const *res, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!res[i]->positions || res[i]->n_nodes != res[0]->n_nodes || res[i]->n_days != res[0]->n_days)
+            return false;
+    return n > 0;
+}
+
+/* Trucks at (day, node, state) across the replications; false when none had any, so that
+ * the tables list only the places where trucks are. */
+static bool position_summary(af_result *const *res, size_t n, int day, size_t node, int state,
+                             double confidence, af_summary *out)
+{
+    af_tally t;
+    af_tally_reset(&t);
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        double x = res[i]->positions[((size_t)day * res[i]->n_nodes + node) * AF_N_POSITIONS + (size_t)state];
+        any |= x != 0;
+        af_tally_add(&t, x);
+    }
+    *out = af_tally_summary(&t, confidence);
+    return any;
+}
+
+static af_status write_positions(const char *path, const af_scenario *scn, af_result *const *res,
+                                 size_t n, af_error *err)
+{
+    af_atomic_file *af;
+    af_status st = af_atomic_open(&af, path, err);
+    if (st != AF_OK) return st;
+    FILE *f = af_atomic_stream(af);
+    fputs("day,date,node,state,trucks_mean,trucks_ci_low,trucks_ci_high,replications\n", f);
+    const af_result *r0 = res[0];
+    af_buf node;
+    af_buf_init(&node);
+    for (int d = 0; d < r0->n_days; d++) {
+        char date[11];
+        af_scenario_date(scn, d + 1, date); /* the midnight that ends day d + 1 */
+        for (size_t k = 0; k < r0->n_nodes; k++) {
+            node.len = 0;
+            af_buf_csv(&node, r0->node_names[k]);
+            af_buf_putc(&node, '\0');
+            for (int s = 0; s < AF_N_POSITIONS; s++) {
+                af_summary x;
+                if (!position_summary(res, n, d, k, s, scn->confidence, &x)) continue;
+                fprintf(f, "%d,%s,%s,%s,", d + 1, date, node.failed ? "" : node.data, af_position_name(s));
+                csv_num(f, x.mean);
+                fputc(',', f);
+                csv_num(f, x.ci_low);
+                fputc(',', f);
+                csv_num(f, x.ci_high);
+                fprintf(f, ",%zu\n", x.n);
+            }
+        }
+    }
+    bool failed = node.failed;
+    af_buf_free(&node);
+    if (failed) {
+        af_atomic_abort(af);
+        return af_error_set(err, AF_NOMEM, "out of memory writing %s", path);
+    }
+    return af_atomic_commit(af, err);
+}
+
+/* summary.json's "positions": where the trucks are at the end (the last midnight). */
+static void write_positions_json(af_buf *b, const af_scenario *scn, af_result *const *res, size_t n)
+{
+    if (!have_positions(res, n) || res[0]->n_days < 1) return;
+    char date[11];
+    int last = res[0]->n_days - 1;
+    af_scenario_date(scn, last + 1, date);
+    af_buf_printf(b, ",\n  \"positions\": {\"at\": \"%s\", \"trucks\": [", date);
+    bool first = true;
+    for (size_t k = 0; k < res[0]->n_nodes; k++)
+        for (int s = 0; s < AF_N_POSITIONS; s++) {
+            af_summary x;
+            if (!position_summary(res, n, last, k, s, scn->confidence, &x)) continue;
+            af_buf_put(b, first ? "\n    {\"node\": " : ",\n    {\"node\": ");
+            first = false;
+            af_buf_json(b, res[0]->node_names[k]);
+            af_buf_put(b, ", \"state\": ");
+            af_buf_json(b, af_position_name(s));
+            af_buf_put(b, ", \"trucks_mean\": ");
+            af_buf_num(b, x.mean, "null");
+            af_buf_put(b, ", \"trucks_ci_low\": ");
+            af_buf_num(b, x.ci_low, "null");
+            af_buf_put(b, ", \"trucks_ci_high\": ");
+            af_buf_num(b, x.ci_high, "null");
+            af_buf_putc(b, '}');
+        }
+    af_buf_put(b, "]}");
 }
 
 /* ---- the network and the dated events (summary.json's "network" and "events") ---- */
@@ -368,7 +466,9 @@ static af_status write_summary(const char *path, const af_scenario *scn, af_resu
         af_buf_put(&b, "null");
     else
         af_buf_json(&b, res[0]->station_names[best]);
-    af_buf_printf(&b, ", \"times\": %zu},\n  \"per_replication\": [", best_times);
+    af_buf_printf(&b, ", \"times\": %zu}", best_times);
+    write_positions_json(&b, scn, res, n);
+    af_buf_put(&b, ",\n  \"per_replication\": [");
     for (size_t i = 0; i < n; i++) {
         const af_result *r = res[i];
         af_buf_printf(&b, "%s\n    {\"replication\": %u, \"seed\": %" PRIu64 ", \"bottleneck\": ",
@@ -406,6 +506,12 @@ af_status af_write_run_outputs(const char *dir, const af_scenario *scn, af_resul
         st = af_error_set(err, AF_NOMEM, "out of memory");
     if (st == AF_OK) st = write_daily(daily, scn, results, n, err);
     if (st == AF_OK) st = write_stations(stations, scn, results, n, err);
+    if (st == AF_OK && have_positions(results, n)) {
+        char *positions = af_path_join(dir, "positions.csv");
+        st = positions ? write_positions(positions, scn, results, n, err)
+                       : af_error_set(err, AF_NOMEM, "out of memory");
+        free(positions);
+    }
     /* summary.json last: its presence says the run's files are all there. */
     if (st == AF_OK) st = write_summary(summary, scn, results, n, prov, err);
     free(daily);

@@ -89,7 +89,7 @@ static const char *const inspection_keys[] = {"flags", "hold", NULL};
 static const char *const crossing_keys[] = {"transfer", NULL};
 static const char *const leg_keys[] = {"travel", "capacity", "loss", "escort", NULL};
 static const char *const route_keys[] = {"share", NULL};
-static const char *const origin_keys[] = {"plan", "stock", "replenish", NULL};
+static const char *const origin_keys[] = {"plan", "stock", "replenish", "yard", NULL};
 static const char *const region_keys[] = {"population", NULL};
 static const char *const hold_keys[] = {"duration", "cleared", "partial", "rejected",
                                         "offload_fraction", "on_reject", "repack", NULL};
@@ -109,7 +109,7 @@ static bool seg_is(const char *s, size_t len, const char *word)
 /* True when `path` names something that may change on a date: a station's lanes, service,
  * daily cap, queue limit (and an inspection's flags and hold, a crossing's transfer), a
  * leg's travel, capacity, loss and escort, a route's share, the routing policy, an origin's
- * plan, stock and replenishment, a region's population, a hold's parameters; a station's
+ * plan, stock, replenishment and yard, a region's population, a hold's parameters; a station's
  * hours too. The path's
  * own mistakes (unknown names and keys) are the walk's to report. */
 static bool changeable_path(const char *path, size_t len)
@@ -264,7 +264,7 @@ bool changes_resolve(loader *L, yt_node *root, af_scenario *s, arena *mem, af_di
                           "station's lanes, service, service_by_category, hours, daily_cap, "
                           "queue_limit (an inspection's flags and hold, a crossing's transfer), "
                           "a leg's travel, capacity, loss, escort, a route's share, "
-                          "routing.policy, an origin's plan, stock, replenish, a region's "
+                          "routing.policy, an origin's plan, stock, replenish, yard, a region's "
                           "population, a hold's keys", yt_describe(key, buf, sizeof buf));
                 this_ok = false;
             }

@@ -147,6 +147,7 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
         if (x->node != y->node || x->dispatch != y->dispatch ||
             x->window_open != y->window_open || x->window_close != y->window_close ||
             x->n_steps != y->n_steps || x->has_stock != y->has_stock ||
+            x->has_yard != y->has_yard || (x->has_yard && x->yard_capacity != y->yard_capacity) ||
             x->n_routes != y->n_routes || !idx_eq(x->routes, y->routes, x->n_routes))
             return false;
         for (size_t k = 0; k < x->n_steps; k++)

@@ -165,6 +165,13 @@ static const record rec_plan = {"plan_step", "a plan step", plan_fields, N(plan_
                                 NULL, false, NULL, NULL};
 static const list_spec l_plan = {-1, sizeof(af_scn_plan_step), -1, -1, 0, 0, true};
 
+static const field yard_fields[] = {
+    {"capacity", bind_size, OFF(af_scn_origin, yard_capacity), 0, F_REQUIRED, NULL, NULL, 1, 1e7,
+     SH_SCALAR, NULL, NULL, "whole number"},
+};
+static const record rec_yard = {"yard", "the yard", yard_fields, N(yard_fields), NULL, NULL,
+                                false, NULL, NULL};
+
 static const field origin_fields[] = {
     {"name", bind_item_name, 0, 0, F_REQUIRED, NULL, NULL, 0, 0, SH_SCALAR, NULL, NULL, "name"},
     {"dispatch", bind_dispatch, 0, 0, 0, "poisson", NULL, 0, 0, SH_VARIANT, NULL, NULL,
@@ -187,6 +194,8 @@ static const field origin_fields[] = {
      SH_SCALAR, NULL, &sender_enum, "humanitarian or commercial"},
     {"reaches_people", bind_cat_numbers, OFF(af_scn_origin, reaches_people), 0, F_UNSET_NAN,
      NULL, NULL, 0, 0, SH_TABLE, NULL, &t_fraction, "category table of probabilities"},
+    {"yard", bind_subrecord, 0, AUX(af_scn_origin, has_yard), 0, NULL, NULL, 0, 0, SH_RECORD,
+     &rec_yard, NULL, "mapping"},
 };
 static void init_origin(void *item)
 {
@@ -436,6 +445,7 @@ const record *const schema_records[] = {
     &schema_scenario, &rec_report,  &rec_routing,         &rec_category, &rec_region,
     &rec_shift,       &rec_hub,     &rec_origin,          &rec_plan,     &rec_station,
     &rec_inspection,  &rec_crossing, &rec_random_closures, &rec_transfer, &rec_gaza_side, &rec_hold,
+    &rec_yard,
     &rec_leg,         &rec_escort,  &rec_route,           &rec_change,   NULL,
 };
 

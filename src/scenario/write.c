@@ -368,6 +368,7 @@ static void write_all(af_buf *b, const af_scenario *s)
                 af_buf_put(b, "\n");
             }
         }
+        if (o->has_yard) af_buf_printf(b, "    yard: {capacity: %zu}\n", o->yard_capacity);
         af_buf_put(b, "    plan:\n");
         for (size_t k = 0; k < o->n_steps; k++) {
             af_buf_put(b, "      - from: ");

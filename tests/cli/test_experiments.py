@@ -26,7 +26,7 @@ MPIRUN = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--mpirun" else Non
 SCN = os.path.join(DATA, "exp_small.yaml")
 SCN_B = os.path.join(DATA, "exp_small_more_lanes.yaml")
 OUTPUTS = ["sweep.csv", "replications.csv", "provenance.json"]
-RUN_OUTPUTS = ["daily.csv", "stations.csv", "summary.json", "metrics.csv"]
+RUN_OUTPUTS = ["daily.csv", "stations.csv", "positions.csv", "summary.json", "metrics.csv"]
 TMP = tempfile.mkdtemp(prefix="af-cli-exp-")
 
 

@@ -2,7 +2,13 @@
  * model feature and of every bundled scenario,
  *     tonnes dispatched = delivered + lost + written off + offloaded + on trucks in the system
  *     hub stock         = initial stock + delivered - consumed
- * and the same scenario, seed and replication give bit-identical results. */
+ * and the same scenario, seed and replication give bit-identical results. Where the trucks are
+ * (the positions) adds up at the end to the trucks in the system, and the trucks held back by
+ * full yards to trucks.held_back; on a network with a yard and no warm-up (everything_yards),
+ *     trucks dispatched = in the system + delivered + lost + written off + returned
+ *                         + returned to origin
+ * and what was planned is what was dispatched or held back. (The model itself asserts, at
+ * every midnight, that the positions add up to the trucks in the system, truck by truck.) */
 #include "af_test.h"
 
 #include <dirent.h>
@@ -39,6 +45,34 @@ static af_scenario *load(const char *path)
     return s;
 }
 
+static double metric_or(const af_result *r, const char *name, double none)
+{
+    size_t k = af_result_metric(r, name);
+    return k == (size_t)-1 ? none : r->metrics[k];
+}
+
+/* The positions at the end: every state but held_back adds up to the trucks in the system;
+ * held_back to trucks.held_back (0 without a yard); in_yard to trucks.in_yard. */
+static void check_positions(const char *path, const af_result *r)
+{
+    assert_non_null(r->positions);
+    const double *p = &r->positions[(size_t)(r->n_days - 1) * r->n_nodes * AF_N_POSITIONS];
+    double in_system = 0, held_back = 0, in_yard = 0;
+    for (size_t n = 0; n < r->n_nodes; n++)
+        for (int k = 0; k < AF_N_POSITIONS; k++) {
+            double x = p[n * AF_N_POSITIONS + (size_t)k];
+            assert_true(x >= 0);
+            if (k == AF_POS_HELD_BACK) held_back += x;
+            else in_system += x;
+            if (k == AF_POS_IN_YARD) in_yard += x;
+        }
+    printf("# %s: %.0f trucks in the system by position, %.0f held back, %.0f in yards\n", path,
+           in_system, held_back, in_yard);
+    assert_true(in_system == r->metrics[af_result_metric(r, "trucks.in_system")]);
+    assert_true(held_back == metric_or(r, "trucks.held_back", 0));
+    assert_true(in_yard == metric_or(r, "trucks.in_yard", 0));
+}
+
 static void check_file(const char *path, unsigned reps)
 {
     af_scenario *s = load(path);
@@ -63,6 +97,7 @@ static void check_file(const char *path, unsigned reps)
         double offloaded = r->metrics[af_result_metric(r, "trucks.offloaded")];
         double returned = r->metrics[af_result_metric(r, "trucks.returned")];
         assert_true(entered == offloaded + returned);
+        check_positions(path, r);
 
         /* Determinism: a second run is bit-identical. */
         af_result *again = NULL;
@@ -82,6 +117,42 @@ static void test_everything_network(void **state)
 {
     (void)state;
     check_file(AF_SOURCE_DIR "/tests/data/model/everything.yaml", 3);
+}
+
+/* A yard that fills (held_back > 0, trucks in the yard): with no warm-up every truck counted
+ * by the horizon's metrics is accounted for, truck by truck, and the yard never holds more
+ * than its 300 places at any midnight. */
+static void test_yards_network(void **state)
+{
+    (void)state;
+    const char *path = AF_SOURCE_DIR "/tests/data/model/everything_yards.yaml";
+    check_file(path, 3);
+    af_scenario *s = load(path);
+    for (unsigned rep = 0; rep < 3; rep++) {
+        af_model_options o = {.keep_daily = true};
+        af_result *r = NULL;
+        af_error err;
+        assert_int_equal(af_model_run(s, s->seed, rep, &o, &r, &err), AF_OK);
+        double dispatched = metric_or(r, "trucks.dispatched", NAN);
+        double accounted = metric_or(r, "trucks.in_system", NAN) + metric_or(r, "trucks.delivered", NAN) +
+                           metric_or(r, "trucks.lost", NAN) + metric_or(r, "trucks.written_off", NAN) +
+                           metric_or(r, "trucks.returned", NAN) +
+                           metric_or(r, "trucks.returned_to_origin", NAN);
+        printf("# yards rep %u: %.0f dispatched, %.0f accounted for, %.0f held back, %.0f in the yard\n",
+               rep, dispatched, accounted, metric_or(r, "trucks.held_back", NAN),
+               metric_or(r, "trucks.in_yard", NAN));
+        assert_true(dispatched == accounted);
+        /* The yard filled: trucks were held back and trucks wait in it, never more than 300. */
+        assert_true(metric_or(r, "trucks.held_back", 0) > 0);
+        assert_true(metric_or(r, "trucks.in_yard", 0) > 0 && metric_or(r, "trucks.in_yard", 0) <= 300);
+        for (int d = 0; d < r->n_days; d++) {
+            size_t arish = 0;
+            while (strcmp(r->node_names[arish], "al_arish")) arish++;
+            assert_true(r->positions[((size_t)d * r->n_nodes + arish) * AF_N_POSITIONS + AF_POS_IN_YARD] <= 300);
+        }
+        af_result_free(r);
+    }
+    af_scenario_free(s);
 }
 
 static void test_bundled_scenarios(void **state)
@@ -112,6 +183,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_everything_network),
+        cmocka_unit_test(test_yards_network),
         cmocka_unit_test(test_bundled_scenarios),
     };
     return cmocka_run_group_tests_name("conservation", tests, NULL, NULL);

@@ -100,7 +100,7 @@ static fx *fx_new(const af_station_config *cfg, const plan *plans, size_t n)
     assert_non_null(f);
     f->sim = af_sim_create(0);
     assert_non_null(f->sim);
-    af_station_hooks hooks = {hook_started, hook_done, f, NULL};
+    af_station_hooks hooks = {hook_started, hook_done, f, NULL, NULL};
     af_error err;
     af_error_clear(&err);
     assert_int_equal(af_station_create(&f->st, f->sim, cfg, &hooks, &err), AF_OK);

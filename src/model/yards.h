@@ -1,0 +1,18 @@
+/* Holding yards: an origin's loaded trucks waiting for a place in a limited queue on their
+ * route (scenarios/README.md, "Holding yard"). */
+#ifndef AF_MODEL_YARDS_H
+#define AF_MODEL_YARDS_H
+
+#include "model/model_state.h"
+
+/* True when origin `o` has a yard and every place in it is taken: its next planned truck is
+ * held back. */
+bool yards_full(const model *m, size_t o);
+/* Truck `id`, just dispatched, takes a place in its origin's yard (if the origin has one). */
+void yards_take(model *m, uint32_t id);
+/* Truck `id` took a place in a limited queue: it gives up its yard place, if it held one. */
+void yards_leave(model *m, uint32_t id);
+/* Whether any origin has a yard, in the scenario as loaded or after a dated change. */
+bool yards_any(const model *m);
+
+#endif

@@ -1,0 +1,152 @@
+/* Holding yards (an origin's `yard: {capacity: N}`) and where the trucks are (positions).
+ *
+ * The network: `arish` plans 100 food trucks a day at uniform random times over the whole day
+ * (window 00:00-24:00), 1 min to `gate` (1 lane, 60 min a truck: 24 a day, open all day,
+ * queue_limit 10), 1 min to the hub. No warm-up. */
+#include "af_test.h"
+
+#include <stdlib.h>
+
+#include "model_fixture.h"
+
+#define DAYS 10
+
+static af_scenario *network(const char *yard)
+{
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml,
+             "name: yards\n"
+             "start: 2024-03-04\n"
+             "horizon: %d d\n"
+             "warmup: 0 d\n"
+             "categories:\n"
+             "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+             "regions:\n"
+             "  - {name: south, population: 720000}\n"
+             "hubs:\n"
+             "  - {name: hub, serves: [south]}\n"
+             "origins:\n"
+             "  - name: arish\n"
+             "    dispatch: 00:00-24:00\n"
+             "    %s\n"
+             "    plan:\n"
+             "      - {from: 2024-03-01, trucks: {food: 100}}\n"
+             "crossings:\n"
+             "  - {name: gate, lanes: 1, service: 60 min, queue_limit: 10}\n"
+             "legs:\n"
+             "  - {name: in, from: arish, to: gate, travel: 1 min}\n"
+             "  - {name: out, from: gate, to: hub, travel: 1 min}\n"
+             "routes:\n"
+             "  - {name: main, origin: arish, via: [gate], hub: hub}\n",
+             DAYS, yard);
+    return load_text(yaml);
+}
+
+static size_t node_index(const af_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_nodes; i++)
+        if (!strcmp(r->node_names[i], name)) return i;
+    fail_msg("no node %s", name);
+    return 0;
+}
+
+/* Trucks at `node` in `state` at the midnight ending reported day `day` (0-based). */
+static double at(const af_result *r, int day, const char *node, int state)
+{
+    return r->positions[((size_t)day * r->n_nodes + node_index(r, node)) * AF_N_POSITIONS + (size_t)state];
+}
+
+/* Trucks in the system at the midnight ending `day`: every state but held_back, every node. */
+static double in_system(const af_result *r, int day)
+{
+    double sum = 0;
+    for (size_t n = 0; n < r->n_nodes; n++)
+        for (int k = 0; k < AF_N_POSITIONS; k++)
+            if (k != AF_POS_HELD_BACK) sum += r->positions[((size_t)day * r->n_nodes + n) * AF_N_POSITIONS + (size_t)k];
+    return sum;
+}
+
+/* A full yard stops dispatch. The gate holds 1 truck in service and 10 queued, and the yard
+ * 50 more: 61 trucks plus those served. By the end of day 2 200 trucks were due against at
+ * most 48 served, so the yard is full from then on (it fills at about 19 h on day 1: 100 t
+ * dispatched against 24 t served by time t, 76 t / 1440 = 61).
+ *
+ * From then on the gate starts a service every 60 minutes without a break (its queue never
+ * empties): exactly 24 served a day, 1 in service and 10 queued at every midnight. Each start
+ * admits the first truck of the yard to the queue and frees its place, which the next planned
+ * truck takes; so the yard (in_yard, plus the trucks on the 1-minute drive) holds 50 less the
+ * places freed since the day's last dispatch: with 100 dispatches a day, 0 or 1, 2 when the
+ * day's last dispatch came more than an hour before midnight (probability (1-1/24)^100 =
+ * 1.4%), never more than 50. The day's dispatches are the 24 places freed, corrected by the
+ * change of those unfilled places, so the trucks held back grow by 100 - 24 = 76 a day, within
+ * the change of 0 to 3 unfilled places between two midnights.
+ *
+ * Conservation, truck by truck, at every midnight (exact): the 100 d trucks planned by the end
+ * of day d = held back + delivered so far + in the system (nothing is lost or written off). */
+static void test_full_yard_holds_back(void **state)
+{
+    (void)state;
+    af_scenario *s = network("yard: {capacity: 50}");
+    af_result *r = run_rep(s, 11, 0);
+    double delivered = 0;
+    for (int d = 0; d < DAYS; d++) {
+        delivered += daily_cell(r, d, 0, 0)->trucks_delivered;
+        double yard = at(r, d, "arish", AF_POS_IN_YARD), driving = at(r, d, "gate", AF_POS_TRAVELLING);
+        double held_back = at(r, d, "arish", AF_POS_HELD_BACK);
+        assert_true(yard + driving <= 50);
+        af_assert_close(100.0 * (d + 1), held_back + delivered + in_system(r, d), 0, 0);
+        assert_true(at(r, d, "gate", AF_POS_BLOCKED) == 0); /* all blocked trucks are in the yard */
+        if (d < 1) continue;
+        assert_true(yard + driving >= 47);
+        af_assert_close(station_day(r, d, "gate")->served, 24, 0, 0);
+        af_assert_close(at(r, d, "gate", AF_POS_QUEUED), 10, 0, 0);
+        af_assert_close(at(r, d, "gate", AF_POS_IN_SERVICE), 1, 0, 0);
+        double grew = held_back - at(r, d - 1, "arish", AF_POS_HELD_BACK);
+        if (d >= 2) assert_true(grew >= 76 - 3 && grew <= 76 + 3);
+    }
+    /* Over days 3..10 the growth is 8 x 76 within the 0-3 places unfilled at both ends. */
+    double grew = at(r, DAYS - 1, "arish", AF_POS_HELD_BACK) - at(r, 1, "arish", AF_POS_HELD_BACK);
+    assert_true(grew >= 8 * 76 - 3 && grew <= 8 * 76 + 3);
+    af_assert_close(metric(r, "trucks.held_back"), at(r, DAYS - 1, "arish", AF_POS_HELD_BACK), 0, 0);
+    af_assert_close(metric(r, "trucks.in_yard"), at(r, DAYS - 1, "arish", AF_POS_IN_YARD), 0, 0);
+    af_assert_close(metric(r, "trucks.dispatched") + metric(r, "trucks.held_back"), 100.0 * DAYS, 0, 0);
+    af_assert_close(metric(r, "trucks.in_system"), in_system(r, DAYS - 1), 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* Without a yard the same plan is all dispatched and the trucks wait blocked before the gate:
+ * 100 d planned = delivered + in the system, 76 more a day, none held back; the positions
+ * still add up to the trucks in the system and split them exactly: 1 in service, 10 queued,
+ * the rest blocked on the road (or on the 1-minute drive). */
+static void test_without_yard_the_road_holds_the_backlog(void **state)
+{
+    (void)state;
+    af_scenario *s = network("policy: fixed_shares");
+    af_result *r = run_rep(s, 11, 0);
+    double delivered = 0;
+    for (int d = 0; d < DAYS; d++) {
+        delivered += daily_cell(r, d, 0, 0)->trucks_delivered;
+        af_assert_close(at(r, d, "arish", AF_POS_HELD_BACK), 0, 0, 0);
+        af_assert_close(at(r, d, "arish", AF_POS_IN_YARD), 0, 0, 0);
+        af_assert_close(in_system(r, d) + delivered, 100.0 * (d + 1), 0, 0);
+        if (d < 1) continue;
+        af_assert_close(at(r, d, "gate", AF_POS_IN_SERVICE), 1, 0, 0);
+        af_assert_close(at(r, d, "gate", AF_POS_QUEUED), 10, 0, 0);
+        af_assert_close(at(r, d, "gate", AF_POS_BLOCKED) + at(r, d, "gate", AF_POS_TRAVELLING),
+                        in_system(r, d) - 11 - at(r, d, "hub", AF_POS_TRAVELLING), 0, 0);
+    }
+    af_assert_close(metric(r, "trucks.in_system"), in_system(r, DAYS - 1), 0, 0);
+    assert_int_equal(af_result_metric(r, "trucks.held_back"), (size_t)-1); /* no yard, no metric */
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_yard_holds_back),
+        cmocka_unit_test(test_without_yard_the_road_holds_the_backlog),
+    };
+    return cmocka_run_group_tests_name("yards", tests, NULL, NULL);
+}
