@@ -29,6 +29,7 @@
 #include "model/journey.h"
 #include "model/legs.h"
 #include "model/routing.h"
+#include "model/times.h"
 #include "model/trucks.h"
 
 static const af_scn_route *route_of(const model *m, const truck *t)
@@ -48,6 +49,7 @@ static void unload(model *m, uint32_t id)
 {
     truck *t = &m->trucks[id];
     hubs_store(m, route_of(m, t)->hub, t->category, t->tonnes);
+    times_delivered(m, t);
     m->all.trucks_delivered++;
     m->all.tonnes_delivered += t->tonnes;
     trucks_free(m, id);
@@ -179,6 +181,7 @@ void journey_dispatch(model *m, size_t origin, size_t category, double tonnes)
     t->category = (uint32_t)category;
     t->origin = (uint32_t)origin;
     t->tonnes = tonnes;
+    t->dispatched_at = af_sim_now(m->sim);
     m->all.trucks_dispatched++;
     m->all.tonnes_dispatched += tonnes;
     take_route(m, id);
@@ -318,6 +321,7 @@ static void ev_hold_end(af_sim *sim, void *ctx, uint64_t arg)
 static void cross(model *m, size_t crossing, uint32_t id)
 {
     m->all.trucks_entered++;
+    times_entered(m, &m->trucks[id]);
     if (!gaza_side_of(m, crossing)) {
         /* No Gaza side modelled: offloaded and collected as it crosses. */
         m->all.trucks_offloaded++;

@@ -19,6 +19,8 @@
  *   divert.c       what a truck waiting at a closure does: wait, divert or return
  *   trucks.c       the truck pool, trucks waiting in arrival order (FIFO), tonnes on trucks
  *   results.c      the daily tables and the named per-run metrics
+ *   times.c        end-to-end times (dispatch to entry, to delivery) and blocked time
+ *   binding.c      the binding constraint: which station, leg or Gaza side limits, each day
  *   model_state.c  named random streams, abandoning a run
  *
  * Layers, top to bottom. A file includes only headers of layers below its own, so there is
@@ -26,11 +28,11 @@
  *
  *   replication
  *   changes
- *   origins                          results
+ *   origins                          results  binding
  *   journey                             |
  *   divert                              |
  *   routing  holds  legs  hubs  gaza_side  |
- *   closures                            |
+ *   closures  times                     |
  *   trucks  <---------------------------+
  *   model_state                      (every file)
  *
@@ -92,6 +94,7 @@ typedef struct truck {
     double tonnes;
     const af_scn_dist *service_from; /* the distribution its station service was drawn from */
     af_time waiting_since; /* joined the station it is queued at */
+    af_time dispatched_at; /* first dispatched (a repacked truck keeps it): times.c */
 } truck;
 
 typedef enum mstation_kind { MS_INSPECTION, MS_CROSSING, MS_TRANSFER } mstation_kind;
@@ -131,6 +134,7 @@ typedef struct mstation {
     double served_total;
     double busy_area_total;     /* lane-minutes busy */
     af_tally wait_total;
+    af_tally blocked_total;     /* minutes blocked upstream, per truck that was (times.c) */
     double open_minutes_total;  /* minutes the station was open */
     double lane_open_minutes_total; /* lanes times open minutes, day by day */
     bool lanes_varied;          /* a dated change gave it another number of lanes */
@@ -163,6 +167,7 @@ typedef struct gaza_side {
     af_rng *return_rng;         /* gaza_return/<crossing>: one uniform per offloaded truck */
     af_rng *denial_rng;         /* gaza_denial/<crossing>: one uniform per movement */
     af_rng *intercept_rng;      /* gaza_interception/<crossing>: one uniform per collection */
+    bool shut_today;            /* the area was full (the crossing shut) at some time today */
 } gaza_side;
 
 /* One origin's dispatch of one category. */
@@ -241,6 +246,9 @@ struct model {
      * need, consumption and deliveries, and the days its consumption fell short of the
      * report's coverage_target share of its need. */
     double *region_need, *region_consumed, *region_delivered, *region_days_below;
+
+    struct times_log *times;     /* end-to-end times of trucks (times.c) */
+    struct binding_log *binding; /* the binding constraint day by day (binding.c) */
 };
 
 /* The simulation time of a scenario time (minutes since the scenario's start). */

@@ -129,13 +129,34 @@ static void run_paragraph(rp_ctx *cx, size_t i)
         }
         if (n) af_buf_put(b, ".");
         af_buf_put(b, "</p>\n");
-        /* What limits deliveries. */
+        /* What limits deliveries: the model's binding constraint (summary.json's binding),
+         * with this station's days from stations.csv; older files without it: the station
+         * that held trucks back on the most days. */
         af_buf_put(b, "<p><strong>What limits deliveries.</strong> ");
-        if (a->binding < 0) {
+        long binding = a->binding;
+        if (r->has_binding) {
+            binding = -1;
+            for (size_t k = 0; r->binding_name && r->binding_kind && !strcmp(r->binding_kind, "station") &&
+                               k < a->n_stations; k++)
+                if (!strcmp(a->stations[k].station, r->binding_name)) binding = (long)k;
+        }
+        if (r->has_binding && !r->binding_name) {
+            af_buf_put(b, "Nothing held trucks back on any day (no station, leg or Gaza-side area had trucks waiting "
+                          "at midnight while closed, saturated or at its capacity): deliveries are limited by what "
+                          "the origins dispatch.");
+        } else if (r->has_binding && binding < 0) {
+            share_words(t, sizeof t, r->binding_share);
+            af_buf_put(b, !strcmp(r->binding_kind ? r->binding_kind : "", "leg") ? "The leg <strong>"
+                          : !strcmp(r->binding_kind ? r->binding_kind : "", "gaza_side") ? "The Gaza side of <strong>"
+                                                                                         : "<strong>");
+            rp_esc(b, r->binding_name);
+            af_buf_printf(b, "</strong> bound on %s of the horizon, with trucks waiting at its start or in its "
+                             "waiting area at midnight.", t);
+        } else if (binding < 0) {
             af_buf_put(b, "No station held trucks back (none had trucks waiting while it worked at 90% or more of its "
                           "open lanes or served its daily cap): deliveries are limited by what the origins dispatch.");
         } else {
-            const rp_station_stats *s = &a->stations[a->binding];
+            const rp_station_stats *s = &a->stations[binding];
             af_buf_put(b, "<strong>");
             rp_esc(b, s->station);
             af_buf_put(b, "</strong>");
@@ -145,6 +166,10 @@ static void run_paragraph(rp_ctx *cx, size_t i)
                 af_buf_printf(b, ", its lanes busy %.0f%% of the open hours%s", s->util_open * 100,
                               s->util_open > 1 ? " (work started before closing runs past it)" : "");
             af_buf_printf(b, ", with trucks waiting, on %d of the %d days", s->bound_days, s->days);
+            if (r->has_binding && isfinite(r->binding_share)) {
+                share_words(t, sizeof t, r->binding_share);
+                af_buf_printf(b, "; the binding constraint on %s of the horizon", t);
+            }
             if (s->longest > 1) {
                 nice_date(d0, sizeof d0, day_date(r, s->first_bound));
                 nice_date(d1, sizeof d1, day_date(r, s->last_bound));
