@@ -148,6 +148,51 @@ static void test_the_downstream_one_binds_when_both_are_saturated(void **state)
     af_scenario_free(s);
 }
 
+/* test_gaza_side.c's network: 48 trucks a day from 06:00-12:00, 1 h to `gate` (10 lanes, 10
+ * min), whose Gaza side collects 12 a day in slots at 01:00, 03:00, ..., 23:00 into a waiting
+ * area of 30. The area fills on day 0 (48 arrive, more than 30 + 8 collected) and after every
+ * collection one more truck enters and fills it again: it is full at some time of every day,
+ * and 30 trucks await collection at every midnight. The Gaza side binds on every day. The
+ * gate, shut behind it, has trucks queued at midnight but serves 12 a day x 10 min on 10
+ * lanes, under 1% of its open lane-minutes: no candidate, and upstream of the Gaza side. */
+static void test_full_gaza_side_binds(void **state)
+{
+    (void)state;
+    af_scenario *s = load_text("name: gaza binding\n"
+                               "start: 2024-03-04\n"
+                               "horizon: 20 d\n"
+                               "categories:\n"
+                               "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+                               "regions:\n"
+                               "  - {name: south, population: 720000}\n"
+                               "hubs:\n"
+                               "  - {name: hub, serves: [south]}\n"
+                               "origins:\n"
+                               "  - name: arish\n"
+                               "    dispatch: 06:00-12:00\n"
+                               "    plan:\n"
+                               "      - {from: 2024-03-04, trucks: {food: 48}}\n"
+                               "crossings:\n"
+                               "  - name: gate\n"
+                               "    lanes: 10\n"
+                               "    service: 10 min\n"
+                               "    gaza_side:\n"
+                               "      collection: 12\n"
+                               "      waiting_area: 30\n"
+                               "legs:\n"
+                               "  - {name: in, from: arish, to: gate, travel: 1 h}\n"
+                               "  - {name: out, from: gate, to: hub, travel: 30 min}\n"
+                               "routes:\n"
+                               "  - {name: main, origin: arish, via: [gate], hub: hub}\n");
+    af_result *r = run_rep(s, 11, 0);
+    af_assert_close(metric(r, "trucks.awaiting_collection"), 30, 0, 0);
+    af_assert_close(metric(r, "gaza_side.gate.binding_share"), 1, 0, 0);
+    af_assert_close(metric(r, "station.gate.binding_share"), 0, 0, 0);
+    af_assert_close(metric(r, "binding.none_share"), 0, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +200,7 @@ int main(void)
         cmocka_unit_test(test_leg_at_capacity_binds),
         cmocka_unit_test(test_saturated_station_downstream_of_an_unsaturated_one),
         cmocka_unit_test(test_the_downstream_one_binds_when_both_are_saturated),
+        cmocka_unit_test(test_full_gaza_side_binds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
