@@ -166,16 +166,17 @@ static void run_paragraph(rp_ctx *cx, size_t i)
                 af_buf_printf(b, ", its lanes busy %.0f%% of the open hours%s", s->util_open * 100,
                               s->util_open > 1 ? " (work started before closing runs past it)" : "");
             af_buf_printf(b, ", with trucks waiting, on %d of the %d days", s->bound_days, s->days);
-            if (r->has_binding && isfinite(r->binding_share)) {
-                share_words(t, sizeof t, r->binding_share);
-                af_buf_printf(b, "; the binding constraint on %s of the horizon", t);
-            }
             if (s->longest > 1) {
                 nice_date(d0, sizeof d0, day_date(r, s->first_bound));
                 nice_date(d1, sizeof d1, day_date(r, s->last_bound));
                 af_buf_printf(b, " (the longest stretch %d days in a row; first %s, last %s)", s->longest, d0, d1);
             }
             af_buf_put(b, ".");
+            if (r->has_binding && isfinite(r->binding_share)) {
+                share_words(t, sizeof t, r->binding_share);
+                af_buf_printf(b, " It is the binding constraint (the most downstream element holding trucks back) "
+                                 "on %s of the horizon.", t);
+            }
             if (r->bottleneck && strcmp(r->bottleneck, s->station)) {
                 af_buf_put(b, " (The station with the highest utilisation, ");
                 rp_esc(b, r->bottleneck);
