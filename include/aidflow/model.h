@@ -33,6 +33,13 @@ typedef struct af_daily_cell {
     double consumed_tonnes;  /* min(need, what the hub had), shared by need between regions */
     double unmet_tonnes;     /* need - consumed */
     double stock_tonnes;     /* the region's share of its hub's stock after consumption */
+    /* End-to-end times, hours, of the trucks of this category bound for the region's hub
+     * (not apportioned: every region of a hub has the hub's figures): from first dispatch to
+     * passing a crossing, of the trucks that crossed this day, and from first dispatch to
+     * unloading at the hub, of the trucks unloaded this day. Mean and 95th percentile
+     * (nearest rank: the ceil(0.95 n)-th smallest); NaN when no truck did. */
+    double entry_time_mean_h, entry_time_p95_h;
+    double delivery_time_mean_h, delivery_time_p95_h;
 } af_daily_cell;
 
 /* One reported day of one station (inspection, crossing, or a crossing's transfer stage). */

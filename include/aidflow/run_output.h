@@ -35,6 +35,12 @@ AF_API void af_scenario_date(const af_scenario *scn, int days, char buf[11]);
 AF_API af_summary af_summarise_metric(af_result *const *results, size_t n, size_t k,
                                       double confidence);
 
+/* The binding constraint of a run: the index of the `KIND.NAME.binding_share` metric (KIND
+ * station, leg or gaza_side) with the largest mean over the replications (the first on
+ * ties), or (size_t)-1 when nothing bound on any day. The kind and name are written to
+ * kind[16] and name[256] when not NULL. */
+AF_API size_t af_binding_metric(af_result *const *results, size_t n, char kind[16], char name[256]);
+
 #ifdef __cplusplus
 }
 #endif

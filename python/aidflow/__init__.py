@@ -31,6 +31,9 @@ __all__ = ["Error", "ScenarioError", "Scenario", "Run", "library", "version"]
 
 DAILY_COLUMNS = ["trucks_delivered", "tonnes_delivered", "need_tonnes", "consumed_tonnes",
                  "unmet_tonnes", "stock_tonnes"]
+# After coverage in daily.csv: hours from first dispatch to entry and to delivery.
+TIME_COLUMNS = ["dispatch_to_entry_mean_h", "dispatch_to_entry_p95_h",
+                "dispatch_to_delivery_mean_h", "dispatch_to_delivery_p95_h"]
 STATION_COLUMNS = ["arrivals", "served", "flagged", "rejected", "blocked", "queue_mean",
                    "queue_midnight", "wait_mean_min", "utilisation", "open_hours"]
 _AF_OK = 0
@@ -337,7 +340,7 @@ class Run:
         regions, cats, dates = scn.regions, scn.categories, np.array(scn.dates(), dtype=object)
         frames = []
         for r in self._r:
-            v = self._values("af_result_daily_values", r, len(DAILY_COLUMNS))
+            v = self._values("af_result_daily_values", r, len(DAILY_COLUMNS) + len(TIME_COLUMNS))
             days = library().af_result_n_days(r)
             per_day = len(regions) * len(cats)
             df = pd.DataFrame({
@@ -352,6 +355,8 @@ class Run:
             need = v[:, 2]
             with np.errstate(divide="ignore", invalid="ignore"):
                 df["coverage"] = np.where(need > 0, v[:, 1] / np.where(need > 0, need, 1.0), np.nan)
+            for k, col in enumerate(TIME_COLUMNS):
+                df[col] = v[:, len(DAILY_COLUMNS) + k]
             frames.append(df)
         return pd.concat(frames, ignore_index=True)
 

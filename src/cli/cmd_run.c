@@ -104,6 +104,34 @@ static void print_positions(af_result *const *res, unsigned n, double conf)
     }
 }
 
+/* End-to-end times and the binding constraint (docs/OUTPUTS.md). */
+static void print_times_and_binding(af_result *const *res, unsigned n, double conf)
+{
+    static const char *const times[][2] = {
+        {"time.dispatch_to_entry.mean", "dispatch to entry, mean"},
+        {"time.dispatch_to_entry.p95", "dispatch to entry, p95"},
+        {"time.dispatch_to_delivery.mean", "dispatch to delivery, mean"},
+        {"time.dispatch_to_delivery.p95", "dispatch to delivery, p95"}};
+    bool said = false;
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        size_t k = af_result_metric(res[0], times[i][0]);
+        if (k == (size_t)-1) continue;
+        af_summary s = af_summarise_metric(res, n, k, conf);
+        if (s.n == 0) continue;
+        if (!said) printf("end-to-end times (hours, blocked time included):\n");
+        said = true;
+        print_ci(times[i][1], s, 1, " h");
+    }
+    char kind[16], name[256];
+    size_t k = af_binding_metric(res, n, kind, name);
+    if (k == (size_t)-1) {
+        printf("binding constraint: none (throughput limited by what the origins dispatch)\n");
+        return;
+    }
+    printf("binding constraint: %s %s\n", !strcmp(kind, "gaza_side") ? "Gaza side of" : kind, name);
+    print_ci("share of the horizon", af_summarise_metric(res, n, k, conf), 100, "%");
+}
+
 static void print_summary(const af_scenario *scn, af_result *const *res, unsigned n)
 {
     char start[11], end[11];
@@ -179,6 +207,7 @@ static void print_summary(const af_scenario *scn, af_result *const *res, unsigne
         printf("bottleneck: %s in %zu of %u replications\n", res[0]->station_names[best], counts[best], n);
         if (k != (size_t)-1) print_ci("utilisation", af_summarise_metric(res, n, k, conf), 100, "%");
     }
+    print_times_and_binding(res, n, conf);
 }
 
 /* Progress of a run: only the line that says what an earlier run left (runs are short). */

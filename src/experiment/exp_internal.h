@@ -47,13 +47,16 @@ static inline const char *exp_metrics_name(const af_exp_metrics *m, size_t i)
  *   station.NAME.MEASURE           entity NAME, one of `stations` (the longest that fits:
  *                                  names may hold dots); a station not listed ends at the
  *                                  last dot (measures are one word); kind "station"
- *   trucks.X, tonnes.X, trucks_per_day.X, bottleneck.X
+ *   leg.NAME.MEASURE, gaza_side.CROSSING.MEASURE
+ *                                  entity NAME (up to the last dot), kind "leg" or "gaza_side"
+ *   time.WHAT.STAT                 entity "network", measure "WHAT_STAT" (hours)
+ *   trucks.X, tonnes.X, trucks_per_day.X, bottleneck.X, binding.X
  *                                  entity "network", measure "trucks_X" ...
  *   MEASURE.CATEGORY               entity "network", the category ("all" for coverage.all)
  *   MEASURE.CATEGORY.REGION        entity and region REGION, kind "region"
  * with the measure's unit ("" when it has none). */
 typedef struct exp_metric_parts {
-    const char *kind; /* "network", "station" or "region" */
+    const char *kind; /* "network", "station", "leg", "gaza_side" or "region" */
     char entity[256];
     char measure[128];
     char category[128];

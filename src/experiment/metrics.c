@@ -94,6 +94,11 @@ static const char *unit_of(const char *measure)
         {"served_per_day", "trucks/day"},  {"coverage", "fraction"},
         {"need_met", "fraction"},          {"unmet_person_days", "person-days"},
         {"days_to_target", "day"},         {"bottleneck_utilisation", "fraction"},
+        {"blocked_mean_min", "min"},       {"wait_incl_blocked_mean_min", "min"},
+        {"binding_share", "fraction"},     {"binding_none_share", "fraction"},
+        {"dispatch_to_entry_mean", "h"},   {"dispatch_to_entry_p95", "h"},
+        {"dispatch_to_delivery_mean", "h"}, {"dispatch_to_delivery_p95", "h"},
+        {"awaiting_collection", "trucks"},
     };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcmp(measure, units[i][0])) return units[i][1];
@@ -130,7 +135,19 @@ void exp_metric_split(const char *name, const char *const *stations, size_t n_st
             snprintf(p->entity, sizeof p->entity, "%s", n0);
         }
         p->kind = "station";
-    } else if (dot && (starts(name, "trucks.") || starts(name, "tonnes.") ||
+    } else if ((starts(name, "leg.") || starts(name, "gaza_side.")) && strrchr(name, '.') > dot) {
+        /* leg.NAME.MEASURE, gaza_side.CROSSING.MEASURE: measures are one word */
+        const char *last = strrchr(name, '.');
+        snprintf(p->entity, sizeof p->entity, "%.*s", (int)(last - dot - 1), dot + 1);
+        snprintf(p->measure, sizeof p->measure, "%s", last + 1);
+        p->kind = starts(name, "leg.") ? "leg" : "gaza_side";
+    } else if (dot && starts(name, "time.")) {
+        /* time.dispatch_to_entry.mean -> dispatch_to_entry_mean */
+        const char *last = strrchr(name, '.');
+        snprintf(p->entity, sizeof p->entity, "network");
+        snprintf(p->measure, sizeof p->measure, "%.*s_%s", (int)(last - dot - 1), dot + 1, last + 1);
+        p->kind = "network";
+    } else if (dot && (starts(name, "trucks.") || starts(name, "tonnes.") || starts(name, "binding.") ||
                        starts(name, "trucks_per_day.") || starts(name, "bottleneck."))) {
         /* trucks.delivered -> trucks_delivered; trucks_per_day.entered -> trucks_per_day_entered */
         snprintf(p->entity, sizeof p->entity, "network");

@@ -54,6 +54,7 @@ static void update_gate(model *m, size_t crossing)
     bool full = room > 0 && g->wait.len + g->committed >= room;
     if (full == ms->gate_shut) return;
     ms->gate_shut = full;
+    if (full) g->shut_today = true; /* binding.c */
     if (ms->closed_depth == 0) af_station_set_closed(ms->st, full);
 }
 

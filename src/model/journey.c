@@ -29,6 +29,7 @@
 #include "model/journey.h"
 #include "model/legs.h"
 #include "model/routing.h"
+#include "model/times.h"
 #include "model/trucks.h"
 #include "model/yards.h"
 
@@ -62,6 +63,7 @@ static void unload(model *m, uint32_t id)
     LEDGER_ADD(m, t, tonnes_delivered, t->tonnes);
     /* Commercial cargo beyond its share reaches_people: sold outside the need modelled. */
     if (stored < t->tonnes) LEDGER_ADD(m, t, tonnes_outside_need, t->tonnes - stored);
+    times_delivered(m, t);
     trucks_free(m, id);
 }
 
@@ -195,6 +197,7 @@ void journey_dispatch(model *m, size_t origin, size_t category, double tonnes)
     LEDGER_ADD(m, t, trucks_dispatched, 1);
     LEDGER_ADD(m, t, tonnes_dispatched, tonnes);
     yards_take(m, id);
+    t->dispatched_at = af_sim_now(m->sim);
     take_route(m, id);
 }
 
@@ -342,6 +345,7 @@ static void cross(model *m, size_t crossing, uint32_t id)
 {
     truck *t = &m->trucks[id];
     LEDGER_ADD(m, t, trucks_entered, 1);
+    times_entered(m, t);
     if (!gaza_side_of(m, crossing)) {
         /* No Gaza side modelled: offloaded and collected as it crosses. */
         LEDGER_ADD(m, t, trucks_offloaded, 1);

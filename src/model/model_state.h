@@ -21,6 +21,8 @@
  *   positions.c    where the trucks are at a midnight, by node and state
  *   trucks.c       the truck pool, trucks waiting in arrival order (FIFO), tonnes on trucks
  *   results.c      the daily tables and the named per-run metrics
+ *   times.c        end-to-end times (dispatch to entry, to delivery) and blocked time
+ *   binding.c      the binding constraint: which station, leg or Gaza side limits, each day
  *   model_state.c  named random streams, abandoning a run
  *
  * Layers, top to bottom. A file includes only headers of layers below its own, so there is
@@ -28,12 +30,12 @@
  *
  *   replication
  *   changes
- *   origins                          results
- *   journey                             |
- *   divert                              |
- *   routing holds legs hubs gaza_side yards|
- *   closures                            |
- *   trucks  <---------------------------+
+ *   origins                                  results  binding  positions
+ *   journey                                     |
+ *   divert                                      |
+ *   routing  holds  legs  hubs  gaza_side  yards |
+ *   closures  times                             |
+ *   trucks  <-----------------------------------+
  *   model_state                      (every file)
  *
  * Decisions sit below the journey, not beside it: routing, holds, legs and hubs are asked a
@@ -102,6 +104,7 @@ typedef struct truck {
     double tonnes;
     const af_scn_dist *service_from; /* the distribution its station service was drawn from */
     af_time waiting_since; /* joined the station it is queued at */
+    af_time dispatched_at; /* first dispatched (a repacked truck keeps it): times.c */
 } truck;
 
 /* The trucks at one station (queued, blocked upstream or in service; for a crossing, its
@@ -150,6 +153,7 @@ typedef struct mstation {
     double served_total;
     double busy_area_total;     /* lane-minutes busy */
     af_tally wait_total;
+    af_tally blocked_total;     /* minutes blocked upstream, per truck that was (times.c) */
     double open_minutes_total;  /* minutes the station was open */
     double lane_open_minutes_total; /* lanes times open minutes, day by day */
     bool lanes_varied;          /* a dated change gave it another number of lanes */
@@ -183,6 +187,7 @@ typedef struct gaza_side {
     af_rng *return_rng;         /* gaza_return/<crossing>: one uniform per offloaded truck */
     af_rng *denial_rng;         /* gaza_denial/<crossing>: one uniform per movement */
     af_rng *intercept_rng;      /* gaza_interception/<crossing>: one uniform per collection */
+    bool shut_today;            /* the area was full (the crossing shut) at some time today */
 } gaza_side;
 
 /* One origin's dispatch of one category. */
@@ -274,6 +279,9 @@ struct model {
      * need, consumption and deliveries, and the days its consumption fell short of the
      * report's coverage_target share of its need. */
     double *region_need, *region_consumed, *region_delivered, *region_days_below;
+
+    struct times_log *times;     /* end-to-end times of trucks (times.c) */
+    struct binding_log *binding; /* the binding constraint day by day (binding.c) */
 };
 
 /* The simulation time of a scenario time (minutes since the scenario's start). */

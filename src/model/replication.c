@@ -4,8 +4,9 @@
  * The day cycle. Every midnight runs these phases, in this order (ev_midnight):
  *
  *   1. close_day        (not at time 0) random closures book today's lost minutes; regions
- *                       consume from their hubs; the day's hub and station rows are recorded;
- *                       the conservation check is reported
+ *                       consume from their hubs; the day's hub and station rows are recorded,
+ *                       with the day's end-to-end times (times.c) and which element bound
+ *                       (binding.c); the conservation check is reported
  *   2. warmup_snapshot  at the end of the warm-up the ledger is copied, so that per-run
  *                       metrics count the horizon only
  *   3. reset_stations   stations start the new day's counts
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/binding.h"
 #include "model/changes.h"
 #include "model/closures.h"
 #include "model/gaza_side.h"
@@ -36,6 +38,7 @@
 #include "model/positions.h"
 #include "model/results.h"
 #include "model/routing.h"
+#include "model/times.h"
 #include "model/trucks.h"
 
 static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
@@ -49,6 +52,7 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
     ms->cfg = cfg;
     ms->transfer = SIZE_MAX;
     af_tally_reset(&ms->wait_total);
+    af_tally_reset(&ms->blocked_total);
     const af_scn_crossing *cx = kind == MS_TRANSFER ? &m->scn->crossings[scn_index] : NULL;
     size_t len = strlen(name) + sizeof ".transfer";
     ms->name = malloc(len);
@@ -196,6 +200,8 @@ static af_status build(model *m, af_error *err)
     if (changes_schedule(m) != AF_OK) return af_error_set(err, AF_NOMEM, "out of memory");
     if ((st = gaza_side_build(m)) != AF_OK) return af_error_set(err, st, "out of memory");
     journey_start_collection(m);
+    if ((st = times_init(m)) != AF_OK || (st = binding_init(m)) != AF_OK)
+        return af_error_set(err, st, "out of memory");
     return results_init(m);
 }
 
@@ -217,6 +223,8 @@ static void destroy_station_parts(const model *m, mstation *ms)
 
 static void destroy(model *m)
 {
+    times_destroy(m);
+    binding_destroy(m);
     for (size_t i = 0; i < m->n_stations; i++) {
         af_station_destroy(m->stations[i].st);
         destroy_station_parts(m, &m->stations[i]);
@@ -367,6 +375,8 @@ static void close_day(model *m, int report_day)
     }
     if (report_day >= 0) results_record_stations(m, report_day);
     if (report_day >= 0 && m->res->positions) positions_record(m, report_day);
+    times_close_day(m, report_day);
+    binding_close_day(m, report_day);
     hubs_clear_day(m);
     check_conservation(m, report_day);
 }

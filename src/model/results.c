@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/binding.h"
 #include "model/gaza_side.h"
 #include "model/hubs.h"
 #include "model/results.h"
+#include "model/times.h"
 #include "model/trucks.h"
 #include "model/yards.h"
 
@@ -120,6 +122,7 @@ void results_record_stations(model *m, int day)
         ms->open_minutes_total += open;
         ms->lane_open_minutes_total += ms->lanes * open;
         af_tally_merge(&ms->wait_total, &st->wait);
+        af_tally_merge(&ms->blocked_total, &st->blocked_wait);
         if (!res->stations) continue;
         af_station_day *d = &res->stations[(size_t)day * m->n_stations + i];
         d->arrivals = (double)st->arrivals;
@@ -179,6 +182,38 @@ static void add(metric_list *l, double value, const char *fmt, ...)
 }
 
 static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
+
+/* End-to-end times (times.c), the time blocked upstream of each station, and the binding
+ * constraint's share of the horizon for every station, leg and Gaza side (binding.c). */
+static void times_and_binding(model *m, metric_list *l)
+{
+    double mean, p95;
+    times_horizon(m, false, &mean, &p95);
+    add(l, mean, "time.dispatch_to_entry.mean");
+    add(l, p95, "time.dispatch_to_entry.p95");
+    times_horizon(m, true, &mean, &p95);
+    add(l, mean, "time.dispatch_to_delivery.mean");
+    add(l, p95, "time.dispatch_to_delivery.p95");
+    for (size_t i = 0; i < m->n_stations; i++) {
+        const mstation *ms = &m->stations[i];
+        /* Minutes blocked upstream per truck that started service: the blocked trucks'
+         * total over the trucks the queue wait is the mean of. */
+        double n = (double)ms->wait_total.n;
+        double blocked = !(n > 0)                  ? NAN
+                         : ms->blocked_total.n == 0 ? 0
+                                                    : af_tally_mean(&ms->blocked_total) * (double)ms->blocked_total.n / n;
+        add(l, blocked, "station.%s.blocked_mean_min", ms->name);
+        add(l, n > 0 ? af_tally_mean(&ms->wait_total) + blocked : NAN, "station.%s.wait_incl_blocked_mean_min",
+            ms->name);
+    }
+    double days = m->scn->horizon_days;
+    char name[512];
+    for (size_t i = 0; i < binding_count(m); i++) {
+        double bound;
+        if (binding_element(m, i, &bound, name, sizeof name)) add(l, bound / days, "%s", name);
+    }
+    add(l, binding_none_days(m) / days, "binding.none_share");
+}
 
 void results_finish(model *m)
 {
@@ -361,6 +396,7 @@ void results_finish(model *m)
             add(&l, (double)g->wait.len, "gaza_side.%s.awaiting_collection",
                 s->nodes[s->crossings[i].st.node].name);
     }
+    times_and_binding(m, &l);
     if (l.oom) m->failed = true;
 }
 

@@ -92,6 +92,10 @@ size_t af_result_daily_values(const af_result *r, double *out, size_t cap)
         o[3] = x->consumed_tonnes;
         o[4] = x->unmet_tonnes;
         o[5] = x->stock_tonnes;
+        o[6] = x->entry_time_mean_h;
+        o[7] = x->entry_time_p95_h;
+        o[8] = x->delivery_time_mean_h;
+        o[9] = x->delivery_time_p95_h;
     }
     return need;
 }

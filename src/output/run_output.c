@@ -33,6 +33,57 @@ af_summary af_summarise_metric(af_result *const *results, size_t n, size_t k, do
     return af_tally_summary(&t, confidence);
 }
 
+size_t af_binding_metric(af_result *const *results, size_t n, char kind[16], char name[256])
+{
+    static const char suffix[] = ".binding_share";
+    size_t best = (size_t)-1;
+    double best_mean = 0;
+    for (size_t k = 0; n && k < results[0]->n_metrics; k++) {
+        const char *m = results[0]->metric_names[k];
+        size_t len = strlen(m);
+        if (len <= sizeof suffix - 1 || strcmp(m + len - (sizeof suffix - 1), suffix)) continue;
+        af_summary s = af_summarise_metric(results, n, k, 0.95);
+        if (s.n > 0 && s.mean > best_mean) {
+            best = k;
+            best_mean = s.mean;
+        }
+    }
+    if (best != (size_t)-1) {
+        const char *m = results[0]->metric_names[best], *dot = strchr(m, '.');
+        size_t len = strlen(m) - (sizeof suffix - 1);
+        if (kind) snprintf(kind, 16, "%.*s", (int)(dot - m), m);
+        if (name) snprintf(name, 256, "%.*s", (int)(len - (size_t)(dot + 1 - m)), dot + 1);
+    }
+    return best;
+}
+
+/* "binding": the element that bound on the largest mean share of the horizon, its share
+ * with its interval, and the share on which nothing bound (docs/OUTPUTS.md). */
+static void write_binding(af_buf *b, af_result *const *res, size_t n, double confidence)
+{
+    char kind[16], name[256];
+    size_t k = af_binding_metric(res, n, kind, name);
+    af_buf_put(b, "  \"binding\": {\"kind\": ");
+    if (k == (size_t)-1) {
+        af_buf_put(b, "null, \"name\": null, \"share\": 0, \"ci_low\": null, \"ci_high\": null");
+    } else {
+        af_summary s = af_summarise_metric(res, n, k, confidence);
+        af_buf_json(b, kind);
+        af_buf_put(b, ", \"name\": ");
+        af_buf_json(b, name);
+        af_buf_put(b, ", \"share\": ");
+        af_buf_num(b, s.mean, "null");
+        af_buf_put(b, ", \"ci_low\": ");
+        af_buf_num(b, s.ci_low, "null");
+        af_buf_put(b, ", \"ci_high\": ");
+        af_buf_num(b, s.ci_high, "null");
+    }
+    size_t none = n ? af_result_metric(res[0], "binding.none_share") : (size_t)-1;
+    af_buf_put(b, ", \"none_share\": ");
+    af_buf_num(b, none == (size_t)-1 ? NAN : af_summarise_metric(res, n, none, confidence).mean, "null");
+    af_buf_put(b, "},\n");
+}
+
 /* The CSV fields of n names (af_buf_csv), each its own NUL-terminated string in one buffer:
  * encoded once per file instead of once per row. names(i) gives the i-th. */
 typedef struct csv_names {
@@ -103,7 +154,8 @@ static af_status write_daily(const char *path, const af_scenario *scn, af_result
         return af_error_set(err, AF_NOMEM, "out of memory writing %s", path);
     }
     fputs("replication,day,date,region,category,trucks_delivered,tonnes_delivered,need_tonnes,"
-          "consumed_tonnes,unmet_tonnes,stock_tonnes,coverage\n", f);
+          "consumed_tonnes,unmet_tonnes,stock_tonnes,coverage,dispatch_to_entry_mean_h,"
+          "dispatch_to_entry_p95_h,dispatch_to_delivery_mean_h,dispatch_to_delivery_p95_h\n", f);
     for (size_t i = 0; i < n; i++) {
         const af_result *r = res[i];
         for (int d = 0; d < r->n_days; d++) {
@@ -118,7 +170,9 @@ static af_status write_daily(const char *path, const af_scenario *scn, af_result
                     fputs(csv_name(&categories, c), f);
                     const double v[] = {x->trucks_delivered, x->tonnes_delivered, x->need_tonnes,
                                         x->consumed_tonnes, x->unmet_tonnes, x->stock_tonnes,
-                                        x->need_tonnes > 0 ? x->tonnes_delivered / x->need_tonnes : NAN};
+                                        x->need_tonnes > 0 ? x->tonnes_delivered / x->need_tonnes : NAN,
+                                        x->entry_time_mean_h, x->entry_time_p95_h,
+                                        x->delivery_time_mean_h, x->delivery_time_p95_h};
                     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
                         fputc(',', f);
                         csv_num(f, v[k]);
@@ -468,7 +522,9 @@ static af_status write_summary(const char *path, const af_scenario *scn, af_resu
         af_buf_json(&b, res[0]->station_names[best]);
     af_buf_printf(&b, ", \"times\": %zu}", best_times);
     write_positions_json(&b, scn, res, n);
-    af_buf_put(&b, ",\n  \"per_replication\": [");
+    af_buf_put(&b, ",\n");
+    write_binding(&b, res, n, scn->confidence);
+    af_buf_put(&b, "  \"per_replication\": [");
     for (size_t i = 0; i < n; i++) {
         const af_result *r = res[i];
         af_buf_printf(&b, "%s\n    {\"replication\": %u, \"seed\": %" PRIu64 ", \"bottleneck\": ",

@@ -50,6 +50,8 @@ static const char *column_unit(const char *col)
         {"flagged", "trucks"},          {"rejected", "trucks"},    {"blocked", "trucks"},
         {"queue_mean", "trucks"},       {"queue_midnight", "trucks"},
         {"wait_mean_min", "min"},       {"utilisation", "fraction"}, {"open_hours", "h"},
+        {"dispatch_to_entry_mean_h", "h"}, {"dispatch_to_entry_p95_h", "h"},
+        {"dispatch_to_delivery_mean_h", "h"}, {"dispatch_to_delivery_p95_h", "h"},
     };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcmp(col, units[i][0])) return units[i][1];
@@ -66,9 +68,13 @@ static bool ends(const char *s, const char *suffix)
 /* The unit of a metric (docs/OUTPUTS.md, Metrics), "" when it has none. */
 static const char *metric_unit(const char *m)
 {
+    if (ends(m, ".binding_share") || starts(m, "binding.")) return "fraction";
+    if (starts(m, "time.")) return "h";
     if (starts(m, "station.") || starts(m, "bottleneck.")) {
         if (ends(m, ".utilisation")) return "fraction";
-        if (ends(m, ".wait_mean_min")) return "min";
+        if (ends(m, ".wait_mean_min") || ends(m, ".blocked_mean_min") ||
+            ends(m, ".wait_incl_blocked_mean_min"))
+            return "min";
         if (ends(m, ".served_per_day")) return "trucks/day";
         return "";
     }

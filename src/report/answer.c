@@ -129,13 +129,34 @@ static void run_paragraph(rp_ctx *cx, size_t i)
         }
         if (n) af_buf_put(b, ".");
         af_buf_put(b, "</p>\n");
-        /* What limits deliveries. */
+        /* What limits deliveries: the model's binding constraint (summary.json's binding),
+         * with this station's days from stations.csv; older files without it: the station
+         * that held trucks back on the most days. */
         af_buf_put(b, "<p><strong>What limits deliveries.</strong> ");
-        if (a->binding < 0) {
+        long binding = a->binding;
+        if (r->has_binding) {
+            binding = -1;
+            for (size_t k = 0; r->binding_name && r->binding_kind && !strcmp(r->binding_kind, "station") &&
+                               k < a->n_stations; k++)
+                if (!strcmp(a->stations[k].station, r->binding_name)) binding = (long)k;
+        }
+        if (r->has_binding && !r->binding_name) {
+            af_buf_put(b, "Nothing held trucks back on any day (no station, leg or Gaza-side area had trucks waiting "
+                          "at midnight while closed, saturated or at its capacity): deliveries are limited by what "
+                          "the origins dispatch.");
+        } else if (r->has_binding && binding < 0) {
+            share_words(t, sizeof t, r->binding_share);
+            af_buf_put(b, !strcmp(r->binding_kind ? r->binding_kind : "", "leg") ? "The leg <strong>"
+                          : !strcmp(r->binding_kind ? r->binding_kind : "", "gaza_side") ? "The Gaza side of <strong>"
+                                                                                         : "<strong>");
+            rp_esc(b, r->binding_name);
+            af_buf_printf(b, "</strong> bound on %s of the horizon, with trucks waiting at its start or in its "
+                             "waiting area at midnight.", t);
+        } else if (binding < 0) {
             af_buf_put(b, "No station held trucks back (none had trucks waiting while it worked at 90% or more of its "
                           "open lanes or served its daily cap): deliveries are limited by what the origins dispatch.");
         } else {
-            const rp_station_stats *s = &a->stations[a->binding];
+            const rp_station_stats *s = &a->stations[binding];
             af_buf_put(b, "<strong>");
             rp_esc(b, s->station);
             af_buf_put(b, "</strong>");
@@ -151,6 +172,11 @@ static void run_paragraph(rp_ctx *cx, size_t i)
                 af_buf_printf(b, " (the longest stretch %d days in a row; first %s, last %s)", s->longest, d0, d1);
             }
             af_buf_put(b, ".");
+            if (r->has_binding && isfinite(r->binding_share)) {
+                share_words(t, sizeof t, r->binding_share);
+                af_buf_printf(b, " It is the binding constraint (the most downstream element holding trucks back) "
+                                 "on %s of the horizon.", t);
+            }
             if (r->bottleneck && strcmp(r->bottleneck, s->station)) {
                 af_buf_put(b, " (The station with the highest utilisation, ");
                 rp_esc(b, r->bottleneck);

@@ -192,6 +192,29 @@ static af_status load_network(rp_run *run, const rp_json *root, const char *path
     return AF_OK;
 }
 
+/* summary.json's "binding" (optional: older files have none). */
+static af_status load_binding(rp_run *run, const rp_json *root, const char *path, af_error *err)
+{
+    const rp_json *b = NULL, *m;
+    af_status st = member(root, "binding", RP_JSON_OBJECT, path, "'binding'", &b, err);
+    if (st || !b) return st;
+    run->has_binding = true;
+    run->binding_share = run->binding_none_share = NAN;
+    const rp_json *kind = rp_json_get(b, "kind"), *name = rp_json_get(b, "name");
+    if (kind && kind->type != RP_JSON_NULL &&
+        (st = member(b, "kind", RP_JSON_STRING, path, "'binding.kind'", &m, err)))
+        return st;
+    if (name && name->type != RP_JSON_NULL &&
+        (st = member(b, "name", RP_JSON_STRING, path, "'binding.name'", &m, err)))
+        return st;
+    run->binding_kind = kind && kind->type == RP_JSON_STRING ? kind->string : NULL;
+    run->binding_name = name && name->type == RP_JSON_STRING ? name->string : NULL;
+    const rp_json *share = rp_json_get(b, "share"), *none = rp_json_get(b, "none_share");
+    if (share && share->type == RP_JSON_NUMBER) run->binding_share = share->number;
+    if (none && none->type == RP_JSON_NUMBER) run->binding_none_share = none->number;
+    return AF_OK;
+}
+
 static af_status load_summary(rp_run *run, const char *path, af_error *err)
 {
     af_status st = rp_json_load(&run->summary, path, path, err);
@@ -234,6 +257,7 @@ static af_status load_summary(rp_run *run, const char *path, af_error *err)
         if ((st = member(o, nums[i].key, RP_JSON_NUMBER, path, what, &m, err))) return st;
         *(double *)((char *)run + nums[i].off) = m ? m->number : nums[i].def;
     }
+    if ((st = load_binding(run, root, path, err))) return st;
     if (!(run->confidence > 0 && run->confidence < 1))
         return json_type_error(err, path, rp_json_get(root, "confidence"), "'confidence'", "between 0 and 1");
     if ((st = member(root, "categories", RP_JSON_ARRAY, path, "'categories'", &run->category_info, err))) return st;

@@ -78,6 +78,11 @@ typedef struct rp_run {
     const rp_json *category_info; /* array of {name, daily_need_t_per_person, ...}, or NULL */
     const char *bottleneck;
     double bottleneck_times;
+    /* summary.json's "binding" (the model's binding constraint): has_binding false in older
+     * files; binding_name NULL when nothing bound. */
+    bool has_binding;
+    const char *binding_kind, *binding_name;
+    double binding_share, binding_none_share;
     double seed, replications, confidence, horizon_days, warmup_days, coverage_target;
 
     bool has_daily;

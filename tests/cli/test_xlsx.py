@@ -39,7 +39,9 @@ UNITS = {"trucks_delivered": "trucks", "tonnes_delivered": "t", "need_tonnes": "
          "consumed_tonnes": "t", "unmet_tonnes": "t", "stock_tonnes": "t", "coverage": "fraction",
          "arrivals": "trucks", "served": "trucks", "flagged": "trucks", "rejected": "trucks",
          "blocked": "trucks", "queue_mean": "trucks", "queue_midnight": "trucks",
-         "wait_mean_min": "min", "utilisation": "fraction", "open_hours": "h"}
+         "wait_mean_min": "min", "utilisation": "fraction", "open_hours": "h",
+         "dispatch_to_entry_mean_h": "h", "dispatch_to_entry_p95_h": "h",
+         "dispatch_to_delivery_mean_h": "h", "dispatch_to_delivery_p95_h": "h"}
 TEXT = {"date", "region", "category", "station", "metric", "scenario", "significant", "meets",
         "run_id", "run_id_a", "run_id_b"}  # HASH-SEED: text (src/output/xlsx.c writes a non-number as text)
 
@@ -66,8 +68,13 @@ def check_frame(ws, n_cols):
 
 
 def unit_of(metric):
+    if metric.endswith(".binding_share") or metric.startswith("binding."):
+        return "fraction"
+    if metric.startswith("time."):
+        return "h"
     if metric.startswith(("station.", "bottleneck.")):
-        return {"utilisation": "fraction", "wait_mean_min": "min",
+        return {"utilisation": "fraction", "wait_mean_min": "min", "blocked_mean_min": "min",
+                "wait_incl_blocked_mean_min": "min",
                 "served_per_day": "trucks/day"}.get(metric.rsplit(".", 1)[1], "")
     for prefix, unit in [("trucks_per_day.", "trucks/day"), ("trucks.", "trucks"), ("tonnes.", "t"),
                          ("coverage.", "fraction"), ("need_met.", "fraction"),

@@ -43,6 +43,17 @@ static void test_split(void **state)
           "wait_mean_min", "", "", "min");
     split("station.nitzana.served_per_day", st, 3, "nitzana", "served_per_day", "", "",
           "trucks/day");
+    split("station.kerem_shalom.transfer.wait_incl_blocked_mean_min", st, 3,
+          "kerem_shalom.transfer", "wait_incl_blocked_mean_min", "", "", "min");
+    split("station.nitzana.binding_share", st, 3, "nitzana", "binding_share", "", "", "fraction");
+    split("leg.arish-nitzana.binding_share", st, 3, "arish-nitzana", "binding_share", "", "",
+          "fraction");
+    split("gaza_side.kerem_shalom.awaiting_collection", st, 3, "kerem_shalom",
+          "awaiting_collection", "", "", "trucks");
+    split("binding.none_share", st, 3, "network", "binding_none_share", "", "", "fraction");
+    split("time.dispatch_to_entry.p95", st, 3, "network", "dispatch_to_entry_p95", "", "", "h");
+    split("time.dispatch_to_delivery.mean", st, 3, "network", "dispatch_to_delivery_mean", "", "",
+          "h");
     /* Not in the list: the measure is the last word. */
     split("station.a.b.utilisation", NULL, 0, "a.b", "utilisation", "", "", "fraction");
 

@@ -236,6 +236,31 @@ static void network_and_need_met_answer_the_question(void **state)
 }
 
 /* --label names each directory's run everywhere: the title, the need-met rows, the legends. */
+/* "What limits deliveries" names the model's binding constraint (summary.json's binding)
+ * rather than the station the report finds holding trucks back on the most days: a leg here,
+ * which stations.csv knows nothing of; and "nothing bound" when its name is null. */
+static void what_limits_is_the_models_binding_constraint(void **state)
+{
+    (void)state;
+    const char *d = copy_fixture("run_network", "binding_leg");
+    edit(d, "summary.json",
+         "s/^  \"bottleneck\": \\(.*\\)$/  \"bottleneck\": \\1\\n  \"binding\": {\"kind\": \"leg\", "
+         "\"name\": \"convoy_road\", \"share\": 0.4, \"ci_low\": 0.3, \"ci_high\": 0.5, \"none_share\": 0.6},/");
+    const char *dirs[] = {d};
+    char *html = report_of(dirs, 1, "binding_leg.html");
+    char *p = strstr(html, "What limits deliveries.");
+    assert_non_null(p);
+    assert_non_null(strstr(p, "The leg <strong>convoy_road</strong> bound on 40% of the horizon"));
+    free(html);
+
+    edit(d, "summary.json", "s/\"kind\": \"leg\", \"name\": \"convoy_road\"/\"kind\": null, \"name\": null/");
+    html = report_of(dirs, 1, "binding_none.html");
+    p = strstr(html, "What limits deliveries.");
+    assert_non_null(p);
+    assert_non_null(strstr(p, "Nothing held trucks back on any day"));
+    free(html);
+}
+
 static void labels_tell_runs_apart(void **state)
 {
     (void)state;
@@ -573,6 +598,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(run_report_has_its_charts),
         cmocka_unit_test(network_and_need_met_answer_the_question),
+        cmocka_unit_test(what_limits_is_the_models_binding_constraint),
         cmocka_unit_test(labels_tell_runs_apart),
         cmocka_unit_test(summary_table_shows_the_inputs_numbers),
         cmocka_unit_test(every_input_string_is_escaped),

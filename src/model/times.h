@@ -1,0 +1,30 @@
+/* End-to-end times of trucks: from first dispatch to passing a crossing (entry) and to
+ * unloading at the hub (delivery), everything on the way included (queues, time blocked
+ * upstream, holds, repacking, convoy waits, closures, the Gaza side). journey.c reports the
+ * two moments; the day's times go into the daily table by the day of the entry or delivery,
+ * the horizon's into the per-run metrics. Percentiles are exact order statistics. */
+#ifndef AF_MODEL_TIMES_H
+#define AF_MODEL_TIMES_H
+
+#include "model/model_state.h"
+
+af_status times_init(model *m);
+void times_destroy(model *m);
+
+/* Truck t passed a crossing, or was unloaded at its hub, now. */
+void times_entered(model *m, const truck *t);
+void times_delivered(model *m, const truck *t);
+
+/* At the end of a day: the day's times go into the daily rows of reported day `report_day`
+ * (negative: a warm-up day, not recorded) and into the horizon's lists. */
+void times_close_day(model *m, int report_day);
+
+/* The nearest-rank p-th percentile (0 < p <= 100) of x[0..n) sorted ascending: the
+ * ceil(p n / 100)-th smallest. NaN when n is 0. */
+double times_percentile(const double *sorted, size_t n, unsigned p);
+
+/* Over the reported horizon, hours: `delivery` false for dispatch to entry, true for
+ * dispatch to delivery. Sorts the list. NaN when no truck. */
+void times_horizon(model *m, bool delivery, double *mean_h, double *p95_h);
+
+#endif
