@@ -232,6 +232,10 @@ struct model {
 
     ledger all;              /* since time 0 */
     ledger at_warmup;        /* snapshot at the end of the warm-up */
+    /* The backlog the measured period starts with, at the same snapshot: live trucks and
+     * their tonnes by stage (trucks_by_stage), in total and per stage. */
+    double start_trucks, start_tonnes;
+    double start_stage_trucks[8], start_stage_tonnes[8];
 
     af_result *res;
     double *cov_day_delivered; /* per reported day and category, for days_to_target */

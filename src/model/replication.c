@@ -342,7 +342,12 @@ static void ev_midnight(af_sim *sim, void *ctx, uint64_t arg)
     int sim_day = (int)arg; /* the day that starts now */
     int warm = m->scn->warmup_days;
     if (sim_day > 0) close_day(m, sim_day - 1 - warm);
-    if (sim_day == warm) m->at_warmup = m->all; /* warmup_snapshot */
+    if (sim_day == warm) { /* warmup_snapshot */
+        m->at_warmup = m->all;
+        m->start_trucks = (double)m->live_trucks;
+        m->start_tonnes = trucks_tonnes_in_system(m);
+        trucks_by_stage(m, m->start_stage_trucks, m->start_stage_tonnes);
+    }
     reset_stations(m);
     if (sim_day >= m->total_days || (m->opts && m->opts->interrupt && *m->opts->interrupt)) {
         af_sim_stop(sim);
