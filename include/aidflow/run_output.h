@@ -4,6 +4,7 @@
 #define AIDFLOW_RUN_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "aidflow/error.h"
 #include "aidflow/export.h"
@@ -26,6 +27,11 @@ typedef struct af_provenance {
 AF_API af_status af_write_run_outputs(const char *dir, const af_scenario *scn,
                                       af_result *const *results, size_t n,
                                       const af_provenance *prov, af_error *err);
+
+/* The id of a run in every table: "HASH-SEED", the resolved scenario's hash (16 hex digits,
+ * `aidflow show --hash`) and the seed, into buf (AF_RUN_ID_SIZE bytes). */
+#define AF_RUN_ID_SIZE 48
+AF_API void af_run_id(char buf[AF_RUN_ID_SIZE], const char *hash_hex, uint64_t seed);
 
 /* The ISO date (YYYY-MM-DD) `days` after the scenario's start date, into buf[11]. */
 AF_API void af_scenario_date(const af_scenario *scn, int days, char buf[11]);

@@ -6,7 +6,7 @@ same scenario, overrides and seed give the same numbers as `aidflow run`):
     import aidflow
     scn = aidflow.Scenario.load("default", overrides={"inspections.nitzana.lanes": 8})
     run = scn.run(replications=10, jobs=2)
-    run.daily()      # daily.csv as a DataFrame: replication, day, date, region, category, ...
+    run.daily()      # daily.csv as a DataFrame: run_id, replication, day, date, region, category, ...
     run.stations()   # stations.csv
     run.metrics()    # every replication's metrics: replication, seed, metric, value
     run.summary()    # per metric: mean, sd, ci_low, ci_high, n (summary.json's "metrics")
@@ -327,6 +327,11 @@ class Run:
     def __len__(self):
         return len(self._r)
 
+    @property
+    def run_id(self):
+        """The run's id in every table, "HASH-SEED" (as `aidflow run` writes it)."""
+        return f"{self.scenario.hash}-{self.seed}"
+
     def _values(self, fn, r, width):
         lib = library()
         n = getattr(lib, fn)(r, None, 0)
@@ -344,6 +349,7 @@ class Run:
             days = library().af_result_n_days(r)
             per_day = len(regions) * len(cats)
             df = pd.DataFrame({
+                "run_id": np.full(len(v), self.run_id, dtype=object),
                 "replication": np.full(len(v), library().af_result_replication(r), dtype=np.int64),
                 "day": np.repeat(np.arange(1, days + 1, dtype=np.int64), per_day),
                 "date": np.repeat(dates[:days], per_day),
@@ -371,6 +377,7 @@ class Run:
             names = np.array([lib.af_result_station_name(r, i).decode() for i in range(ns)],
                              dtype=object)
             df = pd.DataFrame({
+                "run_id": np.full(len(v), self.run_id, dtype=object),
                 "replication": np.full(len(v), lib.af_result_replication(r), dtype=np.int64),
                 "day": np.repeat(np.arange(1, days + 1, dtype=np.int64), ns),
                 "date": np.repeat(dates[:days], ns),

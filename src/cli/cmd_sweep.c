@@ -98,24 +98,27 @@ static void print_table(const char *dir, const char *metric, double confidence)
         head[strcspn(head, "\r\n")] = '\0';
         nh = split_csv(head, hf, 64);
     }
-    if (nh < 8) {
+    /* run_id, point, factors..., metric, mean, sd, ci_low, ci_high, n (found by the header:
+     * a sweep.csv without run_id has one column fewer) */
+    size_t o = nh > 0 && !strcmp(hf[0], "run_id") ? 1 : 0;
+    if (nh < 8 + o) {
         fclose(f);
         return;
     }
-    size_t nf = nh - 7; /* point, factors..., metric, mean, sd, ci_low, ci_high, n */
+    size_t nf = nh - 7 - o;
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
-        if (split_csv(line, rf, 64) != nh || strcmp(rf[nf + 1], metric) != 0) continue;
+        if (split_csv(line, rf, 64) != nh || strcmp(rf[o + nf + 1], metric) != 0) continue;
         if (shown++ == 0) {
             printf("\n%s, mean and %g%% confidence interval:\n", metric, confidence * 100);
-            for (size_t k = 1; k <= nf; k++) printf("%-*s  ", width(hf[k]), hf[k]);
+            for (size_t k = o + 1; k <= o + nf; k++) printf("%-*s  ", width(hf[k]), hf[k]);
             printf("%12s  %s\n", "mean", "interval");
         }
-        for (size_t k = 1; k <= nf; k++) printf("%-*s  ", width(hf[k]), rf[k]);
-        double mean = strtod(rf[nf + 2], NULL);
-        if (*rf[nf + 4])
-            printf("%12.5g  [%.5g, %.5g]\n", mean, strtod(rf[nf + 4], NULL),
-                   strtod(rf[nf + 5], NULL));
+        for (size_t k = o + 1; k <= o + nf; k++) printf("%-*s  ", width(hf[k]), rf[k]);
+        double mean = strtod(rf[o + nf + 2], NULL);
+        if (*rf[o + nf + 4])
+            printf("%12.5g  [%.5g, %.5g]\n", mean, strtod(rf[o + nf + 4], NULL),
+                   strtod(rf[o + nf + 5], NULL));
         else
             printf("%12.5g\n", mean);
     }

@@ -73,7 +73,10 @@ af_status af_compare_run(const af_compare_config *cfg, const af_exp_model *model
         goto done;
 
     exp_run run = {.model = model, .opts = opts, .store = store, .points = points,
-                   .first = 0, .n = 2, .replications = reps, .seed = seed};
+                   .first = 0, .n = 2, .replications = reps, .seed = seed,
+                   /* A and B keep their daily tables for the folder's A/ and B/ runs (the
+                     * report draws the network's difference from them). */
+                   .tables = true, .tables_optional = true};
     st = exp_run_jobs(&run, err);
     exp_summary_fill(&res->summary, 2, reps, seed, ia.confidence, &run);
     if (st == AF_OK && exp_store_count_jobs(store) == 2 * (size_t)reps) {

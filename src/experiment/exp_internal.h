@@ -183,6 +183,10 @@ void exp_diags_to_error(struct af_diagnostics *d, af_status st, af_error *err);
 
 /* The run kind's export (run.c): daily.csv, stations.csv and summary.json from the store. */
 af_status exp_export_run(exp_store *s, const char *dir, af_error *err);
+/* A comparison's A and B as runs, into dir/A and dir/B (daily.csv, stations.csv,
+ * summary.json each), from the tables its jobs kept; nothing when they kept none. */
+af_status exp_export_compare_runs(exp_store *s, const char *dir, size_t replications,
+                                  af_error *err);
 
 /* ---- exports (export.c) ------------------------------------------------------------------- */
 
@@ -222,6 +226,7 @@ typedef struct exp_run {
     unsigned replications;
     uint64_t seed;
     bool tables;         /* keep each job's daily tables (the run kind) */
+    bool tables_optional; /* ...when the model keeps them (compare: a toy model has none) */
     size_t earlier;      /* jobs this experiment already ran in earlier runs of this call,
                             counted against opts->stop_after */
     size_t ran, resumed; /* out */
@@ -229,9 +234,10 @@ typedef struct exp_run {
 
 af_status exp_run_jobs(exp_run *run, af_error *err);
 /* After a job's replicate: when the tables are wanted, packs the result the model handed
- * over into r->tables and frees it (a model that handed none fails the job). Returns
- * r->status. Used by the workers and by the MPI servers. */
-af_status exp_job_take_tables(exp_job_result *r, bool wanted);
+ * over into r->tables and frees it (a model that handed none fails the job, unless they are
+ * optional: then the job has none). Returns r->status. Used by the workers and by the MPI
+ * servers. */
+af_status exp_job_take_tables(exp_job_result *r, bool wanted, bool optional);
 
 /* Every online processor. */
 unsigned exp_default_jobs(void);
@@ -248,6 +254,7 @@ typedef struct exp_mpi_job {
     unsigned replication;
     uint64_t seed;
     bool tables;      /* the rank sends the job's packed daily tables back too */
+    bool tables_optional; /* ...when the model kept them */
     const exp_point *p;
 } exp_mpi_job;
 /* Idle remote slots (ranks waiting for a job). */

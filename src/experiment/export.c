@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aidflow/run_output.h"
 #include "aidflow/stats.h"
 #include "experiment/exp_internal.h"
 
@@ -221,6 +222,15 @@ static void csv_stat(af_buf *b, const af_summary *st)
     af_buf_printf(b, ",%zu", st->n);
 }
 
+/* "HASH-SEED": what identifies one design point's runs across files (af_run_id, the same
+ * as in a run's tables). */
+static void run_id(char *buf, size_t size, const char *hash, uint64_t seed)
+{
+    char id[AF_RUN_ID_SIZE];
+    af_run_id(id, hash, seed);
+    snprintf(buf, size, "%s", id);
+}
+
 static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
                                               const stored_points *p, const char *dir,
                                               bool sweep, af_error *err)
@@ -228,7 +238,7 @@ static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
     af_buf sw, rp;
     af_buf_init(&sw);
     af_buf_init(&rp);
-    af_buf_put(&sw, "point");
+    af_buf_put(&sw, "run_id,point");
     af_buf_put(&rp, "point");
     for (size_t f = 0; f < p->n_factors; f++) {
         af_buf_put(&sw, ",");
@@ -242,8 +252,12 @@ static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
     for (size_t i = 0; i < p->n && st == AF_OK; i++) {
         exp_point_data d;
         if ((st = exp_store_point_data(s, i, m->replications, &d, err)) != AF_OK) break;
+        char id[64];
+        run_id(id, sizeof id, p->hashes[i], m->seed);
         for (size_t k = 0; k < d.n_metrics; k++) {
             af_summary stt = af_summarise(d.values + k * d.n_reps, d.n_reps, m->confidence);
+            af_buf_put(&sw, id);
+            af_buf_put(&sw, ",");
             csv_point_prefix(&sw, p, i);
             af_buf_put(&sw, ",");
             af_buf_csv(&sw, d.names[k]);
@@ -257,7 +271,7 @@ static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
                 af_buf_csv(&rp, d.names[k]);
                 af_buf_put(&rp, ",");
                 af_buf_num(&rp, d.values[k * d.n_reps + r], "");
-                af_buf_printf(&rp, ",%s-%llu\n", p->hashes[i], (unsigned long long)m->seed);
+                af_buf_printf(&rp, ",%s\n", id);
             }
         }
         exp_point_data_free(&d);
@@ -267,12 +281,6 @@ static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
     af_buf_free(&sw);
     af_buf_free(&rp);
     return st;
-}
-
-/* "HASH-SEED": what identifies one design point's runs across files. */
-static void run_id(char *buf, size_t size, const char *hash, uint64_t seed)
-{
-    snprintf(buf, size, "%s-%llu", hash ? hash : "", (unsigned long long)seed);
 }
 
 /* ---- compare ---- */
@@ -491,7 +499,8 @@ af_status exp_target_curve(exp_store *s, const af_goal *goals, size_t n_goals, d
     return st;
 }
 
-static af_status write_target(exp_store *s, const exp_meta *m, const char *dir, af_error *err)
+static af_status write_target(exp_store *s, const exp_meta *m, const stored_points *p,
+                               const char *dir, af_error *err)
 {
     af_goal goals[AF_TARGET_MAX_GOALS];
     size_t n_goals;
@@ -503,14 +512,16 @@ static af_status write_target(exp_store *s, const exp_meta *m, const char *dir, 
         return st;
     af_buf b;
     af_buf_init(&b);
-    af_buf_put(&b, "step,");
+    af_buf_put(&b, "run_id,step,");
     af_buf_csv(&b, m->target_path ? m->target_path : "value");
     af_buf_put(&b, ",metric,mean,sd,ci_low,ci_high,n,meets\n");
     for (size_t i = 0; i < n; i++)
         for (size_t g = 0; g < n_goals; g++) {
             const af_target_goal_value *v = &steps[i].goals[g];
             af_summary stt = {v->mean, v->sd, v->ci_low, v->ci_high, v->n};
-            af_buf_printf(&b, "%zu,", steps[i].order);
+            char id[64];
+            run_id(id, sizeof id, steps[i].order < p->n ? p->hashes[steps[i].order] : "", m->seed);
+            af_buf_printf(&b, "%s,%zu,", id, steps[i].order);
             af_buf_csv(&b, steps[i].text);
             af_buf_put(&b, ",");
             af_buf_csv(&b, goals[g].metric);
@@ -716,7 +727,9 @@ af_status exp_export(exp_store *s, const char *dir, af_error *err)
     bool sweep = !strcmp(m.kind, "sweep");
     st = write_sweep_and_replications(s, &m, &p, dir, sweep, err);
     if (st == AF_OK && !strcmp(m.kind, "compare")) st = write_compare(s, dir, err);
-    if (st == AF_OK && !strcmp(m.kind, "target")) st = write_target(s, &m, dir, err);
+    if (st == AF_OK && !strcmp(m.kind, "compare"))
+        st = exp_export_compare_runs(s, dir, m.replications, err);
+    if (st == AF_OK && !strcmp(m.kind, "target")) st = write_target(s, &m, &p, dir, err);
     if (st == AF_OK) st = write_tidy(s, &m, &p, dir, err);
     if (st == AF_OK) st = write_provenance(s, &m, &p, dir, err);
     points_free(&p);

@@ -220,7 +220,7 @@ af_status exp_mpi_send_job(const exp_mpi_job *job, af_error *err)
     put_u64(&b, job->point);
     put_u64(&b, job->replication);
     put_u64(&b, job->seed);
-    put_u64(&b, job->tables);
+    put_u64(&b, (uint64_t)job->tables | (uint64_t)job->tables_optional << 1);
     put_u64(&b, job->p->n_overrides);
     put_str(&b, job->p->scenario);
     for (size_t i = 0; i < job->p->n_overrides; i++) put_str(&b, job->p->overrides[i]);
@@ -326,7 +326,7 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
             jr.replication = (unsigned)rep;
             jr.metrics.result = metrics.result;
             metrics.result = NULL;
-            js = exp_job_take_tables(&jr, true);
+            js = exp_job_take_tables(&jr, true, (tables >> 1) & 1);
             if (js != AF_OK) jerr = jr.err;
             packed = jr.tables;
         }

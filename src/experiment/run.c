@@ -56,19 +56,22 @@ static void free_results(af_result **r, size_t n)
     free(r);
 }
 
-/* Reads the run back from the store and writes its three files to dir; with `keep`, hands
- * the results (replication i at i) to the caller. */
-static af_status export_run(exp_store *s, const char *dir, af_result ***keep, size_t *n_keep,
-                            af_error *err)
+/* Reads a design point's replications back from the store (its jobs first_job, first_job + 1,
+ * ...: replication i at first_job + i; its scenario and hash the meta keys scenario_key and
+ * hash_key) and writes its three run files to dir; with `keep`, hands the results
+ * (replication i at i) to the caller. */
+static af_status export_point(exp_store *s, const char *scenario_key, const char *hash_key,
+                              uint64_t first_job, const char *dir, af_result ***keep,
+                              size_t *n_keep, af_error *err)
 {
     if (keep) {
         *keep = NULL;
         *n_keep = 0;
     }
     char *scenario = NULL, *sets = NULL, *hash = NULL, *reps = NULL, *command = NULL;
-    af_status st = exp_store_get_meta(s, "scenario", &scenario, err);
+    af_status st = exp_store_get_meta(s, scenario_key, &scenario, err);
     if (st == AF_OK) st = exp_store_get_meta(s, "sets", &sets, err);
-    if (st == AF_OK) st = exp_store_get_meta(s, "scenario_hash", &hash, err);
+    if (st == AF_OK) st = exp_store_get_meta(s, hash_key, &hash, err);
     if (st == AF_OK) st = exp_store_get_meta(s, "replications", &reps, err);
     if (st == AF_OK) st = exp_store_get_meta(s, "command", &command, err);
     if (st == AF_OK && (!scenario || !hash || !reps))
@@ -100,7 +103,7 @@ static af_status export_run(exp_store *s, const char *dir, af_result ***keep, si
     for (size_t i = 0; i < n && st == AF_OK; i++) {
         unsigned char *blob = NULL;
         size_t len = 0;
-        st = exp_store_get_tables(s, i, &blob, &len, err);
+        st = exp_store_get_tables(s, first_job + i, &blob, &len, err);
         if (st == AF_NOTFOUND)
             st = af_error_set(err, AF_NOTFOUND, "%s: replication %zu is not in the store",
                               exp_store_path(s), i);
@@ -143,9 +146,43 @@ static af_status export_run(exp_store *s, const char *dir, af_result ***keep, si
     return st;
 }
 
+static af_status export_run(exp_store *s, const char *dir, af_result ***keep, size_t *n_keep,
+                            af_error *err)
+{
+    return export_point(s, "scenario", "scenario_hash", 0, dir, keep, n_keep, err);
+}
+
 af_status exp_export_run(exp_store *s, const char *dir, af_error *err)
 {
     return export_run(s, dir, NULL, NULL, err);
+}
+
+af_status exp_export_compare_runs(exp_store *s, const char *dir, size_t replications,
+                                  af_error *err)
+{
+    /* Only when every job kept its tables (a store of an earlier aidflow, or of a model
+     * without tables, has none: the comparison's own files are all it gets). */
+    for (uint64_t j = 0; j < 2 * (uint64_t)replications; j++) {
+        unsigned char *blob = NULL;
+        size_t len = 0;
+        af_status st = exp_store_get_tables(s, j, &blob, &len, err);
+        free(blob);
+        if (st == AF_NOTFOUND) {
+            af_error_clear(err);
+            return AF_OK;
+        }
+        if (st != AF_OK) return st;
+    }
+    static const char *const sides[2][3] = {{"A", "scenario", "scenario_hash"},
+                                            {"B", "scenario_b", "scenario_b_hash"}};
+    af_status st = AF_OK;
+    for (size_t k = 0; k < 2 && st == AF_OK; k++) {
+        char *sub = af_path_join(dir, sides[k][0]);
+        if (!sub) return af_error_set(err, AF_NOMEM, "out of memory");
+        st = export_point(s, sides[k][1], sides[k][2], k * replications, sub, NULL, NULL, err);
+        free(sub);
+    }
+    return st;
 }
 
 void af_run_free(af_run_result *r)

@@ -78,9 +78,10 @@ static void free_result(exp_job_result *r)
     free(r);
 }
 
-af_status exp_job_take_tables(exp_job_result *r, bool wanted)
+af_status exp_job_take_tables(exp_job_result *r, bool wanted, bool optional)
 {
     if (r->status != AF_OK || !wanted) return r->status;
+    if (!r->metrics.result && optional) return r->status;
     if (!r->metrics.result)
         return r->status = af_error_set(&r->err, AF_INVAL,
                                         "the model kept no daily tables for replication %u",
@@ -160,7 +161,7 @@ static void *worker(void *arg)
         r->status = m->replicate(m->ctx, handle, r->seed, r->replication, &r->metrics, &r->err);
         if (r->status == AF_OK && r->metrics.failed)
             r->status = af_error_set(&r->err, AF_NOMEM, "out of memory");
-        exp_job_take_tables(r, run->tables); /* packed here, on the worker's thread */
+        exp_job_take_tables(r, run->tables, run->tables_optional); /* packed here, on the worker's thread */
         r->seconds = exp_now() - t0;
 
         pthread_mutex_lock(&p->mu);
@@ -263,6 +264,7 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
                 void *release = point_done(&p, point);
                 exp_mpi_job mj = {.job = job, .point = point, .replication = (unsigned)(job % R),
                                   .seed = run->seed, .tables = run->tables,
+                                  .tables_optional = run->tables_optional,
                                   .p = &run->points[point]};
                 pthread_mutex_unlock(&p.mu);
                 if (release) run->model->release(run->model->ctx, release);

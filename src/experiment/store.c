@@ -169,6 +169,23 @@ static void remove_outputs(const char *dir)
     }
 }
 
+/* SQLite writes whole pages: a database file whose size is not a multiple of the page size
+ * its header states (bytes 16-17, big-endian; 1 means 65536), or too short for its header,
+ * was cut short. SQLite itself would read the missing end of the last page as zeros. */
+static bool whole_pages(const char *path, uint64_t size)
+{
+    unsigned char h[100];
+    FILE *f = fopen(path, "rb");
+    if (!f) return true; /* opening it will say what is wrong */
+    size_t got = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (got < sizeof h) return false;
+    uint32_t page = (uint32_t)h[16] << 8 | h[17];
+    if (page == 1) page = 65536;
+    if (page < 512 || (page & (page - 1))) return false;
+    return size % page == 0;
+}
+
 af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool create,
                          af_error *err)
 {
@@ -205,6 +222,12 @@ af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool crea
     if (lstat(s->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
         st = af_error_set(err, AF_INVAL, "%s is %s, not a store: refusing to open it", s->path,
                           S_ISLNK(sb.st_mode) ? "a symbolic link" : "not a regular file");
+        exp_store_close(s);
+        return st;
+    }
+    if (lstat(s->path, &sb) == 0 && sb.st_size > 0 && !whole_pages(s->path, (uint64_t)sb.st_size)) {
+        st = af_error_set(err, AF_INVAL, "%s is truncated or damaged (its size is not a whole "
+                          "number of its pages): refusing to open it", s->path);
         exp_store_close(s);
         return st;
     }

@@ -270,6 +270,10 @@ struct model {
     ledger by_sender[AF_SCN_N_SENDERS];        /* the trucks' counts by sender class (their
                                                   consumption and need are not split) */
     ledger by_sender_at_warmup[AF_SCN_N_SENDERS];
+    /* The backlog the measured period starts with, at the same snapshot: live trucks and
+     * their tonnes by stage (trucks_by_stage), in total and per stage. */
+    double start_trucks, start_tonnes;
+    double start_stage_trucks[8], start_stage_tonnes[8];
 
     af_result *res;
     double *cov_day_delivered; /* per reported day and category, for days_to_target */

@@ -402,6 +402,9 @@ static void ev_midnight(af_sim *sim, void *ctx, uint64_t arg)
         m->at_warmup = m->all;
         memcpy(m->by_sender_at_warmup, m->by_sender, sizeof m->by_sender);
         memcpy(m->held_back + m->scn->n_origins, m->held_back, m->scn->n_origins * sizeof *m->held_back);
+        m->start_trucks = (double)m->live_trucks;
+        m->start_tonnes = trucks_tonnes_in_system(m);
+        trucks_by_stage(m, m->start_stage_trucks, m->start_stage_tonnes);
     }
     reset_stations(m);
     if (sim_day >= m->total_days || (m->opts && m->opts->interrupt && *m->opts->interrupt)) {

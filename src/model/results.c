@@ -260,6 +260,14 @@ void results_finish(model *m)
     add(&l, D(tonnes_offloaded), "tonnes.offloaded");
     add(&l, D(tonnes_returned_to_origin), "tonnes.returned_to_origin");
     add(&l, in_system, "tonnes.in_system");
+    /* The backlog the measured period started with (at the end of the warm-up), so that
+     * conservation closes from the outputs: dispatched - ended + at start = in system. */
+    add(&l, m->start_trucks, "trucks.in_system_at_start");
+    add(&l, m->start_tonnes, "tonnes.in_system_at_start");
+    for (int k = 0; k < TRUCK_STAGES; k++)
+        add(&l, m->start_stage_trucks[k], "trucks.at_start_%s", trucks_stage_name(k));
+    for (int k = 0; k < TRUCK_STAGES; k++)
+        add(&l, m->start_stage_tonnes[k], "tonnes.at_start_%s", trucks_stage_name(k));
     add(&l, D(tonnes_need), "tonnes.need");
     add(&l, D(tonnes_consumed), "tonnes.consumed");
     add(&l, D(tonnes_need) - D(tonnes_consumed), "tonnes.unmet");

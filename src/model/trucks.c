@@ -107,6 +107,39 @@ void line_remove(model *m, truck_line *l, uint32_t id)
     l->len--;
 }
 
+void trucks_by_stage(const model *m, double trucks[TRUCK_STAGES], double tonnes[TRUCK_STAGES])
+{
+    for (int k = 0; k < TRUCK_STAGES; k++) trucks[k] = tonnes[k] = 0;
+    for (uint32_t i = 0; i < m->n_trucks_cap; i++) {
+        const truck *t = &m->trucks[i];
+        if (!t->alive) continue;
+        int k;
+        switch (t->state) {
+        case TRUCK_DISPATCHED:
+        case TRUCK_AT_LEG_START: k = STAGE_AT_LEG_START; break;
+        case TRUCK_ON_LEG: k = STAGE_ON_LEG; break;
+        case TRUCK_AT_STATION: k = STAGE_AT_STATION; break;
+        case TRUCK_HELD: k = STAGE_HELD; break;
+        case TRUCK_REPACKING: k = STAGE_REPACKING; break;
+        case TRUCK_OFFLOADED: k = STAGE_AWAITING_COLLECTION; break;
+        case TRUCK_AT_HUB: k = STAGE_AT_HUB; break;
+        case TRUCK_TURNING_BACK: k = STAGE_TURNING_BACK; break;
+        default: k = -1; break;
+        }
+        if (k < 0) continue;
+        trucks[k] += 1;
+        tonnes[k] += t->tonnes;
+    }
+}
+
+const char *trucks_stage_name(int stage)
+{
+    static const char *const names[TRUCK_STAGES] = {
+        "at_leg_start", "on_leg", "at_station", "held", "repacking", "awaiting_collection",
+        "at_hub", "turning_back"};
+    return stage >= 0 && stage < TRUCK_STAGES ? names[stage] : "";
+}
+
 bool fifo_push(truck_fifo *f, uint32_t id)
 {
     assert(f->len <= f->cap);
@@ -140,3 +173,7 @@ uint32_t fifo_head(const truck_fifo *f)
     assert(f->len > 0 && f->len <= f->cap && f->head < f->cap);
     return f->ids[f->head];
 }
+
+_Static_assert(sizeof ((model *)0)->start_stage_trucks == TRUCK_STAGES * sizeof(double) &&
+                   sizeof ((model *)0)->start_stage_tonnes == TRUCK_STAGES * sizeof(double),
+               "model_state.h keeps the backlog of every stage");

@@ -16,6 +16,23 @@ double trucks_tonnes_in_system(const model *m);
 void line_insert(model *m, truck_line *l, uint32_t id);
 /* Takes truck `id` out of line `l`, which it must be in. */
 void line_remove(model *m, truck_line *l, uint32_t id);
+/* Where the trucks in the system are, by stage of their journey (the backlog the measured
+ * period starts with when taken at the end of the warm-up): counts and tonnes of the live
+ * trucks in each stage, TRUCK_STAGES of them, named by trucks_stage_name. A truck state
+ * without a stage of its own counts in no stage (only in the totals of live trucks). */
+enum {
+    STAGE_AT_LEG_START,      /* just loaded, or at the start of a leg (closed, convoy slot) */
+    STAGE_ON_LEG,            /* travelling */
+    STAGE_AT_STATION,        /* queued, blocked upstream or in service at a station */
+    STAGE_HELD,              /* held after a dual-use flag */
+    STAGE_REPACKING,         /* rejected, being repacked */
+    STAGE_AWAITING_COLLECTION, /* offloaded on a crossing's Gaza side, not collected */
+    STAGE_AT_HUB,            /* loaded at its hub, waiting for room */
+    STAGE_TURNING_BACK,      /* driving back from a closure */
+    TRUCK_STAGES
+};
+void trucks_by_stage(const model *m, double trucks[TRUCK_STAGES], double tonnes[TRUCK_STAGES]);
+const char *trucks_stage_name(int stage);
 
 /* Appends a truck; false when out of memory (the FIFO is unchanged). */
 bool fifo_push(truck_fifo *f, uint32_t id);

@@ -17,6 +17,7 @@
 #include "aidflow/version.h"
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/num.h"
 #include "base/path.h"
 
 void af_scenario_date(const af_scenario *scn, int days, char buf[11])
@@ -137,8 +138,22 @@ static void csv_num(FILE *f, double x)
         fprintf(f, "%.10g", x);
 }
 
+/* Every table of a run starts with its `run_id` (HASH-SEED, the run's id in metrics.csv): a
+ * table writer calls run_id_cell with "run_id" first in its header and with the id first in
+ * each row, so that rows of different runs can be told apart once tables are put together. */
+static void run_id_cell(FILE *f, const char *text)
+{
+    fputs(text, f);
+    fputc(',', f);
+}
+
+void af_run_id(char buf[AF_RUN_ID_SIZE], const char *hash_hex, uint64_t seed)
+{
+    snprintf(buf, AF_RUN_ID_SIZE, "%s-%" PRIu64, hash_hex ? hash_hex : "", seed);
+}
+
 static af_status write_daily(const char *path, const af_scenario *scn, af_result *const *res,
-                             size_t n, af_error *err)
+                             size_t n, const char *run_id, af_error *err)
 {
     af_atomic_file *af;
     af_status st = af_atomic_open(&af, path, err);
@@ -153,6 +168,7 @@ static af_status write_daily(const char *path, const af_scenario *scn, af_result
         af_atomic_abort(af);
         return af_error_set(err, AF_NOMEM, "out of memory writing %s", path);
     }
+    run_id_cell(f, "run_id");
     fputs("replication,day,date,region,category,trucks_delivered,tonnes_delivered,need_tonnes,"
           "consumed_tonnes,unmet_tonnes,stock_tonnes,coverage,dispatch_to_entry_mean_h,"
           "dispatch_to_entry_p95_h,dispatch_to_delivery_mean_h,dispatch_to_delivery_p95_h\n", f);
@@ -164,6 +180,7 @@ static af_status write_daily(const char *path, const af_scenario *scn, af_result
             for (size_t g = 0; g < r->n_regions; g++) {
                 for (size_t c = 0; c < r->n_categories; c++) {
                     const af_daily_cell *x = &r->daily[((size_t)d * r->n_regions + g) * r->n_categories + c];
+                    run_id_cell(f, run_id);
                     fprintf(f, "%u,%d,%s,", r->replication, d + 1, date);
                     fputs(csv_name(&regions, g), f);
                     fputc(',', f);
@@ -188,12 +205,13 @@ static af_status write_daily(const char *path, const af_scenario *scn, af_result
 }
 
 static af_status write_stations(const char *path, const af_scenario *scn, af_result *const *res,
-                                size_t n, af_error *err)
+                                size_t n, const char *run_id, af_error *err)
 {
     af_atomic_file *af;
     af_status st = af_atomic_open(&af, path, err);
     if (st != AF_OK) return st;
     FILE *f = af_atomic_stream(af);
+    run_id_cell(f, "run_id");
     fputs("replication,day,date,station,arrivals,served,flagged,rejected,blocked,queue_mean,"
           "queue_midnight,wait_mean_min,utilisation,open_hours\n", f);
     for (size_t i = 0; i < n; i++) {
@@ -209,6 +227,7 @@ static af_status write_stations(const char *path, const af_scenario *scn, af_res
             af_scenario_date(scn, d, date);
             for (size_t s = 0; s < r->n_stations; s++) {
                 const af_station_day *x = &r->stations[(size_t)d * r->n_stations + s];
+                run_id_cell(f, run_id);
                 fprintf(f, "%u,%d,%s,", r->replication, d + 1, date);
                 fputs(csv_name(&names, s), f);
                 const double v[] = {x->arrivals, x->served, x->flagged, x->rejected, x->blocked,
@@ -255,12 +274,13 @@ static bool position_summary(af_result *const *res, size_t n, int day, size_t no
 }
 
 static af_status write_positions(const char *path, const af_scenario *scn, af_result *const *res,
-                                 size_t n, af_error *err)
+                                 size_t n, const char *run_id, af_error *err)
 {
     af_atomic_file *af;
     af_status st = af_atomic_open(&af, path, err);
     if (st != AF_OK) return st;
     FILE *f = af_atomic_stream(af);
+    run_id_cell(f, "run_id");
     fputs("day,date,node,state,trucks_mean,trucks_ci_low,trucks_ci_high,replications\n", f);
     const af_result *r0 = res[0];
     af_buf node;
@@ -275,6 +295,7 @@ static af_status write_positions(const char *path, const af_scenario *scn, af_re
             for (int s = 0; s < AF_N_POSITIONS; s++) {
                 af_summary x;
                 if (!position_summary(res, n, d, k, s, scn->confidence, &x)) continue;
+                run_id_cell(f, run_id);
                 fprintf(f, "%d,%s,%s,%s,", d + 1, date, node.failed ? "" : node.data, af_position_name(s));
                 csv_num(f, x.mean);
                 fputc(',', f);
@@ -560,11 +581,13 @@ af_status af_write_run_outputs(const char *dir, const af_scenario *scn, af_resul
          *summary = af_path_join(dir, "summary.json");
     if (!daily || !stations || !summary)
         st = af_error_set(err, AF_NOMEM, "out of memory");
-    if (st == AF_OK) st = write_daily(daily, scn, results, n, err);
-    if (st == AF_OK) st = write_stations(stations, scn, results, n, err);
+    char hash[17], run_id[AF_RUN_ID_SIZE];
+    af_run_id(run_id, af_fmt_hex64(af_scenario_hash(scn), hash), n ? results[0]->seed : scn->seed);
+    if (st == AF_OK) st = write_daily(daily, scn, results, n, run_id, err);
+    if (st == AF_OK) st = write_stations(stations, scn, results, n, run_id, err);
     if (st == AF_OK && have_positions(results, n)) {
         char *positions = af_path_join(dir, "positions.csv");
-        st = positions ? write_positions(positions, scn, results, n, err)
+        st = positions ? write_positions(positions, scn, results, n, run_id, err)
                        : af_error_set(err, AF_NOMEM, "out of memory");
         free(positions);
     }

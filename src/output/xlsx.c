@@ -105,7 +105,8 @@ static bool stat_column(const char *col)
 static bool text_column(const char *col)
 {
     static const char *const names[] = {"date",   "region",      "category", "station", "metric",
-                                        "scenario", "significant", "meets",   "unit"};
+                                        "scenario", "significant", "meets",   "unit",
+                                        "run_id",   "run_id_a",    "run_id_b"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(col, names[i])) return true;
     return false;

@@ -43,11 +43,12 @@ void rp_pool_free(rp_pool *pool)
 
 /* ---- series to lines ---- */
 
-/* A line from the series `key` of `set`: the mean per day and, if band, the interval, each
+/* A line from the series `key` of `set`: the mean per day and, if band, the band, each
  * multiplied by scale. False if out of memory. A missing series gives an empty line. */
 static bool series_line(rp_ctx *cx, const rp_set *set, uint64_t key, double confidence, double scale, bool band,
                         rp_line *out)
 {
+    (void)confidence; /* the band is of the replications, not an interval at a confidence */
     memset(out, 0, sizeof *out);
     const rp_series *s = rp_set_find(set, key);
     int n = set->n_days;
@@ -63,12 +64,13 @@ static bool series_line(rp_ctx *cx, const rp_set *set, uint64_t key, double conf
         if (d >= s->n_days || s->acc[d].n <= 0) continue;
         y[d] = s->acc[d].mean * scale;
         if (band) {
-            /* Every quantity drawn from a run is non-negative: the band stops at zero. */
-            af_summary sm = af_tally_summary(&s->acc[d], confidence);
-            /* No interval on a constant: a day on which every replication agrees has none. */
-            if (sm.sd > 0) {
-                lo[d] = fmax(sm.ci_low * scale, 0);
-                hi[d] = sm.ci_high * scale;
+            /* The 10th to 90th percentile of the replications that day (rp_series_band): one
+             * odd replication does not spread the band over the chart as a t interval of the
+             * mean of few replications would. None on a day every replication agrees. */
+            double a, b;
+            if (rp_series_band(s, d, &a, &b)) {
+                lo[d] = fmax(a * scale, 0);
+                hi[d] = b * scale;
             }
         }
     }
@@ -102,6 +104,9 @@ static double days_span(const rp_ctx *cx, bool stations)
 
 /* ---- shared wording ---- */
 
+/* The legend of the band of every daily chart (rp_series_band). */
+#define BAND_LABEL "10th\xE2\x80\x93" "90th percentile of replications"
+
 static void x_label(rp_ctx *cx, char *out, size_t size)
 {
     /* Day 1's date when every run starts on the same one. */
@@ -132,13 +137,13 @@ static double min_reps(const rp_ctx *cx, bool stations)
 static void band_caption(rp_ctx *cx, char *out, size_t size, bool stations)
 {
     double reps = min_reps(cx, stations);
-    double conf = cx->runs[0].confidence * 100;
     if (reps >= 2)
-        snprintf(out, size, "Lines are means over %s%.0f replications; the shaded band around each is the %g%% "
-                            "Student t interval of that day's mean.",
-                 cx->n_runs > 1 ? "at least " : "", reps, conf);
+        snprintf(out, size, "Lines are means over %s%.0f replications; the shaded band around each holds the middle "
+                            "80%% of the replications that day (their 10th to 90th percentile), so that one odd "
+                            "replication does not fill the chart.",
+                 cx->n_runs > 1 ? "at least " : "", reps);
     else
-        snprintf(out, size, "One replication: no interval can be drawn.");
+        snprintf(out, size, "One replication: no band can be drawn.");
 }
 
 /* a followed by b, in the pool (legend labels live until the report is written). */
@@ -277,12 +282,7 @@ static void chart_deliveries(rp_ctx *cx)
                                 cx->n_runs > 1 ? (int)i : RP_BLACK, RP_DASHED};
     }
     if (min_reps(cx, false) >= 2)
-        leg[nl++] = (rp_legend){RP_LEG_BAND, "95% interval of the mean", 0, RP_SOLID};
-    if (cx->runs[0].confidence != 0.95 && nl) {
-        char t[32];
-        snprintf(t, sizeof t, "%g%%", cx->runs[0].confidence * 100);
-        leg[nl - 1].label = pool_cat(cx, t, " interval of the mean");
-    }
+        leg[nl++] = (rp_legend){RP_LEG_BAND, BAND_LABEL, 0, RP_SOLID};
     char xl[96], cap[2400], id[32];
     x_label(cx, xl, sizeof xl);
     band_caption(cx, cap, sizeof cap, false);
@@ -341,7 +341,7 @@ static void chart_coverage(rp_ctx *cx)
         if (cx->runs[i].has_daily)
             leg[nl++] = (rp_legend){RP_LEG_LINE, cx->n_runs > 1 ? cx->runs[i].label : "coverage (mean)", run_color(cx, i),
                                     RP_SOLID};
-    if (min_reps(cx, false) >= 2) leg[nl++] = (rp_legend){RP_LEG_BAND, "interval of the mean", 0, RP_SOLID};
+    if (min_reps(cx, false) >= 2) leg[nl++] = (rp_legend){RP_LEG_BAND, BAND_LABEL, 0, RP_SOLID};
     char t[64];
     snprintf(t, sizeof t, "%g%%", target * 100);
     leg[nl++] = (rp_legend){RP_LEG_REF, isfinite(cx->runs[0].coverage_target) ? pool_cat(cx, pool_cat(cx, "coverage target (", t), ")")
@@ -406,19 +406,19 @@ static void chart_unmet(rp_ctx *cx)
     for (size_t i = 0; leg && i < cx->n_runs; i++)
         leg[nl++] = (rp_legend){RP_LEG_LINE, cx->n_runs > 1 ? cx->runs[i].label : "unmet need, running total (mean)",
                                 run_color(cx, i), RP_SOLID};
-    if (leg && band) leg[nl++] = (rp_legend){RP_LEG_BAND, "interval of the mean", 0, RP_SOLID};
+    if (leg && band) leg[nl++] = (rp_legend){RP_LEG_BAND, BAND_LABEL, 0, RP_SOLID};
     char xl[96], cap[2400], id[32];
     x_label(cx, xl, sizeof xl);
     if (person_days)
         snprintf(cap, sizeof cap, "Running total of unmet need since day 1, in person-days without that category: "
                                   "unmet tonnes \xC3\xB7 the per-person daily need (as summary.json gives it, or derived "
                                   "from its person-days of unmet need).%s",
-                 band ? " Shaded: the interval of the mean across replications." : "");
+                 band ? " Shaded: the 10th to 90th percentile of the replications." : "");
     else
         snprintf(cap, sizeof cap, "Running total of unmet need since day 1, in tonnes: summary.json gives neither the "
                                   "per-person daily need nor person-days of unmet need to derive it from, so "
                                   "person-days cannot be shown.%s",
-                 band ? " Shaded: the interval of the mean across replications." : "");
+                 band ? " Shaded: the 10th to 90th percentile of the replications." : "");
     rp_figure_open(cx, "unmet", id, sizeof id);
     rp_chart c = {.id = id, .title = person_days ? "Cumulative unmet need by region, person-days"
                                                  : "Cumulative unmet need by region, tonnes",
@@ -513,7 +513,7 @@ static void chart_stations(rp_ctx *cx, bool wait)
     if (leg && upstream)
         leg[nl++] = (rp_legend){RP_LEG_LINE, "in the queue (time-average)", cx->n_runs > 1 ? RP_GREY : 0, RP_DOTTED};
     if (leg && limits) leg[nl++] = (rp_legend){RP_LEG_REF, "queue limit: beyond it trucks wait upstream", RP_RED, RP_DASHED};
-    if (leg && min_reps(cx, true) >= 2) leg[nl++] = (rp_legend){RP_LEG_BAND, "interval of the mean", 0, RP_SOLID};
+    if (leg && min_reps(cx, true) >= 2) leg[nl++] = (rp_legend){RP_LEG_BAND, BAND_LABEL, 0, RP_SOLID};
     if (leg && shaded)
         leg[nl++] = (rp_legend){RP_LEG_SHADE, "closed all day (darker: in more replications)", RP_GREY, RP_SOLID};
     char xl[96], cap[2400], id[32];

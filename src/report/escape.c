@@ -75,3 +75,16 @@ void rp_esc(af_buf *b, const char *s)
 {
     if (s) rp_escn(b, s, strlen(s));
 }
+
+void rp_esc_trunc(af_buf *b, const char *s, size_t max_chars)
+{
+    if (!s) return;
+    size_t i = 0, chars = 0, len = strlen(s);
+    while (i < len && chars < max_chars) {
+        i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+        chars++;
+    }
+    rp_escn(b, s, i);
+    if (i < len) af_buf_put(b, "\xE2\x80\xA6");
+}

@@ -13,5 +13,8 @@
 void rp_esc(af_buf *b, const char *s);
 /* Like rp_esc for the first `n` bytes of `s`. */
 void rp_escn(af_buf *b, const char *s, size_t n);
+/* Like rp_esc, cut to at most max_chars characters (UTF-8 aware) with an ellipsis: for SVG
+ * labels, which do not wrap (the full name goes into the element's <title>). */
+void rp_esc_trunc(af_buf *b, const char *s, size_t max_chars);
 
 #endif

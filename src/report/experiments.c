@@ -246,6 +246,18 @@ af_status rp_compare_load(rp_compare *cmp, const char *dir, af_error *err)
     }
     af_path_join_to(path, sizeof path, dir, "replications.csv");
     if (rp_file_exists(path) && (st = load_compare_reps(cmp, path, err)) != AF_OK) return st;
+    /* A/ and B/: the two scenarios as runs, when both are there. */
+    char sub[2][4096], summary[4096];
+    bool both = true;
+    for (int k = 0; k < 2; k++) {
+        if (!af_path_join_to(sub[k], sizeof sub[k], dir, k ? "B" : "A") ||
+            !af_path_join_to(summary, sizeof summary, sub[k], "summary.json") || !rp_file_exists(summary))
+            both = false;
+    }
+    for (int k = 0; both && k < 2; k++) {
+        cmp->has_runs = true; /* set before loading, so that a failed load is freed */
+        if ((st = rp_run_load(&cmp->runs[k], sub[k], err)) != AF_OK) return st;
+    }
     return AF_OK;
 }
 
@@ -270,13 +282,17 @@ void rp_compare_free(rp_compare *c)
     free(c->label_a);
     free(c->label_b);
     rp_json_free(c->prov.json);
+    if (c->has_runs) {
+        rp_run_free(&c->runs[0]);
+        rp_run_free(&c->runs[1]);
+    }
     memset(c, 0, sizeof *c);
 }
 
 /* ---- sweep and target ---- */
 
 /* Result columns; every other column of sweep.csv or target.csv is a varied parameter. */
-static const char *const result_cols[] = {"point", "step", "metric", "mean", "sd", "ci_low", "ci_high",
+static const char *const result_cols[] = {"run_id", "point", "step", "metric", "mean", "sd", "ci_low", "ci_high",
                                           "n", "meets", NULL};
 
 static bool is_result_col(const char *name)

@@ -42,6 +42,10 @@ typedef struct rp_compare {
     af_tally *acc_a, *acc_b;      /* [n], by metric row */
     bool has_reps;
     rp_provenance prov;
+    /* A and B as runs (the folder's A/ and B/, which aidflow compare writes from the daily
+     * tables of its jobs): the report draws the network's difference B - A from them. */
+    rp_run runs[2];
+    bool has_runs;
 } rp_compare;
 
 /* sweep.csv or target.csv: one row per design point and metric. */

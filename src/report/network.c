@@ -545,7 +545,7 @@ static void draw(rp_ctx *cx, const char *id, const char *title, const layout *g,
         af_buf_printf(o, "<text class=\"nn\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" paint-order=\"stroke\" "
                          "stroke=\"#ffffff\" stroke-width=\"3\">",
                       x, ly);
-        rp_esc(o, nd->name);
+        rp_esc_trunc(o, nd->name, 24); /* the full name is in the node's <title> */
         af_buf_put(o, "</text>");
         char fig[160] = "";
         if (station[i] && closed[i]) snprintf(fig, sizeof fig, "closed");
@@ -606,37 +606,58 @@ static void draw(rp_ctx *cx, const char *id, const char *title, const layout *g,
     af_buf_put(o, "</svg>\n");
 }
 
+/* One diagram: a's network, or with b the difference b - a, labelled with the runs' labels
+ * (or la, lb when given: a comparison's scenario names). */
+static bool network_figure(rp_ctx *cx, const rp_run *a, const rp_analysis *aa, const rp_run *b,
+                           const rp_analysis *ab, const char *la, const char *lb)
+{
+    layout g = {0};
+    if (!build(cx, &g, a, aa, b, ab)) return false;
+    place(&g, a, b);
+    char id[32], title[400];
+    if (b) snprintf(title, sizeof title, "Network: %.150s against %.150s (B \xE2\x88\x92 A)", lb ? lb : b->label, la ? la : a->label);
+    else snprintf(title, sizeof title, "Network: %.300s", a->label);
+    rp_figure_open(cx, "network", id, sizeof id);
+    draw(cx, id, title, &g, a, aa, b, ab);
+    rp_figure_close(cx, b ? "The difference B \xE2\x88\x92 A of two runs: legs coloured by the change in trucks a day "
+                            "(blue more, red fewer; dashed: a leg or node only one has), stations by the change in "
+                            "utilisation while open, sized by the change in trucks waiting at midnight."
+                          : "Nodes placed by kind within their area (origins, inspections, crossings on the border, "
+                            "hubs in Gaza by the region they serve). Legs: trucks a day that started them, derived "
+                            "from the stations' arrivals and services and the hubs' deliveries (daily means over "
+                            "the horizon and the replications). Stations: colour, utilisation while open; size, "
+                            "trucks waiting at midnight (queue and blocked upstream); grey with a cross, closed "
+                            "all horizon.");
+    return true;
+}
+
 void rp_network_section(rp_ctx *cx)
 {
-    size_t with[64], n = 0;
+    size_t with[64], n = 0, n_cmp = 0;
     for (size_t i = 0; i < cx->n_runs && n < 64; i++)
         if (cx->runs[i].n_nodes) with[n++] = i;
-    if (!n) return;
+    for (size_t i = 0; i < cx->n_compares; i++)
+        if (cx->compares[i].has_runs && cx->compares[i].runs[0].n_nodes && cx->compares[i].runs[1].n_nodes) n_cmp++;
+    if (!n && !n_cmp) return;
     af_buf_put(cx->b, "<section id=\"network\">\n<h2>The network</h2>\n");
     /* Each run's network; with two, then the difference. */
     for (size_t q = 0; q < n + (n == 2); q++) {
-        layout g = {0};
         bool diff = q == n;
         const rp_run *a = &cx->runs[with[diff ? 0 : q]];
         const rp_analysis *aa = &cx->analysis[with[diff ? 0 : q]];
         const rp_run *b = diff ? &cx->runs[with[1]] : NULL;
         const rp_analysis *ab = diff ? &cx->analysis[with[1]] : NULL;
-        if (!build(cx, &g, a, aa, b, ab)) return;
-        place(&g, a, b);
-        char id[32], title[400];
-        if (b) snprintf(title, sizeof title, "Network: %.150s against %.150s (B \xE2\x88\x92 A)", b->label, a->label);
-        else snprintf(title, sizeof title, "Network: %.300s", a->label);
-        rp_figure_open(cx, "network", id, sizeof id);
-        draw(cx, id, title, &g, a, aa, b, ab);
-        rp_figure_close(cx, b ? "The difference B \xE2\x88\x92 A of two runs: legs coloured by the change in trucks a day "
-                                "(blue more, red fewer; dashed: a leg or node only one has), stations by the change in "
-                                "utilisation while open, sized by the change in trucks waiting at midnight."
-                              : "Nodes placed by kind within their area (origins, inspections, crossings on the border, "
-                                "hubs in Gaza by the region they serve). Legs: trucks a day that started them, derived "
-                                "from the stations' arrivals and services and the hubs' deliveries (daily means over "
-                                "the horizon and the replications). Stations: colour, utilisation while open; size, "
-                                "trucks waiting at midnight (queue and blocked upstream); grey with a cross, closed "
-                                "all horizon.");
+        if (!network_figure(cx, a, aa, b, ab, NULL, NULL)) return;
+    }
+    /* A comparison's folder: the difference B - A of its A/ and B/ runs. */
+    for (size_t i = 0; i < cx->n_compares; i++) {
+        rp_compare *c = &cx->compares[i];
+        if (!(c->has_runs && c->runs[0].n_nodes && c->runs[1].n_nodes)) continue;
+        rp_analysis *an = rp_alloc(&cx->pool, 2, sizeof *an);
+        if (!an) return;
+        rp_analyse(cx, &c->runs[0], &an[0]);
+        rp_analyse(cx, &c->runs[1], &an[1]);
+        if (!network_figure(cx, &c->runs[0], &an[0], &c->runs[1], &an[1], c->label_a, c->label_b)) return;
     }
     af_buf_put(cx->b, "</section>\n");
 }

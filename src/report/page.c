@@ -22,10 +22,18 @@ static const char style[] =
     ".sub{color:#555;margin:0 0 10px}\n"
     ".kind{color:#666;font-size:12px;text-transform:uppercase;letter-spacing:.06em;margin:0}\n"
     "table{border-collapse:collapse;font-size:13px;margin:6px 0 14px}\n"
-    "th,td{text-align:left;padding:3px 14px 3px 0;border-bottom:1px solid #ececec;vertical-align:top}\n"
+    "th,td{text-align:left;padding:3px 14px 3px 0;border-bottom:1px solid #ececec;vertical-align:top;"
+    "overflow-wrap:anywhere}\n"
+    "table{max-width:100%}\n"
     "thead th{border-bottom:1px solid #bbb;font-weight:600}\n"
     "td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    /* A narrow column: a number's interval goes under it rather than past the column, and
+     * the first column keeps room for a short name whole (a long one wraps anywhere). */
+    ".grid td.n{white-space:normal}\n"
+    "td .ci{white-space:nowrap}\n"
+    "td:first-child,th:first-child{min-width:6.5em}\n"
     "th.n{text-align:right}\n"
+    "td.nm{white-space:normal}\n"
     ".ci{color:#666;font-size:12px}\n"
     ".sig{color:#b03a2e;font-weight:600}\n"
     "table.prov td:first-child{color:#555;white-space:nowrap}\n"
@@ -271,7 +279,7 @@ static void run_headline_tables(rp_ctx *cx)
         af_buf_put(b, "<tr><td>Station busiest while open (replications)</td>");
         for (size_t i = 0; i < cx->n_runs; i++) {
             const rp_run *r = &cx->runs[i];
-            af_buf_put(b, "<td class=\"n\">");
+            af_buf_put(b, "<td class=\"n nm\">"); /* a name: right-aligned, but it wraps */
             rp_esc(b, r->bottleneck ? r->bottleneck : "\xE2\x80\x93");
             if (r->bottleneck && isfinite(r->bottleneck_times) && isfinite(r->replications))
                 af_buf_printf(b, " <span class=\"ci\">(%g of %g)</span>", r->bottleneck_times, r->replications);
@@ -384,6 +392,7 @@ static void run_provenance(rp_ctx *cx, const rp_run *r)
         prov_row(b, "Seed", tmp, true);
     }
     prov_row(b, "Scenario hash", r->hash, true);
+    prov_row(b, "Run id (run_id in the tables)", r->run_id, true);
     prov_row(b, "aidflow version", r->version, true);
     prov_row(b, "Command", r->command, true);
     prov_row(b, "Output directory", r->dir, true);

@@ -88,7 +88,10 @@ static af_status check_not_an_input(const char *const *dirs, size_t n_dirs, cons
 {
     static const char *const inputs[] = {"summary.json", "daily.csv",  "stations.csv",    "compare.csv",
                                          "sweep.csv",    "target.csv", "replications.csv", "provenance.json",
-                                         "results.sqlite", "metrics.csv", "points.csv"};
+                                         "results.sqlite", "metrics.csv", "points.csv",
+                                         /* a comparison's runs */
+                                         "A/summary.json", "A/daily.csv", "A/stations.csv",
+                                         "B/summary.json", "B/daily.csv", "B/stations.csv"};
     char path[4096];
     for (size_t d = 0; d < n_dirs; d++) {
         if (dirs[d] && af_path_same_file(dirs[d], out_path))

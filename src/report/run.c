@@ -356,6 +356,33 @@ static af_status remember_date(rp_run *run, long day_index, const char *date)
     return run->dates[day_index] ? AF_OK : AF_NOMEM;
 }
 
+/* The run_id column (docs/OUTPUTS.md): every row of daily.csv and stations.csv names the same
+ * run, and it is the run of summary.json (its scenario hash, and its seed when summary.json
+ * holds it exactly): tables of different runs put in one folder are an error, not a chart of
+ * their mixture. A table without the column (an older aidflow's) is read as it is. */
+static af_status check_run_id(rp_run *run, const rp_csv *c, int col, af_error *err)
+{
+    if (col < 0) return AF_OK;
+    const char *id = rp_csv_field(c, (size_t)col);
+    if (run->run_id) {
+        if (!strcmp(id, run->run_id)) return AF_OK;
+        return rp_csv_fail(c, err, "column 'run_id': '%.60s' is another run than '%.60s' of the rows before; "
+                                   "expected the tables of one run", id, run->run_id);
+    }
+    if (run->hash && *run->hash) {
+        char want[128];
+        if (isfinite(run->seed) && run->seed >= 0 && run->seed < 9007199254740992.0)
+            snprintf(want, sizeof want, "%.40s-%.0f", run->hash, run->seed);
+        else
+            snprintf(want, sizeof want, "%.40s-", run->hash);
+        if (strncmp(id, want, strlen(want)) || (want[strlen(want) - 1] != '-' && strlen(id) != strlen(want)))
+            return rp_csv_fail(c, err, "column 'run_id': '%.60s' is not the run of summary.json (%s...); "
+                                       "expected the tables of the same run", id, want);
+    }
+    run->run_id = strdup(id);
+    return run->run_id ? AF_OK : af_error_set(err, AF_NOMEM, "out of memory");
+}
+
 static af_status load_daily(rp_run *run, const char *path, af_error *err)
 {
     rp_csv *c;
@@ -370,14 +397,15 @@ static af_status load_daily(rp_run *run, const char *path, af_error *err)
         return st;
     }
     int c_date = rp_csv_col(c, "date"), c_cons = rp_csv_col(c, "consumed_tonnes"),
-        c_trucks = rp_csv_col(c, "trucks_delivered");
+        c_trucks = rp_csv_col(c, "trucks_delivered"), c_id = rp_csv_col(c, "run_id");
     run->has_consumed = c_cons >= 0;
     rep_track t = {.rep = -1};
     bool got;
     while ((st = rp_csv_next(c, &got, err)) == AF_OK && got) {
         long rep, day, r, k;
         double deliv, need, unmet, cons = NAN, trucks = NAN;
-        if ((st = rp_csv_uint(c, c_rep, MAX_REP, &rep, err)) || (st = rp_csv_uint(c, c_day, MAX_DAY, &day, err)))
+        if ((st = check_run_id(run, c, c_id, err)) ||
+            (st = rp_csv_uint(c, c_rep, MAX_REP, &rep, err)) || (st = rp_csv_uint(c, c_day, MAX_DAY, &day, err)))
             break;
         if (day < 1) {
             st = rp_csv_fail(c, err, "column 'day': days are numbered from 1, found 0");
@@ -435,7 +463,7 @@ static af_status load_stations(rp_run *run, const char *path, af_error *err)
     }
     int c_open = rp_csv_col(c, "open_hours"), c_qmid = rp_csv_col(c, "queue_midnight"),
         c_util = rp_csv_col(c, "utilisation"), c_arr = rp_csv_col(c, "arrivals"), c_served = rp_csv_col(c, "served"),
-        c_rej = rp_csv_col(c, "rejected"), c_blocked = rp_csv_col(c, "blocked");
+        c_rej = rp_csv_col(c, "rejected"), c_blocked = rp_csv_col(c, "blocked"), c_id = rp_csv_col(c, "run_id");
     run->has_qmid = c_qmid >= 0;
     run->has_open_hours = c_open >= 0;
     rep_track t = {.rep = -1};
@@ -443,7 +471,8 @@ static af_status load_stations(rp_run *run, const char *path, af_error *err)
     while ((st = rp_csv_next(c, &got, err)) == AF_OK && got) {
         long rep, day, s;
         double queue, wait, open = NAN, qmid = NAN, util = NAN, arr = NAN, served = NAN, rej = NAN, blocked = NAN;
-        if ((st = rp_csv_uint(c, c_rep, MAX_REP, &rep, err)) || (st = rp_csv_uint(c, c_day, MAX_DAY, &day, err)))
+        if ((st = check_run_id(run, c, c_id, err)) ||
+            (st = rp_csv_uint(c, c_rep, MAX_REP, &rep, err)) || (st = rp_csv_uint(c, c_day, MAX_DAY, &day, err)))
             break;
         if (day < 1) {
             st = rp_csv_fail(c, err, "column 'day': days are numbered from 1, found 0");
@@ -604,6 +633,7 @@ void rp_run_free(rp_run *run)
 {
     free(run->dir);
     free(run->label);
+    free(run->run_id);
     rp_json_free(run->summary);
     rp_names_free(&run->regions);
     rp_names_free(&run->categories);

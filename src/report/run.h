@@ -85,6 +85,8 @@ typedef struct rp_run {
     double binding_share, binding_none_share;
     double seed, replications, confidence, horizon_days, warmup_days, coverage_target;
 
+    char *run_id;             /* the tables' run_id (HASH-SEED), NULL when they have none */
+
     bool has_daily;
     bool has_consumed;        /* daily.csv has consumed_tonnes (need met) */
     long daily_reps;          /* replications found in daily.csv */

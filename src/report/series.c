@@ -12,6 +12,8 @@ void rp_set_free(rp_set *set)
         free(set->s[i].den);
         free(set->s[i].seen);
         free(set->s[i].acc);
+        for (int d = 0; set->s[i].vals && d < set->s[i].n_days; d++) free(set->s[i].vals[d].x);
+        free(set->s[i].vals);
     }
     free(set->s);
     free(set->slots);
@@ -69,13 +71,16 @@ static bool grow_days(rp_series *s, int n_days)
     if (seen) s->seen = seen;
     af_tally *acc = realloc(s->acc, (size_t)cap * sizeof *acc);
     if (acc) s->acc = acc;
+    rp_values *vals = realloc(s->vals, (size_t)cap * sizeof *vals);
+    if (vals) s->vals = vals;
     double *den = s->kind == RP_RATIO ? realloc(s->den, (size_t)cap * sizeof *den) : NULL;
     if (den) s->den = den;
-    if (!cur || !seen || !acc || (s->kind == RP_RATIO && !den)) return false;
+    if (!cur || !seen || !acc || !vals || (s->kind == RP_RATIO && !den)) return false;
     size_t from = (size_t)s->n_days, add = (size_t)(cap - s->n_days);
     memset(s->cur + from, 0, add * sizeof *s->cur);
     memset(s->seen + from, 0, add);
     for (size_t i = from; i < from + add; i++) af_tally_reset(&s->acc[i]);
+    memset(s->vals + from, 0, add * sizeof *s->vals);
     if (s->den) memset(s->den + from, 0, add * sizeof *s->den);
     s->n_days = cap;
     return true;
@@ -121,6 +126,53 @@ bool rp_set_add(rp_set *set, uint64_t key, rp_series_kind kind, int day, double 
     return true;
 }
 
+/* One replication's value of a day: into the running mean and the kept values. */
+static bool keep(rp_series *s, int d, double v)
+{
+    af_tally_add(&s->acc[d], v);
+    rp_values *w = &s->vals[d];
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 8;
+        double *x = realloc(w->x, cap * sizeof *x);
+        if (!x) return false;
+        w->x = x;
+        w->cap = cap;
+    }
+    w->x[w->n++] = v;
+    return true;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorted on demand: the values of a day are sorted once, the first time a quantile is asked
+ * (a later flush appends and the order is restored the next time). */
+double rp_series_quantile(const rp_series *s, int day, double p)
+{
+    if (!s || day < 0 || day >= s->n_days || !s->vals || s->vals[day].n == 0) return NAN;
+    rp_values *w = &s->vals[day];
+    qsort(w->x, w->n, sizeof *w->x, cmp_double);
+    double h = p * (double)(w->n - 1);
+    size_t k = (size_t)floor(h);
+    if (k + 1 >= w->n) return w->x[w->n - 1];
+    return w->x[k] + (h - (double)k) * (w->x[k + 1] - w->x[k]);
+}
+
+bool rp_series_band(const rp_series *s, int day, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (!s || day < 0 || day >= s->n_days || !s->vals || s->vals[day].n < 2) return false;
+    double a = rp_series_quantile(s, day, RP_BAND_LO), b = rp_series_quantile(s, day, RP_BAND_HI);
+    const rp_values *w = &s->vals[day];
+    if (w->x[0] == w->x[w->n - 1]) return false; /* no band on a constant */
+    *lo = a;
+    *hi = b;
+    return true;
+}
+
 void rp_set_flush(rp_set *set)
 {
     for (size_t i = 0; i < set->n; i++) {
@@ -131,12 +183,12 @@ void rp_set_flush(rp_set *set)
             if (s->kind == RP_CUMULATIVE) {
                 /* A day without rows adds nothing to the running total, but still has one. */
                 run += s->cur[d];
-                if (d < set->n_days) af_tally_add(&s->acc[d], run);
+                if (d < set->n_days && !keep(s, d, run)) set->nomem = true;
             } else if (s->seen[d]) {
                 if (s->kind == RP_RATIO) {
-                    if (s->den[d] > 0) af_tally_add(&s->acc[d], s->cur[d] / s->den[d]);
-                } else {
-                    af_tally_add(&s->acc[d], s->cur[d]);
+                    if (s->den[d] > 0 && !keep(s, d, s->cur[d] / s->den[d])) set->nomem = true;
+                } else if (!keep(s, d, s->cur[d])) {
+                    set->nomem = true;
                 }
             }
             s->cur[d] = 0;

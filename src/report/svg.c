@@ -130,20 +130,6 @@ void rp_tick_label(char *out, size_t size, double v, double step, double axis_ma
 
 /* ---- text helpers ---- */
 
-/* Appends s escaped, cut to at most max_chars characters (UTF-8 aware) with an ellipsis. */
-static void esc_trunc(af_buf *b, const char *s, size_t max_chars)
-{
-    if (!s) return;
-    size_t i = 0, chars = 0, len = strlen(s);
-    while (i < len && chars < max_chars) {
-        i++;
-        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
-        chars++;
-    }
-    rp_escn(b, s, i);
-    if (i < len) af_buf_put(b, "\xE2\x80\xA6");
-}
-
 /* A rough width of text at 11px in the system sans-serif: enough to lay out a legend. */
 static double text_width(const char *s, double px)
 {
@@ -392,7 +378,7 @@ static void draw_panel(af_buf *b, const rp_chart *c, const rp_panel *p, double p
         double room = f.x1 - f.x0 + 8;
         double tx = text_width(p->title, 12) > room ? px + 6 : f.x0;
         af_buf_printf(b, "<text class=\"pt\" x=\"%.1f\" y=\"%.1f\">", tx, py + 13);
-        esc_trunc(b, p->title, (size_t)((px + pw - tx - 6) / 7.4));
+        rp_esc_trunc(b, p->title, (size_t)((px + pw - tx - 6) / 7.4));
         af_buf_put(b, "</text>\n");
     }
     /* Frame and grid. */
@@ -457,7 +443,7 @@ static void draw_panel(af_buf *b, const rp_chart *c, const rp_panel *p, double p
         af_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>"
                      "<text class=\"tk\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
                   x, f.y1, x, f.y1 + 4, x, f.y1 + 14);
-        esc_trunc(b, c->x_cats[i], (size_t)fmax(3, (f.x1 - f.x0) / c->n_x_cats / 5.5));
+        rp_esc_trunc(b, c->x_cats[i], (size_t)fmax(3, (f.x1 - f.x0) / c->n_x_cats / 5.5));
         af_buf_put(b, "</text>\n");
     }
     for (int i = 0; i < nt; i++) {
@@ -557,7 +543,7 @@ void rp_svg_stacked_bars(af_buf *b, const rp_bars *c)
     for (size_t i = 0; i < c->n_bars; i++) {
         double y = top + i * (bar_h + gap);
         af_buf_printf(b, "<text class=\"bl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, y + bar_h / 2 + 4);
-        esc_trunc(b, c->bar_labels[i], 28);
+        rp_esc_trunc(b, c->bar_labels[i], 28);
         af_buf_put(b, "</text>\n");
         double acc = 0;
         for (size_t s = 0; s < c->n_segs; s++) {
@@ -630,7 +616,7 @@ void rp_svg_forest(af_buf *b, const rp_forest *c)
         /* Grey and red, not the palette: its colours mean scenarios elsewhere in the report. */
         const char *col = rp_color(c->highlight && c->highlight[i] ? RP_RED : RP_GREY);
         af_buf_printf(b, "<text class=\"bl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, y + 4);
-        esc_trunc(b, c->labels[i], 36);
+        rp_esc_trunc(b, c->labels[i], 36);
         af_buf_put(b, "</text>\n");
         if (isfinite(c->lo[i]) && isfinite(c->hi[i]))
             af_buf_printf(b, "<path stroke=\"%s\" stroke-width=\"1.6\" d=\"M%.1f,%.1f H%.1f M%.1f,%.1f V%.1f M%.1f,%.1f V%.1f\"/>",

@@ -39,6 +39,14 @@ bool bind_is_identifier(const char *s, size_t len)
     return true;
 }
 
+bool bind_is_name_of_any_length(const char *s)
+{
+    if (!isalpha((unsigned char)s[0])) return false;
+    for (size_t i = 1; s[i]; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_') return false;
+    return true;
+}
+
 const name_entry *bind_lookup(binder *b, const yt_node *v, int ns, const char *what,
                               const field *f)
 {

@@ -75,6 +75,8 @@ void bind_expected(binder *b, const yt_node *v, const field *f, const char *expe
 const char *bind_scalar_text(binder *b, const yt_node *v, const field *f, const char *expected);
 /* Checks an identifier: a letter then letters, digits and '_', at most 64 characters. */
 bool bind_is_identifier(const char *s, size_t len);
+/* The same characters as a name, with no limit on the length (a made-up leg name). */
+bool bind_is_name_of_any_length(const char *s);
 /* Resolves a reference (a scalar naming something of namespace ns); reports an undefined
  * name with a suggestion. Returns the entry or NULL. */
 const name_entry *bind_lookup(binder *b, const yt_node *v, int ns, const char *what,

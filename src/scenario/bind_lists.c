@@ -35,7 +35,7 @@ static size_t add_node(binder *b, int kind, size_t index, const char *name)
 static const char *register_name(binder *b, const yt_node *it, const record *rec,
                                  const list_spec *spec, size_t i, void *item)
 {
-    char key[80], buf[64];
+    char key[SCHEMA_KEY_SIZE], buf[64];
     const yt_node *nn = yt_map_get(it, "name");
     if (nn && (nn->kind != YT_SCALAR || !bind_is_identifier(nn->str, nn->len))) {
         scn_error(b->r, nn->mark, "name: expected a name made of letters, digits and '_' that "
@@ -44,7 +44,10 @@ static const char *register_name(binder *b, const yt_node *it, const record *rec
         b->ns_broken[spec->ns] = true;
         return "";
     }
-    if (!schema_item_key(rec, it, key, sizeof key) || !bind_is_identifier(key, strlen(key)))
+    /* A name given is at most 64 characters; an unnamed leg's FROM_to_TO, made of two names,
+     * may be longer (two 64-character nodes): it must still be a name, or it would be "". */
+    if (!schema_item_key(rec, it, key, sizeof key) ||
+        !(nn ? bind_is_identifier(key, strlen(key)) : bind_is_name_of_any_length(key)))
         return ""; /* missing name: bind_record reports it */
     const char *name = arena_strdup(b->mem, key);
     if (!name) {

@@ -77,7 +77,7 @@ static yt_node *merge_named(loader *L, const record *rec, yt_node *base, yt_node
     names_init(&index);
     if (!seq) return NULL;
     bool nomem = false;
-    char key[80];
+    char key[SCHEMA_KEY_SIZE];
     for (size_t i = 0; i < base->n && !nomem; i++) {
         if (!yt_seq_append(&L->tree_mem, seq, base->items[i])) nomem = true;
         if (!schema_item_key(rec, base->items[i], key, sizeof key)) continue;

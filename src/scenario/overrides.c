@@ -128,7 +128,7 @@ static bool walk(loader *L, yt_node *node, const record *rec, const seg *segs, s
         }
         const field *f = schema_field(rec, g->s, g->len);
         if (!f || !f->bind) {
-            char key[80];
+            char key[SCHEMA_KEY_SIZE];
             snprintf(key, sizeof key, "%.*s", (int)(g->len < 64 ? g->len : 64), g->s);
             const char *hint = f ? NULL : schema_suggest(rec, key);
             if (f)
@@ -178,10 +178,10 @@ static bool walk(loader *L, yt_node *node, const record *rec, const seg *segs, s
                 return false;
             }
             yt_node *list = p->value, *found = NULL;
-            char key[80], name[80];
-            snprintf(name, sizeof name, "%.*s", (int)(ng->len < 70 ? ng->len : 70), ng->s);
+            char key[SCHEMA_KEY_SIZE], name[SCHEMA_KEY_SIZE];
+            snprintf(name, sizeof name, "%.*s", (int)(ng->len < SCHEMA_KEY_SIZE - 1 ? ng->len : SCHEMA_KEY_SIZE - 1), ng->s);
             const char *cand[256];
-            char keys[256][80];
+            char keys[256][SCHEMA_KEY_SIZE];
             size_t nc = 0;
             for (size_t k = 0; k < list->n; k++) {
                 if (!schema_item_key(f->sub, list->items[k], key, sizeof key)) continue;

@@ -86,6 +86,9 @@ const char *schema_suggest(const record *r, const char *key);
 const char *schema_default_text(const field *f);
 
 /* The identity of a named-list item under record r. */
+/* The longest key schema_item_key makes, with its terminator: a name is at most 64
+ * characters, and an unnamed leg's FROM_to_TO at most 64 + 4 + 64. */
+#define SCHEMA_KEY_SIZE 136
 bool schema_item_key(const record *r, const yt_node *item, char *buf, size_t size);
 
 /* ---- the tables as a description, for generated references (aidflow schema) ---------- */

@@ -10,6 +10,7 @@ when any failed.
 """
 import csv
 import json
+import math
 import os
 import re
 import shutil
@@ -87,9 +88,14 @@ def test_same_bytes_whatever_jobs():
     with open(os.path.join(out("j1"), "sweep.csv")) as f:
         head = f.readline()
         rows = f.readlines()
-    assert head == "point,inspections.screening.lanes,crossings.gate.lanes,metric,mean,sd,ci_low,ci_high,n\n", head
-    assert any(r.startswith("0,2,2,coverage.food,") for r in rows)
-    assert any(r.startswith("11,12,6,coverage.food,") for r in rows)
+    assert head == "run_id,point,inspections.screening.lanes,crossings.gate.lanes,metric,mean,sd,ci_low,ci_high,n\n", head
+    # Every row starts with its point's run_id, the one points.csv gives the point.
+    with open(os.path.join(out("j1"), "points.csv")) as f:
+        ids = {int(r.split(",")[1]): r.split(",")[0] for r in f.readlines()[1:]}
+    assert len(ids) == 12 and all(i.endswith("-7") for i in ids.values()), ids
+    assert any(r.startswith(ids[0] + ",0,2,2,coverage.food,") for r in rows)
+    assert any(r.startswith(ids[11] + ",11,12,6,coverage.food,") for r in rows)
+    assert all(r.split(",")[0] == ids[int(r.split(",")[1])] for r in rows)
 
 
 def test_table_and_provenance():
@@ -233,7 +239,29 @@ def test_compare():
     line = next(l for l in p.stdout.splitlines() if l.startswith("coverage.food "))
     assert line.rstrip().endswith("yes"), line
     run("compare", SCN, SCN_B, "--jobs", "2", "--out", out("ab2"), "--quiet")
-    same_files(out("ab1"), out("ab2"), ["compare.csv", "replications.csv", "provenance.json"])
+    same_files(out("ab1"), out("ab2"), ["compare.csv", "replications.csv", "provenance.json",
+                                        "A/daily.csv", "A/stations.csv", "B/daily.csv", "B/summary.json"])
+    # A/ and B/: each scenario as a run, the same replications as compare.csv's means.
+    with open(os.path.join(out("ab1"), "compare.csv")) as f:
+        rows = {r["metric"]: r for r in csv.DictReader(f)}
+    for side, scn in (("A", SCN), ("B", SCN_B)):
+        summary = json.load(open(os.path.join(out("ab1"), side, "summary.json")))
+        assert summary["scenario"]["file"] == scn, summary["scenario"]
+        run_id = "%s-%d" % (summary["scenario"]["hash"], summary["seed"])
+        assert rows["coverage.food"]["run_id_" + side.lower()] == run_id, (side, run_id)
+        for metric in ("coverage.food", "trucks.delivered"):
+            want = float(rows[metric]["mean_" + side.lower()])
+            assert math.isclose(summary["metrics"][metric]["mean"], want, rel_tol=1e-12), (side, metric)
+        with open(os.path.join(out("ab1"), side, "daily.csv")) as f:
+            assert {r["run_id"] for r in csv.DictReader(f)} == {run_id}
+    # The comparison's report draws the network's difference B - A from them.
+    run("report", out("ab1"), "-o", out("ab1.html"))
+    html = open(out("ab1.html"), encoding="utf-8").read()
+    assert '<section id="network">' in html, "no network diagram in the comparison's report"
+    assert re.search(r"Network: [^<]* against [^<]* \(B \u2212 A\)", html), "no difference diagram"
+    b_nodes = [n["name"] for n in json.load(open(os.path.join(out("ab1"), "B", "summary.json")))["network"]["nodes"]]
+    net = html[html.index('<section id="network">'):]
+    assert b_nodes and all("<title>" + n + " (" in net for n in b_nodes), b_nodes
 
 
 def test_target():
@@ -245,7 +273,8 @@ def test_target():
     assert "its lower bound" in p.stdout, p.stdout
     with open(os.path.join(out("target"), "target.csv")) as f:
         rows = [line.rstrip("\n").split(",") for line in f][1:]
-    meets = {int(r[1]): (float(r[5]), r[-1]) for r in rows}
+    meets = {int(r[2]): (float(r[6]), r[-1]) for r in rows}
+    assert all(r[0].endswith("-7") for r in rows), rows
     assert meets[lanes][1] == "yes" and meets[lanes][0] >= 0.95, meets
     assert meets[lanes - 1][1] == "no" and meets[lanes - 1][0] < 0.95, meets
     # Resuming finds everything in the store and prints the same answer.

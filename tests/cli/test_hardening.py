@@ -456,10 +456,11 @@ def test_no_nan_or_infinity_in_charts():
     with open(os.path.join(d, "sweep.csv")) as f:
         rows = list(csv.reader(f))
     changed = 0
+    col = {name: i for i, name in enumerate(rows[0])}
     for r in rows[1:]:
-        if r[2] in ("coverage.food", "trucks.dispatched"):
-            sign = "" if r[0] == "0" else "-"
-            r[3], r[5], r[6] = sign + "1e308", "-1e308", "1e308"
+        if r[col["metric"]] in ("coverage.food", "trucks.dispatched"):
+            sign = "" if r[col["point"]] == "0" else "-"
+            r[col["mean"]], r[col["ci_low"]], r[col["ci_high"]] = sign + "1e308", "-1e308", "1e308"
             changed += 1
     assert changed >= 2
     with open(os.path.join(d, "sweep.csv"), "w") as f:

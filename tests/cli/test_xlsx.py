@@ -136,7 +136,14 @@ def test_run():
     cells += check_table(wb["Stations"], os.path.join(d, "stations.csv"), True, True)
     assert cells > 1000, cells
     # Percentages shown as such; the value stays the fraction.
-    assert wb["Daily"]["L2"].number_format == "0.0%", wb["Daily"]["L2"].number_format
+    head = [c.value for c in wb["Daily"][1]]
+    cov = wb["Daily"].cell(row=2, column=head.index("coverage (fraction)") + 1)
+    assert cov.number_format == "0.0%", cov.number_format
+    # The run_id column (HASH-SEED) is text, the same in every row, the run of summary.json.
+    assert head[0] == "run_id", head
+    ids = {r[0].value for r in wb["Daily"].iter_rows(min_row=2)} | {r[0].value for r in wb["Stations"].iter_rows(min_row=2)}
+    s0 = json.load(open(os.path.join(d, "summary.json")))
+    assert ids == {"%s-%d" % (s0["scenario"]["hash"], s0["seed"])}, ids
 
     summary = json.load(open(os.path.join(d, "summary.json")))
     s = rows_of(wb["Summary"])

@@ -50,10 +50,26 @@ static void test_outputs(void **state)
     char *csv = slurp(path, NULL);
     assert_non_null(csv);
     /* Header, then point 0 (x=1, lanes=1) in the model's metric order. */
-    const char *want_head = "point,x,lanes,metric,mean,sd,ci_low,ci_high,n\n";
+    const char *want_head = "run_id,point,x,lanes,metric,mean,sd,ci_low,ci_high,n\n";
     assert_memory_equal(csv, want_head, strlen(want_head));
-    assert_non_null(strstr(csv, "\n0,1,1,toy.coverage,0.1,0,0.1,0.1,5\n"));
-    assert_non_null(strstr(csv, "\n5,3,2,toy.coverage,0.3,0,0.3,0.3,5\n"));
+    /* Each row starts with its point's run_id, the one points.csv gives it (HASH-SEED). */
+    char ppath[600], id0[64], id5[64];
+    snprintf(ppath, sizeof ppath, "%s/points.csv", out);
+    char *pts = slurp(ppath, NULL);
+    assert_non_null(pts);
+    const char *p0 = strstr(pts, "\n"), *p5 = strstr(pts, ",5,");
+    assert_non_null(p0);
+    assert_non_null(p5);
+    while (p5 > pts && p5[-1] != '\n') p5--;
+    assert_int_equal(sscanf(p0 + 1, "%63[^,]", id0), 1);
+    assert_int_equal(sscanf(p5, "%63[^,]", id5), 1);
+    free(pts);
+    assert_non_null(strchr(id0, '-'));
+    char want[200];
+    snprintf(want, sizeof want, "\n%s,0,1,1,toy.coverage,0.1,0,0.1,0.1,5\n", id0);
+    assert_non_null(strstr(csv, want));
+    snprintf(want, sizeof want, "\n%s,5,3,2,toy.coverage,0.3,0,0.3,0.3,5\n", id5);
+    assert_non_null(strstr(csv, want));
     /* toy.rep is 0..4: mean 2, sd sqrt(2.5), t(0.975; 4) interval. */
     char line[200];
     double hw = 2.7764451051977987 * sqrt(2.5) / sqrt(5);
@@ -61,17 +77,17 @@ static void test_outputs(void **state)
     snprintf(sd, sizeof sd, "%.17g", sqrt(2.5));
     snprintf(lo, sizeof lo, "%.17g", 2 - hw);
     snprintf(hi, sizeof hi, "%.17g", 2 + hw);
-    const char *rep = strstr(csv, "\n0,1,1,toy.rep,2,");
+    const char *rep = strstr(csv, ",0,1,1,toy.rep,2,");
     assert_non_null(rep);
     double v_sd, v_lo, v_hi;
-    assert_int_equal(sscanf(rep, "\n0,1,1,toy.rep,2,%lf,%lf,%lf,5", &v_sd, &v_lo, &v_hi), 3);
+    assert_int_equal(sscanf(rep, ",0,1,1,toy.rep,2,%lf,%lf,%lf,5", &v_sd, &v_lo, &v_hi), 3);
     af_assert_close(v_sd, sqrt(2.5), 1e-15, 0);
     af_assert_close(v_lo, 2 - hw, 1e-13, 1e-13);
     af_assert_close(v_hi, 2 + hw, 1e-13, 1e-13);
     /* A metric no replication could give: mean and interval empty, n 0. */
-    snprintf(line, sizeof line, "\n0,1,1,toy.missing,,,,,0\n");
+    snprintf(line, sizeof line, ",0,1,1,toy.missing,,,,,0\n");
     assert_non_null(strstr(csv, line));
-    assert_non_null(strstr(csv, "\n0,1,1,queue.wait,"));
+    assert_non_null(strstr(csv, ",0,1,1,queue.wait,"));
     free(csv);
 
     snprintf(path, sizeof path, "%s/replications.csv", out);

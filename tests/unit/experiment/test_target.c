@@ -78,9 +78,9 @@ static void test_integer_threshold(void **state)
     snprintf(path, sizeof path, "%s/target.csv", out);
     char *csv = slurp(path, NULL);
     assert_non_null(csv);
-    assert_memory_equal(csv, "step,x,metric,mean,sd,ci_low,ci_high,n,meets\n", 45);
-    assert_non_null(strstr(csv, "\n7,9,toy.coverage,0.9,0,0.9,0.9,5,no\n"));
-    assert_non_null(strstr(csv, "\n3,10,toy.coverage,1,0,1,1,5,yes\n"));
+    assert_memory_equal(csv, "run_id,step,x,metric,mean,sd,ci_low,ci_high,n,meets\n", 52);
+    assert_non_null(strstr(csv, "-42,7,9,toy.coverage,0.9,0,0.9,0.9,5,no\n"));
+    assert_non_null(strstr(csv, "-42,3,10,toy.coverage,1,0,1,1,5,yes\n"));
     free(csv);
 }
 

@@ -133,7 +133,7 @@ static void run_report_has_its_charts(void **state)
     assert_non_null(strstr(html, ">tonnes per day</text>"));
     assert_non_null(strstr(html, ">person-days</text>"));
     assert_non_null(strstr(html, ">minutes</text>"));
-    assert_non_null(strstr(html, ">95% interval of the mean</text>"));
+    assert_non_null(strstr(html, ">10th\xE2\x80\x93" "90th percentile of replications</text>"));
     assert_non_null(strstr(html, ">need</text>"));
     /* kerem_shalom was closed on day 2 in both replications: one shaded day. */
     assert_int_equal(count(html, "class=\"closed\""), 2); /* queue and wait charts */
@@ -371,6 +371,13 @@ static void malformed_inputs_are_errors_with_file_and_line(void **state)
         {"daily.csv", "7s|^0,2,|0,1,|", "daily.csv:7: day 1 after day 2 of replication 0: rows must be in day order", 7},
         {"daily.csv", "4s|,south,|,,|", "daily.csv:4: column 'region' is empty; expected a name", 4},
         {"daily.csv", "2s|^0,1,|0,x1,|", "daily.csv:2: column 'day': expected a number, found 'x1'", 2},
+        /* run_id (HASH-SEED): another run's tables, or tables that mix runs, are refused. */
+        {"daily.csv", "1s|^|run_id,|;2,$s|^|ffffffffffffffff-20240301,|",
+         "daily.csv:2: column 'run_id': 'ffffffffffffffff-20240301' is not the run of summary.json "
+         "(0123456789abcdef-20240301...)", 2},
+        {"daily.csv", "1s|^|run_id,|;2,$s|^|0123456789abcdef-20240301,|;5s|-20240301,|-7,|",
+         "daily.csv:5: column 'run_id': '0123456789abcdef-7' is another run than '0123456789abcdef-20240301' "
+         "of the rows before", 5},
         {"stations.csv", "5s|$|,extra|", "stations.csv:5: expected 14 fields as in the header, found 15", 5},
         {"stations.csv", "3s|,10$|,\"10|", "stations.csv:3: quoted field not closed before end of file", 3},
         {"summary.json", "3s|\"name\": \"Fixture|\"name\" \"Fixture|", "summary.json:3:", 3},
@@ -401,6 +408,20 @@ static void malformed_inputs_are_errors_with_file_and_line(void **state)
         assert_string_equal(kept, "previous");
         free(kept);
     }
+}
+
+/* Tables that carry the run's run_id (as aidflow writes them) are read, and the report names
+ * the run id beside the scenario hash. */
+static void run_id_of_the_tables_is_shown(void **state)
+{
+    (void)state;
+    const char *d = copy_fixture("run_small", "with_id");
+    edit(d, "daily.csv", "1s|^|run_id,|;2,$s|^|0123456789abcdef-20240301,|");
+    edit(d, "stations.csv", "1s|^|run_id,|;2,$s|^|0123456789abcdef-20240301,|");
+    const char *dirs[] = {d};
+    char *html = report_of(dirs, 1, "with_id.html");
+    assert_non_null(strstr(html, "<code>0123456789abcdef-20240301</code>"));
+    free(html);
 }
 
 static void same_inputs_same_bytes(void **state)
@@ -596,6 +617,7 @@ static void malformed_experiment_files_are_errors_with_file_and_line(void **stat
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(run_id_of_the_tables_is_shown),
         cmocka_unit_test(run_report_has_its_charts),
         cmocka_unit_test(network_and_need_met_answer_the_question),
         cmocka_unit_test(what_limits_is_the_models_binding_constraint),

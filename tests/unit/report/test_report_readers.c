@@ -2,6 +2,7 @@
  * their intervals, escaping, number formatting and axis ticks. */
 #include "af_test.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -241,6 +242,42 @@ static void series_mean_and_t_interval_per_day(void **state)
 
 /* ---- escaping and numbers ---- */
 
+/* The band of the daily charts: the 10th and 90th percentiles of the replications' values by
+ * linear interpolation (type 7). Ten replications, nine at 1..9 and one odd one at 1000 on day
+ * 0: sorted 1..9, 1000; p10 at h = 0.1 * 9 = 0.9, 1 + 0.9 (2 - 1) = 1.9; p90 at h = 8.1,
+ * 9 + 0.1 (1000 - 9) = 108.1, where the t interval of the mean would reach
+ * 104.5 + 2.262 * 313.6 / sqrt(10) = 328.8 and fill a chart whose other days are below 10.
+ * The median at h = 4.5 is 5.5. Day 1 holds 7 in every replication: no band on a constant.
+ * A day with one value has no band either. */
+static void series_band_is_percentiles_of_replications(void **state)
+{
+    (void)state;
+    rp_set set = {0};
+    uint64_t k = rp_key(5, 0, 0);
+    for (int r = 0; r < 10; r++) {
+        assert_true(rp_set_add(&set, k, RP_DAILY, 0, r == 9 ? 1000 : 9 - r, 0));
+        assert_true(rp_set_add(&set, k, RP_DAILY, 1, 7, 0));
+        if (r == 0) assert_true(rp_set_add(&set, k, RP_DAILY, 2, 3, 0));
+        rp_set_flush(&set);
+    }
+    const rp_series *s = rp_set_find(&set, k);
+    assert_non_null(s);
+    double lo, hi;
+    assert_true(rp_series_band(s, 0, &lo, &hi));
+    af_assert_close(lo, 1.9, 1e-12, 0);
+    af_assert_close(hi, 108.1, 1e-12, 0);
+    af_assert_close(rp_series_quantile(s, 0, 0.5), 5.5, 1e-12, 0);
+    af_assert_close(rp_series_quantile(s, 0, 0), 1, 0, 0);
+    af_assert_close(rp_series_quantile(s, 0, 1), 1000, 0, 0);
+    af_summary sm = af_tally_summary(&s->acc[0], 0.95);
+    assert_true(sm.ci_high > 300); /* what the band was before */
+    assert_false(rp_series_band(s, 1, &lo, &hi));
+    assert_true(isnan(lo) && isnan(hi));
+    assert_false(rp_series_band(s, 2, &lo, &hi));
+    assert_true(isnan(rp_series_quantile(s, 3, 0.5)));
+    rp_set_free(&set);
+}
+
 static void escaping_makes_any_text_inert(void **state)
 {
     (void)state;
@@ -313,6 +350,7 @@ int main(void)
         cmocka_unit_test(json_errors_name_line_and_column),
         cmocka_unit_test(json_refuses_deep_nesting),
         cmocka_unit_test(series_mean_and_t_interval_per_day),
+        cmocka_unit_test(series_band_is_percentiles_of_replications),
         cmocka_unit_test(escaping_makes_any_text_inert),
         cmocka_unit_test(numbers_read_well),
         cmocka_unit_test(ticks_are_round),
