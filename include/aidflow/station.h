@@ -99,7 +99,8 @@ AF_API af_status af_station_arrive(af_station *st, uint64_t entity, int priority
  * station now, as when a truck leaves a closed crossing's queue for another way. Its wait so
  * far is stored in *waited (may be NULL) and counts in no tally; the place it frees in the
  * queue goes to the head of the upstream line. AF_NOTFOUND when the entity is not waiting
- * there (in service, or never arrived). */
+ * there (in service, or never arrived). An entity waiting twice leaves from its later place.
+ * The cost is the number of entities behind it in its line. */
 AF_API af_status af_station_withdraw(af_station *st, uint64_t entity, double *waited);
 
 /* Forces the station closed (true) or lifts that (false): random closures. While forced

@@ -202,9 +202,12 @@ static entry ring_remove_at(ring *r, size_t i)
     return e;
 }
 
+/* The position of the last entry of `entity`. From the back: those who leave a queue are
+ * mostly its latest (a closure's last in line decide first), and ring_remove_at moves only
+ * the entries behind. */
 static bool ring_find(const ring *r, uint64_t entity, size_t *at)
 {
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = r->n; i-- > 0;)
         if (r->v[(r->head + i) & (r->cap - 1)].entity == entity) {
             *at = i;
             return true;

@@ -513,6 +513,14 @@ static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg)
 static void closure_check(model *m)
 {
     af_time now = af_sim_now(m->sim);
+    /* The least patience of the origins whose trucks act on a closure (NaN if one is NaN,
+     * which then skips nothing). */
+    double least_patience = INFINITY;
+    for (size_t o = 0; o < m->scn->n_origins; o++) {
+        double p;
+        if (divert_action(m, o, &p) != AF_SCN_CLOSURE_WAIT && !(p >= least_patience))
+            least_patience = p;
+    }
     for (size_t st = 0; st < m->n_stations; st++) {
         mstation *ms = &m->stations[st];
         if (ms->kind == MS_TRANSFER || af_station_is_open(ms->st) ||
@@ -520,8 +528,10 @@ static void closure_check(model *m)
             continue;
         /* The trucks at it in arrival order (queued, blocked or in service), from the last. */
         truck_line *line = &ms->line;
-        af_time open = af_schedule_next_open(ms->sched, now);
         bool random = ms->closed_depth > 0;
+        /* A random closure younger than every patience: every truck there waits on. */
+        if (random && now - ms->closed_since < least_patience) continue;
+        af_time open = af_schedule_next_open(ms->sched, now);
         double closed_for = random ? af_dist_mean(&ms->cfg->closure_duration.dist)
                                    : (isfinite(open) ? open - now : INFINITY);
         uint32_t prev = line->len ? line->tail : NO_TRUCK;

@@ -234,6 +234,8 @@ struct model {
     af_time warmup_minutes;
     int total_days;          /* warm-up + horizon */
     bool failed;             /* an allocation failed inside an event: the run is abandoned */
+    uint64_t pool_checked_at; /* engine events run when the debug build last checked the
+                                 trucks one by one (replication.c) */
 
     truck *trucks;
     uint32_t n_trucks_cap;

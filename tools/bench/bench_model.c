@@ -2,13 +2,17 @@
  * `name: value unit`:
  *   year_run_s           wall seconds for one replication of the first scenario (the default
  *                        in meson's benchmark; target under 0.05 s)
- *   year_run_s_largest   the same for the second scenario given (the largest bundled one by
- *                        trucks dispatched a year, ceasefire_2025, in meson's benchmark)
+ *   year_run_cpu_s       the same run's CPU time (user + system of the process), which the
+ *                        other programs on a shared machine disturb far less than wall time
+ *   year_run_s_largest, year_run_cpu_s_largest  the same for the second scenario given (the
+ *                        largest bundled one by trucks dispatched a year, ceasefire_2025, in
+ *                        meson's benchmark)
  *   trucks_per_s, model_events_per_s  trucks dispatched and engine events per wall second in
  *                        the first scenario's run
  *   hold_events_per_s    the engine's hold model (1,000 pending events rescheduling at
  *                        now + Exp(1)), measured in the same process
- *   model_vs_hold        hold_events_per_s / model_events_per_s (target at most 2)
+ *   model_vs_hold        hold_events_per_s / model_events_per_s (target at most 2);
+ *                        model_vs_hold_cpu the same ratio on CPU time
  *   bytes_per_truck      the million-truck run's growth of the peak RSS over its trucks in the
  *                        system (below); bytes_per_truck_years: the peak RSS growth from the
  *                        1-year to the 4-year run over the growth of the backlog (trucks
@@ -16,11 +20,18 @@
  *   million_trucks_in_system, million_peak_rss  the default scenario with 100,000 Egyptian
  *                        food trucks a day for 10 days: trucks still waiting at the end and the
  *                        process's peak RSS (target: within 1 GiB)
- *   year_run_s_1y, _2y, _4y and years_cost_ratio_2y, _4y   the first scenario over 1, 2 and 4
- *                        years, and each time over the 1-year time divided by the years
- *                        (1.00 is linear; the target is within 10%)
+ *   Cost linearity, on CPU time: the first scenario over 2 and 4 years, and over one year
+ *   with every origin's trucks a day (every step of its plan) times 2 and times 4:
+ *   year_run_cpu_s_2_years, _4_years, _2x_trucks, _4x_trucks, and each over the
+ *   1-year 1x time times the factor: year_run_ratio_2_years, _4_years, _2x_trucks,
+ *   _4x_trucks (1.00 is linear; the target is within 10%). The events of each run are
+ *   printed too (year_events_...), their ratio to linear (year_events_ratio_...), and the
+ *   CPU time an event over the 1x 1-year run's (year_event_cost_ratio_...): the default's
+ *   crossings are full, so extra trucks wait in Egypt and make fewer events each; a time
+ *   ratio below 1 with an event cost ratio near 1 is linear cost in the work done.
  *
- * Each time is the best of `runs` replications (default 5): the machine's speed drifts.
+ * Each time, wall and CPU, is the least of `runs` replications (default 5): other load only
+ * ever slows a run down.
  * Usage: bench_model SCENARIO.yaml [LARGEST.yaml] [runs]
  */
 #include <math.h>
@@ -42,8 +53,18 @@ static double seconds_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* User + system CPU seconds of this process so far. */
+static double cpu_now(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
 typedef struct year_fig {
     double best_s;
+    double best_cpu_s;
     double trucks;
     double events;
     double backlog; /* trucks dispatched but not yet entered Gaza at the end */
@@ -51,9 +72,18 @@ typedef struct year_fig {
     char name[128];
 } year_fig;
 
-/* Best wall time of `runs` replications of `path` over `days` days (no warm-up), with the
- * extra overrides `more` (NULL for none). */
-static int year_run_set(const char *path, int days, int runs, const char *more, year_fig *out)
+/* Every origin's trucks a day, in every step of its plan, times k. */
+static void scale_trucks(af_scenario *s, double k)
+{
+    for (size_t o = 0; o < s->n_origins; o++)
+        for (size_t i = 0; i < s->origins[o].n_steps; i++)
+            for (size_t c = 0; c < s->n_categories; c++) s->origins[o].steps[i].trucks[c] *= k;
+}
+
+/* Least wall and CPU times of `runs` replications of `path` over `days` days (no warm-up),
+ * with the extra overrides `more` (NULL for none) and the trucks a day times `k`. */
+static int year_run_scaled(const char *path, int days, int runs, const char *more, double k,
+                           year_fig *out)
 {
     char horizon[32];
     snprintf(horizon, sizeof horizon, "horizon=%d d", days);
@@ -66,20 +96,23 @@ static int year_run_set(const char *path, int days, int runs, const char *more, 
         return 2;
     }
     af_diagnostics_destroy(d);
+    if (k != 1) scale_trucks(s, k);
     out->best_s = INFINITY;
+    out->best_cpu_s = INFINITY;
     snprintf(out->name, sizeof out->name, "%s", s->name);
     af_model_options o = {.keep_daily = true};
     for (int i = 0; i < runs; i++) {
         af_result *r = NULL;
         af_error err;
-        double t0 = seconds_now();
+        double c0 = cpu_now(), t0 = seconds_now();
         if (af_model_run(s, s->seed, 0, &o, &r, &err) != AF_OK) {
             fprintf(stderr, "bench_model: %s\n", err.message);
             af_scenario_free(s);
             return 1;
         }
-        double t = seconds_now() - t0;
+        double t = seconds_now() - t0, c = cpu_now() - c0;
         if (t < out->best_s) out->best_s = t;
+        if (c < out->best_cpu_s) out->best_cpu_s = c;
         out->trucks = r->metrics[af_result_metric(r, "trucks.dispatched")];
         out->events = (double)r->events;
         out->backlog = out->trucks - r->metrics[af_result_metric(r, "trucks.entered")];
@@ -92,9 +125,25 @@ static int year_run_set(const char *path, int days, int runs, const char *more, 
     return 0;
 }
 
+static int year_run_set(const char *path, int days, int runs, const char *more, year_fig *out)
+{
+    return year_run_scaled(path, days, runs, more, 1, out);
+}
+
 static int year_run(const char *path, int days, int runs, year_fig *out)
 {
     return year_run_set(path, days, runs, NULL, out);
+}
+
+/* The linearity figures of run `y` against the 1-year, 1x run `y1`, `factor` times the work. */
+static void print_linearity(const char *suffix, const year_fig *y, const year_fig *y1, double factor)
+{
+    printf("year_run_cpu_s_%s: %.4f s\n", suffix, y->best_cpu_s);
+    printf("year_events_%s: %.0f events\n", suffix, y->events);
+    printf("year_run_ratio_%s: %.2f x\n", suffix, y->best_cpu_s / (factor * y1->best_cpu_s));
+    printf("year_events_ratio_%s: %.2f x\n", suffix, y->events / (factor * y1->events));
+    printf("year_event_cost_ratio_%s: %.2f x\n", suffix,
+           (y->best_cpu_s / y->events) / (y1->best_cpu_s / y1->events));
 }
 
 typedef struct hold_model {
@@ -111,10 +160,12 @@ static void hold_event(af_sim *sim, void *ctx, uint64_t arg)
     af_sim_schedule(sim, af_dist_sample(&h->delay, h->rng), hold_event, h, arg);
 }
 
-/* The hold model of bench_engine, events a second (best of `runs`). */
-static double hold_rate(uint64_t events, size_t pending, int runs)
+/* The hold model of bench_engine, events a wall second (best of `runs`); *cpu_rate gets the
+ * best events a CPU second. */
+static double hold_rate(uint64_t events, size_t pending, int runs, double *cpu_rate)
 {
     double best = 0;
+    *cpu_rate = 0;
     for (int k = 0; k < runs; k++) {
         hold_model h = {.left = events};
         h.rng = af_rng_create(2, 0, "hold");
@@ -122,10 +173,12 @@ static double hold_rate(uint64_t events, size_t pending, int runs)
         if (!sim || !h.rng || af_dist_exponential(&h.delay, 1.0, NULL) != AF_OK) return 0;
         for (size_t i = 0; i < pending; i++)
             af_sim_schedule(sim, af_dist_sample(&h.delay, h.rng), hold_event, &h, i);
-        double t0 = seconds_now();
+        double c0 = cpu_now(), t0 = seconds_now();
         af_sim_run_until(sim, 1e300);
         double rate = (double)af_sim_events_run(sim) / (seconds_now() - t0);
+        double cpu = (double)af_sim_events_run(sim) / (cpu_now() - c0);
         if (rate > best) best = rate;
+        if (cpu > *cpu_rate) *cpu_rate = cpu;
         af_sim_destroy(sim);
         af_rng_destroy(h.rng);
     }
@@ -146,28 +199,37 @@ int main(int argc, char **argv)
     year_fig y1;
     int rc = year_run(argv[1], 365, runs, &y1);
     if (rc) return rc;
-    double hold = hold_rate(5000000, 1000, runs);
+    double hold_cpu;
+    double hold = hold_rate(5000000, 1000, runs, &hold_cpu);
     double model_rate = y1.events / y1.best_s;
     printf("year_scenario: %s\n", y1.name);
     printf("year_trucks: %.0f trucks\n", y1.trucks);
     printf("year_events: %.0f events\n", y1.events);
     printf("year_run_s: %.4f s\n", y1.best_s);
+    printf("year_run_cpu_s: %.4f s\n", y1.best_cpu_s);
     printf("trucks_per_s: %.0f trucks/s\n", y1.trucks / y1.best_s);
     printf("model_events_per_s: %.0f events/s\n", model_rate);
     printf("hold_events_per_s: %.0f events/s\n", hold);
     printf("model_vs_hold: %.2f x\n", hold / model_rate);
+    printf("model_events_per_cpu_s: %.0f events/s\n", y1.events / y1.best_cpu_s);
+    printf("hold_events_per_cpu_s: %.0f events/s\n", hold_cpu);
+    printf("model_vs_hold_cpu: %.2f x\n", hold_cpu / (y1.events / y1.best_cpu_s));
 
     /* Cost against the horizon: 1, 2 and 4 years of the first scenario. */
     year_fig y2, y4;
     if ((rc = year_run(argv[1], 730, runs, &y2)) || (rc = year_run(argv[1], 1460, runs, &y4)))
         return rc;
-    printf("year_run_s_1y: %.4f s\n", y1.best_s);
-    printf("year_run_s_2y: %.4f s\n", y2.best_s);
-    printf("year_run_s_4y: %.4f s\n", y4.best_s);
-    printf("year_events_2y: %.0f events\n", y2.events);
-    printf("year_events_4y: %.0f events\n", y4.events);
-    printf("years_cost_ratio_2y: %.2f x\n", y2.best_s / (2 * y1.best_s));
-    printf("years_cost_ratio_4y: %.2f x\n", y4.best_s / (4 * y1.best_s));
+    print_linearity("2_years", &y2, &y1, 2);
+    print_linearity("4_years", &y4, &y1, 4);
+    /* Cost against the traffic: one year with 2 and 4 times the trucks a day. */
+    year_fig t2, t4;
+    if ((rc = year_run_scaled(argv[1], 365, runs, NULL, 2, &t2)) ||
+        (rc = year_run_scaled(argv[1], 365, runs, NULL, 4, &t4)))
+        return rc;
+    printf("year_trucks_2x_trucks: %.0f trucks\n", t2.trucks);
+    printf("year_trucks_4x_trucks: %.0f trucks\n", t4.trucks);
+    print_linearity("2x_trucks", &t2, &y1, 2);
+    print_linearity("4x_trucks", &t4, &y1, 4);
     /* Memory: the default scenario's backlog (trucks dispatched, not yet in Gaza) grows over
      * the years; the peak RSS grows with it. An upper bound of a truck's cost, since the
      * daily records of the longer run count too. */
@@ -185,6 +247,7 @@ int main(int argc, char **argv)
         printf("largest_scenario: %s\n", yl.name);
         printf("largest_trucks: %.0f trucks\n", yl.trucks);
         printf("year_run_s_largest: %.4f s\n", yl.best_s);
+        printf("year_run_cpu_s_largest: %.4f s\n", yl.best_cpu_s);
     }
 
     /* A million trucks in the system at once: the default scenario's Egyptian food trucks at
