@@ -248,6 +248,35 @@ static void test_reaches_people_needs_commercial(void **state)
     af_diagnostics_destroy(d);
 }
 
+/* `aidflow show` writes sender, reaches_people and commercial_denial back, and the text loads
+ * to the same scenario; a humanitarian origin writes none of them. */
+static void test_round_trip(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.reach = "    reaches_people: {food: 0.25}\n", .via = "[gate2]",
+                                    .gaza2 = GAZA(10, 5, "      denial: 0.3\n      commercial_denial: 0.1\n")});
+    assert_int_equal(s->origins[0].sender, AF_SCN_HUMANITARIAN);
+    assert_int_equal(s->origins[1].sender, AF_SCN_COMMERCIAL);
+    af_assert_close(s->origins[0].reaches_people[0], 1, 0, 0);
+    af_assert_close(s->origins[1].reaches_people[0], 0.25, 0, 0);
+    af_assert_close(s->crossings[1].gs_denial_commercial, 0.1, 0, 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    assert_int_equal(af_scenario_write(s, f), AF_OK);
+    fclose(f);
+    assert_non_null(strstr(text, "sender: commercial"));
+    assert_non_null(strstr(text, "reaches_people: {food: 0.25}"));
+    assert_non_null(strstr(text, "commercial_denial: 0.1"));
+    assert_null(strstr(text, "sender: humanitarian"));
+    af_scenario *t = load_text(text);
+    assert_true(af_scenario_equal(s, t));
+    free(text);
+    af_scenario_free(t);
+    af_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_bases_per_sender),
         cmocka_unit_test(test_denial_by_sender),
         cmocka_unit_test(test_reaches_people_needs_commercial),
+        cmocka_unit_test(test_round_trip),
     };
     return cmocka_run_group_tests_name("senders", tests, NULL, NULL);
 }
