@@ -33,6 +33,12 @@ typedef struct af_daily_cell {
     double consumed_tonnes;  /* min(need, what the hub had), shared by need between regions */
     double unmet_tonnes;     /* need - consumed */
     double stock_tonnes;     /* the region's share of its hub's stock after consumption */
+    /* The day's counting bases (docs/OUTPUTS.md), of the trucks bound for the region's hub,
+     * apportioned like trucks_delivered: inspection services completed, trucks that crossed,
+     * offloaded and collected on the Gaza side; and tonnes handed out from the hub (consumed
+     * less what came other than by truck). */
+    double trucks_inspected, trucks_entered, trucks_offloaded, trucks_collected;
+    double tonnes_distributed;
 } af_daily_cell;
 
 /* One reported day of one station (inspection, crossing, or a crossing's transfer stage). */

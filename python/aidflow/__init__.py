@@ -30,7 +30,8 @@ import pandas as pd
 __all__ = ["Error", "ScenarioError", "Scenario", "Run", "library", "version"]
 
 DAILY_COLUMNS = ["trucks_delivered", "tonnes_delivered", "need_tonnes", "consumed_tonnes",
-                 "unmet_tonnes", "stock_tonnes"]
+                 "unmet_tonnes", "stock_tonnes", "trucks_inspected", "trucks_entered",
+                 "trucks_offloaded", "trucks_collected", "tonnes_distributed"]
 STATION_COLUMNS = ["arrivals", "served", "flagged", "rejected", "blocked", "queue_mean",
                    "queue_midnight", "wait_mean_min", "utilisation", "open_hours"]
 _AF_OK = 0
@@ -351,7 +352,9 @@ class Run:
                 df[col] = v[:, k]
             need = v[:, 2]
             with np.errstate(divide="ignore", invalid="ignore"):
-                df["coverage"] = np.where(need > 0, v[:, 1] / np.where(need > 0, need, 1.0), np.nan)
+                cov = np.where(need > 0, v[:, 1] / np.where(need > 0, need, 1.0), np.nan)
+            # daily.csv's order: coverage after stock_tonnes, then the counting bases
+            df.insert(df.columns.get_loc("stock_tonnes") + 1, "coverage", cov)
             frames.append(df)
         return pd.concat(frames, ignore_index=True)
 

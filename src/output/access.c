@@ -92,6 +92,11 @@ size_t af_result_daily_values(const af_result *r, double *out, size_t cap)
         o[3] = x->consumed_tonnes;
         o[4] = x->unmet_tonnes;
         o[5] = x->stock_tonnes;
+        o[6] = x->trucks_inspected;
+        o[7] = x->trucks_entered;
+        o[8] = x->trucks_offloaded;
+        o[9] = x->trucks_collected;
+        o[10] = x->tonnes_distributed;
     }
     return need;
 }

@@ -102,7 +102,8 @@ static af_status write_daily(const char *path, const af_scenario *scn, af_result
         return af_error_set(err, AF_NOMEM, "out of memory writing %s", path);
     }
     fputs("replication,day,date,region,category,trucks_delivered,tonnes_delivered,need_tonnes,"
-          "consumed_tonnes,unmet_tonnes,stock_tonnes,coverage\n", f);
+          "consumed_tonnes,unmet_tonnes,stock_tonnes,coverage,trucks_inspected,trucks_entered,"
+          "trucks_offloaded,trucks_collected,tonnes_distributed\n", f);
     for (size_t i = 0; i < n; i++) {
         const af_result *r = res[i];
         for (int d = 0; d < r->n_days; d++) {
@@ -117,7 +118,9 @@ static af_status write_daily(const char *path, const af_scenario *scn, af_result
                     fputs(csv_name(&categories, c), f);
                     const double v[] = {x->trucks_delivered, x->tonnes_delivered, x->need_tonnes,
                                         x->consumed_tonnes, x->unmet_tonnes, x->stock_tonnes,
-                                        x->need_tonnes > 0 ? x->tonnes_delivered / x->need_tonnes : NAN};
+                                        x->need_tonnes > 0 ? x->tonnes_delivered / x->need_tonnes : NAN,
+                                        x->trucks_inspected, x->trucks_entered, x->trucks_offloaded,
+                                        x->trucks_collected, x->tonnes_distributed};
                     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
                         fputc(',', f);
                         csv_num(f, v[k]);

@@ -50,6 +50,9 @@ static const char *column_unit(const char *col)
         {"flagged", "trucks"},          {"rejected", "trucks"},    {"blocked", "trucks"},
         {"queue_mean", "trucks"},       {"queue_midnight", "trucks"},
         {"wait_mean_min", "min"},       {"utilisation", "fraction"}, {"open_hours", "h"},
+        {"trucks_inspected", "trucks"}, {"trucks_entered", "trucks"},
+        {"trucks_offloaded", "trucks"}, {"trucks_collected", "trucks"},
+        {"tonnes_distributed", "t"},
     };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcmp(col, units[i][0])) return units[i][1];

@@ -39,7 +39,9 @@ UNITS = {"trucks_delivered": "trucks", "tonnes_delivered": "t", "need_tonnes": "
          "consumed_tonnes": "t", "unmet_tonnes": "t", "stock_tonnes": "t", "coverage": "fraction",
          "arrivals": "trucks", "served": "trucks", "flagged": "trucks", "rejected": "trucks",
          "blocked": "trucks", "queue_mean": "trucks", "queue_midnight": "trucks",
-         "wait_mean_min": "min", "utilisation": "fraction", "open_hours": "h"}
+         "wait_mean_min": "min", "utilisation": "fraction", "open_hours": "h",
+         "trucks_inspected": "trucks", "trucks_entered": "trucks", "trucks_offloaded": "trucks",
+         "trucks_collected": "trucks", "tonnes_distributed": "t"}
 TEXT = {"date", "region", "category", "station", "metric", "scenario", "significant", "meets",
         "run_id", "run_id_a", "run_id_b"}  # HASH-SEED: text (src/output/xlsx.c writes a non-number as text)
 
