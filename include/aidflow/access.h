@@ -66,8 +66,10 @@ AF_API const char *af_result_metric_name(const af_result *r, size_t k);
 /* NaN when k is out of range. */
 AF_API double af_result_metric_value(const af_result *r, size_t k);
 
-#define AF_DAILY_FIELDS 10   /* trucks, tonnes delivered, need, consumed, unmet, stock, then the
-                                hours dispatch to entry (mean, p95) and to delivery (mean, p95) */
+#define AF_DAILY_FIELDS 15   /* trucks, tonnes delivered, need, consumed, unmet, stock, the
+                                hours dispatch to entry (mean, p95) and to delivery (mean, p95),
+                                trucks inspected, entered, offloaded, collected, tonnes
+                                distributed */
 #define AF_STATION_FIELDS 10 /* arrivals ... open_hours, in af_station_day's order */
 
 /* The daily table as n_days x n_regions x n_categories rows of AF_DAILY_FIELDS doubles in

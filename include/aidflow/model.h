@@ -40,6 +40,12 @@ typedef struct af_daily_cell {
      * (nearest rank: the ceil(0.95 n)-th smallest); NaN when no truck did. */
     double entry_time_mean_h, entry_time_p95_h;
     double delivery_time_mean_h, delivery_time_p95_h;
+    /* The day's counting bases (docs/OUTPUTS.md), of the trucks bound for the region's hub,
+     * apportioned like trucks_delivered: inspection services completed, trucks that crossed,
+     * offloaded and collected on the Gaza side; and tonnes handed out from the hub (consumed
+     * less what came other than by truck). */
+    double trucks_inspected, trucks_entered, trucks_offloaded, trucks_collected;
+    double tonnes_distributed;
 } af_daily_cell;
 
 /* One reported day of one station (inspection, crossing, or a crossing's transfer stage). */

@@ -131,6 +131,7 @@ typedef struct af_scn_category {
     double daily_need;       /* t per person per day, >= 0 */
     double dual_use;         /* default probability that an inspection flags a truck of it */
     int priority;            /* lower is served first under the priority discipline */
+    int shelf_life_days;     /* days its stock keeps at a hub before it spoils; 0: keeps */
 } af_scn_category;
 
 /* People moving from a region to another on a date. */

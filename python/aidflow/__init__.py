@@ -34,6 +34,9 @@ DAILY_COLUMNS = ["trucks_delivered", "tonnes_delivered", "need_tonnes", "consume
 # After coverage in daily.csv: hours from first dispatch to entry and to delivery.
 TIME_COLUMNS = ["dispatch_to_entry_mean_h", "dispatch_to_entry_p95_h",
                 "dispatch_to_delivery_mean_h", "dispatch_to_delivery_p95_h"]
+# After those in daily.csv: the day's counting bases (docs/OUTPUTS.md).
+BASIS_COLUMNS = ["trucks_inspected", "trucks_entered", "trucks_offloaded", "trucks_collected",
+                 "tonnes_distributed"]
 STATION_COLUMNS = ["arrivals", "served", "flagged", "rejected", "blocked", "queue_mean",
                    "queue_midnight", "wait_mean_min", "utilisation", "open_hours"]
 _AF_OK = 0
@@ -345,7 +348,8 @@ class Run:
         regions, cats, dates = scn.regions, scn.categories, np.array(scn.dates(), dtype=object)
         frames = []
         for r in self._r:
-            v = self._values("af_result_daily_values", r, len(DAILY_COLUMNS) + len(TIME_COLUMNS))
+            v = self._values("af_result_daily_values", r,
+                             len(DAILY_COLUMNS) + len(TIME_COLUMNS) + len(BASIS_COLUMNS))
             days = library().af_result_n_days(r)
             per_day = len(regions) * len(cats)
             df = pd.DataFrame({
@@ -363,6 +367,8 @@ class Run:
                 df["coverage"] = np.where(need > 0, v[:, 1] / np.where(need > 0, need, 1.0), np.nan)
             for k, col in enumerate(TIME_COLUMNS):
                 df[col] = v[:, len(DAILY_COLUMNS) + k]
+            for k, col in enumerate(BASIS_COLUMNS):
+                df[col] = v[:, len(DAILY_COLUMNS) + len(TIME_COLUMNS) + k]
             frames.append(df)
         return pd.concat(frames, ignore_index=True)
 

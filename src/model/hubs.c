@@ -6,7 +6,10 @@
  * consume that from the hub's stock as far as it goes and, where the hub has a distribution
  * capacity (tonnes a day, all categories), as far as its share of that capacity goes. Population shifts move people between regions on their
  * dates. */
+#include <math.h>
+
 #include "model/hubs.h"
+#include "model/shelf_life.h"
 
 static double hub_total_stock(const model *m, size_t hub)
 {
@@ -32,6 +35,7 @@ void hubs_store(model *m, size_t hub, size_t category, double tonnes)
     /* Where storage is limited, a truck is only unloaded into room. */
     assert(tonnes >= 0 && (!(m->scn->hubs[hub].capacity > 0) || hubs_has_room(m, hub, tonnes)));
     m->hub_stock[k] += tonnes;
+    shelf_life_add(m, hub, category, (int)floor(af_sim_now(m->sim) / AF_MINUTES_PER_DAY), tonnes);
     m->hub_in_trucks[k] += 1;
     m->hub_in_tonnes[k] += tonnes;
 }
@@ -67,16 +71,23 @@ void hubs_consume(model *m, size_t h, size_t c, double *need_out, double *used_o
     }
     *stock -= used;
     assert(*stock >= 0);
+    shelf_life_take(m, h, c, used);
     m->all.tonnes_consumed += used;
     m->all.tonnes_need += need;
     *need_out = need;
     *used_out = used;
 }
 
+void hubs_spoil(model *m, size_t h, size_t c, int sim_day)
+{
+    m->all.tonnes_spoiled += shelf_life_expire(m, h, c, sim_day);
+}
+
 void hubs_clear_day(model *m)
 {
     size_t n = m->scn->n_hubs * m->scn->n_categories;
     for (size_t i = 0; i < n; i++) m->hub_in_trucks[i] = m->hub_in_tonnes[i] = 0;
+    for (size_t i = 0; i < n * N_BASES; i++) m->hub_day_basis[i] = 0;
 }
 
 void hubs_apply_shifts(model *m, int scn_day)

@@ -23,7 +23,11 @@ double hubs_local_per_person(const model *m, size_t region, size_t category);
  * from stock. */
 void hubs_consume(model *m, size_t hub, size_t category, double *need, double *used);
 
-/* Forgets today's deliveries (after they are recorded). */
+/* At the end of simulation day `sim_day`, after consumption: stock of category c at hub h
+ * past its shelf life is spoiled (shelf_life.c), counted tonnes_spoiled. */
+void hubs_spoil(model *m, size_t hub, size_t c, int sim_day);
+
+/* Forgets today's deliveries and counting bases (after they are recorded). */
 void hubs_clear_day(model *m);
 
 /* Moves people between regions by the shifts dated scenario day `scn_day`. */

@@ -346,10 +346,13 @@ static void cross(model *m, size_t crossing, uint32_t id)
     truck *t = &m->trucks[id];
     LEDGER_ADD(m, t, trucks_entered, 1);
     times_entered(m, t);
+    model_count_basis(m, t, BASIS_ENTERED);
     if (!gaza_side_of(m, crossing)) {
         /* No Gaza side modelled: offloaded and collected as it crosses. */
         LEDGER_ADD(m, t, trucks_offloaded, 1);
         LEDGER_ADD(m, t, trucks_collected, 1);
+        model_count_basis(m, t, BASIS_OFFLOADED);
+        model_count_basis(m, t, BASIS_COLLECTED);
         depart(m, id);
         return;
     }
@@ -360,6 +363,7 @@ static void cross(model *m, size_t crossing, uint32_t id)
         return;
     }
     LEDGER_ADD(m, t, trucks_offloaded, 1);
+    model_count_basis(m, t, BASIS_OFFLOADED);
 }
 
 void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
@@ -374,6 +378,7 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
     switch (ms->kind) {
     case MS_INSPECTION: {
         LEDGER_ADD(m, t, trucks_inspected, 1);
+        model_count_basis(m, t, BASIS_INSPECTED);
         double held = holds_flag(m, ms, t);
         if (held >= 0) {
             LEDGER_ADD(m, t, trucks_held, 1);
@@ -436,6 +441,7 @@ static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
                 assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_OFFLOADED);
                 assert(&m->trucks[id] == t);
                 LEDGER_ADD(m, t, trucks_collected, 1);
+                model_count_basis(m, t, BASIS_COLLECTED);
                 if (gaza_side_intercepted(m, cx)) {
                     LEDGER_ADD(m, t, trucks_intercepted, 1);
                     LEDGER_ADD(m, t, trucks_lost, 1);

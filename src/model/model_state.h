@@ -12,6 +12,7 @@
  *   holds.c        the dual-use flag, hold duration, hold outcome, repack delay
  *   legs.c         convoy slots per day, escorts, travel time, loss
  *   hubs.c         hub storage and room, unloading, consumption against need, population shifts
+ *   shelf_life.c   hub stock in lots by delivery day (first in, first out) and its spoilage
  *   gaza_side.c    a crossing's Gaza side: the waiting area (its room shuts the crossing when
  *                  full), returns at offloading, collection slots, denials, pauses, interception
  *   closures.c     dated closures of stations and legs, opening dates, random closures
@@ -34,6 +35,7 @@
  *   journey                                     |
  *   divert                                      |
  *   routing  holds  legs  hubs  gaza_side  yards |
+ *                         shelf_life            |
  *   closures  times                             |
  *   trucks  <-----------------------------------+
  *   model_state                      (every file)
@@ -190,6 +192,18 @@ typedef struct gaza_side {
     bool shut_today;            /* the area was full (the crossing shut) at some time today */
 } gaza_side;
 
+/* Stock of one category at one hub delivered on one day (shelf_life.c). */
+typedef struct lot {
+    int day;        /* simulation day of delivery */
+    double tonnes;  /* left of it */
+} lot;
+
+/* Lots in delivery order: a ring buffer that grows by doubling. */
+typedef struct lot_fifo {
+    lot *v;
+    size_t cap, head, len;
+} lot_fifo;
+
 /* One origin's dispatch of one category. */
 typedef struct dispatcher {
     model *m;
@@ -214,6 +228,7 @@ typedef struct ledger {
     double tonnes_dispatched, tonnes_delivered, tonnes_lost, tonnes_written_off;
     double tonnes_offloaded, tonnes_consumed, tonnes_need;
     double tonnes_outside_need; /* delivered commercial cargo beyond its share reaches_people */
+    double tonnes_spoiled;      /* hub stock past its category's shelf life */
 } ledger;
 
 /* Counts `v` of `field` in the ledger of all trucks and in that of truck t's sender class. */
@@ -263,7 +278,12 @@ struct model {
     double *hub_stock;       /* [n_hubs * n_categories] */
     double *hub_in_trucks;   /* today's deliveries [n_hubs * n_categories] */
     double *hub_in_tonnes;
+    double *hub_day_basis;   /* today's trucks inspected, entered, offloaded and collected, by
+                                the hub of the truck's route: [(hub * n_categories + c) *
+                                N_BASES + basis] */
     truck_fifo *hub_wait;    /* [n_hubs]: trucks waiting for storage space */
+    lot_fifo *lots;          /* [n_hubs * n_categories]: stock by delivery day, for categories
+                                with a shelf life (shelf_life.c) */
     gaza_side *gaza;         /* [n_crossings] */
     double initial_hub_stock;
 
@@ -289,6 +309,16 @@ struct model {
     struct times_log *times;     /* end-to-end times of trucks (times.c) */
     struct binding_log *binding; /* the binding constraint day by day (binding.c) */
 };
+
+/* The counting bases a day's table splits by hub and category (results.c). */
+enum { BASIS_INSPECTED, BASIS_ENTERED, BASIS_OFFLOADED, BASIS_COLLECTED, N_BASES };
+
+/* Counts truck t today on `basis`, under the hub of its route and its category. */
+static inline void model_count_basis(model *m, const truck *t, int basis)
+{
+    size_t hub = m->scn->routes[t->route].hub;
+    m->hub_day_basis[(hub * m->scn->n_categories + t->category) * N_BASES + (size_t)basis] += 1;
+}
 
 /* The simulation time of a scenario time (minutes since the scenario's start). */
 static inline af_time model_sim_time_of_scn_minutes(const model *m, double minutes)

@@ -4,9 +4,10 @@
  * The day cycle. Every midnight runs these phases, in this order (ev_midnight):
  *
  *   1. close_day        (not at time 0) random closures book today's lost minutes; regions
- *                       consume from their hubs; the day's hub and station rows are recorded,
- *                       with the day's end-to-end times (times.c) and which element bound
- *                       (binding.c); the conservation check is reported
+ *                       consume from their hubs; stock past its shelf life spoils; the
+ *                       day's hub and station rows are recorded, with the day's end-to-end
+ *                       times (times.c) and which element bound (binding.c); the
+ *                       conservation check is reported
  *   2. warmup_snapshot  at the end of the warm-up the ledger is copied, so that per-run
  *                       metrics count the horizon only
  *   3. reset_stations   stations start the new day's counts
@@ -39,6 +40,7 @@
 #include "model/results.h"
 #include "model/routing.h"
 #include "model/times.h"
+#include "model/shelf_life.h"
 #include "model/trucks.h"
 
 static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
@@ -125,10 +127,11 @@ static af_status build(model *m, af_error *err)
     m->hub_stock = calloc(s->n_hubs * nc + 1, sizeof *m->hub_stock);
     m->hub_in_trucks = calloc(s->n_hubs * nc + 1, sizeof *m->hub_in_trucks);
     m->hub_in_tonnes = calloc(s->n_hubs * nc + 1, sizeof *m->hub_in_tonnes);
+    m->hub_day_basis = calloc(s->n_hubs * nc * N_BASES + 1, sizeof *m->hub_day_basis);
     m->hub_wait = calloc(s->n_hubs + 1, sizeof *m->hub_wait);
     if (!m->hub_wait || !m->sim || !m->stations || !m->node_station || !m->legs || !m->dispatchers ||
         !m->route_rngs || !m->repack_rngs || !m->origin_stock || !m->yard_held || !m->held_back || !m->positions_scratch || !m->population || !m->hub_stock ||
-        !m->hub_in_trucks || !m->hub_in_tonnes)
+        !m->hub_in_trucks || !m->hub_in_tonnes || !m->hub_day_basis)
         return af_error_set(err, AF_NOMEM, "out of memory building the model");
 
     for (size_t n = 0; n < s->n_nodes; n++) m->node_station[n] = SIZE_MAX;
@@ -196,6 +199,7 @@ static af_status build(model *m, af_error *err)
             m->hub_stock[h * nc + c] = s->hubs[h].stock[c];
             m->initial_hub_stock += s->hubs[h].stock[c];
         }
+    if ((st = shelf_life_build(m)) != AF_OK) return af_error_set(err, st, "out of memory");
     if ((st = origins_init(m)) != AF_OK) return af_error_set(err, st, "out of memory");
     if (changes_schedule(m) != AF_OK) return af_error_set(err, AF_NOMEM, "out of memory");
     if ((st = gaza_side_build(m)) != AF_OK) return af_error_set(err, st, "out of memory");
@@ -263,9 +267,11 @@ static void destroy(model *m)
     free(m->hub_stock);
     free(m->hub_in_trucks);
     free(m->hub_in_tonnes);
+    free(m->hub_day_basis);
     for (size_t h = 0; m->hub_wait && h < m->scn->n_hubs; h++) free(m->hub_wait[h].ids);
     free(m->hub_wait);
     gaza_side_destroy(m);
+    shelf_life_destroy(m);
     free(m->trucks);
     free(m->cov_day_delivered);
     free(m->cov_day_need);
@@ -365,7 +371,8 @@ static void check_conservation(model *m, int report_day)
     size_t n = m->scn->n_hubs * m->scn->n_categories;
     for (size_t i = 0; i < n; i++) stock += m->hub_stock[i];
     double stock_residual = stock - (m->initial_hub_stock + a->tonnes_delivered -
-                                     a->tonnes_outside_need - a->tonnes_consumed);
+                                     a->tonnes_outside_need - a->tonnes_consumed -
+                                     a->tonnes_spoiled);
     m->opts->on_midnight(m->opts->ctx, report_day, residual, stock_residual);
 }
 
@@ -379,6 +386,7 @@ static void close_day(model *m, int report_day)
         for (size_t c = 0; c < s->n_categories; c++) {
             double need, used;
             hubs_consume(m, h, c, &need, &used);
+            hubs_spoil(m, h, c, report_day + s->warmup_days);
             if (report_day >= 0) results_record_hub(m, report_day, h, c, need, used);
         }
     }

@@ -103,6 +103,12 @@ void results_record_hub(model *m, int day, size_t hub, size_t c, double need, do
         cell->unmet_tonnes = need_r - cell->consumed_tonnes;
         if (cell->unmet_tonnes < 0) cell->unmet_tonnes = 0;
         cell->stock_tonnes = m->hub_stock[k] * share;
+        const double *basis = &m->hub_day_basis[k * N_BASES];
+        cell->trucks_inspected = basis[BASIS_INSPECTED] * share;
+        cell->trucks_entered = basis[BASIS_ENTERED] * share;
+        cell->trucks_offloaded = basis[BASIS_OFFLOADED] * share;
+        cell->trucks_collected = basis[BASIS_COLLECTED] * share;
+        cell->tonnes_distributed = used * share;
     }
 }
 
@@ -287,6 +293,7 @@ void results_finish(model *m)
     add(&l, D(tonnes_consumed), "tonnes.distributed");
     add(&l, D(tonnes_consumed) / days, "tonnes_per_day.distributed");
     add(&l, D(tonnes_outside_need), "tonnes.outside_need");
+    add(&l, D(tonnes_spoiled), "tonnes.spoiled");
 #undef D
     /* Each counting basis again by sender class (docs/OUTPUTS.md): the UN's figures count
      * humanitarian cargo, COGAT's everything that crossed. */

@@ -96,6 +96,11 @@ size_t af_result_daily_values(const af_result *r, double *out, size_t cap)
         o[7] = x->entry_time_p95_h;
         o[8] = x->delivery_time_mean_h;
         o[9] = x->delivery_time_p95_h;
+        o[10] = x->trucks_inspected;
+        o[11] = x->trucks_entered;
+        o[12] = x->trucks_offloaded;
+        o[13] = x->trucks_collected;
+        o[14] = x->tonnes_distributed;
     }
     return need;
 }

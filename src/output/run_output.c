@@ -171,7 +171,8 @@ static af_status write_daily(const char *path, const af_scenario *scn, af_result
     run_id_cell(f, "run_id");
     fputs("replication,day,date,region,category,trucks_delivered,tonnes_delivered,need_tonnes,"
           "consumed_tonnes,unmet_tonnes,stock_tonnes,coverage,dispatch_to_entry_mean_h,"
-          "dispatch_to_entry_p95_h,dispatch_to_delivery_mean_h,dispatch_to_delivery_p95_h\n", f);
+          "dispatch_to_entry_p95_h,dispatch_to_delivery_mean_h,dispatch_to_delivery_p95_h,"
+          "trucks_inspected,trucks_entered,trucks_offloaded,trucks_collected,tonnes_distributed\n", f);
     for (size_t i = 0; i < n; i++) {
         const af_result *r = res[i];
         for (int d = 0; d < r->n_days; d++) {
@@ -189,7 +190,9 @@ static af_status write_daily(const char *path, const af_scenario *scn, af_result
                                         x->consumed_tonnes, x->unmet_tonnes, x->stock_tonnes,
                                         x->need_tonnes > 0 ? x->tonnes_delivered / x->need_tonnes : NAN,
                                         x->entry_time_mean_h, x->entry_time_p95_h,
-                                        x->delivery_time_mean_h, x->delivery_time_p95_h};
+                                        x->delivery_time_mean_h, x->delivery_time_p95_h,
+                                        x->trucks_inspected, x->trucks_entered, x->trucks_offloaded,
+                                        x->trucks_collected, x->tonnes_distributed};
                     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
                         fputc(',', f);
                         csv_num(f, v[k]);

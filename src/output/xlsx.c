@@ -52,6 +52,9 @@ static const char *column_unit(const char *col)
         {"wait_mean_min", "min"},       {"utilisation", "fraction"}, {"open_hours", "h"},
         {"dispatch_to_entry_mean_h", "h"}, {"dispatch_to_entry_p95_h", "h"},
         {"dispatch_to_delivery_mean_h", "h"}, {"dispatch_to_delivery_p95_h", "h"},
+        {"trucks_inspected", "trucks"}, {"trucks_entered", "trucks"},
+        {"trucks_offloaded", "trucks"}, {"trucks_collected", "trucks"},
+        {"tonnes_distributed", "t"},
     };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcmp(col, units[i][0])) return units[i][1];

@@ -111,7 +111,7 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
         const af_scn_category *x = &a->categories[i], *y = &b->categories[i];
         if (!str_eq(x->name, y->name) || x->tonnes_per_truck != y->tonnes_per_truck ||
             x->daily_need != y->daily_need || x->dual_use != y->dual_use ||
-            x->priority != y->priority)
+            x->priority != y->priority || x->shelf_life_days != y->shelf_life_days)
             return false;
     }
     if (a->n_regions != b->n_regions) return false;

@@ -111,6 +111,8 @@ static const field category_fields[] = {
      NULL, &k_fraction, "probability"},
     {"priority", bind_int, OFF(af_scn_category, priority), 0, 0, "0", NULL, -1000, 1000,
      SH_SCALAR, NULL, NULL, "whole number"},
+    {"shelf_life", bind_days, OFF(af_scn_category, shelf_life_days), 0, F_NONE_OK, "none", "d",
+     1, 36500, SH_SCALAR, NULL, NULL, "duration or none"},
 };
 static const record rec_category = {"category", "a category", category_fields,
                                     N(category_fields), NULL, NULL, false, NULL, NULL};

@@ -288,6 +288,7 @@ static void write_all(af_buf *b, const af_scenario *s)
         af_buf_printf(b, "    daily_need: %s t\n", num(c->daily_need, x));
         af_buf_printf(b, "    dual_use: %s\n", num(c->dual_use, x));
         af_buf_printf(b, "    priority: %d\n", c->priority);
+        if (c->shelf_life_days > 0) af_buf_printf(b, "    shelf_life: %d d\n", c->shelf_life_days);
     }
 
     af_buf_put(b, "regions:\n");

@@ -41,7 +41,9 @@ UNITS = {"trucks_delivered": "trucks", "tonnes_delivered": "t", "need_tonnes": "
          "blocked": "trucks", "queue_mean": "trucks", "queue_midnight": "trucks",
          "wait_mean_min": "min", "utilisation": "fraction", "open_hours": "h",
          "dispatch_to_entry_mean_h": "h", "dispatch_to_entry_p95_h": "h",
-         "dispatch_to_delivery_mean_h": "h", "dispatch_to_delivery_p95_h": "h"}
+         "dispatch_to_delivery_mean_h": "h", "dispatch_to_delivery_p95_h": "h",
+         "trucks_inspected": "trucks", "trucks_entered": "trucks", "trucks_offloaded": "trucks",
+         "trucks_collected": "trucks", "tonnes_distributed": "t"}
 TEXT = {"date", "region", "category", "station", "metric", "scenario", "significant", "meets",
         "run_id", "run_id_a", "run_id_b"}  # HASH-SEED: text (src/output/xlsx.c writes a non-number as text)
 

@@ -12,6 +12,7 @@
 #include "af_test.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +99,31 @@ static void check_file(const char *path, unsigned reps)
         double returned = r->metrics[af_result_metric(r, "trucks.returned")];
         assert_true(entered == offloaded + returned);
         check_positions(path, r);
+        /* The daily table's counting bases add up to the run's (each day's trucks are shared
+         * among the regions of their hub, so the sums are of fractions). */
+        static const struct {
+            const char *metric;
+            size_t offset;
+        } bases[] = {
+            {"trucks.inspected", offsetof(af_daily_cell, trucks_inspected)},
+            {"trucks.entered", offsetof(af_daily_cell, trucks_entered)},
+            {"trucks.offloaded", offsetof(af_daily_cell, trucks_offloaded)},
+            {"trucks.collected", offsetof(af_daily_cell, trucks_collected)},
+            {"trucks.delivered", offsetof(af_daily_cell, trucks_delivered)},
+            {"tonnes.distributed", offsetof(af_daily_cell, tonnes_distributed)},
+        };
+        size_t n_cells = (size_t)r->n_days * r->n_regions * r->n_categories;
+        for (size_t b = 0; b < sizeof bases / sizeof *bases; b++) {
+            double sum = 0, v;
+            for (size_t i = 0; i < n_cells; i++) {
+                memcpy(&v, (const char *)&r->daily[i] + bases[b].offset, sizeof v);
+                sum += v;
+            }
+            double want = r->metrics[af_result_metric(r, bases[b].metric)];
+            if (!(fabs(sum - want) <= 1e-9 * fmax(1, want)))
+                fail_msg("%s: daily %s sums to %.10g, the run's is %.10g", path, bases[b].metric,
+                         sum, want);
+        }
 
         /* Determinism: a second run is bit-identical. */
         af_result *again = NULL;

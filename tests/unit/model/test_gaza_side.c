@@ -113,9 +113,19 @@ static void test_collection_limit_sets_entries(void **state)
     af_assert_close(metric(r, "trucks.awaiting_collection"), 30, 0, 0);
     af_assert_close(metric(r, "trucks.delivered"), 8 + 12 * (DAYS - 1), 0, 0);
     af_assert_close(station_day(r, 0, "gate")->served, 38, 0, 0);
+    /* The day's counting bases in the daily table: day 0 38 entered and offloaded, 8
+     * collected and delivered; then 12 of each a day. */
+    af_assert_close(daily_cell(r, 0, 0, 0)->trucks_entered, 38, 0, 0);
+    af_assert_close(daily_cell(r, 0, 0, 0)->trucks_offloaded, 38, 0, 0);
+    af_assert_close(daily_cell(r, 0, 0, 0)->trucks_collected, 8, 0, 0);
+    af_assert_close(daily_cell(r, 0, 0, 0)->trucks_delivered, 8, 0, 0);
     for (int d = 1; d < DAYS; d++) {
         af_assert_close(station_day(r, d, "gate")->served, 12, 0, 0);
         af_assert_close(daily_cell(r, d, 0, 0)->trucks_delivered, 12, 0, 0);
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_entered, 12, 0, 0);
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_offloaded, 12, 0, 0);
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_collected, 12, 0, 0);
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_inspected, 0, 0, 0); /* no inspection */
     }
     af_assert_close(metric(r, "trucks_per_day.collected"), (8 + 12.0 * (DAYS - 1)) / DAYS, 1e-12, 0);
     /* Everything else waits before the gate, in the system. */
@@ -277,6 +287,10 @@ static void test_need_met_capped(void **state)
         assert_true(c->consumed_tonnes <= c->need_tonnes + 1e-9);
         assert_true(c->consumed_tonnes <= c->tonnes_delivered + (d > 0 ? daily_cell(r, d - 1, 0, 0)->stock_tonnes : 0) + 1e-9);
     }
+    /* Tonnes distributed a day: 8 x 15 = 120 t on day 0, 12 x 15 = 180 t after. */
+    af_assert_close(daily_cell(r, 0, 0, 0)->tonnes_distributed, 120, 1e-12, 0);
+    for (int d = 1; d < DAYS; d++)
+        af_assert_close(daily_cell(r, d, 0, 0)->tonnes_distributed, 180, 1e-12, 0);
     double met = (15.0 * (8 + 12 * (DAYS - 1))) / (360.0 * DAYS);
     af_assert_close(metric(r, "need_met.food.south"), met, 1e-12, 0);
     af_assert_close(metric(r, "need_met.food.min_region"), met, 1e-12, 0);

@@ -179,6 +179,17 @@ static void test_bases_per_sender(void **state)
         snprintf(name, sizeof name, "trucks_per_day.%s", bases[i]);
         af_assert_close(metric(r, name), 30, 1e-12, 0);
     }
+    /* The daily table: 10 + 20 trucks inspected, entered, offloaded, collected and delivered
+     * every day; 300 t distributed (the need; 450 t arrive). */
+    for (int d = 0; d < DAYS; d++) {
+        const af_daily_cell *c = daily_cell(r, d, 0, 0);
+        af_assert_close(c->trucks_inspected, 30, 0, 0);
+        af_assert_close(c->trucks_entered, 30, 0, 0);
+        af_assert_close(c->trucks_offloaded, 30, 0, 0);
+        af_assert_close(c->trucks_collected, 30, 0, 0);
+        af_assert_close(c->trucks_delivered, 30, 0, 0);
+        af_assert_close(c->tonnes_distributed, 300, 1e-12, 0);
+    }
     af_assert_close(metric(r, "trucks.dispatched.humanitarian"), 10 * DAYS, 0, 0);
     af_assert_close(metric(r, "trucks.dispatched.commercial"), 20 * DAYS, 0, 0);
     af_result_free(r);
