@@ -267,6 +267,24 @@ static void kref_in(text *t, const char *def)
     close_arr(t);
 }
 
+
+/* A quantity, or the word none where the key takes it. */
+static void quantity_or_none(text *t, int kind, const char *unit, double lo, double hi,
+                             bool lo_open, bool none_ok)
+{
+    if (!none_ok) {
+        quantity(t, kind, unit, lo, hi, lo_open);
+        return;
+    }
+    open_arr(t, "anyOf");
+    open_obj(t, NULL);
+    quantity(t, kind, unit, lo, hi, lo_open);
+    close_obj(t);
+    open_obj(t, NULL);
+    put(t, "\"const\":\"none\"");
+    close_obj(t);
+    close_arr(t);
+}
 static void value_schema(text *t, const schema_key *k, bool partial)
 {
     const char *suffix = partial ? ".partial" : "";
@@ -315,20 +333,11 @@ static void value_schema(text *t, const schema_key *k, bool partial)
         close_arr(t);
         break;
     case ST_QUANTITY:
-        if (k->none_ok) {
-            open_arr(t, "anyOf");
-            open_obj(t, NULL);
-            quantity(t, k->quantity, k->unit, k->lo, k->hi, k->lo_open);
-            close_obj(t);
-            open_obj(t, NULL);
-            put(t, "\"const\":\"none\"");
-            close_obj(t);
-            close_arr(t);
-        } else {
-            quantity(t, k->quantity, k->unit, k->lo, k->hi, k->lo_open);
-        }
+        quantity_or_none(t, k->quantity, k->unit, k->lo, k->hi, k->lo_open, k->none_ok);
         break;
-    case ST_DAYS: quantity(t, UNIT_DURATION, "d", k->lo * 1440, k->hi * 1440, false); break;
+    case ST_DAYS:
+        quantity_or_none(t, UNIT_DURATION, "d", k->lo * 1440, k->hi * 1440, false, k->none_ok);
+        break;
     case ST_DATE:
         kstr(t, "type", "string");
         kstr(t, "pattern", DATE);
