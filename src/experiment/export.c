@@ -713,8 +713,9 @@ af_status exp_export(exp_store *s, const char *dir, af_error *err)
         st = exp_export_run(s, dir, err);
         return st == AF_OK ? exp_export_tidy(s, dir, err) : st;
     }
-    bool sweep = !strcmp(m.kind, "sweep");
+    bool sweep = !strcmp(m.kind, "sweep") || !strcmp(m.kind, "sensitivity");
     st = write_sweep_and_replications(s, &m, &p, dir, sweep, err);
+    if (st == AF_OK && !strcmp(m.kind, "sensitivity")) st = exp_export_sensitivity(s, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "compare")) st = write_compare(s, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "target")) st = write_target(s, &m, dir, err);
     if (st == AF_OK) st = write_tidy(s, &m, &p, dir, err);
