@@ -90,7 +90,7 @@ _aidflow()
         report | merge)
             mapfile -t COMPREPLY < <(compgen -d -- "$cur")
             ;;
-        run | validate | show | sweep | compare | target)
+        run | validate | show | assumptions | sweep | sensitivity | compare | target)
             mapfile -t COMPREPLY < <(compgen -f -X '!*.y*ml' -- "$cur"; compgen -d -- "$cur")
             ;;
         *) return 0 ;;

@@ -224,6 +224,39 @@ AF_API af_status af_sweep_run(const af_sweep_config *cfg, const af_exp_model *mo
                               const af_exp_options *opts, af_exp_summary *summary,
                               af_error *err);
 
+/* ---- sensitivity ---------------------------------------------------------------------------- */
+
+/* Screening of a scenario's marked assumptions (af_scn_assumption) by Morris elementary
+ * effects: `aidflow sensitivity`. */
+typedef struct af_sensitivity_config {
+    const char *scenario;          /* the base scenario file */
+    const char *const *sets;       /* overrides applied to every point */
+    size_t n_sets;
+    const char *const *only;       /* the assumption paths to screen; none: every one */
+    size_t n_only;
+    const char *const *outputs;    /* the metrics to rank by; none: need_met.CATEGORY.REGION
+                                      and trucks_per_day.BASIS */
+    size_t n_outputs;
+    unsigned trajectories;         /* r; 0: 10 */
+    unsigned levels;               /* p, even; 0: 4 */
+    unsigned replications;         /* per point; 0: the scenario's */
+    bool has_seed;                 /* otherwise the scenario's seed (also the design's) */
+    uint64_t seed;
+    const char *out_dir;
+} af_sensitivity_config;
+
+/* Runs the r (k + 1) points of a Morris design over the k assumptions' ranges (every point on
+ * the same replications and seeds: common random numbers), like a sweep: stored job by job,
+ * resumed, sharded and merged, under MPI. Then writes sensitivity.csv (per output, every
+ * assumption ranked by mu* with a bootstrap interval, mu and sigma) and summary.json besides
+ * the sweep's files (sweep.csv, replications.csv, metrics.csv, points.csv, provenance.json).
+ * The outputs are not part of the experiment's identity: the same command with other
+ * --outputs re-ranks the stored runs. AF_INVAL when the scenario marks no assumption, an
+ * --only path is not one, or an output is not a metric the model reports. */
+AF_API af_status af_sensitivity_run(const af_sensitivity_config *cfg, const af_exp_model *model,
+                                    const af_exp_options *opts, af_exp_summary *summary,
+                                    af_error *err);
+
 /* ---- compare ------------------------------------------------------------------------------- */
 
 typedef struct af_compare_config {

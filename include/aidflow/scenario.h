@@ -314,6 +314,29 @@ typedef enum af_scn_on_closure {
 /* An origin's policy: one of af_scn_policy, or this for the scenario's (routing.policy). */
 #define AF_SCN_POLICY_OF_SCENARIO (-1)
 
+/* How an assumption's plausible values are spread over its range, for methods that sample it
+ * (sensitivity, calibration): uniform over [lo, hi], triangular with its mode at the value,
+ * or log-uniform (uniform in log; lo > 0). */
+typedef enum af_prior { AF_PRIOR_UNIFORM, AF_PRIOR_TRIANGULAR, AF_PRIOR_LOG_UNIFORM } af_prior;
+
+/* A value the file marks as an assumption: `{value: 40 min, assumption: [30 min, 60 min]}`.
+ * value, lo and hi are numbers in the key's resolved unit (see the top of this file; whole
+ * days for `horizon`/`warmup`), and `unit` is that unit as `--set` reads it after the number
+ * ("min", "d", "/d", "t", "t/d", or "" for fractions and plain numbers), so that
+ * "PATH=VALUE UNIT" sets it. lo < hi and lo <= value <= hi. */
+typedef struct af_scn_assumption {
+    const char *path;   /* the --set path that reaches it: "crossings.kerem_shalom.lanes",
+                           "inspections.nitzana.service.lognormal.mean" */
+    double value;
+    double lo, hi;
+    const char *unit;
+    bool integer;       /* a whole number (lanes, caps): lo, hi and value are whole */
+    af_prior prior;
+    const char *source; /* "" when the file gives none */
+    const char *file;   /* where the mark is written ("<--set>" for a command line) */
+    int line, column;
+} af_scn_assumption;
+
 typedef struct af_scenario af_scenario;
 
 /* One `--set`-style assignment of a dated change, kept as written for writing back. */
@@ -378,6 +401,9 @@ struct af_scenario {
     size_t n_changes;
     af_scn_change *changes;
 
+    size_t n_assumptions; /* in file order; the in_force scenarios of changes have none */
+    af_scn_assumption *assumptions;
+
     void *impl_; /* owned memory; not for the model */
 };
 
@@ -395,6 +421,15 @@ AF_API size_t af_scenario_find_category(const af_scenario *s, const char *name);
 AF_API size_t af_scenario_find_region(const af_scenario *s, const char *name);
 AF_API size_t af_scenario_find_leg(const af_scenario *s, const char *name);
 AF_API size_t af_scenario_find_route(const af_scenario *s, const char *name);
+
+/* The scenario's assumptions (af_scn_assumption), in the order of the file. */
+AF_API size_t af_scenario_assumption_count(const af_scenario *s);
+/* The i-th assumption, or NULL when i is out of range. */
+AF_API const af_scn_assumption *af_scenario_assumption(const af_scenario *s, size_t i);
+/* The index of the assumption at `path`, or AF_SCN_NONE. */
+AF_API size_t af_scenario_find_assumption(const af_scenario *s, const char *path);
+/* "uniform", "triangular", "log-uniform". */
+AF_API const char *af_prior_name(af_prior p);
 
 /* ---- loading ------------------------------------------------------------------------------ */
 

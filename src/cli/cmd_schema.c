@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/schema_json.h"
 #include "scenario/arena.h"
+#include "scenario/assumptions.h"
 #include "scenario/schema.h"
 #include "scenario/units.h"
 #include "scenario/yaml_tree.h"
@@ -171,7 +172,7 @@ static int print_paths(const char *file, const char *const *sets, size_t n_sets)
     af_diagnostics_destroy(d);
     if (st != AF_OK) return st == AF_NOMEM ? AF_EXIT_FAIL : AF_EXIT_USAGE;
     size_t len = 0;
-    char *yaml = af_scenario_to_yaml(s, &len);
+    char *yaml = scenario_plain_yaml(s, &len); /* the --set paths of values, marks left out */
     af_scenario_free(s);
     if (!yaml) {
         fprintf(stderr, "aidflow schema: out of memory\n");

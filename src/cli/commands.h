@@ -24,5 +24,7 @@ int af_cmd_compare(int argc, char **argv);
 int af_cmd_target(int argc, char **argv);
 int af_cmd_merge(int argc, char **argv);
 int af_cmd_schema(int argc, char **argv);
+int af_cmd_assumptions(int argc, char **argv);
+int af_cmd_sensitivity(int argc, char **argv);
 
 #endif

@@ -14,8 +14,12 @@ static const af_command commands[] = {
     {"demo", "run the engine's demo model: one crossing, lanes and opening hours", af_cmd_demo},
     {"validate", "check scenario files and summarise each valid one", af_cmd_validate},
     {"show", "print a scenario fully resolved (extends and --set applied) as YAML", af_cmd_show},
+    {"assumptions", "list the values a scenario marks as assumptions, with their ranges",
+     af_cmd_assumptions},
     {"report", "write an HTML report with charts from output directories", af_cmd_report},
     {"sweep", "run a scenario over a grid or Latin hypercube of parameter values", af_cmd_sweep},
+    {"sensitivity", "rank a scenario's assumptions by their effect on outputs (Morris screening)",
+     af_cmd_sensitivity},
     {"compare", "compare two scenarios on common random numbers: paired differences", af_cmd_compare},
     {"target", "find the smallest parameter value that meets a goal with confidence", af_cmd_target},
     {"merge", "merge the result stores of sweep shards (--shard I/K) and export", af_cmd_merge},
@@ -26,8 +30,8 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: aidflow COMMAND [ARGS...]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "  %-10s %s\n", "version", "print the version (also -V, --version)");
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-12s %s\n", "version", "print the version (also -V, --version)");
     fprintf(out, "\n'aidflow COMMAND --help' describes a command; man aidflow, and\n"
                  "man aidflow-scenario for the scenario language.\n");
 }

@@ -255,6 +255,7 @@ static void quantity(text *t, int kind, const char *unit, double lo, double hi, 
     kstr(t, "type", "string");
     kstr(t, "pattern", unit_pattern(kind));
     close_obj(t);
+    ref(t, "assumed");
     close_arr(t);
 }
 
@@ -325,6 +326,7 @@ static void value_schema(text *t, const schema_key *k, bool partial)
     case ST_INT:
         open_arr(t, "anyOf");
         bare_number(t, "integer", k->lo, k->hi, k->lo_open, 1);
+        ref(t, "assumed");
         if (k->none_ok) {
             open_obj(t, NULL);
             put(t, "\"const\":\"none\"");
@@ -464,8 +466,9 @@ static void record_schema(text *t, const record *r, bool partial, bool item)
     close_obj(t);
 }
 
-/* A parameter of a distribution: a number, or a duration with its unit. */
-static void dist_param(text *t)
+/* A parameter of a distribution: a number, or a duration with its unit; a named parameter
+ * may be marked as an assumption, an empirical row's entries may not. */
+static void param_schema(text *t, bool markable)
 {
     open_obj(t, NULL);
     open_arr(t, "anyOf");
@@ -476,7 +479,53 @@ static void dist_param(text *t)
     kstr(t, "type", "string");
     kstr(t, "pattern", "^" SP NUM SP DUR_UNITS "?" SP "$");
     close_obj(t);
+    if (markable) ref(t, "assumed");
     close_arr(t);
+    close_obj(t);
+}
+static void dist_param(text *t) { param_schema(t, true); }
+
+/* {value: V, assumption: [LO, HI], source:, prior:}: a number marked as an assumption. */
+static void assumed_definition(text *t)
+{
+    open_obj(t, "assumed");
+    kstr(t, "description", "a value marked as an assumption with its plausible range, "
+                           "such as {value: 40 min, assumption: [30 min, 60 min]}");
+    kstr(t, "type", "object");
+    kfalse(t, "additionalProperties");
+    open_arr(t, "required");
+    astr(t, "value");
+    astr(t, "assumption");
+    close_arr(t);
+    open_obj(t, "properties");
+    open_obj(t, "value");
+    open_arr(t, "type");
+    astr(t, "number");
+    astr(t, "string");
+    close_arr(t);
+    close_obj(t);
+    open_obj(t, "assumption");
+    kstr(t, "type", "array");
+    knum(t, "minItems", 2);
+    knum(t, "maxItems", 2);
+    open_obj(t, "items");
+    open_arr(t, "type");
+    astr(t, "number");
+    astr(t, "string");
+    close_arr(t);
+    close_obj(t);
+    close_obj(t);
+    open_obj(t, "source");
+    kstr(t, "type", "string");
+    close_obj(t);
+    open_obj(t, "prior");
+    open_arr(t, "enum");
+    astr(t, "uniform");
+    astr(t, "triangular");
+    astr(t, "log-uniform");
+    close_arr(t);
+    close_obj(t);
+    close_obj(t);
     close_obj(t);
 }
 
@@ -534,6 +583,7 @@ static void open_closed_or_window(text *t)
 }
 static void definitions_common(text *t)
 {
+    assumed_definition(t);
     open_obj(t, "name");
     kstr(t, "description", "a letter, then letters, digits and '_', at most 64 characters");
     kstr(t, "type", "string");
@@ -576,7 +626,7 @@ static void definitions_common(text *t)
     knum(t, "minItems", 2);
     knum(t, "maxItems", 2);
     key(t, "items");
-    dist_param(t);
+    param_schema(t, false);
     close_obj(t);
     open_obj(t, NULL);
     kstr(t, "type", "object");
@@ -587,9 +637,9 @@ static void definitions_common(text *t)
     close_arr(t);
     open_obj(t, "properties");
     key(t, row[0]);
-    dist_param(t);
+    param_schema(t, false);
     key(t, row[1]);
-    dist_param(t);
+    param_schema(t, false);
     close_obj(t);
     close_obj(t);
     close_arr(t);

@@ -198,6 +198,8 @@ af_status exp_export(exp_store *s, const char *dir, af_error *err);
  * measure, category, region and unit) and, when factors were varied, points.csv. */
 af_status exp_export_tidy(exp_store *s, const char *dir, af_error *err);
 
+/* sensitivity.csv and summary.json of a sensitivity from its store (sensitivity.c). */
+af_status exp_export_sensitivity(exp_store *s, const char *dir, af_error *err);
 /* The compare table from the store. */
 af_status exp_compare_table(exp_store *s, af_compare_result *res, af_error *err);
 /* The target curve from the store, sorted by value. */

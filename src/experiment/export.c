@@ -724,8 +724,9 @@ af_status exp_export(exp_store *s, const char *dir, af_error *err)
         st = exp_export_run(s, dir, err);
         return st == AF_OK ? exp_export_tidy(s, dir, err) : st;
     }
-    bool sweep = !strcmp(m.kind, "sweep");
+    bool sweep = !strcmp(m.kind, "sweep") || !strcmp(m.kind, "sensitivity");
     st = write_sweep_and_replications(s, &m, &p, dir, sweep, err);
+    if (st == AF_OK && !strcmp(m.kind, "sensitivity")) st = exp_export_sensitivity(s, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "compare")) st = write_compare(s, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "compare"))
         st = exp_export_compare_runs(s, dir, m.replications, err);

@@ -417,7 +417,11 @@ static af_status fill(lxw_workbook *wb, const formats *fm, const char *dir, af_e
     char *summary = join(dir, "summary.json"), *prov = join(dir, "provenance.json");
     af_status st = summary && prov ? AF_OK : af_error_set(err, AF_NOMEM, "out of memory");
     rp_json *doc = NULL;
-    if (st == AF_OK && exists(summary)) {
+    /* A sensitivity's summary.json is not a run's: a run's folder has daily.csv too. */
+    char *daily_probe = join(dir, "daily.csv");
+    bool run = daily_probe && exists(daily_probe);
+    free(daily_probe);
+    if (st == AF_OK && exists(summary) && (run || !exists(prov))) {
         char *daily = join(dir, "daily.csv"), *stations = join(dir, "stations.csv");
         if (!daily || !stations) st = af_error_set(err, AF_NOMEM, "out of memory");
         if (st == AF_OK) st = rp_json_load(&doc, summary, summary, err);

@@ -12,7 +12,7 @@
 
 /* What a directory holds, from the names of the files in it. */
 typedef struct dir_kind {
-    bool run, compare, sweep, target;
+    bool run, compare, sweep, target, sensitivity;
 } dir_kind;
 
 static af_status classify(const char *dir, dir_kind *k, af_error *err)
@@ -34,7 +34,10 @@ static af_status classify(const char *dir, dir_kind *k, af_error *err)
     k->sweep = rp_file_exists(path);
     af_path_join_to(path, sizeof path, dir, "target.csv");
     k->target = rp_file_exists(path);
-    if (!k->run && !k->compare && !k->sweep && !k->target)
+    /* A sensitivity's summary.json and sweep.csv are not a run's nor a sweep's to draw. */
+    af_path_join_to(path, sizeof path, dir, "sensitivity.csv");
+    if ((k->sensitivity = rp_file_exists(path))) k->run = k->sweep = false;
+    if (!k->run && !k->compare && !k->sweep && !k->target && !k->sensitivity)
         return af_error_set(err, AF_INVAL,
                             "%s holds no aidflow output (summary.json, daily.csv, stations.csv, compare.csv, "
                             "sweep.csv or target.csv)",
@@ -47,6 +50,8 @@ static void ctx_free(rp_ctx *cx)
     for (size_t i = 0; i < cx->n_runs; i++) rp_run_free(&cx->runs[i]);
     for (size_t i = 0; i < cx->n_compares; i++) rp_compare_free(&cx->compares[i]);
     for (size_t i = 0; i < cx->n_sweeps; i++) rp_sweep_free(&cx->sweeps[i]);
+    for (size_t i = 0; i < cx->n_sens; i++) rp_sens_free(&cx->sens[i]);
+    free(cx->sens);
     free(cx->runs);
     free(cx->compares);
     free(cx->sweeps);
@@ -59,7 +64,8 @@ static af_status load_all(rp_ctx *cx, const char *const *dirs, const char *const
     cx->runs = calloc(n_dirs, sizeof *cx->runs);
     cx->compares = calloc(n_dirs, sizeof *cx->compares);
     cx->sweeps = calloc(2 * n_dirs, sizeof *cx->sweeps);
-    if (!cx->runs || !cx->compares || !cx->sweeps) return af_error_set(err, AF_NOMEM, "out of memory");
+    cx->sens = calloc(n_dirs, sizeof *cx->sens);
+    if (!cx->runs || !cx->compares || !cx->sweeps || !cx->sens) return af_error_set(err, AF_NOMEM, "out of memory");
     af_status st = AF_OK;
     for (size_t i = 0; i < n_dirs && st == AF_OK; i++) {
         if (!dirs[i]) return af_error_set(err, AF_INVAL, "directory %zu is NULL", i);
@@ -79,6 +85,7 @@ static af_status load_all(rp_ctx *cx, const char *const *dirs, const char *const
         if (st == AF_OK && k.compare) st = rp_compare_load(&cx->compares[cx->n_compares++], dirs[i], err);
         if (st == AF_OK && k.sweep) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], false, err);
         if (st == AF_OK && k.target) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], true, err);
+        if (st == AF_OK && k.sensitivity) st = rp_sens_load(&cx->sens[cx->n_sens++], dirs[i], err);
     }
     return st;
 }
@@ -88,7 +95,7 @@ static af_status check_not_an_input(const char *const *dirs, size_t n_dirs, cons
 {
     static const char *const inputs[] = {"summary.json", "daily.csv",  "stations.csv",    "compare.csv",
                                          "sweep.csv",    "target.csv", "replications.csv", "provenance.json",
-                                         "results.sqlite", "metrics.csv", "points.csv",
+                                         "results.sqlite", "metrics.csv", "points.csv", "sensitivity.csv",
                                          /* a comparison's runs */
                                          "A/summary.json", "A/daily.csv", "A/stations.csv",
                                          "B/summary.json", "B/daily.csv", "B/stations.csv"};
@@ -129,6 +136,7 @@ af_status af_report_write_labelled(const char *const *dirs, const char *const *l
         rp_network_section(&cx);
         rp_page_summary(&cx);
         rp_experiment_sections(&cx);
+        rp_sens_sections(&cx);
         rp_run_sections(&cx);
         rp_page_close(&cx, dirs, n_dirs);
         if (b.failed || cx.pool.nomem) st = af_error_set(err, AF_NOMEM, "out of memory composing the report");

@@ -23,6 +23,16 @@ typedef struct rp_pool {
 void *rp_alloc(rp_pool *pool, size_t n, size_t size);
 void rp_pool_free(rp_pool *pool);
 
+/* sensitivity.csv of a sensitivity folder (sensitivity.c): rows in the file's order (per
+ * output, by rank). */
+typedef struct rp_sens {
+    char *dir;
+    size_t n;
+    char **assumption, **output;
+    double *mu_star, *lo, *hi;
+    long *rank;
+} rp_sens;
+
 typedef struct rp_ctx {
     af_buf *b;
     rp_pool pool;
@@ -32,6 +42,8 @@ typedef struct rp_ctx {
     size_t n_compares;
     rp_sweep *sweeps;      /* sweep and target directories */
     size_t n_sweeps;
+    rp_sens *sens;         /* sensitivity directories */
+    size_t n_sens;
     int chart_no;          /* for unique element ids */
     struct rp_analysis *analysis; /* [n_runs], from rp_analyse */
 } rp_ctx;
@@ -83,6 +95,11 @@ void rp_run_sections(rp_ctx *cx);
 
 /* Sections of compare, sweep and target directories. */
 void rp_experiment_sections(rp_ctx *cx);
+
+af_status rp_sens_load(rp_sens *s, const char *dir, af_error *err);
+void rp_sens_free(rp_sens *s);
+/* A section per sensitivity directory. */
+void rp_sens_sections(rp_ctx *cx);
 
 /* Opens <figure> with an id of the form PREFIX-N and writes it into id (size >= 32). */
 void rp_figure_open(rp_ctx *cx, const char *prefix, char *id, size_t size);

@@ -145,6 +145,12 @@ void check_hold(binder *b, const yt_node *map, void *item);
 void check_gaza_side(binder *b, const yt_node *map, void *item);
 void check_change(binder *b, const yt_node *map, void *item);
 
+/* The parameters of distribution form `form` (flen bytes, "uniform"): their names in order,
+ * how many, and bit i of *timed set when parameter i carries the key's unit. False for an
+ * unknown form and for empirical (whose rows are not named parameters). */
+bool dist_form_params(const char *form, size_t flen, const char *const **params, size_t *n,
+                      unsigned *timed);
+
 /* Remembers an empirical distribution whose table the scenario must free. */
 void bind_own_dist(binder *b, af_dist *d);
 

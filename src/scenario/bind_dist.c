@@ -40,6 +40,19 @@ static const dist_form forms[] = {
 };
 enum { N_FORMS = sizeof forms / sizeof forms[0], MAX_ROWS = 10000 };
 
+bool dist_form_params(const char *form, size_t flen, const char *const **params, size_t *n,
+                      unsigned *timed)
+{
+    for (size_t i = 0; i + 1 < N_FORMS; i++)
+        if (strlen(forms[i].name) == flen && !memcmp(forms[i].name, form, flen)) {
+            *params = forms[i].params;
+            *n = forms[i].n;
+            *timed = forms[i].timed;
+            return true;
+        }
+    return false;
+}
+
 static const char *const form_names[N_FORMS] = {"constant", "exponential", "uniform",
                                                 "triangular", "lognormal", "gamma",
                                                 "weibull", "empirical"};

@@ -228,5 +228,17 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
                 !str_eq(x->set[k].value, y->set[k].value))
                 return false;
     }
+    /* Assumptions, by path: the canonical writer may put them in another order. */
+    if (a->n_assumptions != b->n_assumptions) return false;
+    for (size_t i = 0; i < a->n_assumptions; i++) {
+        const af_scn_assumption *x = &a->assumptions[i];
+        size_t k = af_scenario_find_assumption(b, x->path);
+        if (k == AF_SCN_NONE) return false;
+        const af_scn_assumption *y = &b->assumptions[k];
+        if (x->value != y->value || x->lo != y->lo || x->hi != y->hi ||
+            !str_eq(x->unit, y->unit) || x->integer != y->integer || x->prior != y->prior ||
+            !str_eq(x->source, y->source))
+            return false;
+    }
     return true;
 }

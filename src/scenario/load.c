@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/assumptions.h"
 #include "scenario/bind.h"
 #include "scenario/changes.h"
 #include "scenario/validate.h"
@@ -38,10 +39,15 @@ static void loader_init(loader *L, af_diagnostics *diags, unsigned flags)
 static af_status finish(loader *L, yt_node *root, const char *const *overrides, size_t n_ov,
                         af_scenario **out)
 {
+    /* Marks are taken out before the --sets, which then replace plain values and so keep
+     * them, and again after (a --set value may be a mark itself). */
+    pending_marks marks = {NULL, 0, 0};
+    assumptions_take(L, root, &marks);
     for (size_t i = 0; i < n_ov && !L->r.nomem; i++) {
         if (!overrides[i]) continue;
         apply_override(L, root, overrides[i]);
     }
+    if (n_ov) assumptions_take(L, root, &marks);
 
     scenario_impl *impl = calloc(1, sizeof *impl);
     af_scenario *s = NULL;
@@ -68,6 +74,7 @@ static af_status finish(loader *L, yt_node *root, const char *const *overrides, 
     if (root && !L->r.nomem) {
         bind_scenario(&b, root);
         if (!L->r.nomem && !scn_full(&L->r)) validate_scenario(&b);
+        if (!L->r.nomem && !scn_full(&L->r)) assumptions_resolve(&b, root, &marks);
     }
     names_free(&b.names);
     impl->owned = b.owned;

@@ -93,6 +93,20 @@ static bool walk_plain(loader *L, yt_node *node, const seg *segs, size_t i, size
             node = p->value;
         } else if (node->kind == YT_SEQ) {
             size_t idx;
+            seg named;
+            /* A distribution's parameter by name in a list form ({uniform: [a, b]}): the
+             * paths of marks (af_scn_assumption) name it as the canonical form does. */
+            const char *const *pnames;
+            size_t n_names;
+            unsigned timed;
+            if (i > 0 && !parse_index(g, &idx) &&
+                dist_form_params(segs[i - 1].s, segs[i - 1].len, &pnames, &n_names, &timed))
+                for (size_t k = 0; k < n_names; k++)
+                    if (strlen(pnames[k]) == g->len && !memcmp(pnames[k], g->s, g->len)) {
+                        static const char digits[] = "0123456789";
+                        named = (seg){digits + k, 1, g->mark};
+                        g = &named;
+                    }
             if (!parse_index(g, &idx) || idx >= node->n) {
                 scn_error(&L->r, seg_mark(file, g), "%s is a list of %zu; expected a position "
                           "from 0 to %zu, found '%.*s'", where, node->n,

@@ -11,6 +11,7 @@
 #include "base/date.h"
 #include "base/hash.h"
 #include "base/num.h"
+#include "scenario/assumptions.h"
 #include "scenario/units.h"
 
 /* The shortest text that reads back as exactly x (af_fmt_num), but zero is never "-0". */
@@ -501,12 +502,27 @@ static void write_all(af_buf *b, const af_scenario *s)
     }
 }
 
-char *af_scenario_to_yaml(const af_scenario *s, size_t *len)
+char *scenario_plain_yaml(const af_scenario *s, size_t *len)
 {
     if (!s) return NULL;
     af_buf b = {0};
     write_all(&b, s);
     return af_buf_take(&b, len);
+}
+
+/* The marks of assumptions are written back around their values (assumptions.c), and only
+ * here: the hash is of the values alone, so that marking a value changes no output. */
+char *af_scenario_to_yaml(const af_scenario *s, size_t *len)
+{
+    size_t n = 0;
+    char *text = scenario_plain_yaml(s, &n);
+    if (!text || !s->n_assumptions) {
+        if (len) *len = n;
+        return text;
+    }
+    char *marked = assumptions_mark_yaml(s, text, n, len);
+    free(text);
+    return marked;
 }
 
 af_status af_scenario_write(const af_scenario *s, FILE *out)
@@ -522,7 +538,7 @@ af_status af_scenario_write(const af_scenario *s, FILE *out)
 uint64_t af_scenario_hash(const af_scenario *s)
 {
     size_t len;
-    char *text = af_scenario_to_yaml(s, &len);
+    char *text = scenario_plain_yaml(s, &len);
     if (!text) return 0;
     /* FNV-1a from 1469598103934665603, not the standard basis 14695981039346656037 (a digit
      * short): every output since the first carries this hash, so it stays. */

@@ -66,7 +66,7 @@ done
 [[ $n_cmds -ge 10 ]] || { echo "FAIL: found only $n_cmds commands"; fails=$((fails + 1)); }
 expect_has -V ""
 expect "sweep" sw
-expect "schema show sweep" s
+expect "schema sensitivity show sweep" s
 
 # options of each command
 expect "--replications --report" run --re
