@@ -241,6 +241,7 @@ struct model {
      * need, consumption and deliveries, and the days its consumption fell short of the
      * report's coverage_target share of its need. */
     double *region_need, *region_consumed, *region_delivered, *region_days_below;
+    struct windows_state *win; /* window metrics asked for by the options (windows.c); NULL: none */
 };
 
 /* The simulation time of a scenario time (minutes since the scenario's start). */

@@ -28,6 +28,7 @@
 
 #include "model/changes.h"
 #include "model/closures.h"
+#include "model/windows.h"
 #include "model/gaza_side.h"
 #include "model/hubs.h"
 #include "model/journey.h"
@@ -191,7 +192,8 @@ static af_status build(model *m, af_error *err)
     if (changes_schedule(m) != AF_OK) return af_error_set(err, AF_NOMEM, "out of memory");
     if ((st = gaza_side_build(m)) != AF_OK) return af_error_set(err, st, "out of memory");
     journey_start_collection(m);
-    return results_init(m);
+    if ((st = results_init(m)) != AF_OK) return st;
+    return windows_init(m, err);
 }
 
 /* What add_station made besides the engine station (NULL parts are skipped). */
@@ -258,6 +260,7 @@ static void destroy(model *m)
     free(m->region_consumed);
     free(m->region_delivered);
     free(m->region_days_below);
+    windows_free(m);
     af_sim_destroy(m->sim);
 }
 
@@ -321,6 +324,7 @@ static void close_day(model *m, int report_day)
         }
     }
     if (report_day >= 0) results_record_stations(m, report_day);
+    windows_record_day(m, report_day);
     hubs_clear_day(m);
     check_conservation(m, report_day);
 }
