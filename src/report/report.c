@@ -12,7 +12,7 @@
 
 /* What a directory holds, from the names of the files in it. */
 typedef struct dir_kind {
-    bool run, compare, sweep, target;
+    bool run, compare, sweep, target, calibration;
 } dir_kind;
 
 static af_status classify(const char *dir, dir_kind *k, af_error *err)
@@ -34,10 +34,12 @@ static af_status classify(const char *dir, dir_kind *k, af_error *err)
     k->sweep = rp_file_exists(path);
     af_path_join_to(path, sizeof path, dir, "target.csv");
     k->target = rp_file_exists(path);
-    if (!k->run && !k->compare && !k->sweep && !k->target)
+    af_path_join_to(path, sizeof path, dir, "calibration.csv");
+    k->calibration = rp_file_exists(path);
+    if (!k->run && !k->compare && !k->sweep && !k->target && !k->calibration)
         return af_error_set(err, AF_INVAL,
                             "%s holds no aidflow output (summary.json, daily.csv, stations.csv, compare.csv, "
-                            "sweep.csv or target.csv)",
+                            "sweep.csv, target.csv or calibration.csv)",
                             dir);
     return AF_OK;
 }
@@ -50,6 +52,8 @@ static void ctx_free(rp_ctx *cx)
     free(cx->runs);
     free(cx->compares);
     free(cx->sweeps);
+    for (size_t i = 0; i < cx->n_calibrations; i++) rp_calibration_free(&cx->calibrations[i]);
+    free(cx->calibrations);
     rp_pool_free(&cx->pool);
 }
 
@@ -59,7 +63,8 @@ static af_status load_all(rp_ctx *cx, const char *const *dirs, const char *const
     cx->runs = calloc(n_dirs, sizeof *cx->runs);
     cx->compares = calloc(n_dirs, sizeof *cx->compares);
     cx->sweeps = calloc(2 * n_dirs, sizeof *cx->sweeps);
-    if (!cx->runs || !cx->compares || !cx->sweeps) return af_error_set(err, AF_NOMEM, "out of memory");
+    cx->calibrations = calloc(n_dirs, sizeof *cx->calibrations);
+    if (!cx->runs || !cx->compares || !cx->sweeps || !cx->calibrations) return af_error_set(err, AF_NOMEM, "out of memory");
     af_status st = AF_OK;
     for (size_t i = 0; i < n_dirs && st == AF_OK; i++) {
         if (!dirs[i]) return af_error_set(err, AF_INVAL, "directory %zu is NULL", i);
@@ -79,6 +84,8 @@ static af_status load_all(rp_ctx *cx, const char *const *dirs, const char *const
         if (st == AF_OK && k.compare) st = rp_compare_load(&cx->compares[cx->n_compares++], dirs[i], err);
         if (st == AF_OK && k.sweep) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], false, err);
         if (st == AF_OK && k.target) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], true, err);
+        if (st == AF_OK && k.calibration)
+            st = rp_calibration_load(&cx->calibrations[cx->n_calibrations++], dirs[i], err);
     }
     return st;
 }
@@ -88,7 +95,8 @@ static af_status check_not_an_input(const char *const *dirs, size_t n_dirs, cons
 {
     static const char *const inputs[] = {"summary.json", "daily.csv",  "stations.csv",    "compare.csv",
                                          "sweep.csv",    "target.csv", "replications.csv", "provenance.json",
-                                         "results.sqlite", "metrics.csv", "points.csv"};
+                                         "results.sqlite", "metrics.csv", "points.csv",
+                                         "calibration.csv", "parameters.csv"};
     char path[4096];
     for (size_t d = 0; d < n_dirs; d++) {
         if (dirs[d] && af_path_same_file(dirs[d], out_path))
