@@ -4,6 +4,7 @@
 
 #include "aidflow/access.h"
 #include "aidflow/calendar.h"
+#include "aidflow/calibrate.h"
 #include "aidflow/error.h"
 #include "aidflow/experiment.h"
 #include "aidflow/export.h"

@@ -124,7 +124,29 @@ typedef struct af_model_options {
     void (*on_midnight)(void *ctx, int day, double tonnes_residual, double stock_residual);
     void *ctx;
     volatile int *interrupt; /* when not NULL and set non-zero, the run stops: AF_INTERRUPTED */
+    /* Window metrics (af_model_window_parse): each is added to the result's metrics under its
+     * spec as the name, after the ordinary ones. NULL/0: none (the metrics are as without). */
+    const char *const *windows;
+    size_t n_windows;
 } af_model_options;
+
+/* A figure over a date window: "BASIS@FROM..TO", FROM and TO ISO dates, both days included,
+ * e.g. "trucks_per_day.entered@2024-03-01..2024-03-31": the mean per day over the window of
+ * the basis, counted as the per-run metric of that name counts it over the horizon. BASIS is
+ * one of trucks_per_day.{dispatched,inspected,entered,offloaded,collected,delivered},
+ * tonnes_per_day.distributed, need_met.CATEGORY and need_met.CATEGORY.REGION (tonnes consumed
+ * over tonnes needed in the window). The window must lie within the reported horizon. */
+typedef struct af_model_window {
+    char basis[200];
+    long from, to;  /* day numbers (days since 1970-01-01), from <= to */
+} af_model_window;
+
+/* Parses a window spec; AF_INVAL with what is wrong and what was expected. */
+AF_API af_status af_model_window_parse(const char *spec, af_model_window *w, af_error *err);
+/* Checks that a window's basis names a category or region of `scn` where it must, and that
+ * its days lie within the reported horizon. */
+AF_API af_status af_model_window_check(const af_scenario *scn, const af_model_window *w,
+                                       af_error *err);
 
 /* Runs replication `replication` of `scn` with `seed`. On success *out is the result. */
 AF_API af_status af_model_run(const af_scenario *scn, uint64_t seed, unsigned replication,

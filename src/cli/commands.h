@@ -22,6 +22,7 @@ int af_cmd_report(int argc, char **argv);
 int af_cmd_sweep(int argc, char **argv);
 int af_cmd_compare(int argc, char **argv);
 int af_cmd_target(int argc, char **argv);
+int af_cmd_calibrate(int argc, char **argv);
 int af_cmd_merge(int argc, char **argv);
 int af_cmd_schema(int argc, char **argv);
 int af_cmd_assumptions(int argc, char **argv);

@@ -22,6 +22,7 @@ static const af_command commands[] = {
      af_cmd_sensitivity},
     {"compare", "compare two scenarios on common random numbers: paired differences", af_cmd_compare},
     {"target", "find the smallest parameter value that meets a goal with confidence", af_cmd_target},
+    {"calibrate", "fit parameters to observed figures on their counting bases", af_cmd_calibrate},
     {"merge", "merge the result stores of sweep shards (--shard I/K) and export", af_cmd_merge},
     {"schema", "describe the scenario language: JSON Schema, keys, --set paths", af_cmd_schema},
 };

@@ -8,12 +8,15 @@
 
 #include "aidflow/model.h"
 #include "aidflow/scenario.h"
+#include "aidflow/calibrate.h"
 #include "experiment/exp_internal.h"
 
 typedef struct bridge {
     volatile int *interrupt;
     bool check;       /* af_exp_model_check_conservation */
     double tolerance; /* a fraction of the tonnes dispatched */
+    char **windows;   /* af_exp_model_windows: window metrics every replication reports */
+    size_t n_windows;
 } bridge;
 
 /* The worst midnight of a replication, for the check after it. */
@@ -95,6 +98,8 @@ static af_status bridge_replicate(void *ctx, const void *point, uint64_t seed,
     /* Sweeps, comparisons and targets keep per-run totals only; a run keeps the tables. */
     o.keep_daily = af_exp_metrics_wants_result(out);
     o.interrupt = b->interrupt;
+    o.windows = (const char *const *)b->windows;
+    o.n_windows = b->n_windows;
     conservation cons = {0};
     if (b->check) {
         o.on_midnight = on_midnight;
@@ -133,7 +138,36 @@ static af_status bridge_replicate(void *ctx, const void *point, uint64_t seed,
 
 static void bridge_destroy(void *ctx)
 {
+    bridge *b = ctx;
+    for (size_t i = 0; b && i < b->n_windows; i++) free(b->windows[i]);
+    if (b) free(b->windows);
     free(ctx);
+}
+
+af_status af_exp_model_windows(af_exp_model *m, const char *const *specs, size_t n,
+                               af_error *err)
+{
+    if (!m || m->prepare != bridge_prepare || !m->ctx)
+        return af_error_set(err, AF_INVAL, "window metrics need the logistics model");
+    bridge *b = m->ctx;
+    for (size_t i = 0; i < n; i++) {
+        af_model_window w;
+        af_status st = af_model_window_parse(specs[i], &w, err);
+        if (st != AF_OK) return st;
+    }
+    char **copy = calloc(n + 1, sizeof *copy);
+    if (!copy) return af_error_set(err, AF_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        if (!(copy[i] = strdup(specs[i]))) {
+            for (size_t k = 0; k < i; k++) free(copy[k]);
+            free(copy);
+            return af_error_set(err, AF_NOMEM, "out of memory");
+        }
+    for (size_t i = 0; i < b->n_windows; i++) free(b->windows[i]);
+    free(b->windows);
+    b->windows = copy;
+    b->n_windows = n;
+    return AF_OK;
 }
 
 af_status af_exp_model_scenario(af_exp_model *m, volatile int *interrupt, af_error *err)

@@ -308,6 +308,7 @@ struct model {
 
     struct times_log *times;     /* end-to-end times of trucks (times.c) */
     struct binding_log *binding; /* the binding constraint day by day (binding.c) */
+    struct windows_state *win; /* window metrics asked for by the options (windows.c); NULL: none */
 };
 
 /* The counting bases a day's table splits by hub and category (results.c). */

@@ -31,6 +31,7 @@
 #include "model/binding.h"
 #include "model/changes.h"
 #include "model/closures.h"
+#include "model/windows.h"
 #include "model/gaza_side.h"
 #include "model/hubs.h"
 #include "model/journey.h"
@@ -206,7 +207,8 @@ static af_status build(model *m, af_error *err)
     journey_start_collection(m);
     if ((st = times_init(m)) != AF_OK || (st = binding_init(m)) != AF_OK)
         return af_error_set(err, st, "out of memory");
-    return results_init(m);
+    if ((st = results_init(m)) != AF_OK) return st;
+    return windows_init(m, err);
 }
 
 /* What add_station made besides the engine station (NULL parts are skipped). */
@@ -280,6 +282,7 @@ static void destroy(model *m)
     free(m->region_consumed);
     free(m->region_delivered);
     free(m->region_days_below);
+    windows_free(m);
     af_sim_destroy(m->sim);
 }
 
@@ -394,6 +397,7 @@ static void close_day(model *m, int report_day)
     if (report_day >= 0 && m->res->positions) positions_record(m, report_day);
     times_close_day(m, report_day);
     binding_close_day(m, report_day);
+    windows_record_day(m, report_day);
     hubs_clear_day(m);
     check_conservation(m, report_day);
 }

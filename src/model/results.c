@@ -13,6 +13,7 @@
 #include "model/times.h"
 #include "model/trucks.h"
 #include "model/yards.h"
+#include "model/windows.h"
 
 af_status results_init(model *m)
 {
@@ -92,6 +93,7 @@ void results_record_hub(model *m, int day, size_t hub, size_t c, double need, do
         m->region_need[rc] += need_r;
         m->region_consumed[rc] += got_r;
         m->region_delivered[rc] += m->hub_in_tonnes[k] * share;
+        windows_record_region(m, day, r, c, need_r, got_r);
         if (need_r > 0 && got_r < s->coverage_target * need_r * (1 - 1e-12))
             m->region_days_below[rc] += 1;
         if (!res->daily) continue;
@@ -412,6 +414,9 @@ void results_finish(model *m)
                 s->nodes[s->crossings[i].st.node].name);
     }
     times_and_binding(m, &l);
+    /* Window metrics, when asked for, after every ordinary one (model/windows.c). */
+    for (size_t i = 0; i < windows_count(m); i++)
+        add(&l, windows_value(m, i), "%s", m->opts->windows[i]);
     if (l.oom) m->failed = true;
 }
 

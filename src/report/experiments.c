@@ -860,4 +860,5 @@ void rp_experiment_sections(rp_ctx *cx)
 {
     for (size_t i = 0; i < cx->n_compares; i++) compare_section(cx, &cx->compares[i]);
     for (size_t i = 0; i < cx->n_sweeps; i++) sweep_section(cx, &cx->sweeps[i]);
+    rp_calibration_sections(cx);
 }

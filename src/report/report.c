@@ -12,7 +12,7 @@
 
 /* What a directory holds, from the names of the files in it. */
 typedef struct dir_kind {
-    bool run, compare, sweep, target, sensitivity;
+    bool run, compare, sweep, target, sensitivity, calibration;
 } dir_kind;
 
 static af_status classify(const char *dir, dir_kind *k, af_error *err)
@@ -37,10 +37,12 @@ static af_status classify(const char *dir, dir_kind *k, af_error *err)
     /* A sensitivity's summary.json and sweep.csv are not a run's nor a sweep's to draw. */
     af_path_join_to(path, sizeof path, dir, "sensitivity.csv");
     if ((k->sensitivity = rp_file_exists(path))) k->run = k->sweep = false;
-    if (!k->run && !k->compare && !k->sweep && !k->target && !k->sensitivity)
+    af_path_join_to(path, sizeof path, dir, "calibration.csv");
+    k->calibration = rp_file_exists(path);
+    if (!k->run && !k->compare && !k->sweep && !k->target && !k->sensitivity && !k->calibration)
         return af_error_set(err, AF_INVAL,
                             "%s holds no aidflow output (summary.json, daily.csv, stations.csv, compare.csv, "
-                            "sweep.csv or target.csv)",
+                            "sweep.csv, target.csv, sensitivity.csv or calibration.csv)",
                             dir);
     return AF_OK;
 }
@@ -55,6 +57,8 @@ static void ctx_free(rp_ctx *cx)
     free(cx->runs);
     free(cx->compares);
     free(cx->sweeps);
+    for (size_t i = 0; i < cx->n_calibrations; i++) rp_calibration_free(&cx->calibrations[i]);
+    free(cx->calibrations);
     rp_pool_free(&cx->pool);
 }
 
@@ -65,7 +69,9 @@ static af_status load_all(rp_ctx *cx, const char *const *dirs, const char *const
     cx->compares = calloc(n_dirs, sizeof *cx->compares);
     cx->sweeps = calloc(2 * n_dirs, sizeof *cx->sweeps);
     cx->sens = calloc(n_dirs, sizeof *cx->sens);
-    if (!cx->runs || !cx->compares || !cx->sweeps || !cx->sens) return af_error_set(err, AF_NOMEM, "out of memory");
+    cx->calibrations = calloc(n_dirs, sizeof *cx->calibrations);
+    if (!cx->runs || !cx->compares || !cx->sweeps || !cx->sens || !cx->calibrations)
+        return af_error_set(err, AF_NOMEM, "out of memory");
     af_status st = AF_OK;
     for (size_t i = 0; i < n_dirs && st == AF_OK; i++) {
         if (!dirs[i]) return af_error_set(err, AF_INVAL, "directory %zu is NULL", i);
@@ -86,6 +92,8 @@ static af_status load_all(rp_ctx *cx, const char *const *dirs, const char *const
         if (st == AF_OK && k.sweep) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], false, err);
         if (st == AF_OK && k.target) st = rp_sweep_load(&cx->sweeps[cx->n_sweeps++], dirs[i], true, err);
         if (st == AF_OK && k.sensitivity) st = rp_sens_load(&cx->sens[cx->n_sens++], dirs[i], err);
+        if (st == AF_OK && k.calibration)
+            st = rp_calibration_load(&cx->calibrations[cx->n_calibrations++], dirs[i], err);
     }
     return st;
 }
@@ -96,6 +104,7 @@ static af_status check_not_an_input(const char *const *dirs, size_t n_dirs, cons
     static const char *const inputs[] = {"summary.json", "daily.csv",  "stations.csv",    "compare.csv",
                                          "sweep.csv",    "target.csv", "replications.csv", "provenance.json",
                                          "results.sqlite", "metrics.csv", "points.csv", "sensitivity.csv",
+                                         "calibration.csv", "parameters.csv",
                                          /* a comparison's runs */
                                          "A/summary.json", "A/daily.csv", "A/stations.csv",
                                          "B/summary.json", "B/daily.csv", "B/stations.csv"};

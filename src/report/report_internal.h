@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "aidflow/error.h"
+#include "report/calibration.h"
 #include "report/escape.h"
 #include "report/format.h"
 #include "report/experiments.h"
@@ -44,6 +45,8 @@ typedef struct rp_ctx {
     size_t n_sweeps;
     rp_sens *sens;         /* sensitivity directories */
     size_t n_sens;
+    rp_calibration *calibrations; /* calibration directories */
+    size_t n_calibrations;
     int chart_no;          /* for unique element ids */
     struct rp_analysis *analysis; /* [n_runs], from rp_analyse */
 } rp_ctx;
