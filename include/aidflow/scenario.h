@@ -174,6 +174,15 @@ typedef struct af_scn_plan_step {
     double *trucks; /* [n_categories] trucks per day, >= 0 */
 } af_scn_plan_step;
 
+/* Who sends an origin's trucks (origin `sender:`). Humanitarian cargo (UN agencies, NGOs,
+ * governments' donations) is handed out free through the hubs; commercial cargo (private
+ * traders) is sold, and only its share reaches_people counts toward need. */
+typedef enum af_scn_sender {
+    AF_SCN_HUMANITARIAN,
+    AF_SCN_COMMERCIAL
+} af_scn_sender;
+#define AF_SCN_N_SENDERS 2
+
 typedef struct af_scn_origin {
     size_t node;
     af_scn_dispatch_mode dispatch;
@@ -190,6 +199,10 @@ typedef struct af_scn_origin {
     double policy_tolerance; /* minutes; NaN: the scenario's */
     int on_closure;      /* af_scn_on_closure, or AF_SCN_POLICY_OF_SCENARIO for the scenario's */
     double patience;     /* minutes; NaN: the scenario's */
+    int sender;          /* af_scn_sender of every truck it dispatches */
+    double *reaches_people; /* [n_categories] share of its delivered tonnes that reaches people
+                               (counts toward need); 1 but where a commercial origin says
+                               otherwise; NULL (a scenario built in C): 1 */
 } af_scn_origin;
 
 typedef struct af_scn_station {
@@ -228,7 +241,10 @@ typedef struct af_scn_crossing {
     bool has_gaza_side;
     size_t gs_waiting_area;       /* truckloads the waiting area holds; 0 = no limit */
     unsigned gs_collection;       /* collection movements a day, >= 1 */
-    double gs_denial;             /* probability a collection movement is denied */
+    double gs_denial;             /* probability a collection movement is denied (humanitarian
+                                     cargo, and commercial unless gs_denial_commercial says) */
+    double gs_denial_commercial;  /* the same for commercial cargo (the loader fills it with
+                                     gs_denial when not given) */
     double gs_interception;       /* probability a collected truck is intercepted on the road */
     double gs_return;             /* probability cargo is returned at offloading */
     size_t gs_n_pauses;

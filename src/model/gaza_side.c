@@ -94,9 +94,10 @@ bool gaza_side_paused(const model *m, size_t crossing, af_time now)
     return closures_closed_until(m, cx->gs_pauses, cx->gs_n_pauses, now) > now;
 }
 
-bool gaza_side_denied(model *m, size_t crossing)
+bool gaza_side_denied(model *m, size_t crossing, int sender)
 {
-    double p = m->scn->crossings[crossing].gs_denial;
+    const af_scn_crossing *cx = &m->scn->crossings[crossing];
+    double p = sender == AF_SCN_COMMERCIAL ? cx->gs_denial_commercial : cx->gs_denial;
     return p > 0 && af_rng_uniform(m->gaza[crossing].denial_rng) < p;
 }
 

@@ -6,8 +6,8 @@
  * closed) and opens again as collection frees places: the pressure reaches the crossing's
  * queue, the legs before it, inspection and the origins. At offloading the cargo is returned
  * with the return rate. Collection has k movements a day, evenly spaced; a movement is denied
- * with the denial probability (the truck stays first in line), does not run during a pause,
- * and is not started when the truck's hub is full; a collected truck is intercepted on the
+ * with the denial probability of its cargo's sender class (the truck stays first in line),
+ * does not run during a pause, and is not started when the truck's hub is full; a collected truck is intercepted on the
  * road with the interception probability (counted lost).
  *
  * These functions decide and keep the waiting area; journey.c moves the trucks. */
@@ -37,8 +37,9 @@ af_time gaza_side_next_slot(model *m, size_t crossing);
 /* Whether collection is paused now. */
 bool gaza_side_paused(const model *m, size_t crossing, af_time now);
 
-/* One movement's approval: true when denied. */
-bool gaza_side_denied(model *m, size_t crossing);
+/* One movement's approval for cargo of sender class `sender` (af_scn_sender): true when
+ * denied (the denial probability of its class). */
+bool gaza_side_denied(model *m, size_t crossing, int sender);
 
 /* Takes the first truck off the waiting area (its place is freed; the crossing reopens when
  * it was shut and no random closure holds it). */

@@ -39,17 +39,28 @@ static const af_scn_route *route_of(const model *m, const truck *t)
 static void write_off(model *m, uint32_t id)
 {
     truck *t = &m->trucks[id];
-    m->all.trucks_written_off++;
-    m->all.tonnes_written_off += t->tonnes;
+    LEDGER_ADD(m, t, trucks_written_off, 1);
+    LEDGER_ADD(m, t, tonnes_written_off, t->tonnes);
     trucks_free(m, id);
+}
+
+/* What of a truck's cargo goes into its hub's stock, towards need: all of it for humanitarian
+ * cargo; for commercial cargo its origin's share reaches_people of the category. */
+static double stored_tonnes(const model *m, const truck *t)
+{
+    const double *reach = m->scn->origins[t->origin].reaches_people;
+    return reach && reach[t->category] < 1 ? t->tonnes * reach[t->category] : t->tonnes;
 }
 
 static void unload(model *m, uint32_t id)
 {
     truck *t = &m->trucks[id];
-    hubs_store(m, route_of(m, t)->hub, t->category, t->tonnes);
-    m->all.trucks_delivered++;
-    m->all.tonnes_delivered += t->tonnes;
+    double stored = stored_tonnes(m, t);
+    hubs_store(m, route_of(m, t)->hub, t->category, stored);
+    LEDGER_ADD(m, t, trucks_delivered, 1);
+    LEDGER_ADD(m, t, tonnes_delivered, t->tonnes);
+    /* Commercial cargo beyond its share reaches_people: sold outside the need modelled. */
+    if (stored < t->tonnes) LEDGER_ADD(m, t, tonnes_outside_need, t->tonnes - stored);
     trucks_free(m, id);
 }
 
@@ -58,7 +69,7 @@ static void reach_hub(model *m, uint32_t id)
 {
     truck *t = &m->trucks[id];
     size_t hub = route_of(m, t)->hub;
-    if (!hubs_admits(m, hub, t->tonnes)) {
+    if (!hubs_admits(m, hub, stored_tonnes(m, t))) {
         t->state = TRUCK_AT_HUB;
         if (!fifo_push(&m->hub_wait[hub], id)) model_fail(m);
         return;
@@ -79,7 +90,7 @@ static void turn_back(model *m, uint32_t id, divert_plan plan, bool returning)
     t->route = (uint32_t)plan.route;
     t->pos = (uint32_t)plan.at;
     if (!returning) {
-        m->all.trucks_diverted++;
+        LEDGER_ADD(m, t, trucks_diverted, 1);
         m->heading[plan.route]++;
     }
     uint64_t arg = (uint64_t)id | (returning ? (uint64_t)1 << 32 : 0);
@@ -179,8 +190,9 @@ void journey_dispatch(model *m, size_t origin, size_t category, double tonnes)
     t->category = (uint32_t)category;
     t->origin = (uint32_t)origin;
     t->tonnes = tonnes;
-    m->all.trucks_dispatched++;
-    m->all.tonnes_dispatched += tonnes;
+    t->sender = (uint8_t)m->scn->origins[origin].sender;
+    LEDGER_ADD(m, t, trucks_dispatched, 1);
+    LEDGER_ADD(m, t, tonnes_dispatched, tonnes);
     take_route(m, id);
 }
 
@@ -249,8 +261,8 @@ static void ev_arrive(af_sim *sim, void *ctx, uint64_t arg)
     assert(t->alive && t->state == TRUCK_ON_LEG);
     t->pos++;
     if (t->lost_on_leg) {
-        m->all.trucks_lost++;
-        m->all.tonnes_lost += t->tonnes;
+        LEDGER_ADD(m, t, trucks_lost, 1);
+        LEDGER_ADD(m, t, tonnes_lost, t->tonnes);
         trucks_free(m, id);
         return;
     }
@@ -276,7 +288,7 @@ static void ev_repacked(af_sim *sim, void *ctx, uint64_t arg)
     model *m = ctx;
     uint32_t id = (uint32_t)arg;
     assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_REPACKING);
-    m->all.trucks_redispatched++;
+    LEDGER_ADD(m, &m->trucks[id], trucks_redispatched, 1);
     take_route(m, id);
 }
 
@@ -290,22 +302,22 @@ static void ev_hold_end(af_sim *sim, void *ctx, uint64_t arg)
     hold_end e = holds_end(m, ms, t);
     switch (e.kind) {
     case HOLD_CLEARED:
-        m->all.trucks_cleared_after_hold++;
+        LEDGER_ADD(m, t, trucks_cleared_after_hold, 1);
         depart(m, id);
         return;
     case HOLD_PARTIAL:
         t->tonnes -= e.offloaded;
-        m->all.tonnes_offloaded += e.offloaded;
-        m->all.trucks_cleared_after_hold++;
+        LEDGER_ADD(m, t, tonnes_offloaded, e.offloaded);
+        LEDGER_ADD(m, t, trucks_cleared_after_hold, 1);
         depart(m, id);
         return;
     case HOLD_REJECT_WRITE_OFF:
-        m->all.trucks_rejected++;
+        LEDGER_ADD(m, t, trucks_rejected, 1);
         ms->rejected_today++;
         write_off(m, id);
         return;
     case HOLD_REJECT_REPACK:
-        m->all.trucks_rejected++;
+        LEDGER_ADD(m, t, trucks_rejected, 1);
         ms->rejected_today++;
         t->state = TRUCK_REPACKING;
         if (!af_sim_schedule(sim, e.repack_minutes, ev_repacked, m, id)) model_fail(m);
@@ -317,22 +329,22 @@ static void ev_hold_end(af_sim *sim, void *ctx, uint64_t arg)
  * with a Gaza side, offloaded there (or returned). */
 static void cross(model *m, size_t crossing, uint32_t id)
 {
-    m->all.trucks_entered++;
+    truck *t = &m->trucks[id];
+    LEDGER_ADD(m, t, trucks_entered, 1);
     if (!gaza_side_of(m, crossing)) {
         /* No Gaza side modelled: offloaded and collected as it crosses. */
-        m->all.trucks_offloaded++;
-        m->all.trucks_collected++;
+        LEDGER_ADD(m, t, trucks_offloaded, 1);
+        LEDGER_ADD(m, t, trucks_collected, 1);
         depart(m, id);
         return;
     }
     if (gaza_side_offload(m, crossing, id)) {
-        truck *t = &m->trucks[id];
-        m->all.trucks_returned++;
-        m->all.tonnes_returned += t->tonnes;
+        LEDGER_ADD(m, t, trucks_returned, 1);
+        LEDGER_ADD(m, t, tonnes_returned, t->tonnes);
         trucks_free(m, id);
         return;
     }
-    m->all.trucks_offloaded++;
+    LEDGER_ADD(m, t, trucks_offloaded, 1);
 }
 
 void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
@@ -345,10 +357,10 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
     assert(t->alive && t->state == TRUCK_AT_STATION);
     switch (ms->kind) {
     case MS_INSPECTION: {
-        m->all.trucks_inspected++;
+        LEDGER_ADD(m, t, trucks_inspected, 1);
         double held = holds_flag(m, ms, t);
         if (held >= 0) {
-            m->all.trucks_held++;
+            LEDGER_ADD(m, t, trucks_held, 1);
             ms->flagged_today++;
             t->state = TRUCK_HELD;
             if (!af_sim_schedule(sim, held, ev_hold_end, ms, id)) model_fail(m);
@@ -391,17 +403,18 @@ static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
     af_time now = af_sim_now(sim);
     if (g->wait.len > 0 && !gaza_side_paused(m, cx, now)) {
         truck *t = &m->trucks[fifo_head(&g->wait)];
-        if (hubs_admits(m, route_of(m, t)->hub, t->tonnes)) {
-            if (gaza_side_denied(m, cx)) {
-                m->all.trucks_denied++;
+        if (hubs_admits(m, route_of(m, t)->hub, stored_tonnes(m, t))) {
+            if (gaza_side_denied(m, cx, t->sender)) {
+                LEDGER_ADD(m, t, trucks_denied, 1);
             } else {
                 uint32_t id = gaza_side_collect(m, cx);
                 assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_OFFLOADED);
-                m->all.trucks_collected++;
+                assert(&m->trucks[id] == t);
+                LEDGER_ADD(m, t, trucks_collected, 1);
                 if (gaza_side_intercepted(m, cx)) {
-                    m->all.trucks_intercepted++;
-                    m->all.trucks_lost++;
-                    m->all.tonnes_lost += m->trucks[id].tonnes;
+                    LEDGER_ADD(m, t, trucks_intercepted, 1);
+                    LEDGER_ADD(m, t, trucks_lost, 1);
+                    LEDGER_ADD(m, t, tonnes_lost, t->tonnes);
                     trucks_free(m, id);
                 } else {
                     depart(m, id);
@@ -424,7 +437,7 @@ void journey_unload_waiting(model *m)
 {
     for (size_t h = 0; h < m->scn->n_hubs; h++) {
         truck_fifo *f = &m->hub_wait[h];
-        while (f->len > 0 && hubs_has_room(m, h, m->trucks[fifo_head(f)].tonnes)) {
+        while (f->len > 0 && hubs_has_room(m, h, stored_tonnes(m, &m->trucks[fifo_head(f)]))) {
             uint32_t id = fifo_pop(f);
             assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_AT_HUB);
             unload(m, id);
@@ -454,8 +467,8 @@ static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg)
     assert(t->alive && t->state == TRUCK_TURNING_BACK);
     if (arg >> 32) {
         /* Back at its origin: unloaded into the origin's stock, if it keeps one. */
-        m->all.trucks_returned_to_origin++;
-        m->all.tonnes_returned_to_origin += t->tonnes;
+        LEDGER_ADD(m, t, trucks_returned_to_origin, 1);
+        LEDGER_ADD(m, t, tonnes_returned_to_origin, t->tonnes);
         const af_scn_origin *org = &m->scn->origins[t->origin];
         if (org->has_stock) m->origin_stock[t->origin * m->scn->n_categories + t->category] += t->tonnes;
         trucks_free(m, id);

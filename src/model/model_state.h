@@ -89,6 +89,7 @@ typedef struct truck {
     bool alive;
     bool lost_on_leg;  /* decided at departure, takes effect on arrival */
     truck_state state;
+    uint8_t sender;    /* af_scn_sender, its origin's when dispatched */
     double tonnes;
     const af_scn_dist *service_from; /* the distribution its station service was drawn from */
     af_time waiting_since; /* joined the station it is queued at */
@@ -187,7 +188,12 @@ typedef struct ledger {
     double trucks_diverted, trucks_returned_to_origin, tonnes_returned_to_origin; /* turned back at a closure */
     double tonnes_dispatched, tonnes_delivered, tonnes_lost, tonnes_written_off;
     double tonnes_offloaded, tonnes_consumed, tonnes_need;
+    double tonnes_outside_need; /* delivered commercial cargo beyond its share reaches_people */
 } ledger;
+
+/* Counts `v` of `field` in the ledger of all trucks and in that of truck t's sender class. */
+#define LEDGER_ADD(m, t, field, v) \
+    ((m)->all.field += (v), (m)->by_sender[(t)->sender].field += (v))
 
 struct model {
     /* The scenario in force: the base scenario, then each dated change's in_force from its
@@ -232,6 +238,9 @@ struct model {
 
     ledger all;              /* since time 0 */
     ledger at_warmup;        /* snapshot at the end of the warm-up */
+    ledger by_sender[AF_SCN_N_SENDERS];        /* the trucks' counts by sender class (their
+                                                  consumption and need are not split) */
+    ledger by_sender_at_warmup[AF_SCN_N_SENDERS];
 
     af_result *res;
     double *cov_day_delivered; /* per reported day and category, for days_to_target */

@@ -52,6 +52,7 @@ static void dispatch_one(model *m, size_t o, size_t c)
     if (s->origins[o].has_stock) {
         if (m->origin_stock[k] + 1e-9 < tonnes) {
             m->all.trucks_unsupplied++;
+            m->by_sender[s->origins[o].sender].trucks_unsupplied++;
             return;
         }
         m->origin_stock[k] -= tonnes;

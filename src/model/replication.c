@@ -289,21 +289,58 @@ static bool gaza_side_counts_hold(const model *m)
 }
 #endif
 
+/* Tonnes dispatched less every place they can be: 0 when every tonne is accounted for. */
+static double tonnes_residual(const ledger *a, double in_system)
+{
+    return a->tonnes_dispatched -
+           (a->tonnes_delivered + a->tonnes_lost + a->tonnes_written_off + a->tonnes_offloaded +
+            a->tonnes_returned + a->tonnes_returned_to_origin + in_system);
+}
+
+#ifndef NDEBUG
+/* Trucks dispatched less those gone (delivered, lost, written off, returned at offloading or
+ * to their origin) are the live trucks: for all of them and for each sender class. */
+static bool trucks_conserved(const model *m)
+{
+    double live[AF_SCN_N_SENDERS] = {0};
+    for (uint32_t i = 0; i < m->n_trucks_cap; i++)
+        if (m->trucks[i].alive) live[m->trucks[i].sender]++;
+    double all = 0;
+    for (int k = 0; k <= AF_SCN_N_SENDERS; k++) {
+        const ledger *l = k < AF_SCN_N_SENDERS ? &m->by_sender[k] : &m->all;
+        double n = k < AF_SCN_N_SENDERS ? live[k] : all;
+        if (k < AF_SCN_N_SENDERS) all += live[k];
+        if (l->trucks_dispatched - (l->trucks_delivered + l->trucks_lost + l->trucks_written_off +
+                                    l->trucks_returned + l->trucks_returned_to_origin) != n)
+            return false;
+    }
+    return all == (double)m->live_trucks;
+}
+#endif
+
 static void check_conservation(model *m, int report_day)
 {
     assert(ledger_non_negative(&m->all));
     assert(gaza_side_counts_hold(m));
+    assert(trucks_conserved(m));
     if (!m->opts || !m->opts->on_midnight) return;
     const ledger *a = &m->all;
     double in_system = trucks_tonnes_in_system(m);
-    double residual = a->tonnes_dispatched -
-                      (a->tonnes_delivered + a->tonnes_lost + a->tonnes_written_off +
-                       a->tonnes_offloaded + a->tonnes_returned + a->tonnes_returned_to_origin +
-                       in_system);
+    double residual = tonnes_residual(a, in_system);
+    /* And for each sender class, with its own trucks' tonnes counted truck by truck: the
+     * residual reported is the largest. */
+    for (int k = 0; k < AF_SCN_N_SENDERS; k++) {
+        double mine = 0;
+        for (uint32_t i = 0; i < m->n_trucks_cap; i++)
+            if (m->trucks[i].alive && m->trucks[i].sender == k) mine += m->trucks[i].tonnes;
+        double r = tonnes_residual(&m->by_sender[k], mine);
+        if (fabs(r) > fabs(residual) || isnan(r)) residual = r;
+    }
     double stock = 0;
     size_t n = m->scn->n_hubs * m->scn->n_categories;
     for (size_t i = 0; i < n; i++) stock += m->hub_stock[i];
-    double stock_residual = stock - (m->initial_hub_stock + a->tonnes_delivered - a->tonnes_consumed);
+    double stock_residual = stock - (m->initial_hub_stock + a->tonnes_delivered -
+                                     a->tonnes_outside_need - a->tonnes_consumed);
     m->opts->on_midnight(m->opts->ctx, report_day, residual, stock_residual);
 }
 
@@ -342,7 +379,10 @@ static void ev_midnight(af_sim *sim, void *ctx, uint64_t arg)
     int sim_day = (int)arg; /* the day that starts now */
     int warm = m->scn->warmup_days;
     if (sim_day > 0) close_day(m, sim_day - 1 - warm);
-    if (sim_day == warm) m->at_warmup = m->all; /* warmup_snapshot */
+    if (sim_day == warm) { /* warmup_snapshot */
+        m->at_warmup = m->all;
+        memcpy(m->by_sender_at_warmup, m->by_sender, sizeof m->by_sender);
+    }
     reset_stations(m);
     if (sim_day >= m->total_days || (m->opts && m->opts->interrupt && *m->opts->interrupt)) {
         af_sim_stop(sim);

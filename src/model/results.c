@@ -222,7 +222,40 @@ void results_finish(model *m)
     add(&l, D(tonnes_returned), "tonnes.returned");
     add(&l, D(tonnes_consumed), "tonnes.distributed");
     add(&l, D(tonnes_consumed) / days, "tonnes_per_day.distributed");
+    add(&l, D(tonnes_outside_need), "tonnes.outside_need");
 #undef D
+    /* Each counting basis again by sender class (docs/OUTPUTS.md): the UN's figures count
+     * humanitarian cargo, COGAT's everything that crossed. */
+    static const char *const sender_name[AF_SCN_N_SENDERS] = {"humanitarian", "commercial"};
+    double live[AF_SCN_N_SENDERS] = {0};
+    for (uint32_t i = 0; i < m->n_trucks_cap; i++)
+        if (m->trucks[i].alive) live[m->trucks[i].sender]++;
+    for (int k = 0; k < AF_SCN_N_SENDERS; k++) {
+        const ledger *b = &m->by_sender[k], *bw = &m->by_sender_at_warmup[k];
+        const char *who = sender_name[k];
+#define S(field) (b->field - bw->field)
+        add(&l, S(trucks_dispatched), "trucks.dispatched.%s", who);
+        add(&l, S(trucks_inspected), "trucks.inspected.%s", who);
+        add(&l, S(trucks_inspected) / days, "trucks_per_day.inspected.%s", who);
+        add(&l, S(trucks_entered), "trucks.entered.%s", who);
+        add(&l, S(trucks_entered) / days, "trucks_per_day.entered.%s", who);
+        add(&l, S(trucks_offloaded), "trucks.offloaded.%s", who);
+        add(&l, S(trucks_offloaded) / days, "trucks_per_day.offloaded.%s", who);
+        add(&l, S(trucks_collected), "trucks.collected.%s", who);
+        add(&l, S(trucks_collected) / days, "trucks_per_day.collected.%s", who);
+        add(&l, S(trucks_delivered), "trucks.delivered.%s", who);
+        add(&l, S(trucks_delivered) / days, "trucks_per_day.delivered.%s", who);
+        add(&l, S(trucks_denied), "trucks.denied.%s", who);
+        add(&l, S(trucks_lost), "trucks.lost.%s", who);
+        add(&l, S(trucks_written_off), "trucks.written_off.%s", who);
+        add(&l, S(trucks_returned), "trucks.returned.%s", who);
+        add(&l, S(trucks_returned_to_origin), "trucks.returned_to_origin.%s", who);
+        add(&l, live[k], "trucks.in_system.%s", who);
+        add(&l, S(tonnes_dispatched), "tonnes.dispatched.%s", who);
+        add(&l, S(tonnes_delivered), "tonnes.delivered.%s", who);
+        add(&l, S(tonnes_outside_need), "tonnes.outside_need.%s", who);
+#undef S
+    }
     size_t nc = s->n_categories;
     double all_del = 0, all_need = 0;
     for (size_t c = 0; c < nc; c++) {

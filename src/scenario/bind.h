@@ -140,6 +140,7 @@ typedef struct list_spec {
 void check_shift(binder *b, const yt_node *map, void *item);
 void check_origin(binder *b, const yt_node *map, void *item);
 void check_hold(binder *b, const yt_node *map, void *item);
+void check_gaza_side(binder *b, const yt_node *map, void *item);
 void check_change(binder *b, const yt_node *map, void *item);
 
 /* Remembers an empirical distribution whose table the scenario must free. */

@@ -26,6 +26,22 @@ void check_origin(binder *b, const yt_node *map, void *item)
         o->replenish = arena_calloc(b->mem, b->s->n_categories, sizeof *o->replenish);
         if (!o->replenish) b->r->nomem = true;
     }
+    /* Humanitarian cargo reaches people through distribution, all of it; commercial cargo
+     * in the share the scenario gives per category (1 where it gives none). */
+    const yt_node *reach = yt_pair_key_of(map, "reaches_people");
+    if (reach && o->sender != AF_SCN_COMMERCIAL)
+        scn_error(b->r, reach->mark, "reaches_people is for commercial cargo (sender: "
+                  "commercial); humanitarian cargo reaches people through distribution");
+    if (!o->reaches_people && b->s->n_categories) {
+        o->reaches_people = arena_calloc(b->mem, b->s->n_categories, sizeof *o->reaches_people);
+        if (!o->reaches_people) {
+            b->r->nomem = true;
+            return;
+        }
+        for (size_t c = 0; c < b->s->n_categories; c++) o->reaches_people[c] = NAN;
+    }
+    for (size_t c = 0; c < b->s->n_categories; c++)
+        if (o->reaches_people && isnan(o->reaches_people[c])) o->reaches_people[c] = 1;
     const yt_node *plan = yt_map_get(map, "plan");
     if (!plan || plan->kind != YT_SEQ || !o->steps || o->n_steps != plan->n) return;
     for (size_t i = 1; i < o->n_steps; i++) {
@@ -66,4 +82,13 @@ void check_hold(binder *b, const yt_node *map, void *item)
     if (h->on_reject == AF_SCN_WRITE_OFF && repack)
         scn_error(b->r, yt_pair_key_of(map, "repack")->mark,
                   "repack is used only with on_reject: redispatch");
+}
+
+void check_gaza_side(binder *b, const yt_node *map, void *item)
+{
+    (void)b;
+    (void)map;
+    af_scn_crossing *cx = item;
+    /* Commercial movements are denied as often as humanitarian ones unless it says. */
+    if (isnan(cx->gs_denial_commercial)) cx->gs_denial_commercial = cx->gs_denial;
 }

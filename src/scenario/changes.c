@@ -87,6 +87,10 @@ static const char *const station_keys[] = {"lanes", "service", "service_by_categ
                                            "hours", "daily_cap", "queue_limit", NULL};
 static const char *const inspection_keys[] = {"flags", "hold", NULL};
 static const char *const crossing_keys[] = {"transfer", NULL};
+/* Of a crossing's Gaza side, the probabilities read at each movement or offloading (not
+ * `collection`, whose slots are laid out ahead, nor `waiting_area`, `pauses`: dated already). */
+static const char *const gaza_side_keys[] = {"denial", "commercial_denial", "interception",
+                                             "return_rate", NULL};
 static const char *const leg_keys[] = {"travel", "capacity", "loss", "escort", NULL};
 static const char *const route_keys[] = {"share", NULL};
 static const char *const origin_keys[] = {"plan", "stock", "replenish", NULL};
@@ -107,17 +111,18 @@ static bool seg_is(const char *s, size_t len, const char *word)
 }
 
 /* True when `path` names something that may change on a date: a station's lanes, service,
- * daily cap, queue limit (and an inspection's flags and hold, a crossing's transfer), a
+ * daily cap, queue limit (and an inspection's flags and hold, a crossing's transfer and its
+ * Gaza side's denial, commercial_denial, interception and return_rate), a
  * leg's travel, capacity, loss and escort, a route's share, the routing policy, an origin's
  * plan, stock and replenishment, a region's population, a hold's parameters; a station's
  * hours too. The path's
  * own mistakes (unknown names and keys) are the walk's to report. */
 static bool changeable_path(const char *path, size_t len)
 {
-    const char *parts[3];
-    size_t lens[3], n = 0;
+    const char *parts[4];
+    size_t lens[4], n = 0;
     const char *p = path, *end = path + len;
-    while (n < 3 && p <= end) {
+    while (n < 4 && p <= end) {
         const char *e = memchr(p, '.', (size_t)(end - p));
         if (!e) e = end;
         parts[n] = p;
@@ -129,6 +134,8 @@ static bool changeable_path(const char *path, size_t len)
     if (n < 3) return false;
     const char *k = parts[2];
     size_t kl = lens[2];
+    if (seg_is(parts[0], lens[0], "crossings") && seg_is(k, kl, "gaza_side"))
+        return n == 4 && in_list(gaza_side_keys, parts[3], lens[3]);
     if (seg_is(parts[0], lens[0], "crossings"))
         return in_list(station_keys, k, kl) || in_list(crossing_keys, k, kl);
     if (seg_is(parts[0], lens[0], "inspections"))
@@ -262,7 +269,8 @@ bool changes_resolve(loader *L, yt_node *root, af_scenario *s, arena *mem, af_di
                 char buf[64];
                 scn_error(&L->r, key->mark, "set: %s cannot change on a date; what can: a "
                           "station's lanes, service, service_by_category, hours, daily_cap, "
-                          "queue_limit (an inspection's flags and hold, a crossing's transfer), "
+                          "queue_limit (an inspection's flags and hold, a crossing's transfer and "
+                          "gaza_side.denial, commercial_denial, interception, return_rate), "
                           "a leg's travel, capacity, loss, escort, a route's share, "
                           "routing.policy, an origin's plan, stock, replenish, a region's "
                           "population, a hold's keys", yt_describe(key, buf, sizeof buf));

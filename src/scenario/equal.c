@@ -156,6 +156,8 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
         if (x->has_stock &&
             (!arr_eq(x->stock, y->stock, nc) || !arr_eq(x->replenish, y->replenish, nc)))
             return false;
+        if (x->sender != y->sender || !arr_eq(x->reaches_people, y->reaches_people, nc))
+            return false;
         if (x->on_closure != y->on_closure ||
             !(x->patience == y->patience || (isnan(x->patience) && isnan(y->patience))))
             return false;
@@ -180,7 +182,8 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
         if (x->has_gaza_side != y->has_gaza_side) return false;
         if (x->has_gaza_side &&
             (x->gs_waiting_area != y->gs_waiting_area || x->gs_collection != y->gs_collection ||
-             x->gs_denial != y->gs_denial || x->gs_interception != y->gs_interception ||
+             x->gs_denial != y->gs_denial || x->gs_denial_commercial != y->gs_denial_commercial ||
+             x->gs_interception != y->gs_interception ||
              x->gs_return != y->gs_return ||
              !periods_eq(x->gs_pauses, x->gs_n_pauses, y->gs_pauses, y->gs_n_pauses)))
             return false;

@@ -32,6 +32,10 @@ static const int on_closure_values[] = {AF_SCN_CLOSURE_WAIT, AF_SCN_CLOSURE_DIVE
                                         AF_SCN_CLOSURE_RETURN};
 static const enum_table on_closure_enum = {on_closure_names, on_closure_values, 3};
 
+static const char *const sender_names[] = {"humanitarian", "commercial"};
+static const int sender_values[] = {AF_SCN_HUMANITARIAN, AF_SCN_COMMERCIAL};
+static const enum_table sender_enum = {sender_names, sender_values, 2};
+
 static const char *const reject_names[] = {"redispatch", "write_off"};
 static const int reject_values[] = {AF_SCN_REDISPATCH, AF_SCN_WRITE_OFF};
 static const enum_table reject_enum = {reject_names, reject_values, 2};
@@ -179,6 +183,10 @@ static const field origin_fields[] = {
      NULL, &on_closure_enum, "wait, divert or return"},
     {"patience", bind_quantity, OFF(af_scn_origin, patience), 0, 0, NULL, "min", 0, 1e7,
      SH_SCALAR, NULL, &k_duration, "duration"},
+    {"sender", bind_enum, OFF(af_scn_origin, sender), 0, 0, "humanitarian", NULL, 0, 0,
+     SH_SCALAR, NULL, &sender_enum, "humanitarian or commercial"},
+    {"reaches_people", bind_cat_numbers, OFF(af_scn_origin, reaches_people), 0, F_UNSET_NAN,
+     NULL, NULL, 0, 0, SH_TABLE, NULL, &t_fraction, "category table of probabilities"},
 };
 static void init_origin(void *item)
 {
@@ -255,6 +263,8 @@ static const field gaza_side_fields[] = {
      NULL, 1, 1e6, SH_SCALAR, NULL, NULL, "whole number"},
     {"denial", bind_quantity, OFF(af_scn_crossing, gs_denial), 0, 0, "0", NULL, 0, 0.999,
      SH_SCALAR, NULL, &k_fraction, "probability"},
+    {"commercial_denial", bind_quantity, OFF(af_scn_crossing, gs_denial_commercial), 0, 0, NULL,
+     NULL, 0, 0.999, SH_SCALAR, NULL, &k_fraction, "probability"},
     {"interception", bind_quantity, OFF(af_scn_crossing, gs_interception), 0, 0, "0", NULL, 0,
      1, SH_SCALAR, NULL, &k_fraction, "probability"},
     {"return_rate", bind_quantity, OFF(af_scn_crossing, gs_return), 0, 0, "0", NULL, 0, 1,
@@ -262,8 +272,13 @@ static const field gaza_side_fields[] = {
     {"pauses", bind_closures, OFF(af_scn_crossing, gs_pauses), AUX(af_scn_crossing, gs_n_pauses),
      0, "[]", NULL, 0, 0, SH_LIST, NULL, NULL, "list of closures"},
 };
+static void init_gaza_side(void *item)
+{
+    ((af_scn_crossing *)item)->gs_denial_commercial = NAN;
+}
 static const record rec_gaza_side = {"gaza_side", "the Gaza side", gaza_side_fields,
-                                     N(gaza_side_fields), NULL, NULL, false, NULL, NULL};
+                                     N(gaza_side_fields), NULL, NULL, false, init_gaza_side,
+                                     check_gaza_side};
 
 static const field crossing_fields[] = {
     {"transfer", bind_subrecord, 0, AUX(af_scn_crossing, has_transfer), 0, NULL, NULL, 0, 0,

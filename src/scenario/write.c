@@ -357,6 +357,17 @@ static void write_all(af_buf *b, const af_scenario *s)
         if (o->on_closure != AF_SCN_POLICY_OF_SCENARIO)
             af_buf_printf(b, "    on_closure: %s\n", on_closure[o->on_closure]);
         if (!isnan(o->patience)) af_buf_printf(b, "    patience: %s min\n", num(o->patience, x));
+        if (o->sender == AF_SCN_COMMERCIAL) {
+            af_buf_put(b, "    sender: commercial\n");
+            bool some = false;
+            for (size_t c = 0; o->reaches_people && c < s->n_categories; c++)
+                some = some || o->reaches_people[c] != 1;
+            if (some) {
+                af_buf_put(b, "    reaches_people: ");
+                table(b, s, o->reaches_people, "");
+                af_buf_put(b, "\n");
+            }
+        }
         af_buf_put(b, "    plan:\n");
         for (size_t k = 0; k < o->n_steps; k++) {
             af_buf_put(b, "      - from: ");
@@ -404,6 +415,8 @@ static void write_all(af_buf *b, const af_scenario *s)
                 af_buf_put(b, "      waiting_area: none\n");
             af_buf_printf(b, "      collection: %u\n", c->gs_collection);
             af_buf_printf(b, "      denial: %s\n", num(c->gs_denial, y));
+            if (c->gs_denial_commercial != c->gs_denial)
+                af_buf_printf(b, "      commercial_denial: %s\n", num(c->gs_denial_commercial, y));
             af_buf_printf(b, "      interception: %s\n", num(c->gs_interception, y));
             af_buf_printf(b, "      return_rate: %s\n", num(c->gs_return, y));
             af_buf_put(b, "      pauses:");

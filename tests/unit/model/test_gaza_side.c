@@ -164,6 +164,52 @@ static void test_denials_scale_collection(void **state)
     af_scenario_free(s);
 }
 
+/* Dated denial rates: `changes:` sets the Gaza side's denial from 0.1 to 0.5 on 2024-03-19
+ * (day 15). 200 trucks a day keep the area (50) full, so every one of the k = 100 slots a
+ * day from day 1 on finds a truck, and each collection lets one more truck in: the gate
+ * serves (enters) as many a day as were collected, within one (the truck let in by a
+ * day's last slot is served after midnight). Collections are Binomial(100 a day, 1 - p):
+ * days 1-14 about 1400 x 0.9 = 1260, days 15-29 about 1500 x 0.5 = 750. Without the change
+ * the later days would collect 1350. Two binomial checks at 4 sd, each within 2 trucks of
+ * boundary slack. */
+static void test_dated_denial(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = 30, .trucks = 200,
+                                    .gaza = GAZA(100, 50, "      denial: 0.1\n"
+                                                 "changes:\n"
+                                                 "  - {at: 2024-03-19, set: {crossings.gate.gaza_side.denial: 0.5}}\n")});
+    assert_int_equal(s->n_changes, 1);
+    af_assert_close(s->changes[0].in_force->crossings[0].gs_denial, 0.5, 0, 0);
+    af_result *r = run_checked(s, 17);
+    double before = STATION_SUM(r, "gate", served, 1, 15);
+    double after = STATION_SUM(r, "gate", served, 15, 30);
+    double sd_before = sqrt(1400 * 0.9 * 0.1), sd_after = sqrt(1500 * 0.5 * 0.5);
+    assert_true(fabs(before - 1400 * 0.9) <= 4 * sd_before + 2);
+    assert_true(fabs(after - 1500 * 0.5) <= 4 * sd_after + 2);
+    /* Denials and collections over the whole horizon: every attempt is one or the other. */
+    double attempts = metric(r, "trucks.collected") + metric(r, "trucks.denied");
+    assert_true(attempts >= 100 * 29 && attempts <= 100 * 30);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* collection is laid out ahead: it may not change on a date. */
+static void test_collection_not_dated(void **state)
+{
+    (void)state;
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml, YAML_FMT, 5, "1 kg", "", 48,
+             GAZA(12, 30, "changes: [{at: 2024-03-05, set: {crossings.gate.gaza_side.collection: 24}}]\n"),
+             "30 min");
+    af_diagnostics *d = af_diagnostics_create(0);
+    af_scenario *bad = NULL;
+    assert_int_not_equal(af_scenario_load_buffer("t.yaml", yaml, strlen(yaml), NULL, 0,
+                                                 AF_LOAD_NO_FILES, &bad, d), AF_OK);
+    assert_null(bad);
+    af_diagnostics_destroy(d);
+}
+
 /* A full warehouse stops collection: the hub holds 150 t (10 trucks) and nobody consumes, so
  * after 10 collections (each delivered 1 min later, long before the next slot an hour on)
  * collection stops; the area fills to 20 and the gate stays shut: 30 entered in all. */
@@ -273,6 +319,8 @@ int main(void)
         cmocka_unit_test(test_collection_limit_sets_entries),
         cmocka_unit_test(test_without_gaza_side_bases_agree),
         cmocka_unit_test(test_denials_scale_collection),
+        cmocka_unit_test(test_dated_denial),
+        cmocka_unit_test(test_collection_not_dated),
         cmocka_unit_test(test_full_warehouse_stops_collection),
         cmocka_unit_test(test_pause_stops_collection),
         cmocka_unit_test(test_interception_and_returns),
