@@ -8,6 +8,14 @@
  *   autumn_2024.yaml   93 a day: December 2024, UNRWA (GAZA_LOGISTICS.md s.3), which also gives
  *                      72 a day collected (the UN basis): the model's trucks_per_day.collected
  *                      is held to it with the same tolerance.
+ *   cmcc_2025.yaml    two counts of the same weeks, 12 October - 7 December 2025 (AP,
+ *                     GAZA_LOGISTICS.md s.0 and s.7): 459 a day crossing by COGAT's data
+ *                     (trucks_per_day.entered, every sender) and 113 a day offloaded by the
+ *                     UN2720 mechanism, which counts the UN and its partners only
+ *                     (trucks_per_day.offloaded.humanitarian: the un_* origins are the
+ *                     humanitarian senders, the private sector the commercial ones). Both are
+ *                     held to 15%. Here COGAT's daily caps set the entries, and the plans
+ *                     exceed them (OCHA's ~190,000 t waiting), which the test checks too.
  * Both scenarios dispatch more than the stations can take (thousands queued in Egypt), so the
  * entries come from the modelled stations and not from the plans; the test checks that too. */
 #include "af_test.h"
@@ -36,6 +44,7 @@ typedef struct estimate {
     af_tally entered;    /* trucks_per_day.entered, one value per replication */
     af_tally collected;  /* trucks_per_day.collected: collected on the Gaza side of crossings */
     af_tally dispatched; /* trucks_per_day dispatched */
+    af_tally un_offloaded; /* trucks_per_day.offloaded.humanitarian, when the scenario has it */
     af_tally backlog;    /* trucks in the system at the end */
     unsigned n;
     int horizon_days;
@@ -66,6 +75,7 @@ static estimate run_scenario(const char *file)
     af_tally_reset(&e.collected);
     af_tally_reset(&e.dispatched);
     af_tally_reset(&e.backlog);
+    af_tally_reset(&e.un_offloaded);
     e.n = s->replications > MIN_REPLICATIONS ? s->replications : MIN_REPLICATIONS;
     e.horizon_days = s->horizon_days;
     af_model_options o = {.keep_daily = false};
@@ -80,6 +90,8 @@ static estimate run_scenario(const char *file)
         af_tally_add(&e.collected, metric(r, "trucks_per_day.collected"));
         af_tally_add(&e.dispatched, metric(r, "trucks.dispatched") / days);
         af_tally_add(&e.backlog, metric(r, "trucks.in_system"));
+        if (af_result_metric(r, "trucks_per_day.offloaded.humanitarian") != (size_t)-1)
+            af_tally_add(&e.un_offloaded, metric(r, "trucks_per_day.offloaded.humanitarian"));
         af_result_free(r);
     }
     af_scenario_free(s);
@@ -140,11 +152,33 @@ static void test_autumn_2024(void **state)
     assert_true(af_tally_mean(&e.collected) < af_tally_mean(&e.entered));
 }
 
+static void test_cmcc_2025(void **state)
+{
+    (void)state;
+    estimate e = run_scenario("cmcc_2025.yaml");
+    check("cmcc_2025.yaml", &e, 459);
+    assert_int_equal(e.un_offloaded.n, e.n);
+    double mean, hw;
+    half_width(&e.un_offloaded, e.n, &mean, &hw);
+    double rel = mean / 113 - 1;
+    printf("#   trucks_per_day.offloaded.humanitarian %.1f [%.1f, %.1f] a day; UN2720 reported 113 "
+           "(%+.1f%%, tolerance %.0f%%)\n", mean, mean - hw, mean + hw, 100 * rel, 100 * TOLERANCE);
+    if (!(fabs(rel) <= TOLERANCE))
+        fail_msg("cmcc_2025.yaml: %.1f UN trucks a day offloaded, %+.1f%% from the reported 113", mean,
+                 100 * rel);
+    /* COGAT's basis counts every sender, UN2720's the UN and partners only: about fourfold. */
+    assert_true(af_tally_mean(&e.un_offloaded) < 0.5 * af_tally_mean(&e.entered));
+    half_width(&e.collected, e.n, &mean, &hw);
+    printf("#   trucks_per_day.collected (every sender) %.1f [%.1f, %.1f] a day (not reported)\n", mean,
+           mean - hw, mean + hw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spring_2024),
         cmocka_unit_test(test_autumn_2024),
+        cmocka_unit_test(test_cmcc_2025),
     };
     return cmocka_run_group_tests_name("calibration", tests, NULL, NULL);
 }
