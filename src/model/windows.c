@@ -2,7 +2,8 @@
  * basis over [FROM, TO], or need met over it, from the ledger as it stood at each reported
  * midnight: the count at the end of TO less the count at the start of FROM (the end of the
  * warm-up for the first reported day), over the window's days. A window over the whole
- * horizon is the per-run metric of the same basis. */
+ * horizon is the per-run metric of the same basis. A truck basis may name a sender class,
+ * `trucks_per_day.offloaded.humanitarian`, counted from that class's ledger. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ typedef struct window {
     af_model_window w;
     basis_kind kind;
     size_t field;    /* B_LEDGER: offset of the count in the ledger */
+    int sender;      /* B_LEDGER: the sender class counted, -1 for every truck */
     double per;      /* B_LEDGER: 1 */
     size_t category; /* B_NEED_MET */
     size_t region;   /* B_NEED_MET: SIZE_MAX for every region */
@@ -27,7 +29,8 @@ typedef struct window {
 struct windows_state {
     size_t n;
     window *w;
-    ledger *snap;            /* [horizon + 1]: snap[d + 1] at the end of reported day d */
+    ledger *snap;            /* [(horizon + 1) * LEDGERS]: at the end of reported day d,
+                                snap[(d + 1) * LEDGERS]: every truck, then each sender class */
     double *need, *consumed; /* [(day * n_regions + region) * n_categories + category] */
 };
 
@@ -43,6 +46,28 @@ static const struct {
     {"trucks_per_day.delivered", offsetof(ledger, trucks_delivered)},
     {"tonnes_per_day.distributed", offsetof(ledger, tonnes_consumed)},
 };
+
+enum { LEDGERS = 1 + AF_SCN_N_SENDERS };
+static const char *const sender_names[AF_SCN_N_SENDERS] = {"humanitarian", "commercial"};
+
+/* The ledger basis `basis` names, with or without a sender class suffix: its index in
+ * ledger_bases (or -1) and the class (-1: every truck). */
+static int ledger_basis(const char *basis, int *sender)
+{
+    *sender = -1;
+    for (size_t i = 0; i < sizeof ledger_bases / sizeof *ledger_bases; i++) {
+        size_t n = strlen(ledger_bases[i].name);
+        if (strncmp(basis, ledger_bases[i].name, n) != 0) continue;
+        if (!basis[n]) return (int)i;
+        if (basis[n] != '.' || strncmp(basis, "trucks_", 7) != 0) continue;
+        for (int k = 0; k < AF_SCN_N_SENDERS; k++)
+            if (!strcmp(basis + n + 1, sender_names[k])) {
+                *sender = k;
+                return (int)i;
+            }
+    }
+    return -1;
+}
 
 static bool parse_date(const char *p, size_t len, long *day)
 {
@@ -75,13 +100,14 @@ af_status af_model_window_parse(const char *spec, af_model_window *w, af_error *
                             "window '%s': FROM and TO must be dates YYYY-MM-DD", spec);
     if (w->to < w->from)
         return af_error_set(err, AF_INVAL, "window '%s': TO is before FROM", spec);
-    bool known = !strncmp(w->basis, "need_met.", 9) && w->basis[9];
-    for (size_t i = 0; i < sizeof ledger_bases / sizeof *ledger_bases; i++)
-        known = known || !strcmp(w->basis, ledger_bases[i].name);
+    int sender;
+    bool known = (!strncmp(w->basis, "need_met.", 9) && w->basis[9]) ||
+                 ledger_basis(w->basis, &sender) >= 0;
     if (!known)
         return af_error_set(err, AF_INVAL,
                             "window '%s': unknown basis '%s' (expected trucks_per_day.dispatched, "
-                            ".inspected, .entered, .offloaded, .collected, .delivered, "
+                            ".inspected, .entered, .offloaded, .collected, .delivered (each "
+                            "optionally .humanitarian or .commercial), "
                             "tonnes_per_day.distributed, need_met.CATEGORY or "
                             "need_met.CATEGORY.REGION)",
                             spec, w->basis);
@@ -107,12 +133,12 @@ static af_status resolve(const af_scenario *s, const af_model_window *w, window 
                             to, w->basis, first, last);
     out->first = (int)(w->from - start);
     out->last = (int)(w->to - start);
-    for (size_t i = 0; i < sizeof ledger_bases / sizeof *ledger_bases; i++)
-        if (!strcmp(w->basis, ledger_bases[i].name)) {
-            out->kind = B_LEDGER;
-            out->field = ledger_bases[i].field;
-            return AF_OK;
-        }
+    int i = ledger_basis(w->basis, &out->sender);
+    if (i >= 0) {
+        out->kind = B_LEDGER;
+        out->field = ledger_bases[i].field;
+        return AF_OK;
+    }
     out->kind = B_NEED_MET;
     char cat[200];
     snprintf(cat, sizeof cat, "%s", w->basis + 9);
@@ -144,7 +170,7 @@ af_status windows_init(model *m, af_error *err)
     m->win = ws;
     size_t days = (size_t)s->horizon_days, cells = days * s->n_regions * s->n_categories + 1;
     ws->w = calloc(o->n_windows, sizeof *ws->w);
-    ws->snap = calloc(days + 1, sizeof *ws->snap);
+    ws->snap = calloc((days + 1) * LEDGERS, sizeof *ws->snap);
     ws->need = calloc(cells, sizeof *ws->need);
     ws->consumed = calloc(cells, sizeof *ws->consumed);
     if (!ws->w || !ws->snap || !ws->need || !ws->consumed)
@@ -161,8 +187,10 @@ af_status windows_init(model *m, af_error *err)
 
 void windows_record_day(model *m, int report_day)
 {
-    if (m->win && report_day >= 0 && report_day < m->scn->horizon_days)
-        m->win->snap[report_day + 1] = m->all;
+    if (!m->win || report_day < 0 || report_day >= m->scn->horizon_days) return;
+    ledger *at = &m->win->snap[(size_t)(report_day + 1) * LEDGERS];
+    at[0] = m->all;
+    for (int k = 0; k < AF_SCN_N_SENDERS; k++) at[1 + k] = m->by_sender[k];
 }
 
 void windows_record_region(model *m, int day, size_t region, size_t c, double need,
@@ -186,8 +214,10 @@ double windows_value(const model *m, size_t i)
     const window *w = &ws->w[i];
     double days = w->last - w->first + 1;
     if (w->kind == B_LEDGER) {
-        const ledger *a = w->first == 0 ? &m->at_warmup : &ws->snap[w->first];
-        const ledger *b = &ws->snap[w->last + 1];
+        const ledger *a = w->first != 0 ? &ws->snap[(size_t)w->first * LEDGERS + 1 + w->sender]
+                          : w->sender < 0 ? &m->at_warmup
+                                          : &m->by_sender_at_warmup[w->sender];
+        const ledger *b = &ws->snap[(size_t)(w->last + 1) * LEDGERS + 1 + w->sender];
         double end = *(const double *)((const char *)b + w->field);
         double begin = *(const double *)((const char *)a + w->field);
         return (end - begin) / days;

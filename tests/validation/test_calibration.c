@@ -1,4 +1,4 @@
-/* Calibration: the bundled spring-2024 and autumn-2024 scenarios reproduce the figures
+/* Calibration: the bundled spring-2024, autumn-2024 and CMCC-2025 scenarios reproduce the figures
  * reported for their periods within 15% (mean over the scenario's replications, at least 5),
  * as issue 4 asks. The targets are read from the observed figures of each scenario,
  * scenarios/observed/NAME.csv (issue 18), whose rows cite docs/SOURCES.md:
@@ -8,10 +8,16 @@
  *                    same days; the test also prints the distance to each month's figure.
  *   autumn_2024.csv  93 a day entered and 72 collected in December 2024 (UNRWA): the model's
  *                    trucks_per_day.entered and .collected over December.
+ *   cmcc_2025.csv    two counts of 12 October - 7 December 2025 (AP; the UN2720 mechanism):
+ *                    459 a day crossing by COGAT's data (trucks_per_day.entered, every sender)
+ *                    and 113 a day offloaded, the UN and its partners only
+ *                    (trucks_per_day.offloaded.humanitarian: the scenario's un_* origins are
+ *                    the humanitarian senders, the private sector's the commercial ones).
+ *                    Here COGAT's daily caps set the entries, and the plans exceed them.
  * For each basis the rows of that basis are combined day-weighted and compared with the
  * model's window metric over the days they cover (af_model_options.windows); a basis whose
  * rows leave a gap or overlap is a mistake of the file and fails the test.
- * Both scenarios dispatch more than the stations can take (thousands queued in Egypt), so the
+ * All three dispatch more than the stations can take (thousands queued in Egypt), so the
  * entries come from the modelled stations and not from the plans; the test checks that too. */
 #include "af_test.h"
 
@@ -234,11 +240,26 @@ static void test_autumn_2024(void **state)
     finish(e);
 }
 
+/* The CMCC period: COGAT's 459 a day crossing (every sender) and UN2720's 113 a day offloaded
+ * (the UN and its partners: trucks_per_day.offloaded.humanitarian) over the same weeks. */
+static void test_cmcc_2025(void **state)
+{
+    (void)state;
+    estimate *e = run_scenario("cmcc_2025");
+    assert_int_equal(e->n_bases, 2);
+    check("cmcc_2025", e);
+    /* COGAT's basis counts every sender, UN2720's the UN and partners only: about fourfold. */
+    assert_true(basis_mean(e, "trucks_per_day.offloaded.humanitarian") <
+                0.5 * basis_mean(e, "trucks_per_day.entered"));
+    finish(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spring_2024),
         cmocka_unit_test(test_autumn_2024),
+        cmocka_unit_test(test_cmcc_2025),
     };
     return cmocka_run_group_tests_name("calibration", tests, NULL, NULL);
 }

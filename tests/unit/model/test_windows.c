@@ -93,6 +93,63 @@ static void test_windows_are_the_mean_per_day_over_their_days(void **state)
     af_scenario_free(s);
 }
 
+/* A truck basis of one sender class counts that class's trucks only. The network above with
+ * a commercial origin beside it: `traders`, 10 food trucks a day in the same window, through
+ * the same gate (20 lanes of 5 min: no queue). Days 0-9: 48 humanitarian and 10 commercial
+ * trucks enter a day, 58 in all; days 10-19: 24 humanitarian. */
+static void test_windows_of_a_sender_class(void **state)
+{
+    (void)state;
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml,
+             "name: windows_senders\n"
+             "start: 2024-03-04\n"
+             "horizon: %d d\n"
+             "warmup: 3 d\n"
+             "categories:\n"
+             "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+             "regions:\n"
+             "  - {name: south, population: 720000}\n"
+             "hubs:\n"
+             "  - {name: hub, serves: [south]}\n"
+             "origins:\n"
+             "  - name: arish\n"
+             "    dispatch: \"06:00-12:00\"\n"
+             "    plan:\n"
+             "      - {from: 2024-03-01, trucks: {food: 48}}\n"
+             "      - {from: 2024-03-14, trucks: {food: 24}}\n"
+             "  - name: traders\n"
+             "    sender: commercial\n"
+             "    dispatch: \"06:00-12:00\"\n"
+             "    plan:\n"
+             "      - {from: 2024-03-01, trucks: {food: 10}}\n"
+             "crossings:\n"
+             "  - {name: gate, lanes: 20, service: 5 min}\n"
+             "legs:\n"
+             "  - {name: in, from: arish, to: gate, travel: 1 h}\n"
+             "  - {name: in_traders, from: traders, to: gate, travel: 1 h}\n"
+             "  - {name: out, from: gate, to: hub, travel: 1 h}\n"
+             "routes:\n"
+             "  - {name: main, origin: arish, via: [gate], hub: hub}\n"
+             "  - {name: trade, origin: traders, via: [gate], hub: hub}\n",
+             DAYS);
+    af_scenario *s = load_text(yaml);
+    const char *w[] = {
+        "trucks_per_day.entered.humanitarian@2024-03-04..2024-03-13", /* 48 */
+        "trucks_per_day.entered.commercial@2024-03-04..2024-03-13",   /* 10 */
+        "trucks_per_day.entered@2024-03-04..2024-03-13",              /* 58 */
+        "trucks_per_day.entered.humanitarian@2024-03-14..2024-03-23", /* 24 */
+        "trucks_per_day.entered.commercial@2024-03-04..2024-04-02",   /* the horizon */
+    };
+    size_t n = sizeof w / sizeof *w;
+    af_result *r = run_windows(s, w, n);
+    double want[] = {48, 10, 58, 24, 10};
+    for (size_t i = 0; i < n; i++) af_assert_close(metric(r, w[i]), want[i], 1e-12, 1e-9);
+    af_assert_close(metric(r, w[n - 1]), metric(r, "trucks_per_day.entered.commercial"), 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 static void test_bad_windows_are_refused(void **state)
 {
     (void)state;
@@ -103,13 +160,16 @@ static void test_bad_windows_are_refused(void **state)
         "need_met.bread@2024-03-04..2024-03-10",          /* no such category */
         "need_met.food.east@2024-03-04..2024-03-10",      /* no such region */
         "trucks_per_day.parked@2024-03-04..2024-03-10",   /* no such basis */
+        "trucks_per_day.entered.traders@2024-03-04..2024-03-10", /* no such sender class */
+        "tonnes_per_day.distributed.commercial@2024-03-04..2024-03-10", /* not by sender */
         "trucks_per_day.entered@2024-03-10..2024-03-04",  /* TO before FROM */
         "trucks_per_day.entered@2024-02-30..2024-03-04",  /* not a date */
         "trucks_per_day.entered",                         /* no window */
     };
     const char *says[] = {"outside the reported horizon 2024-03-04..2024-04-02",
                           "outside the reported horizon", "no category 'bread'",
-                          "no region 'east'", "unknown basis", "TO is before FROM",
+                          "no region 'east'", "unknown basis", "unknown basis",
+                          "unknown basis", "TO is before FROM",
                           "must be dates", "expected BASIS@FROM..TO"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         af_model_options o = {.windows = &bad[i], .n_windows = 1};
@@ -127,6 +187,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_windows_are_the_mean_per_day_over_their_days),
+        cmocka_unit_test(test_windows_of_a_sender_class),
         cmocka_unit_test(test_bad_windows_are_refused),
     };
     return cmocka_run_group_tests_name("windows", tests, NULL, NULL);
