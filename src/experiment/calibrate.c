@@ -67,10 +67,28 @@ typedef struct cal {
     af_exp_summary *summary;
 } cal;
 
-static af_status parse_fit(const char *spec, af_calibrate_param *p, af_error *err)
+/* A --fit: PATH=LO:HI, or PATH alone for a value the scenario marks as an assumption, whose
+ * range is then the range fitted (scenarios/README.md, "Assumptions"). */
+static af_status parse_fit(const char *spec, const af_scenario *scn, af_calibrate_param *p,
+                           af_error *err)
 {
     memset(p, 0, sizeof *p);
     const char *eq = spec ? strchr(spec, '=') : NULL;
+    if (spec && !eq && *spec && strlen(spec) < sizeof p->path) {
+        size_t i = af_scenario_find_assumption(scn, spec);
+        const af_scn_assumption *a = i == AF_SCN_NONE ? NULL : af_scenario_assumption(scn, i);
+        if (!a)
+            return af_error_set(err, AF_INVAL,
+                                "--fit '%s': the scenario marks no assumption at this path; "
+                                "give its range, PATH=LO:HI (aidflow assumptions SCENARIO "
+                                "lists the marked ones)",
+                                spec);
+        snprintf(p->path, sizeof p->path, "%s", spec);
+        p->lo = a->lo;
+        p->hi = a->hi;
+        snprintf(p->unit, sizeof p->unit, "%s", af_design_path_unit(p->path));
+        return AF_OK;
+    }
     if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof p->path)
         return af_error_set(err, AF_INVAL,
                             "--fit '%s': expected PATH=LO:HI (a --set path and its range)",
@@ -559,13 +577,6 @@ af_status af_calibrate_run(const af_calibrate_config *cfg, af_exp_model *model,
     c.summary = &res->summary;
     res->n_params = c.K;
     af_status st = AF_OK;
-    for (size_t k = 0; k < c.K && st == AF_OK; k++) {
-        st = parse_fit(cfg->fit[k], &res->params[k], err);
-        c.paths[k] = res->params[k].path;
-        for (size_t j = 0; j < k && st == AF_OK; j++)
-            if (!strcmp(c.paths[j], c.paths[k]))
-                st = af_error_set(err, AF_INVAL, "--fit %s is given twice", c.paths[k]);
-    }
     /* The observed figures, read and checked against the scenario (file:line:col). */
     af_diagnostics *own = NULL, *d = cfg->diags;
     if (st == AF_OK && !d && !(d = own = af_diagnostics_create(10)))
@@ -576,6 +587,13 @@ af_status af_calibrate_run(const af_calibrate_config *cfg, af_exp_model *model,
         st = sd ? af_scenario_load(cfg->scenario, cfg->sets, cfg->n_sets, &scn, sd) : AF_NOMEM;
         if (st != AF_OK) exp_diags_to_error(sd, st, err);
         af_diagnostics_destroy(sd);
+    }
+    for (size_t k = 0; k < c.K && st == AF_OK; k++) {
+        st = parse_fit(cfg->fit[k], scn, &res->params[k], err);
+        c.paths[k] = res->params[k].path;
+        for (size_t j = 0; j < k && st == AF_OK; j++)
+            if (!strcmp(c.paths[j], c.paths[k]))
+                st = af_error_set(err, AF_INVAL, "--fit %s is given twice", c.paths[k]);
     }
     if (st == AF_OK) {
         st = af_observed_load(cfg->observed, &c.obs, d);
@@ -599,7 +617,10 @@ af_status af_calibrate_run(const af_calibrate_config *cfg, af_exp_model *model,
         af_calibrate_param *p = &res->params[k];
         char text[256];
         double v = NAN;
-        if (cal_yaml_value(canon, p->path, text, sizeof text) == AF_OK)
+        size_t ai = af_scenario_find_assumption(scn, p->path);
+        if (ai != AF_SCN_NONE)
+            v = af_scenario_assumption(scn, ai)->value; /* marked: {value: V, assumption: ...} */
+        else if (cal_yaml_value(canon, p->path, text, sizeof text) == AF_OK)
             v = af_design_path_number(p->path, text);
         if (!isfinite(v))
             st = af_error_set(err, AF_INVAL, "--fit %s: the scenario has no number at this "

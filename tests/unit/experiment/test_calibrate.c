@@ -222,6 +222,46 @@ static void test_hold_out(void **state)
     assert_non_null(strstr(err.message, "no_such_figure"));
 }
 
+/* `--fit PATH` alone fits a value the scenario marks as an assumption over its marked range,
+ * from its value; a path with no mark needs its range. */
+static void test_fit_a_marked_assumption(void **state)
+{
+    (void)state;
+    char *marked = strdup(yaml);
+    assert_non_null(marked);
+    const char *plain = "service: {lognormal: {mean: 40 min, sd: 10 min}}";
+    char *at = strstr(marked, plain);
+    assert_non_null(at);
+    char text[4096];
+    snprintf(text, sizeof text, "%.*sservice: {lognormal: {mean: {value: 40 min, assumption: "
+             "[25 min, 55 min]}, sd: 10 min}}%s", (int)(at - marked), marked, at + strlen(plain));
+    free(marked);
+    write_text(scratch("marked.yaml"), text);
+    af_exp_model m;
+    af_error err;
+    af_error_clear(&err);
+    assert_int_equal(af_exp_model_scenario(&m, NULL, &err), AF_OK);
+    const char *fit[] = {MEAN_PATH};
+    af_calibrate_config cfg = {.scenario = scratch("marked.yaml"), .observed = scratch("syn.csv"),
+                               .fit = fit, .n_fit = 1, .max_evaluations = 3, .replications = 2,
+                               .out_dir = scratch("marked")};
+    af_exp_options o;
+    af_exp_options_init(&o);
+    o.command = "aidflow calibrate";
+    af_calibrate_result *res = NULL;
+    if (af_calibrate_run(&cfg, &m, &o, &res, &err) != AF_OK) fail_msg("%s", err.message);
+    assert_true(res->params[0].lo == 25 && res->params[0].hi == 55);
+    assert_true(res->params[0].start == 40);
+    assert_true(res->params[0].value >= 25 && res->params[0].value <= 55);
+    af_calibrate_free(res);
+    const char *unmarked[] = {FLAG_PATH};
+    cfg.fit = unmarked;
+    cfg.out_dir = scratch("unmarked");
+    assert_int_equal(af_calibrate_run(&cfg, &m, &o, &res, &err), AF_INVAL);
+    assert_non_null(strstr(err.message, "marks no assumption"));
+    af_exp_model_destroy(&m);
+}
+
 /* Mistakes in an observed file: each reported with its line and column. */
 static void test_observed_file_errors(void **state)
 {
@@ -313,6 +353,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recovers_the_values_that_made_the_figures),
         cmocka_unit_test(test_hold_out),
+        cmocka_unit_test(test_fit_a_marked_assumption),
         cmocka_unit_test(test_observed_file_errors),
         cmocka_unit_test(test_bundled_observed_files),
     };
