@@ -183,6 +183,9 @@ typedef enum af_scn_sender {
     AF_SCN_COMMERCIAL
 } af_scn_sender;
 #define AF_SCN_N_SENDERS 2
+/* "humanitarian" or "commercial": the name the scenario language and the metric names use;
+ * "" for a value that is not a sender class. */
+AF_API const char *af_scn_sender_name(int sender);
 
 typedef struct af_scn_origin {
     size_t node;

@@ -299,13 +299,12 @@ void results_finish(model *m)
 #undef D
     /* Each counting basis again by sender class (docs/OUTPUTS.md): the UN's figures count
      * humanitarian cargo, COGAT's everything that crossed. */
-    static const char *const sender_name[AF_SCN_N_SENDERS] = {"humanitarian", "commercial"};
     double live[AF_SCN_N_SENDERS] = {0};
     for (uint32_t i = 0; i < m->n_trucks_cap; i++)
         if (m->trucks[i].alive) live[m->trucks[i].sender]++;
     for (int k = 0; k < AF_SCN_N_SENDERS; k++) {
         const ledger *b = &m->by_sender[k], *bw = &m->by_sender_at_warmup[k];
-        const char *who = sender_name[k];
+        const char *who = af_scn_sender_name(k);
 #define S(field) (b->field - bw->field)
         add(&l, S(trucks_dispatched), "trucks.dispatched.%s", who);
         add(&l, S(trucks_inspected), "trucks.inspected.%s", who);

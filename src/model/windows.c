@@ -48,7 +48,6 @@ static const struct {
 };
 
 enum { LEDGERS = 1 + AF_SCN_N_SENDERS };
-static const char *const sender_names[AF_SCN_N_SENDERS] = {"humanitarian", "commercial"};
 
 /* The ledger basis `basis` names, with or without a sender class suffix: its index in
  * ledger_bases (or -1) and the class (-1: every truck). */
@@ -61,7 +60,7 @@ static int ledger_basis(const char *basis, int *sender)
         if (!basis[n]) return (int)i;
         if (basis[n] != '.' || strncmp(basis, "trucks_", 7) != 0) continue;
         for (int k = 0; k < AF_SCN_N_SENDERS; k++)
-            if (!strcmp(basis + n + 1, sender_names[k])) {
+            if (!strcmp(basis + n + 1, af_scn_sender_name(k))) {
                 *sender = k;
                 return (int)i;
             }

@@ -36,6 +36,15 @@ static const char *const sender_names[] = {"humanitarian", "commercial"};
 static const int sender_values[] = {AF_SCN_HUMANITARIAN, AF_SCN_COMMERCIAL};
 static const enum_table sender_enum = {sender_names, sender_values, 2};
 
+_Static_assert(sizeof sender_names / sizeof *sender_names == AF_SCN_N_SENDERS &&
+                   AF_SCN_HUMANITARIAN == 0 && AF_SCN_COMMERCIAL == 1,
+               "sender_names is indexed by af_scn_sender");
+
+const char *af_scn_sender_name(int sender)
+{
+    return sender >= 0 && sender < AF_SCN_N_SENDERS ? sender_names[sender] : "";
+}
+
 static const char *const reject_names[] = {"redispatch", "write_off"};
 static const int reject_values[] = {AF_SCN_REDISPATCH, AF_SCN_WRITE_OFF};
 static const enum_table reject_enum = {reject_names, reject_values, 2};
