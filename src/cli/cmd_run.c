@@ -73,22 +73,28 @@ static void print_positions(af_result *const *res, unsigned n, double conf)
     size_t cells = r0->n_nodes * AF_N_POSITIONS, last = (size_t)(r0->n_days - 1) * cells;
     size_t top[6];
     double top_mean[6];
+    bool top_held[6];
     size_t n_top = 0;
     for (size_t c = 0; c < cells; c++) {
         double mean = 0;
         for (unsigned i = 0; i < n; i++) mean += res[i]->positions[last + c] / n;
         if (!(mean > 0)) continue;
-        /* Held back ranks first, then by mean: insertion into the top list. */
-        double key = c % AF_N_POSITIONS == AF_POS_HELD_BACK ? mean + 1e300 : mean;
+        /* Held back ranks first, then by mean: insertion into the top list. (Two keys, not
+         * one: a held-back count folded in as mean + 1e300 made every held-back count equal.) */
+        bool held = c % AF_N_POSITIONS == AF_POS_HELD_BACK;
         size_t at = n_top;
-        while (at > 0 && top_mean[at - 1] < key) at--;
+        while (at > 0 && (top_held[at - 1] < held ||
+                          (top_held[at - 1] == held && top_mean[at - 1] < mean)))
+            at--;
         if (at >= 6) continue;
         for (size_t j = n_top < 6 ? n_top : 5; j > at; j--) {
             top[j] = top[j - 1];
             top_mean[j] = top_mean[j - 1];
+            top_held[j] = top_held[j - 1];
         }
         top[at] = c;
-        top_mean[at] = key;
+        top_mean[at] = mean;
+        top_held[at] = held;
         if (n_top < 6) n_top++;
     }
     if (!n_top) return;
