@@ -35,13 +35,16 @@ af_status origins_init(model *m)
     return AF_OK;
 }
 
-/* Trucks per day of category c at origin o on scenario day `day`: the last plan step that has
- * begun; before the first step, the first step (so that a warm-up runs on the opening plan). */
+/* Trucks per day of category c at origin o on scenario day `day` (0 is `start`, the warm-up
+ * before it): the last plan step that has begun. Before the first step, the first step if it
+ * begins by `start` (so that a warm-up runs on the opening plan), and none if it begins later:
+ * an origin whose plan starts on a date after `start` dispatches nothing before that date. */
 static double planned_rate(const af_scn_origin *o, size_t c, int day)
 {
     size_t k = 0;
     for (size_t i = 0; i < o->n_steps; i++)
         if (o->steps[i].day <= day) k = i;
+    if (o->steps[k].day > day && o->steps[k].day > 0) return 0;
     return o->steps[k].trucks[c];
 }
 

@@ -1,7 +1,8 @@
 /* Dispatch plans: each origin sends trucks of each category at the rate of the plan step in
- * force (the last step begun; before the first, the first), either as a Poisson process over
- * the day or as the day's trucks at uniform random times in a window (a fractional rate sends
- * the whole part and one more with the fraction's probability).
+ * force (the last step begun; before the first, the first if it begins by `start`, else none),
+ * either as a Poisson process over the day or as the day's trucks at uniform random times in
+ * a window (a fractional rate sends the whole part and one more with the fraction's
+ * probability).
  *
  * The network: 1 h to `gate` (20 lanes, 5 min), 1 h to the hub. */
 #include "af_test.h"
@@ -62,6 +63,22 @@ static void test_plan_steps_change_the_rate_on_their_dates(void **state)
     af_scenario_free(s);
 }
 
+/* A plan whose first step begins after `start` (an origin that opens on a date: 2024-03-14,
+ * day 10): nothing is dispatched before it, in the warm-up or the reported days, and 48 a day
+ * from it (every truck delivered the day it leaves). Were the first step used before it (as
+ * it is in the warm-up of a plan that begins by `start`), 48 a day would leave from day 0. */
+static void test_plan_beginning_after_start(void **state)
+{
+    (void)state;
+    af_scenario *s = network("06:00-12:00", "      - {from: 2024-03-14, trucks: {food: 48}}\n", "3 d");
+    af_result *r = run_rep(s, 19, 0);
+    for (int d = 0; d < DAYS; d++)
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_delivered, d < 10 ? 0 : 48, 0, 0);
+    af_assert_close(metric(r, "trucks.dispatched"), 20 * 48, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 /* A fractional window rate, 10.5 a day: each day sends 10, or 11 with probability 0.5; over
  * 30 days the extras are Binomial(30, 0.5), mean 15, sd 2.74, checked at 4 sd (4 to 26: never
  * none and never all), and every day is 10 or 11. */
@@ -107,6 +124,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_steps_change_the_rate_on_their_dates),
+        cmocka_unit_test(test_plan_beginning_after_start),
         cmocka_unit_test(test_fractional_window_rate),
         cmocka_unit_test(test_poisson_dispatch),
     };
