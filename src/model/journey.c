@@ -262,6 +262,11 @@ static void enter_station(model *m, size_t station, uint32_t id)
     t->waiting_since = af_sim_now(m->sim);
     line_insert(m, line_of(m, t), id);
     t->blocked = true; /* until the station admits it to its queue (at once, unless full) */
+    /* A truck that gave up its yard place at an earlier limited station and comes to another
+     * (the next on its way, or one it diverted to) takes a place in its origin's yard again,
+     * which the admission frees at once when there is room. So the trucks waiting before
+     * every limited station of a yard's origin are bounded by that yard (yards.c). */
+    if (ms->cfg && ms->cfg->queue_limit > 0 && !t->yard) yards_take_again(m, id);
     int prio = m->scn->categories[t->category].priority;
     if (af_station_arrive(ms->st, id, prio, service_time(m, ms, t)) != AF_OK) model_fail(m);
 }

@@ -101,6 +101,8 @@ typedef struct truck {
     bool yard;         /* holds a place in its origin's yard (dispatched, not yet admitted to
                           the queue of a station with a queue limit) */
     bool blocked;      /* at a station, not yet admitted to its queue (waiting upstream) */
+    bool yard_again;   /* its yard place was taken again at a later limited station: it waits
+                          on the road before that station, counted against the yard */
     truck_state state;
     uint32_t line_prev; /* AT_STATION: the previous truck in its station's line */
     double tonnes;

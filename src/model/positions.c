@@ -5,7 +5,8 @@
  *                         else waiting_leg at the leg's start node
  *   on a leg              travelling, at the node it is driving to
  *   at a station          not yet admitted to its queue: in_yard at its origin while it holds
- *                         a yard place, else blocked at the station's node; admitted: queued
+ *                         the yard place it was dispatched with, else blocked at the station's
+ *                         node (also when it took a place again, yards.c); admitted: queued
  *                         or in_service there (a station knows how many it has queued; the
  *                         rest of its admitted trucks are in service). A crossing and its
  *                         transfer stage share the crossing's node.
@@ -60,7 +61,7 @@ void positions_record(model *m, int day)
             AT(r->nodes[t->pos + 1], AF_POS_TRAVELLING)++;
             break;
         case TRUCK_AT_STATION:
-            if (t->blocked && t->yard) {
+            if (t->blocked && t->yard && !t->yard_again) {
                 AT(origin, AF_POS_IN_YARD)++;
                 yard_blocked[here]++;
             } else if (t->blocked) {

@@ -257,7 +257,7 @@ void results_finish(model *m)
             const truck *t = &m->trucks[i];
             in_yard += t->alive && t->yard &&
                        ((t->state == TRUCK_AT_LEG_START && t->pos == 0) ||
-                        t->state == TRUCK_DISPATCHED || (t->state == TRUCK_AT_STATION && t->blocked));
+                        t->state == TRUCK_DISPATCHED || (t->state == TRUCK_AT_STATION && t->blocked && !t->yard_again));
         }
         add(&l, in_yard, "trucks.in_yard");
     }

@@ -43,6 +43,7 @@ void trucks_free(model *m, uint32_t id)
         assert(m->yard_held[t->origin] > 0);
         m->yard_held[t->origin]--;
         t->yard = false;
+        t->yard_again = false;
     }
     t->alive = false;
     t->state = TRUCK_FREE;

@@ -10,6 +10,9 @@
 bool yards_full(const model *m, size_t o);
 /* Truck `id`, just dispatched, takes a place in its origin's yard (if the origin has one). */
 void yards_take(model *m, uint32_t id);
+/* Truck `id`, without a place, comes to a limited station after an earlier one admitted it:
+ * it takes a place again (if its origin has a yard), marked yard_again, until admitted. */
+void yards_take_again(model *m, uint32_t id);
 /* Truck `id` took a place in a limited queue: it gives up its yard place, if it held one. */
 void yards_leave(model *m, uint32_t id);
 /* Whether any origin has a yard, in the scenario as loaded or after a dated change. */

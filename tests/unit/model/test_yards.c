@@ -199,12 +199,86 @@ static void test_place_kept_through_an_unlimited_station(void **state)
     af_scenario_free(s);
 }
 
+/* Two limited stations in a row: `screen` (an inspection of 1 lane, 30 minutes a truck: 48 a
+ * day, queue_limit 5) and then the gate (24 a day, queue_limit 10), 1 minute apart. The yard's
+ * place is given up when the screen's queue admits a truck; at the gate, a truck that finds the
+ * queue full takes a place again (it waits on the road before the gate, shown blocked there).
+ *
+ * Let Y be the places taken and K the trucks between the two queues' admissions (in the
+ * screen's queue or lane, or on the 1-minute drive to the gate: at most 5 + 1 + 1 = 7). A
+ * dispatch adds 1 to Y and happens only while Y < 50; the screen's admission moves a truck
+ * from Y to K; a truck reaching the gate leaves K and either enters the gate's queue or takes
+ * a place again (Y + 1); the gate's admission of such a truck frees its place. So Y + K grows
+ * only by dispatches, made while Y + K < 50 + 7: the trucks in the yard, driving to the
+ * screen and blocked before the gate never exceed 57. In the long run the places freed are
+ * the screen's admissions less the places taken again plus those freed at the gate, that is
+ * the gate's 24 a day: the trucks held back grow by 100 - 24 = 76 a day (within a few places
+ * unfilled at a midnight, as above).
+ *
+ * Were no place taken again, the yard would only see the screen: 48 a day dispatched, 52 a
+ * day held back, and 24 a day piling up on the road before the gate, 200 or so by day 10. */
+static void test_place_taken_again_before_a_later_limited_station(void **state)
+{
+    (void)state;
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml,
+             "name: yards before two limited stations\n"
+             "start: 2024-03-04\n"
+             "horizon: %d d\n"
+             "warmup: 0 d\n"
+             "categories:\n"
+             "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+             "regions:\n"
+             "  - {name: south, population: 720000}\n"
+             "hubs:\n"
+             "  - {name: hub, serves: [south]}\n"
+             "origins:\n"
+             "  - name: arish\n"
+             "    dispatch: 00:00-24:00\n"
+             "    yard: {capacity: 50}\n"
+             "    plan:\n"
+             "      - {from: 2024-03-01, trucks: {food: 100}}\n"
+             "inspections:\n"
+             "  - {name: screen, lanes: 1, service: 30 min, queue_limit: 5}\n"
+             "crossings:\n"
+             "  - {name: gate, lanes: 1, service: 60 min, queue_limit: 10}\n"
+             "legs:\n"
+             "  - {name: in, from: arish, to: screen, travel: 1 min}\n"
+             "  - {name: on, from: screen, to: gate, travel: 1 min}\n"
+             "  - {name: out, from: gate, to: hub, travel: 1 min}\n"
+             "routes:\n"
+             "  - {name: main, origin: arish, via: [screen, gate], hub: hub}\n",
+             DAYS);
+    af_scenario *s = load_text(yaml);
+    af_result *r = run_rep(s, 5, 0);
+    double delivered = 0;
+    for (int d = 0; d < DAYS; d++) {
+        delivered += daily_cell(r, d, 0, 0)->trucks_delivered;
+        double yard = at(r, d, "arish", AF_POS_IN_YARD), to_screen = at(r, d, "screen", AF_POS_TRAVELLING);
+        double road = at(r, d, "gate", AF_POS_BLOCKED);
+        print_message("day %d: in yard %g, driving to the screen %g, blocked before the gate %g, held back %g\n", d,
+                      yard, to_screen, road, at(r, d, "arish", AF_POS_HELD_BACK));
+        assert_true(yard + to_screen <= 50);
+        assert_true(yard + to_screen + road <= 57);
+        af_assert_close(100.0 * (d + 1), at(r, d, "arish", AF_POS_HELD_BACK) + delivered + in_system(r, d), 0, 0);
+        if (d < 2) continue;
+        af_assert_close(station_day(r, d, "gate")->served, 24, 0, 0);
+        double grew = at(r, d, "arish", AF_POS_HELD_BACK) - at(r, d - 1, "arish", AF_POS_HELD_BACK);
+        assert_true(grew >= 76 - 3 && grew <= 76 + 3);
+    }
+    /* The trucks that came back wait before the gate, not in the yard. */
+    assert_true(at(r, DAYS - 1, "gate", AF_POS_BLOCKED) > 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_yard_holds_back),
         cmocka_unit_test(test_without_yard_the_road_holds_the_backlog),
         cmocka_unit_test(test_place_kept_through_an_unlimited_station),
+        cmocka_unit_test(test_place_taken_again_before_a_later_limited_station),
     };
     return cmocka_run_group_tests_name("yards", tests, NULL, NULL);
 }
