@@ -229,6 +229,7 @@ typedef struct ledger {
     double tonnes_offloaded, tonnes_consumed, tonnes_need;
     double tonnes_outside_need; /* delivered commercial cargo beyond its share reaches_people */
     double tonnes_spoiled;      /* hub stock past its category's shelf life */
+    double tonnes_distributed;  /* handed out from hubs to people (to their stock, hubs.c) */
 } ledger;
 
 /* Counts `v` of `field` in the ledger of all trucks and in that of truck t's sender class. */
@@ -275,6 +276,12 @@ struct model {
     double *positions_scratch; /* [n_nodes]: positions.c's count of yard trucks blocked there */
 
     double *population;      /* [n_regions], after shifts */
+    double *people_stock;    /* [n_regions * n_categories]: tonnes people keep at home, after
+                                the day's consumption (hubs.c; 0 where stock_days is 0) */
+    double *people_took;     /* [n_regions * n_categories]: today's hand-out and consumption */
+    double *people_used;     /*   of each region, for regions that keep a stock (hubs.c) */
+    bool *people_today;      /* [n_hubs * n_categories]: today's consumption went through the
+                                people's stocks (hubs.c; results.c reads people_took/used) */
     double *hub_stock;       /* [n_hubs * n_categories] */
     double *hub_in_trucks;   /* today's deliveries [n_hubs * n_categories] */
     double *hub_in_tonnes;
