@@ -11,7 +11,8 @@
  *   routing.c      candidate routes and shares, the policies, expected route delay
  *   holds.c        the dual-use flag, hold duration, hold outcome, repack delay
  *   legs.c         convoy slots per day, escorts, travel time, loss
- *   hubs.c         hub storage and room, unloading, consumption against need, population shifts
+ *   hubs.c         hub storage and room, unloading, consumption against need, people's
+ *                  stocks at home (stock_days), population shifts
  *   shelf_life.c   hub stock in lots by delivery day (first in, first out) and its spoilage
  *   gaza_side.c    a crossing's Gaza side: the waiting area (its room shuts the crossing when
  *                  full), returns at offloading, collection slots, denials, pauses, interception
