@@ -151,6 +151,9 @@ typedef struct af_scn_region {
     af_scn_shift *shifts;
     double *local_supply; /* [n_categories] tonnes per person per day supplied other than by
                              truck (wells, desalination, pipelines, local produce); 0 = none */
+    double *stock_days;   /* [n_categories] how long a stock the people keep at home, in
+                             minutes of their daily need (YAML stock_days, in days); 0 = none:
+                             what the hub hands out is consumed the same day */
 } af_scn_region;
 
 typedef struct af_scn_hub {

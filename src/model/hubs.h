@@ -19,9 +19,20 @@ void hubs_store(model *m, size_t hub, size_t category, double tonnes);
 double hubs_local_per_person(const model *m, size_t region, size_t category);
 
 /* The day's consumption of `category` at `hub`: the need the regions it serves put on it (their
- * need less their local supply), and what was used (that need, or the stock if less), taken
- * from stock. */
+ * need less their local supply), and what was used. Without stocks at home: that need, or the
+ * hub's stock if less (or the category's share of the hub's distribution capacity), taken from
+ * the hub's stock. Where the regions keep a stock (stock_days): the hub hands out, as far as its
+ * stock and distribution share go, a day's need plus what tops the people's stock up to
+ * stock_days of need (people_took), and people consume the day's need from their stock
+ * (people_used; `used` is their sum). */
 void hubs_consume(model *m, size_t hub, size_t category, double *need, double *used);
+
+/* Whether people of a region hub h serves keep a stock of category c at home (a stock_days,
+ * or a stock left from one before a dated change). */
+bool hubs_people_keep_stock(const model *m, size_t hub, size_t c);
+
+/* Whether any region keeps a stock at home (any stock_days in the scenario in force). */
+bool hubs_any_people_stock(const model *m);
 
 /* At the end of simulation day `sim_day`, after consumption: stock of category c at hub h
  * past its shelf life is spoiled (shelf_life.c), counted tonnes_spoiled. */

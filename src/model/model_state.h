@@ -11,7 +11,8 @@
  *   routing.c      candidate routes and shares, the policies, expected route delay
  *   holds.c        the dual-use flag, hold duration, hold outcome, repack delay
  *   legs.c         convoy slots per day, escorts, travel time, loss
- *   hubs.c         hub storage and room, unloading, consumption against need, population shifts
+ *   hubs.c         hub storage and room, unloading, consumption against need, people's
+ *                  stocks at home (stock_days), population shifts
  *   shelf_life.c   hub stock in lots by delivery day (first in, first out) and its spoilage
  *   gaza_side.c    a crossing's Gaza side: the waiting area (its room shuts the crossing when
  *                  full), returns at offloading, collection slots, denials, pauses, interception
@@ -231,6 +232,7 @@ typedef struct ledger {
     double tonnes_offloaded, tonnes_consumed, tonnes_need;
     double tonnes_outside_need; /* delivered commercial cargo beyond its share reaches_people */
     double tonnes_spoiled;      /* hub stock past its category's shelf life */
+    double tonnes_distributed;  /* handed out from hubs to people (to their stock, hubs.c) */
 } ledger;
 
 /* Counts `v` of `field` in the ledger of all trucks and in that of truck t's sender class. */
@@ -277,6 +279,12 @@ struct model {
     double *positions_scratch; /* [n_nodes]: positions.c's count of yard trucks blocked there */
 
     double *population;      /* [n_regions], after shifts */
+    double *people_stock;    /* [n_regions * n_categories]: tonnes people keep at home, after
+                                the day's consumption (hubs.c; 0 where stock_days is 0) */
+    double *people_took;     /* [n_regions * n_categories]: today's hand-out and consumption */
+    double *people_used;     /*   of each region, for regions that keep a stock (hubs.c) */
+    bool *people_today;      /* [n_hubs * n_categories]: today's consumption went through the
+                                people's stocks (hubs.c; results.c reads people_took/used) */
     double *hub_stock;       /* [n_hubs * n_categories] */
     double *hub_in_trucks;   /* today's deliveries [n_hubs * n_categories] */
     double *hub_in_tonnes;

@@ -125,6 +125,10 @@ static af_status build(model *m, af_error *err)
     m->held_back = calloc(2 * s->n_origins + 1, sizeof *m->held_back);
     m->positions_scratch = calloc(s->n_nodes + 1, sizeof *m->positions_scratch);
     m->population = calloc(s->n_regions + 1, sizeof *m->population);
+    m->people_stock = calloc(s->n_regions * nc + 1, sizeof *m->people_stock);
+    m->people_took = calloc(s->n_regions * nc + 1, sizeof *m->people_took);
+    m->people_used = calloc(s->n_regions * nc + 1, sizeof *m->people_used);
+    m->people_today = calloc(s->n_hubs * nc + 1, sizeof *m->people_today);
     m->hub_stock = calloc(s->n_hubs * nc + 1, sizeof *m->hub_stock);
     m->hub_in_trucks = calloc(s->n_hubs * nc + 1, sizeof *m->hub_in_trucks);
     m->hub_in_tonnes = calloc(s->n_hubs * nc + 1, sizeof *m->hub_in_tonnes);
@@ -132,6 +136,7 @@ static af_status build(model *m, af_error *err)
     m->hub_wait = calloc(s->n_hubs + 1, sizeof *m->hub_wait);
     if (!m->hub_wait || !m->sim || !m->stations || !m->node_station || !m->legs || !m->dispatchers ||
         !m->route_rngs || !m->repack_rngs || !m->origin_stock || !m->yard_held || !m->held_back || !m->positions_scratch || !m->population || !m->hub_stock ||
+        !m->people_stock || !m->people_took || !m->people_used || !m->people_today ||
         !m->hub_in_trucks || !m->hub_in_tonnes || !m->hub_day_basis)
         return af_error_set(err, AF_NOMEM, "out of memory building the model");
 
@@ -266,6 +271,10 @@ static void destroy(model *m)
     free(m->held_back);
     free(m->positions_scratch);
     free(m->population);
+    free(m->people_stock);
+    free(m->people_took);
+    free(m->people_used);
+    free(m->people_today);
     free(m->hub_stock);
     free(m->hub_in_trucks);
     free(m->hub_in_tonnes);
@@ -373,6 +382,8 @@ static void check_conservation(model *m, int report_day)
     double stock = 0;
     size_t n = m->scn->n_hubs * m->scn->n_categories;
     for (size_t i = 0; i < n; i++) stock += m->hub_stock[i];
+    /* What people keep at home counts with the hubs' stock (0 without stock_days). */
+    for (size_t i = 0; i < m->scn->n_regions * m->scn->n_categories; i++) stock += m->people_stock[i];
     double stock_residual = stock - (m->initial_hub_stock + a->tonnes_delivered -
                                      a->tonnes_outside_need - a->tonnes_consumed -
                                      a->tonnes_spoiled);

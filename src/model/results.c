@@ -88,7 +88,10 @@ void results_record_hub(model *m, int day, size_t hub, size_t c, double need, do
         double local_r = m->population[r] * hubs_local_per_person(m, r, c);
         /* The region's share of the hub: of what it asks of the hub. */
         double share = need > 0 ? (need_r - local_r) / need : pop > 0 ? m->population[r] / pop : 1.0 / (double)n_served;
-        double got_r = local_r + used * share;
+        /* Where people keep a stock at home, what they ate and what they were handed are
+         * their own (hubs.c), not a share of the hub's. */
+        bool own = m->people_today[k];
+        double got_r = local_r + (own ? m->people_used[r * nc + c] : used * share);
         size_t rc = r * nc + c;
         m->region_need[rc] += need_r;
         m->region_consumed[rc] += got_r;
@@ -110,7 +113,7 @@ void results_record_hub(model *m, int day, size_t hub, size_t c, double need, do
         cell->trucks_entered = basis[BASIS_ENTERED] * share;
         cell->trucks_offloaded = basis[BASIS_OFFLOADED] * share;
         cell->trucks_collected = basis[BASIS_COLLECTED] * share;
-        cell->tonnes_distributed = used * share;
+        cell->tonnes_distributed = own ? m->people_took[r * nc + c] : used * share;
     }
 }
 
@@ -292,10 +295,24 @@ void results_finish(model *m)
     add(&l, D(trucks_intercepted), "trucks.intercepted");
     add(&l, (double)gaza_side_waiting(m), "trucks.awaiting_collection");
     add(&l, D(tonnes_returned), "tonnes.returned");
-    add(&l, D(tonnes_consumed), "tonnes.distributed");
-    add(&l, D(tonnes_consumed) / days, "tonnes_per_day.distributed");
+    add(&l, D(tonnes_distributed), "tonnes.distributed");
+    add(&l, D(tonnes_distributed) / days, "tonnes_per_day.distributed");
     add(&l, D(tonnes_outside_need), "tonnes.outside_need");
     add(&l, D(tonnes_spoiled), "tonnes.spoiled");
+    if (hubs_any_people_stock(m)) {
+        /* Only where a region keeps a stock at home, so that other scenarios keep their
+         * metrics: that stock at the end, in all and by category. */
+        size_t nc = s->n_categories;
+        double all = 0;
+        for (size_t c = 0; c < nc; c++)
+            for (size_t g = 0; g < s->n_regions; g++) all += m->people_stock[g * nc + c];
+        add(&l, all, "tonnes.people_stock");
+        for (size_t c = 0; c < nc; c++) {
+            double sum = 0;
+            for (size_t g = 0; g < s->n_regions; g++) sum += m->people_stock[g * nc + c];
+            add(&l, sum, "tonnes.people_stock.%s", s->categories[c].name);
+        }
+    }
 #undef D
     /* Each counting basis again by sender class (docs/OUTPUTS.md): the UN's figures count
      * humanitarian cargo, COGAT's everything that crossed. */

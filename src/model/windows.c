@@ -44,7 +44,7 @@ static const struct {
     {"trucks_per_day.offloaded", offsetof(ledger, trucks_offloaded)},
     {"trucks_per_day.collected", offsetof(ledger, trucks_collected)},
     {"trucks_per_day.delivered", offsetof(ledger, trucks_delivered)},
-    {"tonnes_per_day.distributed", offsetof(ledger, tonnes_consumed)},
+    {"tonnes_per_day.distributed", offsetof(ledger, tonnes_distributed)},
 };
 
 enum { LEDGERS = 1 + AF_SCN_N_SENDERS };

@@ -118,7 +118,8 @@ bool af_scenario_equal(const af_scenario *a, const af_scenario *b)
     for (size_t i = 0; i < a->n_regions; i++) {
         const af_scn_region *x = &a->regions[i], *y = &b->regions[i];
         if (!str_eq(x->name, y->name) || x->population != y->population || x->hub != y->hub ||
-            x->n_shifts != y->n_shifts || !arr_eq(x->local_supply, y->local_supply, nc))
+            x->n_shifts != y->n_shifts || !arr_eq(x->local_supply, y->local_supply, nc) ||
+            !arr_eq(x->stock_days, y->stock_days, nc))
             return false;
         for (size_t k = 0; k < x->n_shifts; k++) {
             const af_scn_shift *p = &x->shifts[k], *q = &y->shifts[k];

@@ -65,7 +65,10 @@ static const field elem_fraction = {"", bind_quantity, 0, 0, 0, NULL, NULL, 0, 1
                                     NULL, &k_fraction, "probability"};
 static const field elem_service = {"", bind_dist, 0, 0, 0, NULL, "min", 0, 0, SH_VARIANT, NULL,
                                    NULL, "distribution"};
+static const field elem_days = {"", bind_quantity, 0, 0, 0, NULL, "d", 0, 3650.0 * 1440,
+                                SH_SCALAR, NULL, &k_duration, "duration"};
 static const table_spec t_mass = {&elem_mass};
+static const table_spec t_days = {&elem_days};
 static const table_spec t_mass_rate = {&elem_mass_rate};
 static const table_spec t_trucks = {&elem_trucks};
 static const table_spec t_fraction = {&elem_fraction};
@@ -148,6 +151,8 @@ static const field region_fields[] = {
      "[]", NULL, 0, 0, SH_LIST, &rec_shift, &l_shift, "list of shifts"},
     {"local_supply", bind_cat_numbers, OFF(af_scn_region, local_supply), 0, 0, "{}", NULL, 0, 0,
      SH_TABLE, NULL, &t_mass, "category table of masses"},
+    {"stock_days", bind_cat_numbers, OFF(af_scn_region, stock_days), 0, 0, "{}", NULL, 0, 0,
+     SH_TABLE, NULL, &t_days, "category table of durations"},
 };
 static const record rec_region = {"region", "a region", region_fields, N(region_fields), NULL,
                                   NULL, false, NULL, NULL};

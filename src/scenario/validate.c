@@ -96,6 +96,16 @@ static void regions_and_hubs(binder *b)
             scn_error(b->r, to ? to->mark : (sh ? sh->mark : mark_of_key(b, L_REGION, r, "name")),
                       "to: a shift cannot move people from '%s' to itself", reg->name);
         }
+        /* People's stocks at home do not spoil (the model applies shelf life at hubs only):
+         * a stock kept longer than the category keeps is worth a word. */
+        for (size_t c = 0; reg->stock_days && c < s->n_categories; c++) {
+            int keeps = s->categories[c].shelf_life_days;
+            if (keeps > 0 && reg->stock_days[c] >= (double)keeps * 1440)
+                scn_warning(b->r, mark_of_key(b, L_REGION, r, "stock_days"),
+                            "region '%s' keeps %g days of %s at home, not below its shelf_life "
+                            "of %d days; stocks at home do not spoil in the model",
+                            reg->name, reg->stock_days[c] / 1440, s->categories[c].name, keeps);
+        }
         if (reg->n_shifts > 1) {
             shift_ref *tmp = malloc(reg->n_shifts * sizeof *tmp);
             if (!tmp) {

@@ -317,6 +317,14 @@ static void write_all(af_buf *b, const af_scenario *s)
             table(b, s, r->local_supply, " t");
             af_buf_put(b, "\n");
         }
+        bool kept = false;
+        for (size_t c = 0; r->stock_days && c < s->n_categories; c++)
+            kept = kept || r->stock_days[c] != 0;
+        if (kept) {
+            af_buf_put(b, "    stock_days: ");
+            table(b, s, r->stock_days, " min");
+            af_buf_put(b, "\n");
+        }
     }
 
     af_buf_put(b, "holds:");

@@ -327,6 +327,82 @@ static void test_gaza_side_round_trip(void **state)
     af_scenario_free(s);
 }
 
+/* Trucks of node `name` in position `pos` at the midnight ending reported day `day`. */
+static double position_at(const af_result *r, int day, const char *name, int pos)
+{
+    size_t n = 0;
+    while (n < r->n_nodes && strcmp(r->node_names[n], name)) n++;
+    assert_true(n < r->n_nodes);
+    return r->positions[((size_t)day * r->n_nodes + n) * AF_N_POSITIONS + (size_t)pos];
+}
+
+/* A full hub pushes back on the crossing. The hub holds C = 150 t (10 trucks) and its region
+ * eats 45 t a day (360,000 x 0.125 kg), k = 45 / 15 = 3 truckloads, below collection's 12 a
+ * day; the area holds A = 20; the road from the gate to the hub takes 1 min (each collected
+ * truck unloads long before the next slot, 2 h on, so none is ever in transit at a slot).
+ *   day 0: as in the header, the 8 slots from 09:00 collect 8 trucks (120 t, they fit); the
+ *          area fills and each collection lets one more in: 20 + 8 = 28 entered; after the
+ *          day's 45 t, 75 t.
+ *   day 1: 75 + 15 j <= 150 lets j = 5 collections (01:00 to 09:00), then the hub is full and
+ *          collection stops; 5 entered; 105 t after consumption.
+ *   day d >= 2: 105 + 15 j <= 150: j = 3 = k collected, 3 entered; 105 t at every midnight.
+ * So collections and then entries fall to k = 3 a day, no truck ever waits at the hub, the
+ * area holds exactly its A = 20 at every midnight, people get their whole need, and the rest
+ * of the 48 a day queue before the gate. */
+static void test_full_hub_pushes_back_on_the_crossing(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = DAYS, .need = "0.125 kg", .hub = ", capacity: 150 t",
+                                    .out = "1 min", .gaza = GAZA(12, 20, "")});
+    af_result *r = run_checked(s, 21);
+    for (int d = 0; d < DAYS; d++) {
+        double collected = d == 0 ? 8 : d == 1 ? 5 : 3;
+        const af_daily_cell *c = daily_cell(r, d, 0, 0);
+        af_assert_close(c->trucks_collected, collected, 0, 0);
+        af_assert_close(c->trucks_entered, d == 0 ? 28 : collected, 0, 0);
+        af_assert_close(c->trucks_delivered, collected, 0, 0);
+        af_assert_close(c->stock_tonnes, d == 0 ? 75 : 105, 1e-12, 0);
+        af_assert_close(c->consumed_tonnes, 45, 1e-12, 0);
+        af_assert_close(position_at(r, d, "hub", AF_POS_AWAITING_STORAGE), 0, 0, 0);
+        af_assert_close(position_at(r, d, "gate", AF_POS_AWAITING_COLLECTION), 20, 0, 0);
+    }
+    af_assert_close(metric(r, "trucks.collected"), 8 + 5 + 3 * (DAYS - 2), 0, 0);
+    af_assert_close(metric(r, "trucks.entered"), 28 + 5 + 3 * (DAYS - 2), 0, 0);
+    af_assert_close(metric(r, "trucks.awaiting_collection"), 20, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* Trucks already on the road when the hub fills still wait at it, bounded by the trucks in
+ * transit: the same network with a 5 h road from the gate to the hub. Collection is asked
+ * only whether the hub has room now (and nobody waits at it), so the trucks collected in the
+ * 5 h before it fills, at most 3 (slots 2 h apart), may arrive to a full hub and wait; no
+ * more are collected until they have unloaded. So at every midnight at most 3 trucks wait at
+ * the hub; over the run the hub takes k = 3 a day on average: everything delivered is eaten
+ * or in stock (at most 150 t), so delivered <= (45 DAYS + 150) / 15, and collected - delivered
+ * (waiting at or driving to the hub) <= 3 + 3. */
+static void test_trucks_in_transit_bound_the_wait_at_a_full_hub(void **state)
+{
+    (void)state;
+    af_scenario *s = load_net((net){.days = DAYS, .need = "0.125 kg", .hub = ", capacity: 150 t",
+                                    .out = "5 h", .gaza = GAZA(12, 20, "")});
+    af_result *r = run_checked(s, 22);
+    double waited = 0;
+    for (int d = 0; d < DAYS; d++) {
+        double w = position_at(r, d, "hub", AF_POS_AWAITING_STORAGE);
+        assert_true(w <= 3);
+        if (w > waited) waited = w;
+        af_assert_close(position_at(r, d, "gate", AF_POS_AWAITING_COLLECTION), 20, 0, 0);
+    }
+    assert_true(waited >= 1); /* the bound was met, not avoided */
+    double delivered = metric(r, "trucks.delivered"), collected = metric(r, "trucks.collected");
+    assert_true(delivered <= (45.0 * DAYS + 150) / 15);
+    assert_true(collected - delivered <= 6);
+    af_assert_close(metric(r, "trucks.entered"), collected + 20, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +416,8 @@ int main(void)
         cmocka_unit_test(test_interception_and_returns),
         cmocka_unit_test(test_need_met_capped),
         cmocka_unit_test(test_gaza_side_round_trip),
+        cmocka_unit_test(test_full_hub_pushes_back_on_the_crossing),
+        cmocka_unit_test(test_trucks_in_transit_bound_the_wait_at_a_full_hub),
     };
     return cmocka_run_group_tests_name("gaza_side", tests, NULL, NULL);
 }

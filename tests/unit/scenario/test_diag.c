@@ -120,6 +120,38 @@ static void test_warnings(void **state)
     free(text);
 }
 
+/* A stock kept at home at least as long as the category's shelf life is a warning (stocks at
+ * home do not spoil in the model); one day less is not. */
+static void test_stock_days_past_shelf_life_warns(void **state)
+{
+    (void)state;
+    char *text = scn_read(scn_path("tests/data/scenario/minimal.yaml"), NULL);
+    assert_non_null(text);
+    size_t len = strlen(text);
+    for (int days = 9; days <= 10; days++) {
+        char set_region[128];
+        snprintf(set_region, sizeof set_region,
+                 "regions=[{name: south, population: 1000, stock_days: {food: %d d}}]", days);
+        const char *sets[] = {"categories=[{name: food, tonnes_per_truck: 15, daily_need: 0.98, "
+                              "shelf_life: 10 d}]",
+                              set_region};
+        af_diagnostics *d = af_diagnostics_create(0);
+        af_scenario *s = NULL;
+        assert_int_equal(af_scenario_load_buffer("m.yaml", text, len, sets, 2, AF_LOAD_NO_FILES, &s, d),
+                         AF_OK);
+        assert_int_equal(af_diagnostics_error_count(d), 0);
+        assert_int_equal(af_diagnostics_count(d), days == 10 ? 1 : 0);
+        if (days == 10) {
+            const af_diagnostic *w = af_diagnostics_get(d, 0);
+            assert_int_equal(w->severity, AF_DIAG_WARNING);
+            assert_non_null(strstr(w->message, "keeps 10 days of food at home, not below its shelf_life of 10 days"));
+        }
+        af_scenario_free(s);
+        af_diagnostics_destroy(d);
+    }
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +160,7 @@ int main(void)
         cmocka_unit_test(test_limit),
         cmocka_unit_test(test_null_safety),
         cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_stock_days_past_shelf_life_warns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
