@@ -102,9 +102,9 @@ bool gaza_side_denied(model *m, size_t crossing, int sender)
     return p > 0 && af_rng_uniform(m->gaza[crossing].denial_rng) < p;
 }
 
-uint32_t gaza_side_collect(model *m, size_t crossing)
+uint32_t gaza_side_collect(model *m, size_t crossing, size_t k)
 {
-    uint32_t id = fifo_pop(&m->gaza[crossing].wait);
+    uint32_t id = fifo_take(&m->gaza[crossing].wait, k);
     update_gate(m, crossing);
     return id;
 }

@@ -41,9 +41,9 @@ bool gaza_side_paused(const model *m, size_t crossing, af_time now);
  * denied (the denial probability of its class). */
 bool gaza_side_denied(model *m, size_t crossing, int sender);
 
-/* Takes the first truck off the waiting area (its place is freed; the crossing reopens when
- * it was shut and no random closure holds it). */
-uint32_t gaza_side_collect(model *m, size_t crossing);
+/* Takes the k-th truck in (0 the first) off the waiting area (its place is freed; the
+ * crossing reopens when it was shut and no random closure holds it). */
+uint32_t gaza_side_collect(model *m, size_t crossing, size_t k);
 
 /* A collected truck's road to the hub: true when it is intercepted. */
 bool gaza_side_intercepted(model *m, size_t crossing);

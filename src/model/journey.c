@@ -437,12 +437,26 @@ static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
     gaza_side *g = gaza_side_of(m, cx);
     af_time now = af_sim_now(sim);
     if (g->wait.len > 0 && !gaza_side_paused(m, cx, now)) {
-        truck *t = &m->trucks[fifo_head(&g->wait)];
-        if (hubs_admits(m, route_of(m, t)->hub, stored_tonnes(m, t))) {
+        /* The first truck in whose hub can take it: cargo for a full hub waits without
+         * holding up cargo for the others behind it (each hub's trucks are still taken in
+         * the order they came). A hub that refused one truck is not asked again this slot
+         * (hubs beyond the 64th are asked for each of their trucks). */
+        uint64_t refused = 0;
+        size_t k = 0;
+        truck *t = NULL;
+        for (; k < g->wait.len; k++) {
+            t = &m->trucks[fifo_at(&g->wait, k)];
+            size_t hub = route_of(m, t)->hub;
+            uint64_t bit = hub < 64 ? (uint64_t)1 << hub : 0;
+            if (refused & bit) continue;
+            if (hubs_admits(m, hub, stored_tonnes(m, t))) break;
+            refused |= bit;
+        }
+        if (k < g->wait.len) {
             if (gaza_side_denied(m, cx, t->sender)) {
                 LEDGER_ADD(m, t, trucks_denied, 1);
             } else {
-                uint32_t id = gaza_side_collect(m, cx);
+                uint32_t id = gaza_side_collect(m, cx, k);
                 assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_OFFLOADED);
                 assert(&m->trucks[id] == t);
                 LEDGER_ADD(m, t, trucks_collected, 1);

@@ -403,6 +403,70 @@ static void test_trucks_in_transit_bound_the_wait_at_a_full_hub(void **state)
     af_scenario_free(s);
 }
 
+/* Cargo for a full hub does not hold up cargo for another. Two origins each send 6 food
+ * trucks a day between 06:00 and 12:00, 1 h to the gate (as in the header: offloaded from
+ * 07:10 on): `an` to the north's hub (150 t, its region eating 45 t a day, 3 truckloads) and
+ * `as` to the south's (no limit). The Gaza side collects 12 a day (slots at 01:00, 03:00, ...,
+ * 23:00) from a waiting area of 1,000 that never fills; 30 min to either hub.
+ *   The north's hub gets 90 t a day while it has room against 45 t eaten, so it is full
+ * within a few days; from then on each midnight's 45 t make room for exactly 3 trucks, which
+ * the first slots of the day take from the north's backlog (01:00 to 05:00), and the hub is
+ * full again. Each day's 6 southern trucks are offloaded from 07:10 to 13:10 and the slots
+ * from 09:00 to 23:00 (8 of them) take each as it comes: the south's hub gets exactly 6 a
+ * day, and 9 are collected a day.
+ *   Were the waiting area taken strictly in arrival order, the first northern truck of the
+ * backlog would stop collection for the rest of each day once the 3 were taken: about as
+ * many southern trucks as northern ones (3) would be collected a day, not 6. */
+static void test_full_hub_does_not_hold_up_another(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "name: two hubs behind one gate\n"
+        "start: 2024-03-04\n"
+        "horizon: 20 d\n"
+        "categories:\n"
+        "  - {name: food, tonnes_per_truck: 15 t, daily_need: 0.125 kg}\n"
+        "regions:\n"
+        "  - {name: north, population: 360000}\n"
+        "  - {name: south, population: 1000}\n"
+        "hubs:\n"
+        "  - {name: nhub, serves: [north], capacity: 150 t}\n"
+        "  - {name: shub, serves: [south]}\n"
+        "origins:\n"
+        "  - name: an\n"
+        "    dispatch: 06:00-12:00\n"
+        "    plan:\n"
+        "      - {from: 2024-03-04, trucks: {food: 6}}\n"
+        "  - name: as\n"
+        "    dispatch: 06:00-12:00\n"
+        "    plan:\n"
+        "      - {from: 2024-03-04, trucks: {food: 6}}\n"
+        "crossings:\n"
+        "  - name: gate\n"
+        "    lanes: 10\n"
+        "    service: 10 min\n"
+        "    gaza_side:\n"
+        "      collection: 12\n"
+        "      waiting_area: 1000\n"
+        "legs:\n"
+        "  - {from: an, to: gate, travel: 1 h}\n"
+        "  - {from: as, to: gate, travel: 1 h}\n"
+        "  - {from: gate, to: nhub, travel: 30 min}\n"
+        "  - {from: gate, to: shub, travel: 30 min}\n"
+        "routes:\n"
+        "  - {name: north, origin: an, via: [gate], hub: nhub}\n"
+        "  - {name: south, origin: as, via: [gate], hub: shub}\n";
+    af_scenario *s = load_text(yaml);
+    af_result *r = run_checked(s, 23);
+    for (int d = 6; d < 20; d++) {
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_delivered, 3, 0, 0); /* north */
+        af_assert_close(daily_cell(r, d, 1, 0)->trucks_delivered, 6, 0, 0); /* south */
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_collected + daily_cell(r, d, 1, 0)->trucks_collected, 9, 0, 0);
+    }
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_dated_denial),
         cmocka_unit_test(test_collection_not_dated),
         cmocka_unit_test(test_full_warehouse_stops_collection),
+        cmocka_unit_test(test_full_hub_does_not_hold_up_another),
         cmocka_unit_test(test_pause_stops_collection),
         cmocka_unit_test(test_interception_and_returns),
         cmocka_unit_test(test_need_met_capped),
