@@ -74,6 +74,7 @@ static void reach_hub(model *m, uint32_t id)
     size_t hub = route_of(m, t)->hub;
     if (!hubs_admits(m, hub, stored_tonnes(m, t))) {
         t->state = TRUCK_AT_HUB;
+        trucks_moved(m, id);
         if (!fifo_push(&m->hub_wait[hub], id)) model_fail(m);
         return;
     }
@@ -92,6 +93,7 @@ static void turn_back(model *m, uint32_t id, divert_plan plan, bool returning)
     t->state = TRUCK_TURNING_BACK;
     t->route = (uint32_t)plan.route;
     t->pos = (uint32_t)plan.at;
+    trucks_moved(m, id);
     if (!returning) {
         LEDGER_ADD(m, t, trucks_diverted, 1);
         m->heading[plan.route]++;
@@ -124,6 +126,7 @@ static void leg_try_start(model *m, uint32_t id)
     assert(t->alive && t->pos + 1 < r->n_nodes);
     size_t leg = r->legs[t->pos];
     t->state = TRUCK_AT_LEG_START;
+    trucks_moved(m, id);
     af_time now = af_sim_now(m->sim);
     af_time open_at = closures_leg_open_at(m, leg, now);
     if (open_at > now) {
@@ -141,6 +144,7 @@ static void leg_try_start(model *m, uint32_t id)
     }
     leg_trip trip = legs_start_trip(m, leg);
     t->state = TRUCK_ON_LEG;
+    trucks_moved(m, id);
     t->lost_on_leg = trip.lost;
     if (!af_sim_schedule(m->sim, trip.minutes, ev_arrive, m, id)) model_fail(m);
 }
@@ -262,6 +266,7 @@ static void enter_station(model *m, size_t station, uint32_t id)
     t->waiting_since = af_sim_now(m->sim);
     line_insert(m, line_of(m, t), id);
     t->blocked = true; /* until the station admits it to its queue (at once, unless full) */
+    trucks_moved(m, id);
     int prio = m->scn->categories[t->category].priority;
     if (af_station_arrive(ms->st, id, prio, service_time(m, ms, t)) != AF_OK) model_fail(m);
 }
@@ -334,6 +339,7 @@ static void ev_hold_end(af_sim *sim, void *ctx, uint64_t arg)
         LEDGER_ADD(m, t, trucks_rejected, 1);
         ms->rejected_today++;
         t->state = TRUCK_REPACKING;
+        trucks_moved(m, id);
         if (!af_sim_schedule(sim, e.repack_minutes, ev_repacked, m, id)) model_fail(m);
         return;
     }
@@ -362,6 +368,7 @@ static void cross(model *m, size_t crossing, uint32_t id)
         trucks_free(m, id);
         return;
     }
+    trucks_moved(m, id); /* OFFLOADED */
     LEDGER_ADD(m, t, trucks_offloaded, 1);
     model_count_basis(m, t, BASIS_OFFLOADED);
 }
@@ -384,6 +391,7 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
             LEDGER_ADD(m, t, trucks_held, 1);
             ms->flagged_today++;
             t->state = TRUCK_HELD;
+            trucks_moved(m, id);
             if (!af_sim_schedule(sim, held, ev_hold_end, ms, id)) model_fail(m);
             return;
         }
@@ -410,6 +418,7 @@ void journey_station_admitted(af_station *st, void *ctx, uint64_t entity)
     ms->m->trucks[entity].blocked = false;
     /* A place in a limited queue: the truck no longer needs its yard place. */
     if (ms->cfg && ms->cfg->queue_limit > 0) yards_leave(ms->m, (uint32_t)entity);
+    trucks_moved(ms->m, (uint32_t)entity);
 }
 
 void journey_station_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)

@@ -68,6 +68,7 @@
 #include "aidflow/scenario.h"
 
 #define NO_TRUCK UINT32_MAX
+#define NO_PLACE UINT32_MAX
 
 typedef struct model model;
 
@@ -103,6 +104,10 @@ typedef struct truck {
     bool blocked;      /* at a station, not yet admitted to its queue (waiting upstream) */
     truck_state state;
     uint32_t line_prev; /* AT_STATION: the previous truck in its station's line */
+    uint32_t place;     /* where it was last counted (trucks_moved): a cell of
+                           model.place_trucks, NO_PLACE for none */
+    uint32_t leg_waiting; /* AT_LEG_START: the leg it was last counted waiting at
+                             (model.leg_waiting), else NO_PLACE */
     double tonnes;
     const af_scn_dist *service_from; /* the distribution its station service was drawn from */
     af_time waiting_since; /* joined the station it is queued at */
@@ -272,7 +277,13 @@ struct model {
     size_t *yard_held;       /* [n_origins]: places taken in each origin's yard */
     double *held_back;       /* [2 * n_origins]: trucks held back by each origin since time 0,
                                 then the same at the end of the warm-up */
-    double *positions_scratch; /* [n_nodes]: positions.c's count of yard trucks blocked there */
+    /* Where the live trucks are, kept as they move (trucks_moved): by node and position
+     * (place_trucks[node * AF_N_POSITIONS + position], every admitted truck at a station
+     * counted in service) and, of those at a leg's start, by leg. positions.c and binding.c
+     * read them at midnight instead of a pass over the pool; a debug build recounts them
+     * truck by truck now and then (positions_check). */
+    size_t *place_trucks;      /* [n_nodes * AF_N_POSITIONS] */
+    size_t *leg_waiting;       /* [n_legs] */
 
     double *population;      /* [n_regions], after shifts */
     double *hub_stock;       /* [n_hubs * n_categories] */

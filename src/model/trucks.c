@@ -17,6 +17,7 @@ uint32_t trucks_new(model *m)
         m->trucks = t;
         for (uint64_t i = cap; i-- > m->n_trucks_cap;) {
             t[i].alive = false;
+            t[i].place = t[i].leg_waiting = NO_PLACE;
             t[i].next_free = m->free_truck;
             m->free_truck = (uint32_t)i;
         }
@@ -29,6 +30,7 @@ uint32_t trucks_new(model *m)
     memset(t, 0, sizeof *t);
     t->alive = true;
     t->state = TRUCK_DISPATCHED;
+    t->place = t->leg_waiting = NO_PLACE; /* counted once its origin is set (journey.c) */
     m->live_trucks++;
     return id;
 }
@@ -46,10 +48,83 @@ void trucks_free(model *m, uint32_t id)
     }
     t->alive = false;
     t->state = TRUCK_FREE;
+    trucks_moved(m, id);
     t->tonnes = 0;
     t->next_free = m->free_truck;
     m->free_truck = id;
     m->live_trucks--;
+}
+
+uint32_t trucks_place(const model *m, const truck *t, uint32_t *leg)
+{
+    *leg = NO_PLACE;
+    if (!t->alive) return NO_PLACE;
+    const af_scenario *s = m->scn;
+    const af_scn_route *r = &s->routes[t->route];
+    size_t origin = s->origins[t->origin].node;
+    size_t here = t->state == TRUCK_DISPATCHED ? origin : r->nodes[t->pos];
+    size_t node = here;
+    int position;
+    switch (t->state) {
+    case TRUCK_DISPATCHED:
+    case TRUCK_AT_LEG_START:
+        if (t->state == TRUCK_AT_LEG_START) *leg = (uint32_t)r->legs[t->pos];
+        if (t->yard && (t->state == TRUCK_DISPATCHED || t->pos == 0)) {
+            node = origin;
+            position = AF_POS_IN_YARD;
+        } else {
+            position = AF_POS_WAITING_LEG;
+        }
+        break;
+    case TRUCK_ON_LEG:
+        node = r->nodes[t->pos + 1];
+        position = AF_POS_TRAVELLING;
+        break;
+    case TRUCK_AT_STATION:
+        if (t->blocked && t->yard) {
+            node = origin;
+            position = AF_POS_IN_YARD;
+        } else {
+            position = t->blocked ? AF_POS_BLOCKED : AF_POS_IN_SERVICE;
+        }
+        break;
+    case TRUCK_HELD: position = AF_POS_HELD; break;
+    case TRUCK_REPACKING:
+        node = origin;
+        position = AF_POS_REPACKING;
+        break;
+    case TRUCK_OFFLOADED: position = AF_POS_AWAITING_COLLECTION; break;
+    case TRUCK_AT_HUB:
+        node = r->nodes[r->n_nodes - 1];
+        position = AF_POS_AWAITING_STORAGE;
+        break;
+    case TRUCK_TURNING_BACK: position = AF_POS_TURNING_BACK; break;
+    case TRUCK_FREE:
+    default: return NO_PLACE;
+    }
+    return (uint32_t)(node * AF_N_POSITIONS + (size_t)position);
+}
+
+void trucks_moved(model *m, uint32_t id)
+{
+    truck *t = &m->trucks[id];
+    uint32_t leg, place = trucks_place(m, t, &leg);
+    if (place != t->place) {
+        if (t->place != NO_PLACE) {
+            assert(m->place_trucks[t->place] > 0);
+            m->place_trucks[t->place]--;
+        }
+        if (place != NO_PLACE) m->place_trucks[place]++;
+        t->place = place;
+    }
+    if (leg != t->leg_waiting) {
+        if (t->leg_waiting != NO_PLACE) {
+            assert(m->leg_waiting[t->leg_waiting] > 0);
+            m->leg_waiting[t->leg_waiting]--;
+        }
+        if (leg != NO_PLACE) m->leg_waiting[leg]++;
+        t->leg_waiting = leg;
+    }
 }
 
 /* Tonnes on trucks still on their way, summed truck by truck: an independent count that the

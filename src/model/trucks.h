@@ -8,6 +8,15 @@
 uint32_t trucks_new(model *m);
 /* Back to the pool; the truck must be alive. */
 void trucks_free(model *m, uint32_t id);
+/* Where truck t is (docs/OUTPUTS.md, positions.csv; positions.c has the rules): the cell
+ * node * AF_N_POSITIONS + position, NO_PLACE for a truck not alive. An admitted truck at a
+ * station is in service there (positions.c takes the queued out). *leg gets the leg it
+ * waits at, for a truck at a leg's start, else NO_PLACE. */
+uint32_t trucks_place(const model *m, const truck *t, uint32_t *leg);
+/* Truck `id` may have changed its state, route, position, yard place or blocked flag: its
+ * counts in model.place_trucks and model.leg_waiting move with it. Called by whatever
+ * changes one of those (journey.c, trucks_new and trucks_free), after the change. */
+void trucks_moved(model *m, uint32_t id);
 /* Tonnes on live trucks, summed truck by truck (independent of the ledger). */
 double trucks_tonnes_in_system(const model *m);
 
