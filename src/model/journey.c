@@ -126,11 +126,11 @@ static void leg_try_start(model *m, uint32_t id)
     assert(t->alive && t->pos + 1 < r->n_nodes);
     size_t leg = r->legs[t->pos];
     t->state = TRUCK_AT_LEG_START;
-    trucks_moved(m, id);
     af_time now = af_sim_now(m->sim);
     af_time open_at = closures_leg_open_at(m, leg, now);
     if (open_at > now) {
         if (leave_closed_leg(m, id, open_at)) return;
+        trucks_moved(m, id); /* waits at the leg's start */
         if (!isfinite(open_at)) {
             /* Closed for good: the truck waits at the leg's start for ever (in the system). */
             return;
@@ -139,6 +139,7 @@ static void leg_try_start(model *m, uint32_t id)
         return;
     }
     if (!legs_has_slot(m, leg)) {
+        trucks_moved(m, id); /* waits for a convoy slot */
         if (!fifo_push(&m->legs[leg].wait, id)) model_fail(m);
         return;
     }
@@ -546,9 +547,20 @@ static void closure_check(model *m)
         bool random = ms->closed_depth > 0;
         /* A random closure younger than every patience: every truck there waits on. */
         if (random && now - ms->closed_since < least_patience) continue;
-        af_time open = af_schedule_next_open(ms->sched, now);
-        double closed_for = random ? af_dist_mean(&ms->cfg->closure_duration.dist)
-                                   : (isfinite(open) ? open - now : INFINITY);
+        double closed_for;
+        if (random) {
+            closed_for = af_dist_mean(&ms->cfg->closure_duration.dist);
+        } else {
+            /* Closed by its schedule: it opens at the same time as when last asked, if that
+             * was during this closure. */
+            if (!ms->open_known || !(ms->open_asked <= now && now <= ms->open_at)) {
+                ms->open_asked = now;
+                ms->open_at = af_schedule_next_open(ms->sched, now);
+                ms->open_known = true;
+            }
+            af_time open = ms->open_at;
+            closed_for = isfinite(open) ? open - now : INFINITY;
+        }
         uint32_t prev = line->len ? line->tail : NO_TRUCK;
         for (size_t i = line->len; i-- > 0;) {
             uint32_t id = prev;

@@ -153,6 +153,11 @@ typedef struct mstation {
     af_time closed_since;
     double closed_minutes_today; /* scheduled-open minutes lost to random closures today */
     bool gate_shut;             /* a crossing closed because its Gaza-side waiting area is full */
+    /* The closure check's last af_schedule_next_open of sched: asked at open_asked, the
+     * answer open_at; the same answer for any time in between (the schedule is closed
+     * there). open_known false until asked, and again when the schedule is replaced. */
+    bool open_known;
+    af_time open_asked, open_at;
     /* today's counts not kept by af_station */
     double flagged_today;
     double rejected_today;
@@ -317,6 +322,8 @@ struct model {
      * report's coverage_target share of its need. */
     double *region_need, *region_consumed, *region_delivered, *region_days_below;
 
+    struct routing_cache *routing; /* candidates and parting nodes of the scenario in force
+                                      (routing.c), made when first needed */
     struct times_log *times;     /* end-to-end times of trucks (times.c) */
     struct binding_log *binding; /* the binding constraint day by day (binding.c) */
     struct windows_state *win; /* window metrics asked for by the options (windows.c); NULL: none */
