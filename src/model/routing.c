@@ -59,12 +59,10 @@ void routing_destroy(model *m)
 
 static size_t candidates(const model *m, const truck *t, size_t *cand, double *w);
 
-/* The cache for the scenario in force; NULL when out of memory (callers then work it out
- * as they go). */
-static const struct routing_cache *routing_cache(model *m)
+/* Makes the cache for the scenario in force; NULL when out of memory. */
+static const struct routing_cache *make_cache(model *m)
 {
     const af_scenario *s = m->scn;
-    if (m->routing && m->routing->scn == s) return m->routing;
     routing_destroy(m);
     struct routing_cache *c = calloc(1, sizeof *c);
     if (!c) return NULL;
@@ -115,9 +113,17 @@ static const struct routing_cache *routing_cache(model *m)
 }
 
 /* The cache if it is up to date (made, and for the scenario in force), else NULL. */
-static const struct routing_cache *cache_if_made(const model *m)
+static inline const struct routing_cache *cache_if_made(const model *m)
 {
     return m->routing && m->routing->scn == m->scn ? m->routing : NULL;
+}
+
+/* The cache for the scenario in force, made when first needed; NULL when out of memory
+ * (callers then work it out as they go). */
+static inline const struct routing_cache *routing_cache(model *m)
+{
+    const struct routing_cache *c = cache_if_made(m);
+    return c ? c : make_cache(m);
 }
 
 /* Weight of each candidate route under fixed shares: the routes' own shares, and what is left
