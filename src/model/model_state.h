@@ -102,7 +102,7 @@ typedef struct truck {
     bool yard;         /* holds a place in its origin's yard (dispatched, not yet admitted to
                           the queue of a station with a queue limit) */
     bool blocked;      /* at a station, not yet admitted to its queue (waiting upstream) */
-    truck_state state;
+    uint8_t state;     /* truck_state, in a byte: the record stays 72 bytes */
     uint32_t line_prev; /* AT_STATION: the previous truck in its station's line */
     uint32_t place;     /* where it was last counted (trucks_moved): a cell of
                            model.place_trucks, NO_PLACE for none */
