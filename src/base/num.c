@@ -7,6 +7,135 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Exact decimal rounding in 128-bit integers (a GCC and Clang extension; __extension__
+ * keeps -Wpedantic quiet). */
+__extension__ typedef unsigned __int128 u128;
+
+static const uint64_t pow10_u64[20] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+    1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+    1000000000000000000ULL, 10000000000000000000ULL};
+
+static u128 pow10_u128(int k) /* 0 <= k <= 38 */
+{
+    u128 r = 1;
+    while (k >= 19) {
+        r *= pow10_u64[19];
+        k -= 19;
+    }
+    return r * pow10_u64[k];
+}
+
+/* x = m 2^ex (m < 2^53) times 10^p, rounded to an integer half to even, as printf rounds
+ * in the default rounding mode. The bounds of af_fmt_g's fast path keep every product
+ * below 2^128. */
+static uint64_t scaled_round(uint64_t m, int ex, int p)
+{
+    u128 a = m, d = 1;
+    if (p >= 0) a *= pow10_u128(p);
+    else d = pow10_u128(-p);
+    if (ex >= 0) a <<= ex;
+    else d <<= -ex;
+    u128 n = a / d, rem = a - n * d;
+    if (2 * rem > d || (2 * rem == d && (n & 1))) n++;
+    return (uint64_t)n;
+}
+
+char *af_fmt_g(char buf[AF_NUM_SIZE], double v, int prec)
+{
+    double a = fabs(v);
+    if (prec < 1 || prec > 17 || !(a >= 1e-5 && a < 1e17)) {
+        if (v == 0 && prec >= 1 && prec <= 17) {
+            snprintf(buf, AF_NUM_SIZE, signbit(v) ? "-0" : "0");
+            return buf;
+        }
+        snprintf(buf, AF_NUM_SIZE, "%.*g", prec, v);
+        return buf;
+    }
+    int ex;
+    double fr = frexp(a, &ex); /* a = fr 2^ex, 0.5 <= fr < 1 */
+    uint64_t m = (uint64_t)ldexp(fr, 53);
+    ex -= 53;
+    /* The decimal exponent X of the %e form rounded to prec digits: prec digits in n. */
+    int x = (int)floor(log10(a));
+    uint64_t n = 0;
+    for (int tries = 0; tries < 4; tries++) {
+        n = scaled_round(m, ex, prec - 1 - x);
+        if (n >= pow10_u64[prec]) x++;
+        else if (n < pow10_u64[prec - 1]) x--;
+        else break;
+    }
+    if (n == pow10_u64[prec - 1]) {
+        /* 1 followed by zeros: either a rounded up into this decade, or x is one too high
+         * and a has prec digits of its own a decade below (9.99...98e16 to 16 digits). */
+        uint64_t below = scaled_round(m, ex, prec - x);
+        if (below < pow10_u64[prec]) {
+            x--;
+            n = below;
+        }
+    }
+    if (n < pow10_u64[prec - 1] || n >= pow10_u64[prec]) { /* not expected: printf decides */
+        snprintf(buf, AF_NUM_SIZE, "%.*g", prec, v);
+        return buf;
+    }
+    char digits[20];
+    for (int i = prec - 1; i >= 0; i--) {
+        digits[i] = (char)('0' + n % 10);
+        n /= 10;
+    }
+    int nd = prec; /* significant digits left once trailing zeros are dropped */
+    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    char *o = buf;
+    if (signbit(v)) *o++ = '-';
+    if (x < -4 || x >= prec) {
+        *o++ = digits[0];
+        if (nd > 1) {
+            *o++ = '.';
+            for (int i = 1; i < nd; i++) *o++ = digits[i];
+        }
+        *o++ = 'e';
+        *o++ = x < 0 ? '-' : '+';
+        int ax = x < 0 ? -x : x;
+        if (ax >= 100) *o++ = (char)('0' + ax / 100);
+        *o++ = (char)('0' + ax / 10 % 10);
+        *o++ = (char)('0' + ax % 10);
+    } else if (x >= 0) {
+        for (int i = 0; i <= x; i++) *o++ = digits[i];
+        if (nd > x + 1) {
+            *o++ = '.';
+            for (int i = x + 1; i < nd; i++) *o++ = digits[i];
+        }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -x - 1; i++) *o++ = '0';
+        for (int i = 0; i < nd; i++) *o++ = digits[i];
+    }
+    *o = '\0';
+    return buf;
+}
+
+char *af_fmt_int(char buf[AF_NUM_SIZE], double v)
+{
+    if (!(fabs(v) < 1e15) || v != floor(v)) {
+        snprintf(buf, AF_NUM_SIZE, "%.0f", v);
+        return buf;
+    }
+    char tmp[24];
+    int len = 0;
+    uint64_t u = (uint64_t)fabs(v);
+    do {
+        tmp[len++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    char *o = buf;
+    if (signbit(v)) *o++ = '-';
+    while (len) *o++ = tmp[--len];
+    *o = '\0';
+    return buf;
+}
+
 char *af_fmt_num(char *buf, size_t size, double v)
 {
     if (isnan(v)) {
@@ -22,7 +151,8 @@ char *af_fmt_num(char *buf, size_t size, double v)
      * the tries. A subnormal carries fewer, so its search starts at one digit. */
     int from = fabs(v) < DBL_MIN && v != 0 ? 1 : 15;
     for (int prec = from; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, v);
+        if (size >= AF_NUM_SIZE) af_fmt_g(buf, v, prec);
+        else snprintf(buf, size, "%.*g", prec, v);
         if (strtod(buf, NULL) == v) break;
     }
     return buf;

@@ -15,6 +15,16 @@
  * infinities "inf" and "-inf". Returns buf. */
 char *af_fmt_num(char *buf, size_t size, double v);
 
+/* Writes v to buf as snprintf's "%.*g" with precision prec would, byte for byte, without
+ * going through printf where it can (1e-5 <= |v| < 1e17, 1 <= prec <= 17: the rounding is
+ * done exactly in integers, half to even as printf does in the default rounding mode).
+ * Returns buf. */
+char *af_fmt_g(char buf[AF_NUM_SIZE], double v, int prec);
+
+/* Writes v as snprintf's "%.0f" would; without printf for whole numbers below 1e15.
+ * Returns buf. */
+char *af_fmt_int(char buf[AF_NUM_SIZE], double v);
+
 /* Writes v as 16 lower-case hex digits and a NUL. Returns buf. */
 char *af_fmt_hex64(uint64_t v, char buf[17]);
 

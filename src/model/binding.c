@@ -100,13 +100,12 @@ void binding_close_day(model *m, int day)
             cand[i] = false;
         }
         for (size_t i = 0; i < m->n_stations; i++) cand[i] = station_binds(m, i, now, &b->waiting[i]);
-        /* Trucks at a leg's start: waiting for a convoy slot or for the leg to open. */
-        for (uint32_t id = 0; id < m->n_trucks_cap; id++) {
-            const truck *t = &m->trucks[id];
-            if (t->alive && t->state == TRUCK_AT_LEG_START)
-                b->waiting[legs0 + s->routes[t->route].legs[t->pos]]++;
+        /* Trucks at a leg's start: waiting for a convoy slot or for the leg to open (counted
+         * as they move, trucks_moved). */
+        for (size_t l = 0; l < s->n_legs; l++) {
+            b->waiting[legs0 + l] = (double)m->leg_waiting[l];
+            cand[legs0 + l] = b->waiting[legs0 + l] >= 1;
         }
-        for (size_t l = 0; l < s->n_legs; l++) cand[legs0 + l] = b->waiting[legs0 + l] >= 1;
         for (size_t c = 0; c < s->n_crossings; c++) {
             const gaza_side *g = &m->gaza[c];
             if (!g->on) continue;

@@ -96,6 +96,7 @@ static void set_hours(model *m, mstation *ms, const af_scn_station *now)
     af_station_set_schedule(ms->st, s);
     af_schedule_destroy(ms->sched);
     ms->sched = s;
+    ms->open_known = false; /* the closure check's answer was the old schedule's */
 }
 
 static void switch_to(model *m, const af_scenario *to)

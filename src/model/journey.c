@@ -74,6 +74,7 @@ static void reach_hub(model *m, uint32_t id)
     size_t hub = route_of(m, t)->hub;
     if (!hubs_admits(m, hub, stored_tonnes(m, t))) {
         t->state = TRUCK_AT_HUB;
+        trucks_moved(m, id);
         if (!fifo_push(&m->hub_wait[hub], id)) model_fail(m);
         return;
     }
@@ -92,6 +93,7 @@ static void turn_back(model *m, uint32_t id, divert_plan plan, bool returning)
     t->state = TRUCK_TURNING_BACK;
     t->route = (uint32_t)plan.route;
     t->pos = (uint32_t)plan.at;
+    trucks_moved(m, id);
     if (!returning) {
         LEDGER_ADD(m, t, trucks_diverted, 1);
         m->heading[plan.route]++;
@@ -128,6 +130,7 @@ static void leg_try_start(model *m, uint32_t id)
     af_time open_at = closures_leg_open_at(m, leg, now);
     if (open_at > now) {
         if (leave_closed_leg(m, id, open_at)) return;
+        trucks_moved(m, id); /* waits at the leg's start */
         if (!isfinite(open_at)) {
             /* Closed for good: the truck waits at the leg's start for ever (in the system). */
             return;
@@ -136,11 +139,13 @@ static void leg_try_start(model *m, uint32_t id)
         return;
     }
     if (!legs_has_slot(m, leg)) {
+        trucks_moved(m, id); /* waits for a convoy slot */
         if (!fifo_push(&m->legs[leg].wait, id)) model_fail(m);
         return;
     }
     leg_trip trip = legs_start_trip(m, leg);
     t->state = TRUCK_ON_LEG;
+    trucks_moved(m, id);
     t->lost_on_leg = trip.lost;
     if (!af_sim_schedule(m->sim, trip.minutes, ev_arrive, m, id)) model_fail(m);
 }
@@ -267,6 +272,7 @@ static void enter_station(model *m, size_t station, uint32_t id)
      * which the admission frees at once when there is room. So the trucks waiting before
      * every limited station of a yard's origin are bounded by that yard (yards.c). */
     if (ms->cfg && ms->cfg->queue_limit > 0 && !t->yard) yards_take_again(m, id);
+    trucks_moved(m, id);
     int prio = m->scn->categories[t->category].priority;
     if (af_station_arrive(ms->st, id, prio, service_time(m, ms, t)) != AF_OK) model_fail(m);
 }
@@ -339,6 +345,7 @@ static void ev_hold_end(af_sim *sim, void *ctx, uint64_t arg)
         LEDGER_ADD(m, t, trucks_rejected, 1);
         ms->rejected_today++;
         t->state = TRUCK_REPACKING;
+        trucks_moved(m, id);
         if (!af_sim_schedule(sim, e.repack_minutes, ev_repacked, m, id)) model_fail(m);
         return;
     }
@@ -367,6 +374,7 @@ static void cross(model *m, size_t crossing, uint32_t id)
         trucks_free(m, id);
         return;
     }
+    trucks_moved(m, id); /* OFFLOADED */
     LEDGER_ADD(m, t, trucks_offloaded, 1);
     model_count_basis(m, t, BASIS_OFFLOADED);
 }
@@ -389,6 +397,7 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
             LEDGER_ADD(m, t, trucks_held, 1);
             ms->flagged_today++;
             t->state = TRUCK_HELD;
+            trucks_moved(m, id);
             if (!af_sim_schedule(sim, held, ev_hold_end, ms, id)) model_fail(m);
             return;
         }
@@ -415,6 +424,7 @@ void journey_station_admitted(af_station *st, void *ctx, uint64_t entity)
     ms->m->trucks[entity].blocked = false;
     /* A place in a limited queue: the truck no longer needs its yard place. */
     if (ms->cfg && ms->cfg->queue_limit > 0) yards_leave(ms->m, (uint32_t)entity);
+    trucks_moved(ms->m, (uint32_t)entity);
 }
 
 void journey_station_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)
@@ -556,9 +566,20 @@ static void closure_check(model *m)
         bool random = ms->closed_depth > 0;
         /* A random closure younger than every patience: every truck there waits on. */
         if (random && now - ms->closed_since < least_patience) continue;
-        af_time open = af_schedule_next_open(ms->sched, now);
-        double closed_for = random ? af_dist_mean(&ms->cfg->closure_duration.dist)
-                                   : (isfinite(open) ? open - now : INFINITY);
+        double closed_for;
+        if (random) {
+            closed_for = af_dist_mean(&ms->cfg->closure_duration.dist);
+        } else {
+            /* Closed by its schedule: it opens at the same time as when last asked, if that
+             * was during this closure. */
+            if (!ms->open_known || !(ms->open_asked <= now && now <= ms->open_at)) {
+                ms->open_asked = now;
+                ms->open_at = af_schedule_next_open(ms->sched, now);
+                ms->open_known = true;
+            }
+            af_time open = ms->open_at;
+            closed_for = isfinite(open) ? open - now : INFINITY;
+        }
         uint32_t prev = line->len ? line->tail : NO_TRUCK;
         for (size_t i = line->len; i-- > 0;) {
             uint32_t id = prev;

@@ -69,6 +69,7 @@
 #include "aidflow/scenario.h"
 
 #define NO_TRUCK UINT32_MAX
+#define NO_PLACE UINT32_MAX
 
 typedef struct model model;
 
@@ -104,8 +105,12 @@ typedef struct truck {
     bool blocked;      /* at a station, not yet admitted to its queue (waiting upstream) */
     bool yard_again;   /* its yard place was taken again at a later limited station: it waits
                           on the road before that station, counted against the yard */
-    truck_state state;
+    uint8_t state;     /* truck_state, in a byte: the record stays 72 bytes */
     uint32_t line_prev; /* AT_STATION: the previous truck in its station's line */
+    uint32_t place;     /* where it was last counted (trucks_moved): a cell of
+                           model.place_trucks, NO_PLACE for none */
+    uint32_t leg_waiting; /* AT_LEG_START: the leg it was last counted waiting at
+                             (model.leg_waiting), else NO_PLACE */
     double tonnes;
     const af_scn_dist *service_from; /* the distribution its station service was drawn from */
     af_time waiting_since; /* joined the station it is queued at */
@@ -151,6 +156,11 @@ typedef struct mstation {
     af_time closed_since;
     double closed_minutes_today; /* scheduled-open minutes lost to random closures today */
     bool gate_shut;             /* a crossing closed because its Gaza-side waiting area is full */
+    /* The closure check's last af_schedule_next_open of sched: asked at open_asked, the
+     * answer open_at; the same answer for any time in between (the schedule is closed
+     * there). open_known false until asked, and again when the schedule is replaced. */
+    bool open_known;
+    af_time open_asked, open_at;
     /* today's counts not kept by af_station */
     double flagged_today;
     double rejected_today;
@@ -276,7 +286,13 @@ struct model {
     size_t *yard_held;       /* [n_origins]: places taken in each origin's yard */
     double *held_back;       /* [2 * n_origins]: trucks held back by each origin since time 0,
                                 then the same at the end of the warm-up */
-    double *positions_scratch; /* [n_nodes]: positions.c's count of yard trucks blocked there */
+    /* Where the live trucks are, kept as they move (trucks_moved): by node and position
+     * (place_trucks[node * AF_N_POSITIONS + position], every admitted truck at a station
+     * counted in service) and, of those at a leg's start, by leg. positions.c and binding.c
+     * read them at midnight instead of a pass over the pool; a debug build recounts them
+     * truck by truck now and then (positions_check). */
+    size_t *place_trucks;      /* [n_nodes * AF_N_POSITIONS] */
+    size_t *leg_waiting;       /* [n_legs] */
 
     double *population;      /* [n_regions], after shifts */
     double *people_stock;    /* [n_regions * n_categories]: tonnes people keep at home, after
@@ -316,6 +332,8 @@ struct model {
      * report's coverage_target share of its need. */
     double *region_need, *region_consumed, *region_delivered, *region_days_below;
 
+    struct routing_cache *routing; /* candidates and parting nodes of the scenario in force
+                                      (routing.c), made when first needed */
     struct times_log *times;     /* end-to-end times of trucks (times.c) */
     struct binding_log *binding; /* the binding constraint day by day (binding.c) */
     struct windows_state *win; /* window metrics asked for by the options (windows.c); NULL: none */

@@ -123,7 +123,8 @@ static af_status build(model *m, af_error *err)
     m->origin_stock = calloc(s->n_origins * nc + 1, sizeof *m->origin_stock);
     m->yard_held = calloc(s->n_origins + 1, sizeof *m->yard_held);
     m->held_back = calloc(2 * s->n_origins + 1, sizeof *m->held_back);
-    m->positions_scratch = calloc(s->n_nodes + 1, sizeof *m->positions_scratch);
+    m->place_trucks = calloc(s->n_nodes * AF_N_POSITIONS + 1, sizeof *m->place_trucks);
+    m->leg_waiting = calloc(s->n_legs + 1, sizeof *m->leg_waiting);
     m->population = calloc(s->n_regions + 1, sizeof *m->population);
     m->people_stock = calloc(s->n_regions * nc + 1, sizeof *m->people_stock);
     m->people_took = calloc(s->n_regions * nc + 1, sizeof *m->people_took);
@@ -135,7 +136,7 @@ static af_status build(model *m, af_error *err)
     m->hub_day_basis = calloc(s->n_hubs * nc * N_BASES + 1, sizeof *m->hub_day_basis);
     m->hub_wait = calloc(s->n_hubs + 1, sizeof *m->hub_wait);
     if (!m->hub_wait || !m->sim || !m->stations || !m->node_station || !m->legs || !m->dispatchers ||
-        !m->route_rngs || !m->repack_rngs || !m->origin_stock || !m->yard_held || !m->held_back || !m->positions_scratch || !m->population || !m->hub_stock ||
+        !m->route_rngs || !m->repack_rngs || !m->origin_stock || !m->yard_held || !m->held_back || !m->place_trucks || !m->leg_waiting || !m->population || !m->hub_stock ||
         !m->people_stock || !m->people_took || !m->people_used || !m->people_today ||
         !m->hub_in_trucks || !m->hub_in_tonnes || !m->hub_day_basis)
         return af_error_set(err, AF_NOMEM, "out of memory building the model");
@@ -235,6 +236,7 @@ static void destroy_station_parts(const model *m, mstation *ms)
 static void destroy(model *m)
 {
     times_destroy(m);
+    routing_destroy(m);
     binding_destroy(m);
     for (size_t i = 0; i < m->n_stations; i++) {
         af_station_destroy(m->stations[i].st);
@@ -269,7 +271,8 @@ static void destroy(model *m)
     free(m->origin_stock);
     free(m->yard_held);
     free(m->held_back);
-    free(m->positions_scratch);
+    free(m->place_trucks);
+    free(m->leg_waiting);
     free(m->population);
     free(m->people_stock);
     free(m->people_took);
@@ -364,6 +367,7 @@ static void check_conservation(model *m, int report_day)
         m->pool_checked_at = ran;
         assert(gaza_side_counts_hold(m));
         assert(trucks_conserved(m));
+        assert(positions_check(m));
     }
 #endif
     if (!m->opts || !m->opts->on_midnight) return;
@@ -473,6 +477,8 @@ af_status af_model_run(const af_scenario *scn, uint64_t seed, unsigned replicati
         } else {
             /* The last midnight stops the run; events scheduled beyond it stay pending. */
             af_sim_run_until(m.sim, INFINITY);
+            /* Once a run at least, however short: where the trucks are, truck by truck. */
+            assert(m.failed || positions_check(&m));
             bool interrupted = opts && opts->interrupt && *opts->interrupt;
             /* Naming the metrics allocates too: its failure is a failure of the run. */
             if (!m.failed && !interrupted) results_finish(&m);

@@ -22,6 +22,110 @@
 #include "model/closures.h"
 #include "model/routing.h"
 
+/* What the routing of the scenario in force asks of it again and again, worked out once
+ * (again after a dated change puts another scenario in force): each origin's candidates
+ * and fixed-share weights by category (candidates()), and whether routes part at each node
+ * of each route for each category (routing_diverges with use_category). */
+struct routing_cache {
+    const af_scenario *scn; /* the scenario in force it was made for */
+    size_t stride;          /* the most routes of an origin */
+    size_t *n;              /* [n_origins * n_categories]: candidates */
+    size_t *cand;           /* [(origin * n_categories + category) * stride + i] */
+    double *w;              /* the same, weights */
+    size_t max_nodes;       /* the most nodes of a route */
+    bool *parts;            /* [(route * max_nodes + pos) * n_categories + category] */
+    /* Means of the distributions routing_expected_delay adds up (af_dist_mean of the same
+     * distributions: the same doubles, added in the same order). */
+    double *service_mean;   /* [station * n_categories + category]; a transfer stage's for
+                               every category */
+    double *travel_mean;    /* [leg] */
+    double *escort_mean;    /* [leg], for legs with an escort */
+};
+
+void routing_destroy(model *m)
+{
+    struct routing_cache *c = m->routing;
+    if (!c) return;
+    free(c->n);
+    free(c->cand);
+    free(c->w);
+    free(c->parts);
+    free(c->service_mean);
+    free(c->travel_mean);
+    free(c->escort_mean);
+    free(c);
+    m->routing = NULL;
+}
+
+static size_t candidates(const model *m, const truck *t, size_t *cand, double *w);
+
+/* Makes the cache for the scenario in force; NULL when out of memory. */
+static const struct routing_cache *make_cache(model *m)
+{
+    const af_scenario *s = m->scn;
+    routing_destroy(m);
+    struct routing_cache *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    for (size_t o = 0; o < s->n_origins; o++)
+        if (s->origins[o].n_routes > c->stride) c->stride = s->origins[o].n_routes;
+    for (size_t r = 0; r < s->n_routes; r++)
+        if (s->routes[r].n_nodes > c->max_nodes) c->max_nodes = s->routes[r].n_nodes;
+    size_t nc = s->n_categories, oc = s->n_origins * nc;
+    c->n = calloc(oc + 1, sizeof *c->n);
+    c->cand = calloc(oc * c->stride + 1, sizeof *c->cand);
+    c->w = calloc(oc * c->stride + 1, sizeof *c->w);
+    c->parts = calloc(s->n_routes * c->max_nodes * nc + 1, sizeof *c->parts);
+    c->service_mean = calloc(m->n_stations * nc + 1, sizeof *c->service_mean);
+    c->travel_mean = calloc(s->n_legs + 1, sizeof *c->travel_mean);
+    c->escort_mean = calloc(s->n_legs + 1, sizeof *c->escort_mean);
+    if (!c->n || !c->cand || !c->w || !c->parts || !c->service_mean || !c->travel_mean ||
+        !c->escort_mean) {
+        m->routing = c;
+        routing_destroy(m);
+        return NULL;
+    }
+    for (size_t o = 0; o < s->n_origins; o++)
+        for (size_t k = 0; k < nc; k++) {
+            truck t = {.origin = (uint32_t)o, .category = (uint32_t)k};
+            size_t at = o * nc + k;
+            c->n[at] = candidates(m, &t, c->cand + at * c->stride, c->w + at * c->stride);
+        }
+    for (size_t r = 0; r < s->n_routes; r++)
+        for (size_t pos = 0; pos < s->routes[r].n_nodes; pos++)
+            for (size_t k = 0; k < nc; k++)
+                c->parts[(r * c->max_nodes + pos) * nc + k] =
+                    routing_diverges(m, s->routes[r].origin, r, pos, k, true);
+    for (size_t st = 0; st < m->n_stations; st++) {
+        const mstation *ms = &m->stations[st];
+        for (size_t k = 0; k < nc; k++)
+            c->service_mean[st * nc + k] =
+                ms->kind == MS_TRANSFER
+                    ? af_dist_mean(&s->crossings[ms->scn_index].transfer_service.dist)
+                    : af_dist_mean(&af_scn_station_service(ms->cfg, k)->dist);
+    }
+    for (size_t l = 0; l < s->n_legs; l++) {
+        c->travel_mean[l] = af_dist_mean(&s->legs[l].travel.dist);
+        if (s->legs[l].has_escort) c->escort_mean[l] = af_dist_mean(&s->legs[l].escort_wait.dist);
+    }
+    c->scn = s;
+    m->routing = c;
+    return c;
+}
+
+/* The cache if it is up to date (made, and for the scenario in force), else NULL. */
+static inline const struct routing_cache *cache_if_made(const model *m)
+{
+    return m->routing && m->routing->scn == m->scn ? m->routing : NULL;
+}
+
+/* The cache for the scenario in force, made when first needed; NULL when out of memory
+ * (callers then work it out as they go). */
+static inline const struct routing_cache *routing_cache(model *m)
+{
+    const struct routing_cache *c = cache_if_made(m);
+    return c ? c : make_cache(m);
+}
+
 /* Weight of each candidate route under fixed shares: the routes' own shares, and what is left
  * of 1 split equally among routes that give none; all equal if that leaves nothing. */
 static size_t candidates(const model *m, const truck *t, size_t *cand, double *w)
@@ -86,26 +190,31 @@ static double station_delay(const mstation *ms, double mean, af_time now)
 double routing_expected_delay(const model *m, size_t route, size_t from, size_t category)
 {
     const af_scn_route *r = &m->scn->routes[route];
+    const struct routing_cache *c = cache_if_made(m);
+    size_t nc = m->scn->n_categories;
     af_time now = af_sim_now(m->sim);
     double delay = 0;
     for (size_t i = from + 1; i < r->n_nodes; i++) {
         size_t st = m->node_station[r->nodes[i]];
         if (st == SIZE_MAX) continue;
         const mstation *ms = &m->stations[st];
-        double mean = af_dist_mean(&af_scn_station_service(ms->cfg, category)->dist);
+        double mean = c ? c->service_mean[st * nc + category]
+                        : af_dist_mean(&af_scn_station_service(ms->cfg, category)->dist);
         delay += station_delay(ms, mean, now);
         /* A crossing's back-to-back transfer stage is not a node of the route, but its queue
          * delays the truck all the same. */
         if (ms->transfer != SIZE_MAX) {
             const mstation *tr = &m->stations[ms->transfer];
-            double tmean = af_dist_mean(&m->scn->crossings[ms->scn_index].transfer_service.dist);
+            double tmean = c ? c->service_mean[ms->transfer * nc + category]
+                             : af_dist_mean(&m->scn->crossings[ms->scn_index].transfer_service.dist);
             delay += station_delay(tr, tmean, now);
         }
     }
     for (size_t i = from; i + 1 < r->n_nodes; i++) {
-        const af_scn_leg *l = &m->scn->legs[r->legs[i]];
-        delay += af_dist_mean(&l->travel.dist);
-        if (l->has_escort) delay += af_dist_mean(&l->escort_wait.dist);
+        size_t leg = r->legs[i];
+        const af_scn_leg *l = &m->scn->legs[leg];
+        delay += c ? c->travel_mean[leg] : af_dist_mean(&l->travel.dist);
+        if (l->has_escort) delay += c ? c->escort_mean[leg] : af_dist_mean(&l->escort_wait.dist);
     }
     return delay;
 }
@@ -230,7 +339,18 @@ static size_t choose(model *m, const truck *t, size_t pos, af_rng *rng)
             return SIZE_MAX;
         }
     }
-    size_t n = candidates(m, t, cand, w);
+    const struct routing_cache *c = routing_cache(m);
+    size_t n;
+    if (c) {
+        size_t at = t->origin * m->scn->n_categories + t->category;
+        n = c->n[at];
+        for (size_t i = 0; i < n; i++) {
+            cand[i] = c->cand[at * c->stride + i];
+            w[i] = c->w[at * c->stride + i];
+        }
+    } else {
+        n = candidates(m, t, cand, w);
+    }
     bool at_origin = pos == 0;
     for (size_t i = 0; i < n; i++)
         con[i] = at_origin || same_prefix(&m->scn->routes[t->route], &m->scn->routes[cand[i]], pos);
@@ -248,15 +368,34 @@ static size_t choose(model *m, const truck *t, size_t pos, af_rng *rng)
 
 size_t routing_choose(model *m, const truck *t)
 {
-    return choose(m, t, 0, m->route_rngs[t->origin]);
+    af_rng *rng = m->route_rngs[t->origin];
+    const struct routing_cache *c;
+    if (routing_policy(m, t->origin, NULL) == AF_SCN_FIXED_SHARES && (c = routing_cache(m))) {
+        /* choose's way for fixed shares at the origin, with the candidates worked out once:
+         * every candidate is consistent, one uniform, a pick by shares. */
+        size_t at = t->origin * m->scn->n_categories + t->category;
+        double u = af_rng_uniform(rng);
+        return c->n[at] ? pick(c->cand + at * c->stride, c->w + at * c->stride, NULL, c->n[at], u)
+                        : SIZE_MAX;
+    }
+    return choose(m, t, 0, rng);
 }
 
 size_t routing_at_node(model *m, const truck *t)
 {
     const af_scn_route *r = &m->scn->routes[t->route];
     if (t->pos == 0 || t->pos + 1 >= r->n_nodes) return t->route;
-    if (!routing_diverges(m, t->origin, t->route, t->pos, t->category, true)) return t->route;
+    const struct routing_cache *c = r->origin == t->origin ? routing_cache(m) : NULL;
+    bool parts = c ? c->parts[(t->route * c->max_nodes + t->pos) * m->scn->n_categories + t->category]
+                   : routing_diverges(m, t->origin, t->route, t->pos, t->category, true);
+    if (!parts) return t->route;
     af_rng *rng = m->node_route_rngs[t->origin * m->scn->n_nodes + r->nodes[t->pos]];
     assert(rng);
+    /* Fixed shares keep the route drawn at the origin; the decision's uniform is drawn all
+     * the same (choose would draw it and return t->route). */
+    if (routing_policy(m, t->origin, NULL) == AF_SCN_FIXED_SHARES) {
+        (void)af_rng_uniform(rng);
+        return t->route;
+    }
     return choose(m, t, t->pos, rng);
 }

@@ -26,6 +26,9 @@ bool routing_diverges(const model *m, size_t origin, size_t route, size_t pos, s
  * now (queues, closures with a known end, mean service, travel and escort waits). */
 double routing_expected_delay(const model *m, size_t route, size_t from, size_t category);
 
+/* Frees what routing worked out once for the scenario in force (model.routing). */
+void routing_destroy(model *m);
+
 /* The origin's policy (its own or the scenario's) and, in *tolerance, its tolerance. */
 af_scn_policy routing_policy(const model *m, size_t origin, double *tolerance);
 

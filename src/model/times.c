@@ -1,11 +1,19 @@
 /* End-to-end times of trucks (times.h). Each entry and delivery of the day is kept with its
- * cell (the hub its route leads to, and its category); at midnight the day's list is sorted
- * by cell and time, each cell's mean and nearest-rank 95th percentile are written to the
- * daily rows of the regions the hub serves, and the times join the horizon's lists, which
- * are sorted once at the end. Memory: two doubles per truck that entered or was delivered in
- * the horizon. */
+ * cell (the hub its route leads to, and its category); at midnight the day's list is grouped
+ * by cell and sorted by time within each cell, each cell's mean and nearest-rank 95th
+ * percentile are written to the daily rows of the regions the hub serves, and the times join
+ * the horizon's lists, which are sorted once at the end. Memory: two doubles per truck that
+ * entered or was delivered in the horizon (and as many again while the horizon's lists are
+ * sorted).
+ *
+ * Sorting. A mean is summed in ascending order of the times, as it always was, so that its
+ * bits do not depend on the order the trucks arrived in; the order is made by a radix sort
+ * of the doubles' bits (times are never negative or NaN, but the key is made monotone for
+ * every double), by insertion for short runs. Equal doubles are indistinguishable, so any
+ * correct sort gives the same sequence, and the same sums, as the comparison sort did. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/times.h"
 
@@ -27,12 +35,17 @@ typedef struct dbl_list {
 struct times_log {
     obs_list today[2];   /* [0] entries, [1] deliveries */
     dbl_list horizon[2];
+    size_t n_cells;      /* hubs * categories */
+    size_t *cell_start;  /* [n_cells + 1]: scratch of the day's grouping by cell */
 };
 
 af_status times_init(model *m)
 {
     m->times = calloc(1, sizeof *m->times);
-    return m->times ? AF_OK : AF_NOMEM;
+    if (!m->times) return AF_NOMEM;
+    m->times->n_cells = m->scn->n_hubs * m->scn->n_categories;
+    m->times->cell_start = calloc(m->times->n_cells + 1, sizeof *m->times->cell_start);
+    return m->times->cell_start ? AF_OK : AF_NOMEM;
 }
 
 void times_destroy(model *m)
@@ -42,6 +55,7 @@ void times_destroy(model *m)
         free(m->times->today[k].v);
         free(m->times->horizon[k].v);
     }
+    free(m->times->cell_start);
     free(m->times);
     m->times = NULL;
 }
@@ -67,17 +81,105 @@ static void note(model *m, const truck *t, int k)
 void times_entered(model *m, const truck *t) { note(m, t, 0); }
 void times_delivered(model *m, const truck *t) { note(m, t, 1); }
 
-static int by_cell_then_time(const void *pa, const void *pb)
-{
-    const obs *a = pa, *b = pb;
-    if (a->cell != b->cell) return a->cell < b->cell ? -1 : 1;
-    return (a->minutes > b->minutes) - (a->minutes < b->minutes);
-}
-
 static int by_value(const void *pa, const void *pb)
 {
     double a = *(const double *)pa, b = *(const double *)pb;
     return (a > b) - (a < b);
+}
+
+/* The bits of x as an unsigned key in the order of the doubles (NaN aside): negative
+ * numbers have every bit flipped, the others their sign bit set. */
+static uint64_t key_of(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u >> 63 ? ~u : u | (uint64_t)1 << 63;
+}
+
+static double double_of(uint64_t k)
+{
+    uint64_t u = k >> 63 ? k & ~((uint64_t)1 << 63) : ~k;
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+static void insertion_sort(double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        double x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+/* Sorts v[0..n) ascending by merging, with tmp[0..n) as scratch: runs of up to 16 by
+ * insertion. */
+static void merge_sort(double *v, double *tmp, size_t n)
+{
+    if (n <= 16) {
+        insertion_sort(v, n);
+        return;
+    }
+    size_t h = n / 2;
+    merge_sort(v, tmp, h);
+    merge_sort(v + h, tmp, n - h);
+    if (!(v[h] < v[h - 1])) return; /* already in order */
+    memcpy(tmp, v, h * sizeof *v);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) v[k++] = v[j] < tmp[i] ? v[j++] : tmp[i++];
+    while (i < h) v[k++] = tmp[i++];
+}
+
+/* Sorts v[0..n) ascending: by merging below 1024 values (a day's cell), else by a
+ * least significant digit first radix sort of the keys, skipping the digits every key
+ * shares; by qsort when the scratch space cannot be had. */
+void times_sort(double *v, size_t n)
+{
+    if (n < 1024) {
+        double tmp[512];
+        merge_sort(v, tmp, n);
+        return;
+    }
+    /* Digits of 11 bits (the last of 9): six passes at most, the sign and the top of the
+     * exponent, alike in every time, usually skipped. Counts in 32 bits. */
+    enum { BITS = 11, DIGITS = 6, RADIX = 1 << BITS };
+    uint64_t *a = n < UINT32_MAX ? malloc(2 * n * sizeof *a) : NULL;
+    uint32_t *count = calloc((size_t)DIGITS * RADIX, sizeof *count);
+    if (!a || !count) {
+        free(a);
+        free(count);
+        qsort(v, n, sizeof *v, by_value);
+        return;
+    }
+    uint64_t *b = a + n;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = key_of(v[i]);
+        a[i] = k;
+        for (int d = 0; d < DIGITS; d++) count[d * RADIX + ((k >> (BITS * d)) & (RADIX - 1))]++;
+    }
+    for (int d = 0; d < DIGITS; d++) {
+        uint32_t *c = count + d * RADIX;
+        int shift = BITS * d;
+        if (c[(a[0] >> shift) & (RADIX - 1)] == n) continue; /* every key has this digit */
+        uint32_t sum = 0;
+        for (int x = 0; x < RADIX; x++) {
+            uint32_t here = c[x];
+            c[x] = sum;
+            sum += here;
+        }
+        for (size_t i = 0; i < n; i++) b[c[(a[i] >> shift) & (RADIX - 1)]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++) v[i] = double_of(a[i]);
+    free(a < b ? a : b);
+    free(count);
 }
 
 double times_percentile(const double *sorted, size_t n, unsigned p)
@@ -88,16 +190,16 @@ double times_percentile(const double *sorted, size_t n, unsigned p)
     return sorted[rank - 1];
 }
 
-static bool append(dbl_list *l, double x)
+/* Room for `more` values after the n in l. */
+static bool reserve(dbl_list *l, size_t more)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 1024;
-        double *v = realloc(l->v, cap * sizeof *v);
-        if (!v) return false;
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n++] = x;
+    if (l->n + more <= l->cap) return true;
+    size_t cap = l->cap ? 2 * l->cap : 1024;
+    while (cap < l->n + more) cap *= 2;
+    double *v = realloc(l->v, cap * sizeof *v);
+    if (!v) return false;
+    l->v = v;
+    l->cap = cap;
     return true;
 }
 
@@ -137,22 +239,30 @@ void times_close_day(model *m, int day)
                 else row[i].delivery_time_mean_h = row[i].delivery_time_p95_h = NAN;
             }
         }
-        if (l->n > 1) qsort(l->v, l->n, sizeof *l->v, by_cell_then_time);
-        size_t first = tl->horizon[k].n;
-        for (size_t i = 0; i < l->n; i++)
-            if (!append(&tl->horizon[k], l->v[i].minutes)) {
-                model_fail(m);
-                return;
-            }
-        /* The day's times are in the horizon list, grouped by cell and sorted within it. */
-        const double *v = tl->horizon[k].v + first;
-        for (size_t i = 0; m->res->daily && i < l->n;) {
-            size_t j = i;
+        /* The day's times go into the horizon list grouped by cell (a counting sort, in
+         * the order of the cells), then each cell's run is sorted. */
+        dbl_list *h = &tl->horizon[k];
+        size_t first = h->n;
+        if (!reserve(h, l->n)) {
+            model_fail(m);
+            return;
+        }
+        size_t *start = tl->cell_start;
+        memset(start, 0, (tl->n_cells + 1) * sizeof *start);
+        for (size_t i = 0; i < l->n; i++) start[l->v[i].cell + 1]++;
+        for (size_t c = 0; c < tl->n_cells; c++) start[c + 1] += start[c];
+        double *v = h->v + first;
+        for (size_t i = 0; i < l->n; i++) v[start[l->v[i].cell]++] = l->v[i].minutes;
+        h->n += l->n;
+        /* start[c] is now the end of cell c's run. */
+        for (size_t c = 0, i = 0; c < tl->n_cells; c++) {
+            size_t j = start[c], n = j - i;
+            if (n == 0) continue;
+            times_sort(v + i, n);
             double sum = 0;
-            while (j < l->n && l->v[j].cell == l->v[i].cell) sum += v[j++];
-            size_t n = j - i;
-            write_cell(m, day, l->v[i].cell, k, sum / (double)n / 60,
-                       times_percentile(v + i, n, 95) / 60);
+            for (size_t q = i; q < j; q++) sum += v[q];
+            if (m->res->daily)
+                write_cell(m, day, c, k, sum / (double)n / 60, times_percentile(v + i, n, 95) / 60);
             i = j;
         }
         l->n = 0;
@@ -162,7 +272,7 @@ void times_close_day(model *m, int day)
 void times_horizon(model *m, bool delivery, double *mean_h, double *p95_h)
 {
     dbl_list *l = &m->times->horizon[delivery ? 1 : 0];
-    if (l->n > 1) qsort(l->v, l->n, sizeof *l->v, by_value);
+    times_sort(l->v, l->n);
     double sum = 0;
     for (size_t i = 0; i < l->n; i++) sum += l->v[i];
     *mean_h = l->n ? sum / (double)l->n / 60 : NAN;

@@ -19,6 +19,11 @@ void times_delivered(model *m, const truck *t);
  * (negative: a warm-up day, not recorded) and into the horizon's lists. */
 void times_close_day(model *m, int report_day);
 
+/* Sorts v[0..n) ascending (any doubles but NaN): what the means and percentiles above are
+ * taken from, the means summed in this order. Merging for short lists, a radix sort of the
+ * bits for long ones. */
+void times_sort(double *v, size_t n);
+
 /* The nearest-rank p-th percentile (0 < p <= 100) of x[0..n) sorted ascending: the
  * ceil(p n / 100)-th smallest. NaN when n is 0. */
 double times_percentile(const double *sorted, size_t n, unsigned p);

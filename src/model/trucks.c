@@ -17,6 +17,7 @@ uint32_t trucks_new(model *m)
         m->trucks = t;
         for (uint64_t i = cap; i-- > m->n_trucks_cap;) {
             t[i].alive = false;
+            t[i].place = t[i].leg_waiting = NO_PLACE;
             t[i].next_free = m->free_truck;
             m->free_truck = (uint32_t)i;
         }
@@ -29,6 +30,7 @@ uint32_t trucks_new(model *m)
     memset(t, 0, sizeof *t);
     t->alive = true;
     t->state = TRUCK_DISPATCHED;
+    t->place = t->leg_waiting = NO_PLACE; /* counted once its origin is set (journey.c) */
     m->live_trucks++;
     return id;
 }
@@ -47,6 +49,7 @@ void trucks_free(model *m, uint32_t id)
     }
     t->alive = false;
     t->state = TRUCK_FREE;
+    trucks_moved(m, id);
     t->tonnes = 0;
     t->next_free = m->free_truck;
     m->free_truck = id;

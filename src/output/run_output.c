@@ -132,10 +132,11 @@ static const char *station_name(const void *res, size_t i)
 static void csv_num(FILE *f, double x)
 {
     if (!isfinite(x)) return;
+    char buf[AF_NUM_SIZE]; /* the formats' exact bytes, without printf (base/num.c) */
     if (x == floor(x) && fabs(x) < 1e15)
-        fprintf(f, "%.0f", x);
+        fputs(af_fmt_int(buf, x), f);
     else
-        fprintf(f, "%.10g", x);
+        fputs(af_fmt_g(buf, x, 10), f);
 }
 
 /* Every table of a run starts with its `run_id` (HASH-SEED, the run's id in metrics.csv): a
@@ -264,16 +265,17 @@ static bool have_positions(af_result *const *res, size_t n)
 static bool position_summary(af_result *const *res, size_t n, int day, size_t node, int state,
                              double confidence, af_summary *out)
 {
+#define POSITION(i) \
+    res[i]->positions[((size_t)day * res[i]->n_nodes + node) * AF_N_POSITIONS + (size_t)state]
+    bool any = false;
+    for (size_t i = 0; i < n && !any; i++) any = POSITION(i) != 0;
+    if (!any) return false; /* not written: no summary needed */
     af_tally t;
     af_tally_reset(&t);
-    bool any = false;
-    for (size_t i = 0; i < n; i++) {
-        double x = res[i]->positions[((size_t)day * res[i]->n_nodes + node) * AF_N_POSITIONS + (size_t)state];
-        any |= x != 0;
-        af_tally_add(&t, x);
-    }
+    for (size_t i = 0; i < n; i++) af_tally_add(&t, POSITION(i));
+#undef POSITION
     *out = af_tally_summary(&t, confidence);
-    return any;
+    return true;
 }
 
 static af_status write_positions(const char *path, const af_scenario *scn, af_result *const *res,

@@ -1,6 +1,8 @@
 /* Unit tests of numbers as text (src/base/num.c). */
 #include "af_test.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +56,68 @@ static void test_reads_back(void **state)
     assert_true(checked > 19000);
 }
 
+/* af_fmt_g(v, P) must be snprintf's "%.*g" byte for byte; af_fmt_int snprintf's "%.0f". */
+static void same_as_printf(double v, int prec)
+{
+    char want[64], got[AF_NUM_SIZE];
+    snprintf(want, sizeof want, "%.*g", prec, v);
+    af_fmt_g(got, v, prec);
+    if (strcmp(want, got)) fail_msg("%%.%dg of %a: printf \"%s\", af_fmt_g \"%s\"", prec, v, want, got);
+}
+
+static void test_g_as_printf_edges(void **state)
+{
+    (void)state;
+    /* Ties, broken to even by printf: 0.125 = 1/8 exactly, 2.5, 0.375, 1.5e-5 (not a tie in
+     * binary), a carry into a new decade (9.9999999996 to 10 digits is 10, at 9 digits
+     * 10.0000000), the bounds of the fast path and of the fixed and exponent forms. */
+    const double v[] = {0.125, 0.375, 2.5, 3.5, 0.5, 1.5, 1.5e-5, 9.9999999996, 9.99999999949,
+                        99999.99999, 1e-5, 9.99999e-6, 1e-4, 1e17, 9.999999999999999e16,
+                        1e16, 123456789.0, 1234567890.5, 12345678901.0, 0.1, 0.2, 0.3, 1.0 / 3,
+                        2.0 / 3, 100, 1e10, 1e9, 999999999.95, 0.000123456789012, 42.000000005,
+                        -0.125, -2.5, -1e-5, -12345.678901, 0, -0.0, 5e-324, 1e300, NAN,
+                        INFINITY, -INFINITY, 4503599627370495.5, 9007199254740993.0};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        for (int p = 1; p <= 17; p++) same_as_printf(v[i], p);
+}
+
+static void test_g_as_printf_random(void **state)
+{
+    (void)state;
+    /* Random doubles of every magnitude the fast path takes and around it, and numbers of
+     * few decimal digits (the ties and near-ties of tables' means), at every precision. */
+    uint64_t x = 88172645463325252ull; /* xorshift64 */
+    int checked = 0;
+    for (int i = 0; i < 60000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double unit = (double)(x >> 11) / 9007199254740992.0; /* [0, 1) */
+        int decade = (int)(x % 26) - 7;                       /* 1e-7 .. 1e18 */
+        double v = unit * pow(10, decade);
+        if (i % 3 == 1) v = round(v * 1000) / 1000;           /* few digits */
+        if (i % 3 == 2) v = round(unit * 200000) / 64;        /* exact binary fractions */
+        if (i & 8) v = -v;
+        same_as_printf(v, 10);
+        same_as_printf(v, 1 + (int)((x >> 40) % 17));
+        checked++;
+    }
+    assert_int_equal(checked, 60000);
+}
+
+static void test_int_as_printf(void **state)
+{
+    (void)state;
+    const double v[] = {0, -0.0, 1, -1, 42, 999999999999999, -999999999999999, 1e15, 1e20,
+                        123456789, 2.5, -2.5, 0.5, 1e-3};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        char want[400], got[AF_NUM_SIZE];
+        snprintf(want, sizeof want, "%.0f", v[i]);
+        if (strlen(want) >= AF_NUM_SIZE) continue;
+        assert_string_equal(af_fmt_int(got, v[i]), want);
+    }
+}
+
 static void test_hex64(void **state)
 {
     (void)state;
@@ -68,6 +132,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shortest_exact),
         cmocka_unit_test(test_reads_back),
+        cmocka_unit_test(test_g_as_printf_edges),
+        cmocka_unit_test(test_g_as_printf_random),
+        cmocka_unit_test(test_int_as_printf),
         cmocka_unit_test(test_hex64),
     };
     return cmocka_run_group_tests_name("num", tests, NULL, NULL);

@@ -17,9 +17,12 @@
  * statistic fail. */
 #include "af_test.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model_fixture.h"
+#include "model/times.h" /* times_sort: the one internal function tested here */
 
 #define DAYS 10
 #define MIN_H (1.0 / 60) /* one minute, in hours */
@@ -126,6 +129,54 @@ static void test_blocked_time_beside_the_wait(void **state)
 
 /* A day on which no truck entered has no times: empty (NaN), not 0. The plan stops after
  * the fifth day. */
+static int by_value(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/* times_sort against qsort on lists either side of its thresholds (16 by insertion, 1024
+ * by merging, radix above): the same doubles in the same order, bit for bit, for random
+ * minutes, for duplicates, for minutes with few bits (whole numbers) and for mixed signs. */
+static void test_sort_as_qsort(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {0, 1, 2, 16, 17, 100, 1023, 1024, 1025, 5000, 70000};
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    int lists = 0;
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+        for (int kind = 0; kind < 4; kind++) {
+            size_t n = sizes[si];
+            double *v = malloc((n + 1) * sizeof *v), *w = malloc((n + 1) * sizeof *w);
+            assert_non_null(v);
+            assert_non_null(w);
+            for (size_t i = 0; i < n; i++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                double u = (double)(x >> 11) / 9007199254740992.0;
+                v[i] = kind == 0   ? u * 100000
+                       : kind == 1 ? (double)(x % 7) * 60
+                       : kind == 2 ? floor(u * 3000)
+                                   : (u - 0.5) * 1e6;
+                if (kind == 3 && i % 50 == 0) v[i] = i % 100 ? -0.0 : 0.0;
+            }
+            memcpy(w, v, n * sizeof *v);
+            times_sort(v, n);
+            qsort(w, n, sizeof *w, by_value);
+            for (size_t i = 0; i < n; i++) {
+                /* -0 and 0 compare equal, and qsort may put them in either order */
+                if (v[i] == 0 && w[i] == 0) continue;
+                assert_memory_equal(&v[i], &w[i], sizeof *v);
+            }
+            free(v);
+            free(w);
+            lists++;
+        }
+    }
+    assert_int_equal(lists, 44);
+}
+
 static void test_no_trucks_no_times(void **state)
 {
     (void)state;
@@ -172,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_horizon_mean_and_p95),
         cmocka_unit_test(test_blocked_time_beside_the_wait),
         cmocka_unit_test(test_no_trucks_no_times),
+        cmocka_unit_test(test_sort_as_qsort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
