@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/calendar_impl.h"
+#include "engine/stats_impl.h"
+
 typedef struct entry {
     uint64_t entity;
     uint64_t seq;    /* arrival order at this station: the FCFS tie-break */
@@ -92,6 +95,7 @@ struct af_station {
 
     bool forced_closed;
     double cap_day; /* day index that started_today counts */
+    af_time day_from, day_until; /* times surely in day cap_day (cover_day) */
     uint32_t started_today;
 
     af_event_id wake_ev;
@@ -284,7 +288,7 @@ static bool queue_full(const af_station *st)
 
 static af_time now_of(const af_station *st)
 {
-    return af_sim_now(st->sim);
+    return af_sim_clock(st->sim);
 }
 
 /* Brings the schedule memo to cover `now`. The memo is not part of the station's observable
@@ -328,17 +332,17 @@ static bool open_now(const af_station *st)
 
 static void note_queue(af_station *st, af_time now)
 {
-    af_timeavg_set(&st->stats.queue, now, (double)queue_len(st));
+    af_timeavg_set_inline(&st->stats.queue, now, (double)queue_len(st));
 }
 
 static void note_blocked(af_station *st, af_time now)
 {
-    af_timeavg_set(&st->stats.blocked, now, (double)st->blocked.n);
+    af_timeavg_set_inline(&st->stats.blocked, now, (double)st->blocked.n);
 }
 
 static void note_busy(af_station *st, af_time now)
 {
-    af_timeavg_set(&st->stats.busy, now, (double)st->active_n);
+    af_timeavg_set_inline(&st->stats.busy, now, (double)st->active_n);
 }
 
 static void on_complete(af_sim *sim, void *ctx, uint64_t arg);
@@ -387,7 +391,7 @@ static void admit_blocked(af_station *st, af_time now)
     while (st->blocked.n > 0 && !queue_full(st)) {
         if (!queue_reserve(st, queue_len(st) + 1)) break; /* stays blocked; retried later */
         entry e = ring_pop(&st->blocked);
-        af_tally_add(&st->stats.blocked_wait, now - e.t_block);
+        af_tally_add_inline(&st->stats.blocked_wait, now - e.t_block);
         e.t_queue = now;
         queue_push(st, &e);
         moved = true;
@@ -399,13 +403,30 @@ static void admit_blocked(af_station *st, af_time now)
     }
 }
 
+/* Sets [day_from, day_until) to times whose day index is surely cap_day: from the day's
+ * first minute (floor(now / 1440) >= cap_day there, division being monotone and exact at
+ * cap_day * 1440) to a minute before its end (well clear of rounding up to cap_day + 1, for
+ * any day index below 10^12). */
+static void cover_day(af_station *st)
+{
+    if (fabs(st->cap_day) < 1e12) {
+        st->day_from = st->cap_day * AF_MINUTES_PER_DAY;
+        st->day_until = st->day_from + (AF_MINUTES_PER_DAY - 1.0);
+    } else {
+        st->day_from = INFINITY; /* always divide */
+        st->day_until = -INFINITY;
+    }
+}
+
 static void roll_day(af_station *st, af_time now)
 {
+    if (now >= st->day_from && now < st->day_until) return; /* still day cap_day */
     double day = floor(now / AF_MINUTES_PER_DAY);
     if (day != st->cap_day) {
         st->cap_day = day;
         st->started_today = 0;
     }
+    cover_day(st);
 }
 
 /* Starts the head of the queue on a free lane. Returns false (and changes nothing) if the
@@ -434,7 +455,7 @@ static bool start_one(af_station *st, af_time now)
     st->started_today++;
     st->stats.started++;
     double waited = now - e.t_queue;
-    af_tally_add(&st->stats.wait, waited);
+    af_tally_add_inline(&st->stats.wait, waited);
     note_queue(st, now);
     note_busy(st, now);
     admit_blocked(st, now);
@@ -522,7 +543,7 @@ static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
     unsigned li = (unsigned)arg;
     lane *l = &st->lanes[li];
     uint64_t entity = l->entity;
-    af_tally_add(&st->stats.sojourn, now - l->t_queue);
+    af_tally_add_inline(&st->stats.sojourn, now - l->t_queue);
     l->state = LANE_FREE;
     l->ev = 0;
     if (li < st->lanes_open) st->free_lanes[st->free_n++] = li; /* else: retired */
@@ -604,6 +625,7 @@ af_status af_station_create(af_station **out, af_sim *sim, const af_station_conf
     st->free_n = cfg->lanes;
     af_time now = af_sim_now(sim);
     st->cap_day = floor(now / AF_MINUTES_PER_DAY);
+    cover_day(st);
     stats_init(st, now);
     *out = st;
     return AF_OK;
