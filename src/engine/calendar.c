@@ -280,14 +280,25 @@ static uint32_t pending_slot(const af_sim *sim, af_event_id id)
     return slot;
 }
 
-af_event_id af_sim_schedule_at(af_sim *sim, af_time t, af_event_fn fn, void *ctx, uint64_t arg)
+/* What af_sim_schedule_at does first when the pool is full or the sequence numbers run out,
+ * out of its way. Returns false when the pool cannot grow. */
+static __attribute__((noinline, cold)) bool make_room(af_sim *sim)
 {
-    if (!fn || !isfinite(t) || t < sim->now) return 0;
-    if (sim->free_head == AF_REC_NONE && !grow_pool(sim)) return 0;
+    if (sim->free_head == AF_REC_NONE && !grow_pool(sim)) return false;
     if (sim->next_seq >= AF_CALENDAR_SEQ_LIMIT) {
         settle(sim);
         renumber(sim);
     }
+    return true;
+}
+
+af_event_id af_sim_schedule_at(af_sim *sim, af_time t, af_event_fn fn, void *ctx, uint64_t arg)
+{
+    /* t >= now rejects NaN; now is finite, so t < INFINITY is isfinite(t). */
+    if (!(t >= sim->now && t < INFINITY) || !fn) return 0;
+    if ((sim->free_head == AF_REC_NONE || sim->next_seq >= AF_CALENDAR_SEQ_LIMIT) &&
+        !make_room(sim))
+        return 0;
     uint32_t slot = sim->free_head;
     event_rec *r = &sim->pool[slot];
     sim->free_head = r->link;

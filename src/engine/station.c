@@ -133,20 +133,22 @@ static void ring_push(ring *r, const entry *e)
     r->n++;
 }
 
+/* Needs room (ring_reserve). The new last place, for the caller to fill in field by field: a
+ * whole entry built elsewhere and copied in, then read back at once by a start, makes the
+ * processor wait for the copy (stores of one width, loads of another). */
+static entry *ring_push_slot(ring *r)
+{
+    entry *e = &r->v[(r->head + r->n) & (r->cap - 1)];
+    r->n++;
+    return e;
+}
+
 static entry ring_pop(ring *r)
 {
     entry e = r->v[r->head];
     r->head = (r->head + 1) & (r->cap - 1);
     r->n--;
     return e;
-}
-
-/* Puts back an entry just popped; its slot is still free. */
-static void ring_unpop(ring *r, const entry *e)
-{
-    r->head = (r->head + r->cap - 1) & (r->cap - 1);
-    r->v[r->head] = *e;
-    r->n++;
 }
 
 static bool heap_reserve(heap *h, size_t want)
@@ -265,18 +267,19 @@ static void queue_push(af_station *st, const entry *e)
         ring_push(&st->fifo, e);
 }
 
-static entry queue_pop(af_station *st)
+/* The entry that starts next (the queue is not empty). */
+static const entry *queue_head(const af_station *st)
 {
-    return st->discipline == AF_QUEUE_PRIORITY ? heap_pop(&st->prio) : ring_pop(&st->fifo);
+    return st->discipline == AF_QUEUE_PRIORITY ? &st->prio.v[0] : &st->fifo.v[st->fifo.head];
 }
 
-/* Returns an entry just popped to where it was: the heap re-sorts it by (priority, seq). */
-static void queue_unpop(af_station *st, const entry *e)
+/* Removes queue_head(). */
+static void queue_drop_head(af_station *st)
 {
     if (st->discipline == AF_QUEUE_PRIORITY)
-        heap_push(&st->prio, e);
+        (void)heap_pop(&st->prio);
     else
-        ring_unpop(&st->fifo, e);
+        (void)ring_pop(&st->fifo);
 }
 
 static bool queue_full(const af_station *st)
@@ -433,34 +436,37 @@ static void roll_day(af_station *st, af_time now)
  * completion event cannot be scheduled. Calls the `started` hook last. */
 static bool start_one(af_station *st, af_time now)
 {
-    entry e = queue_pop(st);
+    /* The head is read in place and removed once its completion is scheduled (the service
+     * hook may not call the station, so nothing moves it meanwhile). */
+    const entry *head = queue_head(st);
+    uint64_t entity = head->entity;
+    double service = head->service;
+    af_time t_queue = head->t_queue;
     if (st->hooks.service) {
-        double t = st->hooks.service(st, st->hooks.ctx, e.entity, e.service);
-        if (t >= 0 && isfinite(t)) e.service = t;
+        double t = st->hooks.service(st, st->hooks.ctx, entity, service);
+        if (t >= 0 && isfinite(t)) service = t;
     }
     unsigned li = st->free_lanes[st->free_n - 1];
-    af_event_id ev = af_sim_schedule_at(st->sim, now + e.service, on_complete, st, li);
-    if (!ev) {
-        queue_unpop(st, &e);
-        return false;
-    }
+    af_event_id ev = af_sim_schedule_at(st->sim, now + service, on_complete, st, li);
+    if (!ev) return false; /* still at the head */
+    queue_drop_head(st);
     st->free_n--;
     lane *l = &st->lanes[li];
     l->state = LANE_ACTIVE;
-    l->entity = e.entity;
-    l->t_queue = e.t_queue;
-    l->t_end = now + e.service;
+    l->entity = entity;
+    l->t_queue = t_queue;
+    l->t_end = now + service;
     l->ev = ev;
     st->active_n++;
     st->started_today++;
     st->stats.started++;
-    double waited = now - e.t_queue;
+    double waited = now - t_queue;
     af_tally_add_inline(&st->stats.wait, waited);
     note_queue(st, now);
     note_busy(st, now);
     admit_blocked(st, now);
     arm_closing(st, now);
-    if (st->hooks.started) st->hooks.started(st->sim, st, st->hooks.ctx, e.entity, waited);
+    if (st->hooks.started) st->hooks.started(st->sim, st, st->hooks.ctx, entity, waited);
     return true;
 }
 
@@ -669,12 +675,28 @@ af_status af_station_arrive(af_station *st, uint64_t entity, int priority, doubl
         note_blocked(st, now);
     } else {
         if (!queue_reserve(st, queue_len(st) + 1)) return AF_NOMEM;
-        queue_push(st, &e);
+        if (st->discipline == AF_QUEUE_FCFS) {
+            entry *q = ring_push_slot(&st->fifo);
+            q->entity = entity;
+            q->seq = st->next_seq;
+            q->service = service_time;
+            q->t_queue = now;
+            q->t_block = now;
+            q->priority = priority;
+        } else {
+            heap_push(&st->prio, &e);
+        }
         note_queue(st, now);
         if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
     }
     st->next_seq++;
     st->stats.arrivals++;
+    /* With every lane busy, none suspended, the station open and no closing to arm (work in
+     * progress finishes, or no schedule), refresh() would find nothing to do: it would resume
+     * no one, start no one (no free lane) and arm nothing. Most arrivals to a busy station. */
+    if (!st->in_refresh && st->free_n == 0 && st->suspended_n == 0 &&
+        (st->wip == AF_WIP_FINISH || !st->schedule) && open_now(st))
+        return AF_OK;
     refresh(st);
     return AF_OK;
 }
