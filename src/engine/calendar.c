@@ -1,4 +1,4 @@
-/* The event calendar: a 4-ary min-heap keyed by (time, insertion sequence) over a pool of
+/* The event calendar: a binary min-heap keyed by (time, insertion sequence) over a pool of
  * event records (the layout and why: calendar_impl.h).
  *
  * Order: events run by time, and events at one time in the order they were scheduled. The
@@ -49,11 +49,10 @@
 #endif
 #endif
 
-#ifndef ARITY
-#define ARITY 4
-#endif
-/* heap = heap_mem + HEAP_SHIFT, so that the children 4i+1..4i+4 of any node share a line. */
-#define HEAP_SHIFT 3
+#define ARITY 2
+/* heap = heap_mem + HEAP_SHIFT, so that the two children 2i+1, 2i+2 of any node share a line
+ * (heap[1] starts a 32-byte half line). */
+#define HEAP_SHIFT 1
 
 typedef af_heap_entry heap_entry;
 typedef af_event_rec event_rec;
@@ -167,12 +166,9 @@ static inline size_t sift_up(heap_entry *h, size_t i, heap_entry e)
 static inline size_t sift_down(heap_entry *h, size_t n, size_t i, heap_entry e)
 {
     for (;;) {
-        size_t c = ARITY * i + 1;
-        if (c >= n) break;
-        size_t end = c + ARITY < n ? c + ARITY : n;
-        size_t m = c;
-        for (size_t k = c + 1; k < end; k++)
-            if (before(&h[k], &h[m])) m = k;
+        size_t m = 2 * i + 1;
+        if (m >= n) break;
+        if (m + 1 < n && before(&h[m + 1], &h[m])) m++;
         if (!before(&h[m], &e)) break;
         h[i] = h[m];
         i = m;
