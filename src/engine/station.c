@@ -545,7 +545,7 @@ static void refresh(af_station *st)
 static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
 {
     af_station *st = ctx;
-    af_time now = af_sim_now(sim);
+    af_time now = af_sim_clock(sim);
     unsigned li = (unsigned)arg;
     lane *l = &st->lanes[li];
     uint64_t entity = l->entity;
@@ -629,7 +629,7 @@ af_status af_station_create(af_station **out, af_sim *sim, const af_station_conf
     /* Pushed highest first so that lane 0 is used first. */
     for (unsigned i = 0; i < cfg->lanes; i++) st->free_lanes[i] = cfg->lanes - 1 - i;
     st->free_n = cfg->lanes;
-    af_time now = af_sim_now(sim);
+    af_time now = af_sim_clock(sim);
     st->cap_day = floor(now / AF_MINUTES_PER_DAY);
     cover_day(st);
     stats_init(st, now);
