@@ -1,18 +1,34 @@
 /* The event calendar: a binary min-heap keyed by (time, insertion sequence) over a pool of
- * event records.
+ * event records (the layout and why: calendar_impl.h).
  *
- * The heap holds the key next to the slot index so that sift operations compare without
- * touching the pool; the pool record keeps its heap position so that cancellation is
- * O(log n). Slots are recycled through a free list and carry a generation counter, so a
- * handle to an event that already ran (and whose slot was reused) is recognised as stale.
+ * Order: events run by time, and events at one time in the order they were scheduled. The
+ * keys are unique, so the order of the events depends only on the keys given, not on the
+ * heap's shape: dead entries dropped, a heap rebuilt, or a pop fused with the next push all
+ * leave it as it was. Handles pack (slot, generation): the generation is bumped when the event
+ * runs or is cancelled, so a handle to an event that ran (and whose slot was reused) is stale.
+ *
+ * Cancelling is lazy: the record is marked and the entry stays until it reaches the top
+ * (dropped there, so heap[0] is always live when no handler is running) or until a compaction,
+ * which runs when dead entries are more than 64 and more than the live ones (O(1) amortised
+ * a cancellation, and the heap never holds more than twice the pending events plus 64).
+ *
+ * Sequence numbers are 32 bits: when they would run out, the pending entries are sorted by
+ * (time, seq) and renumbered 0, 1, ... in that order, which keeps every comparison between
+ * them and puts every later event after them (once every 4 billion schedules).
  */
 #include "aidflow/calendar.h"
 
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define SLOT_FREE UINT32_MAX
+#include "engine/calendar_impl.h"
+
+/* Sequence numbers handed out before a renumbering; a test builds this file with a small one. */
+#ifndef AF_CALENDAR_SEQ_LIMIT
+#define AF_CALENDAR_SEQ_LIMIT UINT32_MAX
+#endif
 
 /* Heap order is asserted wherever assert() is on (the default build is debugoptimized without
  * NDEBUG): the whole heap is checked every HEAP_CHECK_EVERY operations, which costs
@@ -33,57 +49,35 @@
 #endif
 #endif
 
-typedef struct heap_entry {
-    af_time time;
-    uint64_t seq;
-    uint32_t slot;
-} heap_entry;
+#define ARITY 2
+/* heap = heap_mem + HEAP_SHIFT, so that the two children 2i+1, 2i+2 of any node share a line
+ * (heap[1] starts a 32-byte half line). */
+#define HEAP_SHIFT 1
 
-typedef struct event_rec {
-    af_event_fn fn;
-    void *ctx;
-    uint64_t arg;
-    uint32_t heap_pos; /* SLOT_FREE when the slot is not scheduled */
-    uint32_t gen;
-    uint32_t next_free;
-} event_rec;
-
-struct af_sim {
-    af_time now;
-    uint64_t next_seq;
-    uint64_t events_run;
-    bool stop;
-
-    heap_entry *heap;
-    size_t heap_len;
-
-    event_rec *pool;
-    uint32_t pool_cap;
-    uint32_t free_head; /* SLOT_FREE when empty */
-#ifndef NDEBUG
-    uint64_t ops_since_check;
-#endif
-};
+typedef af_heap_entry heap_entry;
+typedef af_event_rec event_rec;
 
 static bool grow_pool(af_sim *sim)
 {
     uint64_t cap = sim->pool_cap ? (uint64_t)sim->pool_cap * 2 : 64;
-    if (cap >= SLOT_FREE) cap = SLOT_FREE - 1;
+    if (cap > AF_REC_MAX_SLOTS) cap = AF_REC_MAX_SLOTS;
     if (cap <= sim->pool_cap) return false;
     event_rec *pool = realloc(sim->pool, (size_t)cap * sizeof *pool);
     if (!pool) return false;
-    heap_entry *heap = realloc(sim->heap, (size_t)cap * sizeof *heap);
-    if (!heap) {
-        sim->pool = pool; /* keep the larger pool; capacity stays as it was */
-        return false;
-    }
     sim->pool = pool;
+    /* (cap + HEAP_SHIFT) entries rounded up to whole lines, as aligned_alloc wants. */
+    size_t bytes = ((size_t)(cap + HEAP_SHIFT) * sizeof(heap_entry) + 63) / 64 * 64;
+    void *mem = aligned_alloc(64, bytes);
+    if (!mem) return false; /* keep the larger pool; capacity stays as it was */
+    heap_entry *heap = (heap_entry *)mem + HEAP_SHIFT;
+    if (sim->heap_len) memcpy(heap, sim->heap, sim->heap_len * sizeof *heap);
+    free(sim->heap_mem);
+    sim->heap_mem = mem;
     sim->heap = heap;
     /* Thread the new slots onto the free list in ascending order. */
     for (uint64_t i = cap; i-- > sim->pool_cap;) {
-        pool[i].heap_pos = SLOT_FREE;
         pool[i].gen = 0;
-        pool[i].next_free = sim->free_head;
+        pool[i].link = sim->free_head;
         sim->free_head = (uint32_t)i;
     }
     sim->pool_cap = (uint32_t)cap;
@@ -94,8 +88,8 @@ af_sim *af_sim_create(size_t capacity_hint)
 {
     af_sim *sim = calloc(1, sizeof *sim);
     if (!sim) return NULL;
-    sim->free_head = SLOT_FREE;
-    if (capacity_hint > (size_t)(SLOT_FREE / 2)) capacity_hint = SLOT_FREE / 2;
+    sim->free_head = AF_REC_NONE;
+    if (capacity_hint > (size_t)(AF_REC_MAX_SLOTS / 2)) capacity_hint = AF_REC_MAX_SLOTS / 2;
     while (sim->pool_cap < capacity_hint || sim->pool_cap == 0) {
         if (!grow_pool(sim)) {
             af_sim_destroy(sim);
@@ -108,103 +102,79 @@ af_sim *af_sim_create(size_t capacity_hint)
 void af_sim_destroy(af_sim *sim)
 {
     if (!sim) return;
-    free(sim->heap);
+    free(sim->heap_mem);
     free(sim->pool);
     free(sim);
 }
 
 af_time af_sim_now(const af_sim *sim) { return sim->now; }
 
+/* Without branches (bitwise | and &): which child is smaller is a coin toss that a branch
+ * predictor cannot learn, and the compiler turns the selections below into conditional moves. */
 static inline bool before(const heap_entry *a, const heap_entry *b)
 {
     return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
 #ifndef NDEBUG
-/* The entry at heap position i is not before its parent, its children are not before it, and
- * its pool record knows where it is. */
+/* The entry at heap position i is not before its parent and its children are not before it. */
 static bool placed_in_order(const af_sim *sim, size_t i)
 {
     const heap_entry *h = sim->heap;
     size_t n = sim->heap_len;
-    if (i >= n || sim->pool[h[i].slot].heap_pos != i) return false;
-    if (i > 0 && before(&h[i], &h[(i - 1) / 2])) return false;
-    for (size_t c = 2 * i + 1; c < n && c <= 2 * i + 2; c++)
+    if (i >= n) return false;
+    if (i > 0 && before(&h[i], &h[(i - 1) / ARITY])) return false;
+    for (size_t c = ARITY * i + 1; c < n && c <= ARITY * i + ARITY; c++)
         if (before(&h[c], &h[i])) return false;
     return true;
 }
-#endif
 
-#ifndef NDEBUG
+/* Called only when no hole is open. */
 static void check_whole_heap(af_sim *sim)
 {
     if (++sim->ops_since_check < HEAP_CHECK_EVERY) return;
     sim->ops_since_check = 0;
+    size_t dead = 0;
     for (size_t i = 0; i < sim->heap_len; i++) {
         assert(placed_in_order(sim, i));
         assert(sim->heap[i].time >= sim->now);
+        uint32_t link = sim->pool[sim->heap[i].slot].link;
+        assert(link == AF_REC_PENDING || link == AF_REC_CANCELLED);
+        dead += link == AF_REC_CANCELLED;
     }
+    assert(dead == sim->dead);
+    assert(sim->heap_len == 0 || sim->pool[sim->heap[0].slot].link == AF_REC_PENDING);
 }
 #else
 #define check_whole_heap(sim) ((void)(sim))
 #endif
 
-/* Moves the entry e up from position i (a hole), writing it where it belongs. */
-static void sift_up(af_sim *sim, size_t i, heap_entry e)
+/* Moves the entry e up from position i (a hole), writing it where it belongs; returns where. */
+static inline size_t sift_up(heap_entry *h, size_t i, heap_entry e)
 {
-    heap_entry *h = sim->heap;
     while (i > 0) {
-        size_t parent = (i - 1) / 2;
+        size_t parent = (i - 1) / ARITY;
         if (!before(&e, &h[parent])) break;
         h[i] = h[parent];
-        sim->pool[h[i].slot].heap_pos = (uint32_t)i;
         i = parent;
     }
     h[i] = e;
-    sim->pool[e.slot].heap_pos = (uint32_t)i;
-#ifdef HEAP_CHECK_SIFTS
-    assert(placed_in_order(sim, i));
-#endif
+    return i;
 }
 
-static void sift_down(af_sim *sim, size_t i, heap_entry e)
+/* Moves the entry e down from position i (a hole) of a heap of n entries. */
+static inline size_t sift_down(heap_entry *h, size_t n, size_t i, heap_entry e)
 {
-    heap_entry *h = sim->heap;
-    size_t n = sim->heap_len;
     for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && before(&h[child + 1], &h[child])) child++;
-        if (!before(&h[child], &e)) break;
-        h[i] = h[child];
-        sim->pool[h[i].slot].heap_pos = (uint32_t)i;
-        i = child;
+        size_t m = 2 * i + 1;
+        if (m >= n) break;
+        if (m + 1 < n && before(&h[m + 1], &h[m])) m++;
+        if (!before(&h[m], &e)) break;
+        h[i] = h[m];
+        i = m;
     }
     h[i] = e;
-    sim->pool[e.slot].heap_pos = (uint32_t)i;
-#ifdef HEAP_CHECK_SIFTS
-    assert(placed_in_order(sim, i));
-#endif
-}
-
-/* Removes the entry at heap position i. */
-static void heap_remove(af_sim *sim, size_t i)
-{
-    heap_entry last = sim->heap[--sim->heap_len];
-    if (i == sim->heap_len) return;
-    if (i > 0 && before(&last, &sim->heap[(i - 1) / 2]))
-        sift_up(sim, i, last);
-    else
-        sift_down(sim, i, last);
-}
-
-static void free_slot(af_sim *sim, uint32_t slot)
-{
-    event_rec *r = &sim->pool[slot];
-    r->heap_pos = SLOT_FREE;
-    r->gen++;
-    r->next_free = sim->free_head;
-    sim->free_head = slot;
+    return i;
 }
 
 static inline af_event_id make_id(uint32_t slot, uint32_t gen)
@@ -212,30 +182,144 @@ static inline af_event_id make_id(uint32_t slot, uint32_t gen)
     return ((uint64_t)gen << 32) | ((uint64_t)slot + 1);
 }
 
-/* The pool slot of a pending event, or SLOT_FREE. */
+/* Returns a slot to the free list (its generation was bumped already). */
+static inline void release_slot(af_sim *sim, uint32_t slot)
+{
+    sim->pool[slot].link = sim->free_head;
+    sim->free_head = slot;
+}
+
+/* Removes the root of a settled, non-empty heap. */
+static inline void pop_root(af_sim *sim)
+{
+    size_t n = --sim->heap_len;
+    if (n > 0) {
+        size_t at = sift_down(sim->heap, n, 0, sim->heap[n]);
+        (void)at;
+#ifdef HEAP_CHECK_SIFTS
+        assert(placed_in_order(sim, at));
+#endif
+    }
+}
+
+/* Drops dead entries from the top, so that heap[0] is live. */
+static void drop_dead_top(af_sim *sim)
+{
+    while (sim->heap_len > 0 && sim->pool[sim->heap[0].slot].link == AF_REC_CANCELLED) {
+        uint32_t slot = sim->heap[0].slot;
+        pop_root(sim);
+        release_slot(sim, slot);
+        sim->dead--;
+    }
+}
+
+/* Fills an open hole with the last entry. */
+static void close_hole(af_sim *sim)
+{
+    sim->hole = false;
+    size_t n = --sim->heap_len;
+    if (n > 0) {
+        size_t at = sift_down(sim->heap, n, 0, sim->heap[n]);
+        (void)at;
+#ifdef HEAP_CHECK_SIFTS
+        assert(placed_in_order(sim, at));
+#endif
+    }
+    if (sim->dead) drop_dead_top(sim);
+}
+
+/* Brings the heap to its settled form (no hole, heap[0] live). */
+static inline void settle(af_sim *sim)
+{
+    if (sim->hole) close_hole(sim);
+}
+
+/* Drops every dead entry and rebuilds the heap from what is left (Floyd's method). */
+static void compact(af_sim *sim)
+{
+    heap_entry *h = sim->heap;
+    size_t j = 0;
+    for (size_t i = 0; i < sim->heap_len; i++) {
+        if (sim->pool[h[i].slot].link == AF_REC_CANCELLED)
+            release_slot(sim, h[i].slot);
+        else
+            h[j++] = h[i];
+    }
+    sim->heap_len = j;
+    sim->dead = 0;
+    for (size_t i = j > 1 ? (j - 2) / ARITY + 1 : 0; i-- > 0;) sift_down(h, j, i, h[i]);
+}
+
+static int by_key(const void *a, const void *b)
+{
+    const heap_entry *x = a, *y = b;
+    return before(x, y) ? -1 : before(y, x) ? 1 : 0;
+}
+
+/* Renumbers the pending entries 0, 1, ... in their order; a sorted array is a heap. */
+static void renumber(af_sim *sim)
+{
+    compact(sim);
+    qsort(sim->heap, sim->heap_len, sizeof *sim->heap, by_key);
+    for (size_t i = 0; i < sim->heap_len; i++) sim->heap[i].seq = (uint32_t)i;
+    sim->next_seq = (uint32_t)sim->heap_len;
+}
+
+/* The pool slot of a pending event, or AF_REC_NONE. */
 static uint32_t pending_slot(const af_sim *sim, af_event_id id)
 {
     uint64_t low = id & 0xffffffffu;
-    if (low == 0 || low > sim->pool_cap) return SLOT_FREE;
+    if (low == 0 || low > sim->pool_cap) return AF_REC_NONE;
     uint32_t slot = (uint32_t)(low - 1);
     const event_rec *r = &sim->pool[slot];
-    if (r->heap_pos == SLOT_FREE || r->gen != (uint32_t)(id >> 32)) return SLOT_FREE;
+    if (r->link != AF_REC_PENDING || r->gen != (uint32_t)(id >> 32)) return AF_REC_NONE;
     return slot;
+}
+
+/* What af_sim_schedule_at does first when the pool is full or the sequence numbers run out,
+ * out of its way. Returns false when the pool cannot grow. */
+static __attribute__((noinline, cold)) bool make_room(af_sim *sim)
+{
+    if (sim->free_head == AF_REC_NONE && !grow_pool(sim)) return false;
+    if (sim->next_seq >= AF_CALENDAR_SEQ_LIMIT) {
+        settle(sim);
+        renumber(sim);
+    }
+    return true;
 }
 
 af_event_id af_sim_schedule_at(af_sim *sim, af_time t, af_event_fn fn, void *ctx, uint64_t arg)
 {
-    if (!fn || !isfinite(t) || t < sim->now) return 0;
-    if (sim->free_head == SLOT_FREE && !grow_pool(sim)) return 0;
+    /* t >= now rejects NaN; now is finite, so t < INFINITY is isfinite(t). */
+    if (!(t >= sim->now && t < INFINITY) || !fn) return 0;
+    if ((sim->free_head == AF_REC_NONE || sim->next_seq >= AF_CALENDAR_SEQ_LIMIT) &&
+        !make_room(sim))
+        return 0;
     uint32_t slot = sim->free_head;
     event_rec *r = &sim->pool[slot];
-    sim->free_head = r->next_free;
+    sim->free_head = r->link;
     r->fn = fn;
     r->ctx = ctx;
     r->arg = arg;
+    r->time = t;
+    r->link = AF_REC_PENDING;
     heap_entry e = {.time = t, .seq = sim->next_seq++, .slot = slot};
-    sim->heap_len++;
-    sift_up(sim, sim->heap_len - 1, e);
+    if (sim->hole) {
+        /* The event that just ran left the root empty: one sift down does pop and push. */
+        sim->hole = false;
+        size_t at = sift_down(sim->heap, sim->heap_len, 0, e);
+        (void)at;
+#ifdef HEAP_CHECK_SIFTS
+        assert(placed_in_order(sim, at));
+#endif
+        if (sim->dead) drop_dead_top(sim);
+    } else {
+        size_t at = sim->heap_len++;
+        at = sift_up(sim->heap, at, e);
+#ifdef HEAP_CHECK_SIFTS
+        assert(placed_in_order(sim, at));
+#endif
+    }
     check_whole_heap(sim);
     return make_id(slot, r->gen);
 }
@@ -249,39 +333,52 @@ af_event_id af_sim_schedule(af_sim *sim, af_time delay, af_event_fn fn, void *ct
 bool af_sim_cancel(af_sim *sim, af_event_id id)
 {
     uint32_t slot = pending_slot(sim, id);
-    if (slot == SLOT_FREE) return false;
-    heap_remove(sim, sim->pool[slot].heap_pos);
-    free_slot(sim, slot);
+    if (slot == AF_REC_NONE) return false;
+    settle(sim);
+    event_rec *r = &sim->pool[slot];
+    r->link = AF_REC_CANCELLED;
+    r->gen++;
+    sim->dead++;
+    if (sim->heap[0].slot == slot)
+        drop_dead_top(sim);
+    else if (sim->dead > 64 && sim->dead > sim->heap_len - sim->dead)
+        compact(sim);
+    check_whole_heap(sim);
     return true;
 }
 
 af_time af_sim_event_time(const af_sim *sim, af_event_id id)
 {
     uint32_t slot = pending_slot(sim, id);
-    if (slot == SLOT_FREE) return -1;
-    return sim->heap[sim->pool[slot].heap_pos].time;
+    if (slot == AF_REC_NONE) return -1;
+    return sim->pool[slot].time;
 }
 
-/* Pops and runs the first event. The slot is freed before the handler runs, so the handler
- * can schedule without growing the pool. */
+/* Runs the first event of a settled, non-empty heap. Its slot is freed before the handler
+ * runs, so the handler can schedule without growing the pool, and the root is left as a hole
+ * for the handler's first schedule to fill. */
 static void run_first(af_sim *sim)
 {
     heap_entry top = sim->heap[0];
     assert(top.time >= sim->now);
-    heap_remove(sim, 0);
-    check_whole_heap(sim);
     event_rec *r = &sim->pool[top.slot];
+    assert(r->link == AF_REC_PENDING);
     af_event_fn fn = r->fn;
     void *ctx = r->ctx;
     uint64_t arg = r->arg;
-    free_slot(sim, top.slot);
+    r->gen++;
+    release_slot(sim, top.slot);
     sim->now = top.time;
     sim->events_run++;
+    sim->hole = true;
     fn(sim, ctx, arg);
+    settle(sim);
+    check_whole_heap(sim);
 }
 
 bool af_sim_step(af_sim *sim)
 {
+    settle(sim);
     if (sim->heap_len == 0 || sim->stop) return false;
     run_first(sim);
     return true;
@@ -289,6 +386,7 @@ bool af_sim_step(af_sim *sim)
 
 af_status af_sim_run_until(af_sim *sim, af_time t_end)
 {
+    settle(sim);
     sim->stop = false;
     while (sim->heap_len > 0 && sim->heap[0].time <= t_end) {
         run_first(sim);
@@ -303,11 +401,17 @@ af_status af_sim_run_until(af_sim *sim, af_time t_end)
 
 void af_sim_stop(af_sim *sim) { sim->stop = true; }
 
-size_t af_sim_pending(const af_sim *sim) { return sim->heap_len; }
+size_t af_sim_pending(const af_sim *sim)
+{
+    return sim->heap_len - sim->dead - (sim->hole ? 1 : 0);
+}
 
 uint64_t af_sim_events_run(const af_sim *sim) { return sim->events_run; }
 
 af_time af_sim_next_time(const af_sim *sim)
 {
+    /* Settling changes the heap's shape, not what the calendar holds: the object is the
+     * caller's own (af_sim_create), so writing through it is allowed. */
+    settle((af_sim *)sim);
     return sim->heap_len ? sim->heap[0].time : INFINITY;
 }

@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/calendar_impl.h"
+#include "engine/stats_impl.h"
+
 typedef struct entry {
     uint64_t entity;
     uint64_t seq;    /* arrival order at this station: the FCFS tie-break */
@@ -92,6 +95,7 @@ struct af_station {
 
     bool forced_closed;
     double cap_day; /* day index that started_today counts */
+    af_time day_from, day_until; /* times surely in day cap_day (cover_day) */
     uint32_t started_today;
 
     af_event_id wake_ev;
@@ -129,20 +133,22 @@ static void ring_push(ring *r, const entry *e)
     r->n++;
 }
 
+/* Needs room (ring_reserve). The new last place, for the caller to fill in field by field: a
+ * whole entry built elsewhere and copied in, then read back at once by a start, makes the
+ * processor wait for the copy (stores of one width, loads of another). */
+static entry *ring_push_slot(ring *r)
+{
+    entry *e = &r->v[(r->head + r->n) & (r->cap - 1)];
+    r->n++;
+    return e;
+}
+
 static entry ring_pop(ring *r)
 {
     entry e = r->v[r->head];
     r->head = (r->head + 1) & (r->cap - 1);
     r->n--;
     return e;
-}
-
-/* Puts back an entry just popped; its slot is still free. */
-static void ring_unpop(ring *r, const entry *e)
-{
-    r->head = (r->head + r->cap - 1) & (r->cap - 1);
-    r->v[r->head] = *e;
-    r->n++;
 }
 
 static bool heap_reserve(heap *h, size_t want)
@@ -261,18 +267,19 @@ static void queue_push(af_station *st, const entry *e)
         ring_push(&st->fifo, e);
 }
 
-static entry queue_pop(af_station *st)
+/* The entry that starts next (the queue is not empty). */
+static const entry *queue_head(const af_station *st)
 {
-    return st->discipline == AF_QUEUE_PRIORITY ? heap_pop(&st->prio) : ring_pop(&st->fifo);
+    return st->discipline == AF_QUEUE_PRIORITY ? &st->prio.v[0] : &st->fifo.v[st->fifo.head];
 }
 
-/* Returns an entry just popped to where it was: the heap re-sorts it by (priority, seq). */
-static void queue_unpop(af_station *st, const entry *e)
+/* Removes queue_head(). */
+static void queue_drop_head(af_station *st)
 {
     if (st->discipline == AF_QUEUE_PRIORITY)
-        heap_push(&st->prio, e);
+        (void)heap_pop(&st->prio);
     else
-        ring_unpop(&st->fifo, e);
+        (void)ring_pop(&st->fifo);
 }
 
 static bool queue_full(const af_station *st)
@@ -284,7 +291,7 @@ static bool queue_full(const af_station *st)
 
 static af_time now_of(const af_station *st)
 {
-    return af_sim_now(st->sim);
+    return af_sim_clock(st->sim);
 }
 
 /* Brings the schedule memo to cover `now`. The memo is not part of the station's observable
@@ -328,17 +335,17 @@ static bool open_now(const af_station *st)
 
 static void note_queue(af_station *st, af_time now)
 {
-    af_timeavg_set(&st->stats.queue, now, (double)queue_len(st));
+    af_timeavg_set_inline(&st->stats.queue, now, (double)queue_len(st));
 }
 
 static void note_blocked(af_station *st, af_time now)
 {
-    af_timeavg_set(&st->stats.blocked, now, (double)st->blocked.n);
+    af_timeavg_set_inline(&st->stats.blocked, now, (double)st->blocked.n);
 }
 
 static void note_busy(af_station *st, af_time now)
 {
-    af_timeavg_set(&st->stats.busy, now, (double)st->active_n);
+    af_timeavg_set_inline(&st->stats.busy, now, (double)st->active_n);
 }
 
 static void on_complete(af_sim *sim, void *ctx, uint64_t arg);
@@ -387,7 +394,7 @@ static void admit_blocked(af_station *st, af_time now)
     while (st->blocked.n > 0 && !queue_full(st)) {
         if (!queue_reserve(st, queue_len(st) + 1)) break; /* stays blocked; retried later */
         entry e = ring_pop(&st->blocked);
-        af_tally_add(&st->stats.blocked_wait, now - e.t_block);
+        af_tally_add_inline(&st->stats.blocked_wait, now - e.t_block);
         e.t_queue = now;
         queue_push(st, &e);
         moved = true;
@@ -399,47 +406,67 @@ static void admit_blocked(af_station *st, af_time now)
     }
 }
 
+/* Sets [day_from, day_until) to times whose day index is surely cap_day: from the day's
+ * first minute (floor(now / 1440) >= cap_day there, division being monotone and exact at
+ * cap_day * 1440) to a minute before its end (well clear of rounding up to cap_day + 1, for
+ * any day index below 10^12). */
+static void cover_day(af_station *st)
+{
+    if (fabs(st->cap_day) < 1e12) {
+        st->day_from = st->cap_day * AF_MINUTES_PER_DAY;
+        st->day_until = st->day_from + (AF_MINUTES_PER_DAY - 1.0);
+    } else {
+        st->day_from = INFINITY; /* always divide */
+        st->day_until = -INFINITY;
+    }
+}
+
 static void roll_day(af_station *st, af_time now)
 {
+    if (now >= st->day_from && now < st->day_until) return; /* still day cap_day */
     double day = floor(now / AF_MINUTES_PER_DAY);
     if (day != st->cap_day) {
         st->cap_day = day;
         st->started_today = 0;
     }
+    cover_day(st);
 }
 
 /* Starts the head of the queue on a free lane. Returns false (and changes nothing) if the
  * completion event cannot be scheduled. Calls the `started` hook last. */
 static bool start_one(af_station *st, af_time now)
 {
-    entry e = queue_pop(st);
+    /* The head is read in place and removed once its completion is scheduled (the service
+     * hook may not call the station, so nothing moves it meanwhile). */
+    const entry *head = queue_head(st);
+    uint64_t entity = head->entity;
+    double service = head->service;
+    af_time t_queue = head->t_queue;
     if (st->hooks.service) {
-        double t = st->hooks.service(st, st->hooks.ctx, e.entity, e.service);
-        if (t >= 0 && isfinite(t)) e.service = t;
+        double t = st->hooks.service(st, st->hooks.ctx, entity, service);
+        if (t >= 0 && isfinite(t)) service = t;
     }
     unsigned li = st->free_lanes[st->free_n - 1];
-    af_event_id ev = af_sim_schedule_at(st->sim, now + e.service, on_complete, st, li);
-    if (!ev) {
-        queue_unpop(st, &e);
-        return false;
-    }
+    af_event_id ev = af_sim_schedule_at(st->sim, now + service, on_complete, st, li);
+    if (!ev) return false; /* still at the head */
+    queue_drop_head(st);
     st->free_n--;
     lane *l = &st->lanes[li];
     l->state = LANE_ACTIVE;
-    l->entity = e.entity;
-    l->t_queue = e.t_queue;
-    l->t_end = now + e.service;
+    l->entity = entity;
+    l->t_queue = t_queue;
+    l->t_end = now + service;
     l->ev = ev;
     st->active_n++;
     st->started_today++;
     st->stats.started++;
-    double waited = now - e.t_queue;
-    af_tally_add(&st->stats.wait, waited);
+    double waited = now - t_queue;
+    af_tally_add_inline(&st->stats.wait, waited);
     note_queue(st, now);
     note_busy(st, now);
     admit_blocked(st, now);
     arm_closing(st, now);
-    if (st->hooks.started) st->hooks.started(st->sim, st, st->hooks.ctx, e.entity, waited);
+    if (st->hooks.started) st->hooks.started(st->sim, st, st->hooks.ctx, entity, waited);
     return true;
 }
 
@@ -518,11 +545,11 @@ static void refresh(af_station *st)
 static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
 {
     af_station *st = ctx;
-    af_time now = af_sim_now(sim);
+    af_time now = af_sim_clock(sim);
     unsigned li = (unsigned)arg;
     lane *l = &st->lanes[li];
     uint64_t entity = l->entity;
-    af_tally_add(&st->stats.sojourn, now - l->t_queue);
+    af_tally_add_inline(&st->stats.sojourn, now - l->t_queue);
     l->state = LANE_FREE;
     l->ev = 0;
     if (li < st->lanes_open) st->free_lanes[st->free_n++] = li; /* else: retired */
@@ -602,8 +629,9 @@ af_status af_station_create(af_station **out, af_sim *sim, const af_station_conf
     /* Pushed highest first so that lane 0 is used first. */
     for (unsigned i = 0; i < cfg->lanes; i++) st->free_lanes[i] = cfg->lanes - 1 - i;
     st->free_n = cfg->lanes;
-    af_time now = af_sim_now(sim);
+    af_time now = af_sim_clock(sim);
     st->cap_day = floor(now / AF_MINUTES_PER_DAY);
+    cover_day(st);
     stats_init(st, now);
     *out = st;
     return AF_OK;
@@ -647,12 +675,28 @@ af_status af_station_arrive(af_station *st, uint64_t entity, int priority, doubl
         note_blocked(st, now);
     } else {
         if (!queue_reserve(st, queue_len(st) + 1)) return AF_NOMEM;
-        queue_push(st, &e);
+        if (st->discipline == AF_QUEUE_FCFS) {
+            entry *q = ring_push_slot(&st->fifo);
+            q->entity = entity;
+            q->seq = st->next_seq;
+            q->service = service_time;
+            q->t_queue = now;
+            q->t_block = now;
+            q->priority = priority;
+        } else {
+            heap_push(&st->prio, &e);
+        }
         note_queue(st, now);
         if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
     }
     st->next_seq++;
     st->stats.arrivals++;
+    /* With every lane busy, none suspended, the station open and no closing to arm (work in
+     * progress finishes, or no schedule), refresh() would find nothing to do: it would resume
+     * no one, start no one (no free lane) and arm nothing. Most arrivals to a busy station. */
+    if (!st->in_refresh && st->free_n == 0 && st->suspended_n == 0 &&
+        (st->wip == AF_WIP_FINISH || !st->schedule) && open_now(st))
+        return AF_OK;
     refresh(st);
     return AF_OK;
 }

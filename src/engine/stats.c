@@ -5,6 +5,8 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 
+#include "engine/stats_impl.h"
+
 void af_tally_reset(af_tally *t)
 {
     t->n = 0;
@@ -14,15 +16,7 @@ void af_tally_reset(af_tally *t)
     t->max = -INFINITY;
 }
 
-void af_tally_add(af_tally *t, double x)
-{
-    t->n++;
-    double d = x - t->mean;
-    t->mean += d / (double)t->n;
-    t->m2 += d * (x - t->mean);
-    if (x < t->min) t->min = x;
-    if (x > t->max) t->max = x;
-}
+void af_tally_add(af_tally *t, double x) { af_tally_add_inline(t, x); }
 
 double af_tally_mean(const af_tally *t) { return t->n ? t->mean : NAN; }
 
@@ -56,16 +50,7 @@ void af_timeavg_init(af_timeavg *a, af_time t0, double v0)
     a->max = v0;
 }
 
-void af_timeavg_set(af_timeavg *a, af_time t, double v)
-{
-    if (t > a->t_last) {
-        a->area += a->value * (t - a->t_last);
-        a->t_last = t;
-    }
-    a->value = v;
-    if (v < a->min) a->min = v;
-    if (v > a->max) a->max = v;
-}
+void af_timeavg_set(af_timeavg *a, af_time t, double v) { af_timeavg_set_inline(a, t, v); }
 
 void af_timeavg_add(af_timeavg *a, af_time t, double delta) { af_timeavg_set(a, t, a->value + delta); }
 

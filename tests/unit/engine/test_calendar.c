@@ -260,6 +260,62 @@ static void test_pool_is_recycled(void **state)
     af_sim_destroy(sim);
 }
 
+/* Cancelled events leave the calendar's storage: with one event pending at time 1, 100,000
+ * events scheduled far later and cancelled at once never pile up (they are dropped when the
+ * dead outnumber the live), so every handle names one of the first 1,024 slots; the one live
+ * event still runs, alone. */
+static void test_cancelled_events_are_reclaimed(void **state)
+{
+    (void)state;
+    af_sim *sim = af_sim_create(1000);
+    trace tr = {0};
+    assert_int_not_equal(af_sim_schedule_at(sim, 1, record, &tr, 7), 0);
+    uint64_t max_slot = 0;
+    for (int i = 0; i < 100000; i++) {
+        af_event_id id = af_sim_schedule_at(sim, 1e6 + i, record, &tr, 1000);
+        assert_int_not_equal(id, 0);
+        if ((id & 0xffffffffu) > max_slot) max_slot = id & 0xffffffffu;
+        assert_true(af_sim_cancel(sim, id));
+        assert_int_equal(af_sim_pending(sim), 1);
+    }
+    assert_true(max_slot <= 1024);
+    af_assert_close(af_sim_next_time(sim), 1, 0, 0);
+    af_sim_run_until(sim, 1e9);
+    assert_int_equal(tr.n, 1);
+    assert_int_equal(tr.args[0], 7);
+    af_sim_destroy(sim);
+}
+
+/* Cancelling most of a thousand events leaves the others in (time, insertion) order. Times
+ * repeat every 10 events (i % 10), so ties are many: the survivors, every seventh event, must
+ * run by time and, at one time, by i. */
+static void test_cancel_most_keeps_order(void **state)
+{
+    (void)state;
+    af_sim *sim = af_sim_create(0);
+    static af_event_id ids[1000];
+    popped p = {0};
+    for (uint64_t i = 0; i < 1000; i++) ids[i] = af_sim_schedule_at(sim, (double)(i % 10), pop_record, &p, i);
+    for (uint64_t i = 0; i < 1000; i++)
+        if (i % 7 != 0) assert_true(af_sim_cancel(sim, ids[i]));
+    assert_int_equal(af_sim_pending(sim), 143); /* 0, 7, ..., 994 */
+    uint64_t last_time = 0, last_i = 0;
+    bool first = true;
+    size_t ran = 0;
+    while (af_sim_step(sim)) {
+        uint64_t t = (uint64_t)af_sim_now(sim);
+        assert_int_equal(p.arg % 7, 0);
+        assert_int_equal(p.arg % 10, t);
+        if (!first) assert_true(t > last_time || (t == last_time && p.arg > last_i));
+        first = false;
+        last_time = t;
+        last_i = p.arg;
+        ran++;
+    }
+    assert_int_equal(ran, 143);
+    af_sim_destroy(sim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +326,8 @@ int main(void)
         cmocka_unit_test(test_handlers_schedule_cancel_and_stop),
         cmocka_unit_test(test_random_operations_match_reference),
         cmocka_unit_test(test_pool_is_recycled),
+        cmocka_unit_test(test_cancelled_events_are_reclaimed),
+        cmocka_unit_test(test_cancel_most_keeps_order),
     };
     return cmocka_run_group_tests_name("calendar", tests, NULL, NULL);
 }

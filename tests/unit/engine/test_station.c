@@ -611,6 +611,32 @@ static void test_destroy_cancels_pending_events(void **state)
     af_schedule_destroy(sch);
 }
 
+/* An arrival to a closed station whose lanes are all busy arms the wake-up at the next
+ * opening at once (the arrival's refresh, not the completion's, arms it). Open 08:00-16:00 on
+ * weekdays, work in progress finishes. Entity 1 arrives Monday 15:00 (900) for 120 minutes and
+ * finishes at 17:00 (1020), after closing; entity 2 arrives at 1000, closed, the lane busy:
+ * pending then are entity 1's completion (1020) and the wake-up at Tuesday 08:00 (1440 + 480).
+ * After the completion only the wake-up is left, and entity 2 starts at it. */
+static void test_arrival_when_closed_and_busy_arms_the_wake(void **state)
+{
+    (void)state;
+    af_schedule *sch = weekdays_8_to_16();
+    static const plan p[] = {{900, 1, 0, 120}, {1000, 2, 0, 10}};
+    af_station_config c = config(1);
+    c.schedule = sch;
+    fx *f = fx_new(&c, p, 2);
+    assert_int_equal(af_sim_run_until(f->sim, 1000), AF_OK);
+    assert_int_equal(af_sim_pending(f->sim), 2);
+    assert_int_equal(af_sim_next_time(f->sim), 1020);
+    assert_int_equal(af_sim_run_until(f->sim, 1500), AF_OK);
+    assert_int_equal(af_sim_pending(f->sim), 1);
+    assert_int_equal(af_sim_next_time(f->sim), DAY + 480);
+    assert_int_equal(af_sim_run_until(f->sim, 2 * DAY), AF_OK);
+    expect_starts(f, (uint64_t[]){1, 2}, (double[]){900, DAY + 480}, 2);
+    fx_free(f);
+    af_schedule_destroy(sch);
+}
+
 /* At most one wake-up is pending, the earliest needed. Open every day 00:00-10:00 and
  * 15:00-24:00, one start a day. Entity 0 starts at 0 and is done at 10; entity 1 then waits
  * for midnight (wake-up at 1440). Entity 2 arrives at 700, while closed: the station now
@@ -903,6 +929,7 @@ int main(void)
         cmocka_unit_test(test_reset_clears_every_tally),
         cmocka_unit_test(test_destroy_cancels_pending_events),
         cmocka_unit_test(test_earlier_wake_replaces_later_one),
+        cmocka_unit_test(test_arrival_when_closed_and_busy_arms_the_wake),
         cmocka_unit_test(test_unschedulable_service_stays_queued),
         cmocka_unit_test(test_cap_wake_at_now_is_refused),
         cmocka_unit_test(test_reopening_idle_station_arms_no_closing),
