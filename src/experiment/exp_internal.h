@@ -191,12 +191,23 @@ af_status exp_export_compare_runs(exp_store *s, const char *dir, size_t replicat
 /* ---- exports (export.c) ------------------------------------------------------------------- */
 
 /* Writes the files of a complete experiment from its store: by the store's kind, sweep.csv or
- * compare.csv or target.csv, and replications.csv and provenance.json. */
-af_status exp_export(exp_store *s, const char *dir, af_error *err);
+ * compare.csv or target.csv, and replications.csv and provenance.json. The long tables are
+ * made on `threads` threads (the bytes do not depend on how many). */
+af_status exp_export(exp_store *s, const char *dir, unsigned threads, af_error *err);
+
+/* v as af_buf_num(b, v, "") writes it ("" for NaN and the infinities), faster for the whole
+ * numbers that half the values are (counts): for those "%.15g", af_fmt_num's first and then
+ * only try, gives the digits of the integer, which are written directly, without the printf
+ * and the strtod. num has room for AF_NUM_SIZE. */
+void exp_num_text(char *num, double v);
 
 /* metrics.csv (every kind: each replication's metrics in long form, with run_id, entity,
  * measure, category, region and unit) and, when factors were varied, points.csv. */
-af_status exp_export_tidy(exp_store *s, const char *dir, af_error *err);
+af_status exp_export_tidy(exp_store *s, const char *dir, unsigned threads, af_error *err);
+
+/* The threads an export after a run of jobs with these options may use: the jobs' threads,
+ * and under MPI as many as there are ranks (idle by then), no more than the cores. */
+unsigned exp_export_threads(const af_exp_options *o);
 
 /* sensitivity.csv and summary.json of a sensitivity from its store (sensitivity.c). */
 af_status exp_export_sensitivity(exp_store *s, const char *dir, af_error *err);

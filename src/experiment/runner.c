@@ -46,6 +46,15 @@ unsigned exp_default_jobs(void)
     return n > 0 ? (unsigned)n : 1;
 }
 
+unsigned exp_export_threads(const af_exp_options *o)
+{
+    unsigned cores = exp_default_jobs();
+    unsigned n = o && o->jobs ? o->jobs : cores;
+    unsigned ranks = (unsigned)exp_mpi_size();
+    if (ranks > n) n = ranks < cores ? ranks : cores;
+    return n;
+}
+
 void af_exp_options_init(af_exp_options *o)
 {
     memset(o, 0, sizeof *o);
