@@ -270,11 +270,13 @@ typedef struct exp_mpi_job {
     bool tables_optional; /* ...when the model kept them */
     const exp_point *p;
 } exp_mpi_job;
-/* Idle remote slots (ranks waiting for a job). */
-size_t exp_mpi_idle(void);
-/* Ranks with a job in hand. */
+/* Free remote slots: over the ranks that said hello, `depth` less the jobs each has in hand
+ * (a rank given a second job while it runs one finds it waiting when it finishes). */
+size_t exp_mpi_idle(unsigned depth);
+/* Jobs sent to ranks and not yet back. */
 size_t exp_mpi_busy(void);
-af_status exp_mpi_send_job(const exp_mpi_job *job, af_error *err);
+/* Sends the job to the rank with the fewest jobs in hand (fewer than `depth`). */
+af_status exp_mpi_send_job(const exp_mpi_job *job, unsigned depth, af_error *err);
 /* A finished job if one has arrived (*r NULL otherwise); *r is malloc'ed. */
 af_status exp_mpi_poll(exp_job_result **r, af_error *err);
 

@@ -266,8 +266,11 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
         pthread_mutex_lock(&p.mu);
         if (interrupted(run) || fail != AF_OK || limit_hit) p.stop = true;
         if (mpi) {
-            /* Hand jobs to idle ranks, then collect what they sent. */
-            while (!p.stop && p.next < p.n_jobs && exp_mpi_idle() > 0) {
+            /* Hand jobs to idle ranks, then collect what they sent. While many jobs are
+             * left, a rank also gets its next job while it runs one; near the end only one
+             * each, so that no rank is left with two while others have none. */
+            unsigned depth = p.n_jobs - p.next > 4 * (size_t)(n_threads + exp_mpi_size()) ? 2 : 1;
+            while (!p.stop && p.next < p.n_jobs && exp_mpi_idle(depth) > 0) {
                 uint64_t job = p.jobs[p.next++];
                 size_t point = (size_t)(job / R);
                 void *release = point_done(&p, point);
@@ -277,7 +280,7 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
                                   .p = &run->points[point]};
                 pthread_mutex_unlock(&p.mu);
                 if (release) run->model->release(run->model->ctx, release);
-                af_status s2 = exp_mpi_send_job(&mj, err);
+                af_status s2 = exp_mpi_send_job(&mj, depth, err);
                 pthread_mutex_lock(&p.mu);
                 acted = true;
                 if (s2 != AF_OK) {
