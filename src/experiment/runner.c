@@ -302,7 +302,11 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
             if (!p.head && !acted) {
                 struct timespec ts;
                 clock_gettime(CLOCK_REALTIME, &ts);
-                ts.tv_nsec += 500000; /* 0.5 ms: MPI cannot wake a condition variable */
+                /* MPI cannot wake a condition variable, so this polls: every 0.5 ms while
+                 * a rank may be waiting for a job, every 2 ms while each has its next one in
+                 * hand (a result then only waits to be stored), to keep the wake-ups off
+                 * the cores the jobs run on. */
+                ts.tv_nsec += depth > 1 && exp_mpi_idle(depth) == 0 ? 2000000 : 500000;
                 if (ts.tv_nsec >= 1000000000L) {
                     ts.tv_sec++;
                     ts.tv_nsec -= 1000000000L;
