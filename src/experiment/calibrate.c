@@ -758,7 +758,8 @@ af_status af_calibrate_run(const af_calibrate_config *cfg, af_exp_model *model,
     if (st == AF_OK) {
         res->summary.points = c.n;
         res->summary.jobs = c.n * c.reps;
-        if ((st = exp_export(c.store, cfg->out_dir, err)) == AF_OK) res->summary.exported = true;
+        if ((st = exp_export(c.store, cfg->out_dir, exp_export_threads(c.opts), err)) == AF_OK)
+            res->summary.exported = true;
     }
     if (st == AF_OK) st = write_tables(&c, best, res, err);
     if (st == AF_OK) st = write_scenarios(&c, best, err);

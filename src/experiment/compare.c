@@ -80,7 +80,7 @@ af_status af_compare_run(const af_compare_config *cfg, const af_exp_model *model
     st = exp_run_jobs(&run, err);
     exp_summary_fill(&res->summary, 2, reps, seed, ia.confidence, &run);
     if (st == AF_OK && exp_store_count_jobs(store) == 2 * (size_t)reps) {
-        if ((st = exp_export(store, cfg->out_dir, err)) == AF_OK &&
+        if ((st = exp_export(store, cfg->out_dir, exp_export_threads(opts), err)) == AF_OK &&
             (st = exp_compare_table(store, res, err)) == AF_OK)
             res->summary.exported = true;
     }

@@ -191,12 +191,23 @@ af_status exp_export_compare_runs(exp_store *s, const char *dir, size_t replicat
 /* ---- exports (export.c) ------------------------------------------------------------------- */
 
 /* Writes the files of a complete experiment from its store: by the store's kind, sweep.csv or
- * compare.csv or target.csv, and replications.csv and provenance.json. */
-af_status exp_export(exp_store *s, const char *dir, af_error *err);
+ * compare.csv or target.csv, and replications.csv and provenance.json. The long tables are
+ * made on `threads` threads (the bytes do not depend on how many). */
+af_status exp_export(exp_store *s, const char *dir, unsigned threads, af_error *err);
+
+/* v as af_buf_num(b, v, "") writes it ("" for NaN and the infinities), faster for the whole
+ * numbers that half the values are (counts): for those "%.15g", af_fmt_num's first and then
+ * only try, gives the digits of the integer, which are written directly, without the printf
+ * and the strtod. num has room for AF_NUM_SIZE. */
+void exp_num_text(char *num, double v);
 
 /* metrics.csv (every kind: each replication's metrics in long form, with run_id, entity,
  * measure, category, region and unit) and, when factors were varied, points.csv. */
-af_status exp_export_tidy(exp_store *s, const char *dir, af_error *err);
+af_status exp_export_tidy(exp_store *s, const char *dir, unsigned threads, af_error *err);
+
+/* The threads an export after a run of jobs with these options may use: the jobs' threads,
+ * and under MPI as many as there are ranks (idle by then), no more than the cores. */
+unsigned exp_export_threads(const af_exp_options *o);
 
 /* sensitivity.csv and summary.json of a sensitivity from its store (sensitivity.c). */
 af_status exp_export_sensitivity(exp_store *s, const char *dir, af_error *err);
@@ -259,11 +270,13 @@ typedef struct exp_mpi_job {
     bool tables_optional; /* ...when the model kept them */
     const exp_point *p;
 } exp_mpi_job;
-/* Idle remote slots (ranks waiting for a job). */
-size_t exp_mpi_idle(void);
-/* Ranks with a job in hand. */
+/* Free remote slots: over the ranks that said hello, `depth` less the jobs each has in hand
+ * (a rank given a second job while it runs one finds it waiting when it finishes). */
+size_t exp_mpi_idle(unsigned depth);
+/* Jobs sent to ranks and not yet back. */
 size_t exp_mpi_busy(void);
-af_status exp_mpi_send_job(const exp_mpi_job *job, af_error *err);
+/* Sends the job to the rank with the fewest jobs in hand (fewer than `depth`). */
+af_status exp_mpi_send_job(const exp_mpi_job *job, unsigned depth, af_error *err);
 /* A finished job if one has arrived (*r NULL otherwise); *r is malloc'ed. */
 af_status exp_mpi_poll(exp_job_result **r, af_error *err);
 

@@ -3,11 +3,13 @@
  * provenance.json; for the run kind daily.csv, stations.csv and summary.json (run.c). Every
  * file is written atomically. */
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "aidflow/atomic_file.h"
 #include "aidflow/run_output.h"
 #include "aidflow/stats.h"
 #include "experiment/exp_internal.h"
@@ -231,55 +233,357 @@ static void run_id(char *buf, size_t size, const char *hash, uint64_t seed)
     snprintf(buf, size, "%s", id);
 }
 
-static af_status write_sweep_and_replications(exp_store *s, const exp_meta *m,
-                                              const stored_points *p, const char *dir,
-                                              bool sweep, af_error *err)
+/* ---- the long tables: sweep.csv, replications.csv, metrics.csv ----
+ *
+ * Written on `threads` threads: the work is cut into tasks of a few replications of one
+ * point, each writing its rows into buffers of its own, which are joined in task order, so
+ * the bytes are the same for any number of threads. A point's values are read from the store
+ * once, by the first task that needs them, under store_mu (one thread at a time uses the
+ * connection), with the texts every row of the point repeats (its run_id, factor values,
+ * metric names and their parts) made once; they are freed when the point's last task is done.
+ * Each value is formatted once for both replications.csv and metrics.csv. */
+
+enum { LT_EMPTY, LT_LOADING, LT_READY, LT_FAILED };
+
+typedef struct lt_point {
+    int state;
+    size_t pending; /* tasks of the point still to do */
+    exp_point_data d;
+    char id[64];          /* run_id */
+    af_buf prefix;        /* "point,factor texts" (replications.csv) */
+    af_buf head;          /* "run_id,scenario,point," (metrics.csv) */
+    char **rp_names;      /* [n_metrics] "name" as a CSV cell */
+    char **mt_cells;      /* [n_metrics] "name,entity,measure,category,region,unit," */
+} lt_point;
+
+typedef struct lt_task {
+    size_t point, from, to; /* replications [from, to) */
+    af_buf sw, rp, mt;
+} lt_task;
+
+typedef struct long_tables {
+    pthread_mutex_t mu, store_mu;
+    pthread_cond_t loaded;
+    exp_store *s;
+    const exp_meta *m;
+    const stored_points *p;
+    bool sweep, reps, tidy; /* which files */
+    char seed[24];
+    lt_point *points;
+    lt_task *tasks;
+    size_t n_tasks, next;
+    af_status st;
+    size_t failed_point; /* the lowest point that failed, whose error is kept */
+    af_error err;
+} long_tables;
+
+static void lt_point_free(lt_point *pt)
 {
-    af_buf sw, rp;
-    af_buf_init(&sw);
-    af_buf_init(&rp);
-    af_buf_put(&sw, "run_id,point");
-    af_buf_put(&rp, "point");
-    for (size_t f = 0; f < p->n_factors; f++) {
-        af_buf_put(&sw, ",");
-        af_buf_csv(&sw, p->paths[f]);
-        af_buf_put(&rp, ",");
-        af_buf_csv(&rp, p->paths[f]);
+    for (size_t k = 0; k < pt->d.n_metrics; k++) {
+        if (pt->rp_names) free(pt->rp_names[k]);
+        if (pt->mt_cells) free(pt->mt_cells[k]);
     }
-    af_buf_put(&sw, ",metric,mean,sd,ci_low,ci_high,n\n");
-    af_buf_put(&rp, ",replication,seed,metric,value,run_id\n");
-    af_status st = AF_OK;
-    for (size_t i = 0; i < p->n && st == AF_OK; i++) {
-        exp_point_data d;
-        if ((st = exp_store_point_data(s, i, m->replications, &d, err)) != AF_OK) break;
-        char id[64];
-        run_id(id, sizeof id, p->hashes[i], m->seed);
-        for (size_t k = 0; k < d.n_metrics; k++) {
-            af_summary stt = af_summarise(d.values + k * d.n_reps, d.n_reps, m->confidence);
-            af_buf_put(&sw, id);
-            af_buf_put(&sw, ",");
-            csv_point_prefix(&sw, p, i);
-            af_buf_put(&sw, ",");
-            af_buf_csv(&sw, d.names[k]);
-            csv_stat(&sw, &stt);
-            af_buf_put(&sw, "\n");
+    free(pt->rp_names);
+    free(pt->mt_cells);
+    pt->rp_names = pt->mt_cells = NULL;
+    af_buf_free(&pt->prefix);
+    af_buf_free(&pt->head);
+    exp_point_data_free(&pt->d);
+    memset(&pt->d, 0, sizeof pt->d);
+}
+
+static char *lt_take(af_buf *b)
+{
+    if (b->failed) {
+        af_buf_free(b);
+        return NULL;
+    }
+    char *s = b->data ? b->data : strdup("");
+    af_buf_init(b);
+    return s;
+}
+
+/* Reads point i and makes its repeated texts (without t->mu). */
+static af_status lt_load(long_tables *t, size_t i, lt_point *pt, af_error *err)
+{
+    const stored_points *p = t->p;
+    const exp_meta *m = t->m;
+    pthread_mutex_lock(&t->store_mu);
+    af_status st = exp_store_point_data(t->s, i, m->replications, &pt->d, err);
+    pthread_mutex_unlock(&t->store_mu);
+    if (st != AF_OK) return st;
+    run_id(pt->id, sizeof pt->id, p->hashes[i], m->seed);
+    size_t n = pt->d.n_metrics;
+    af_buf_init(&pt->prefix);
+    af_buf_init(&pt->head);
+    csv_point_prefix(&pt->prefix, p, i);
+    const char *scn = i == 1 && m->scenario_b ? m->scenario_b : m->scenario;
+    af_buf_put(&pt->head, pt->id);
+    af_buf_put(&pt->head, ",");
+    af_buf_csv(&pt->head, scn ? scn : "");
+    af_buf_printf(&pt->head, ",%zu,", i);
+    pt->rp_names = calloc(n ? n : 1, sizeof *pt->rp_names);
+    pt->mt_cells = calloc(n ? n : 1, sizeof *pt->mt_cells);
+    exp_metric_parts *parts = calloc(n ? n : 1, sizeof *parts);
+    char **stations = calloc(n ? n : 1, sizeof *stations);
+    bool ok = pt->rp_names && pt->mt_cells && parts && stations;
+    size_t n_st = ok && t->tidy
+                      ? exp_metric_stations((const char *const *)pt->d.names, n, stations)
+                      : 0;
+    for (size_t k = 0; ok && k < n; k++) {
+        af_buf b;
+        af_buf_init(&b);
+        af_buf_csv(&b, pt->d.names[k]);
+        ok = (pt->rp_names[k] = lt_take(&b)) != NULL;
+        if (!ok || !t->tidy) continue;
+        exp_metric_split(pt->d.names[k], (const char *const *)stations, n_st, &parts[k]);
+        const exp_metric_parts *q = &parts[k];
+        const char *cells[] = {pt->d.names[k], q->entity, q->measure, q->category, q->region,
+                               q->unit};
+        for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
+            af_buf_csv(&b, cells[c]);
+            af_buf_put(&b, ",");
         }
-        for (size_t r = 0; r < d.n_reps; r++) {
-            for (size_t k = 0; k < d.n_metrics; k++) {
-                csv_point_prefix(&rp, p, i);
-                af_buf_printf(&rp, ",%zu,%llu,", r, (unsigned long long)m->seed);
-                af_buf_csv(&rp, d.names[k]);
-                af_buf_put(&rp, ",");
-                af_buf_num(&rp, d.values[k * d.n_reps + r], "");
-                af_buf_printf(&rp, ",%s\n", id);
+        ok = (pt->mt_cells[k] = lt_take(&b)) != NULL;
+    }
+    for (size_t k = 0; k < n_st; k++) free(stations[k]);
+    free(stations);
+    free(parts);
+    if (!ok || pt->prefix.failed || pt->head.failed)
+        return af_error_set(err, AF_NOMEM, "out of memory");
+    return AF_OK;
+}
+
+void exp_num_text(char *num, double v)
+{
+    if (!isfinite(v)) {
+        num[0] = '\0';
+        return;
+    }
+    if (v != 0 && fabs(v) < 1e15 && v == trunc(v)) {
+        long long n = (long long)v;
+        char digits[20];
+        size_t k = 0;
+        unsigned long long u = n < 0 ? (unsigned long long)-n : (unsigned long long)n;
+        while (u) {
+            digits[k++] = (char)('0' + u % 10);
+            u /= 10;
+        }
+        size_t o = 0;
+        if (n < 0) num[o++] = '-';
+        while (k) num[o++] = digits[--k];
+        num[o] = '\0';
+        return;
+    }
+    af_fmt_num(num, AF_NUM_SIZE, v);
+}
+
+/* The rows of one task (without t->mu). */
+static void lt_format(const long_tables *t, lt_task *k, const lt_point *pt)
+{
+    const exp_point_data *d = &pt->d;
+    if (t->sweep && k->from == 0)
+        for (size_t j = 0; j < d->n_metrics; j++) {
+            af_summary stt = af_summarise(d->values + j * d->n_reps, d->n_reps, t->m->confidence);
+            af_buf_put(&k->sw, pt->id);
+            af_buf_put(&k->sw, ",");
+            af_buf_putn(&k->sw, pt->prefix.data, pt->prefix.len);
+            af_buf_put(&k->sw, ",");
+            af_buf_put(&k->sw, pt->rp_names[j]);
+            csv_stat(&k->sw, &stt);
+            af_buf_put(&k->sw, "\n");
+        }
+    for (size_t r = k->from; r < k->to; r++) {
+        char rep[24];
+        int rep_len = snprintf(rep, sizeof rep, "%zu", r);
+        for (size_t j = 0; j < d->n_metrics; j++) {
+            double v = d->values[j * d->n_reps + r];
+            char num[AF_NUM_SIZE];
+            exp_num_text(num, v);
+            if (t->reps) {
+                af_buf *b = &k->rp;
+                af_buf_putn(b, pt->prefix.data, pt->prefix.len);
+                af_buf_put(b, ",");
+                af_buf_putn(b, rep, (size_t)rep_len);
+                af_buf_put(b, ",");
+                af_buf_put(b, t->seed);
+                af_buf_put(b, ",");
+                af_buf_put(b, pt->rp_names[j]);
+                af_buf_put(b, ",");
+                af_buf_put(b, num);
+                af_buf_put(b, ",");
+                af_buf_put(b, pt->id);
+                af_buf_put(b, "\n");
+            }
+            if (t->tidy) {
+                af_buf *b = &k->mt;
+                af_buf_putn(b, pt->head.data, pt->head.len);
+                af_buf_putn(b, rep, (size_t)rep_len);
+                af_buf_put(b, ",");
+                af_buf_put(b, t->seed);
+                af_buf_put(b, ",");
+                af_buf_put(b, pt->mt_cells[j]);
+                af_buf_put(b, num);
+                af_buf_put(b, "\n");
             }
         }
-        exp_point_data_free(&d);
     }
-    if (st == AF_OK && sweep) st = write_file(dir, "sweep.csv", &sw, err);
-    if (st == AF_OK) st = write_file(dir, "replications.csv", &rp, err);
-    af_buf_free(&sw);
-    af_buf_free(&rp);
+}
+
+static void *lt_worker(void *arg)
+{
+    long_tables *t = arg;
+    pthread_mutex_lock(&t->mu);
+    while (t->st == AF_OK && t->next < t->n_tasks) {
+        lt_task *k = &t->tasks[t->next++];
+        lt_point *pt = &t->points[k->point];
+        while (pt->state == LT_LOADING) pthread_cond_wait(&t->loaded, &t->mu);
+        if (pt->state == LT_EMPTY) {
+            pt->state = LT_LOADING;
+            pthread_mutex_unlock(&t->mu);
+            af_error e;
+            af_error_clear(&e);
+            af_status st = lt_load(t, k->point, pt, &e);
+            pthread_mutex_lock(&t->mu);
+            pt->state = st == AF_OK ? LT_READY : LT_FAILED;
+            if (st != AF_OK && (t->st == AF_OK || k->point < t->failed_point)) {
+                t->st = st;
+                t->failed_point = k->point;
+                t->err = e;
+            }
+            pthread_cond_broadcast(&t->loaded);
+        }
+        if (pt->state != LT_READY) continue;
+        pthread_mutex_unlock(&t->mu);
+        lt_format(t, k, pt);
+        pthread_mutex_lock(&t->mu);
+        if (--pt->pending == 0) lt_point_free(pt);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+/* Writes dir/name: `header`, then the chunk `which` of every task, in order. */
+static af_status lt_write(const long_tables *t, const char *dir, const char *name,
+                          const char *header, size_t which, af_error *err)
+{
+    char *path = af_path_join(dir, name);
+    if (!path) return af_error_set(err, AF_NOMEM, "out of memory");
+    for (size_t i = 0; i < t->n_tasks; i++) {
+        const af_buf *c = which == 0 ? &t->tasks[i].sw : which == 1 ? &t->tasks[i].rp
+                                                                    : &t->tasks[i].mt;
+        if (c->failed) {
+            af_status st = af_error_set(err, AF_NOMEM, "out of memory writing %s", path);
+            free(path);
+            return st;
+        }
+    }
+    af_atomic_file *f = NULL;
+    af_status st = af_atomic_open(&f, path, err);
+    free(path);
+    if (st != AF_OK) return st;
+    FILE *out = af_atomic_stream(f);
+    fputs(header, out);
+    for (size_t i = 0; i < t->n_tasks; i++) {
+        const af_buf *c = which == 0 ? &t->tasks[i].sw : which == 1 ? &t->tasks[i].rp
+                                                                    : &t->tasks[i].mt;
+        if (c->len) fwrite(c->data, 1, c->len, out);
+    }
+    return af_atomic_commit(f, err);
+}
+
+/* The header of sweep.csv (which 0) or replications.csv (1). */
+static void lt_header(af_buf *b, const stored_points *p, size_t which)
+{
+    af_buf_put(b, which == 0 ? "run_id,point" : "point");
+    for (size_t f = 0; f < p->n_factors; f++) {
+        af_buf_put(b, ",");
+        af_buf_csv(b, p->paths[f]);
+    }
+    af_buf_put(b, which == 0 ? ",metric,mean,sd,ci_low,ci_high,n\n"
+                             : ",replication,seed,metric,value,run_id\n");
+}
+
+static void long_tables_free(long_tables *t)
+{
+    for (size_t i = 0; t->tasks && i < t->n_tasks; i++) {
+        af_buf_free(&t->tasks[i].sw);
+        af_buf_free(&t->tasks[i].rp);
+        af_buf_free(&t->tasks[i].mt);
+    }
+    for (size_t i = 0; t->points && i < t->p->n; i++) lt_point_free(&t->points[i]);
+    free(t->tasks);
+    free(t->points);
+    pthread_cond_destroy(&t->loaded);
+    pthread_mutex_destroy(&t->store_mu);
+    pthread_mutex_destroy(&t->mu);
+}
+
+/* Makes the rows of the files wanted (sweep.csv, replications.csv, metrics.csv) on
+ * `threads` threads; long_tables_free frees them. */
+static af_status long_tables_build(long_tables *t, exp_store *s, const exp_meta *m,
+                                   const stored_points *p, bool sweep, bool reps, bool tidy,
+                                   unsigned threads, af_error *err)
+{
+    memset(t, 0, sizeof *t);
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_mutex_init(&t->store_mu, NULL);
+    pthread_cond_init(&t->loaded, NULL);
+    t->s = s;
+    t->m = m;
+    t->p = p;
+    t->sweep = sweep;
+    t->reps = reps;
+    t->tidy = tidy;
+    snprintf(t->seed, sizeof t->seed, "%llu", (unsigned long long)m->seed);
+    size_t R = m->replications;
+    if (threads < 1) threads = 1;
+    /* Some four tasks a thread (the last to finish then idles a short while), at least one
+     * a point. */
+    size_t per = R && p->n ? (R * p->n + 4 * threads - 1) / (4 * threads) : 1;
+    if (per < 1) per = 1;
+    if (per > R) per = R ? R : 1;
+    size_t per_point = R ? (R + per - 1) / per : 1;
+    t->points = calloc(p->n ? p->n : 1, sizeof *t->points);
+    size_t n_tasks = p->n * per_point;
+    t->tasks = calloc(n_tasks ? n_tasks : 1, sizeof *t->tasks);
+    if (!t->points || !t->tasks) return af_error_set(err, AF_NOMEM, "out of memory");
+    for (size_t i = 0; i < p->n; i++) {
+        size_t from = 0;
+        do {
+            lt_task *k = &t->tasks[t->n_tasks++];
+            k->point = i;
+            k->from = from;
+            k->to = from + per < R ? from + per : R;
+            from = k->to;
+            t->points[i].pending++;
+        } while (from < R);
+    }
+    if (threads > t->n_tasks) threads = (unsigned)t->n_tasks;
+    pthread_t *extra = calloc(threads, sizeof *extra);
+    unsigned started = 0;
+    for (; extra && started + 1 < threads; started++)
+        if (pthread_create(&extra[started], NULL, lt_worker, t) != 0) break;
+    lt_worker(t); /* this thread is one of them */
+    for (unsigned i = 0; i < started; i++) pthread_join(extra[i], NULL);
+    free(extra);
+    if (t->st != AF_OK && err) *err = t->err;
+    return t->st;
+}
+
+static af_status write_sweep_and_replications(const long_tables *t, const char *dir,
+                                              af_error *err)
+{
+    af_buf h;
+    af_status st = AF_OK;
+    for (size_t which = t->sweep ? 0 : 1; which < 2 && st == AF_OK; which++) {
+        af_buf_init(&h);
+        lt_header(&h, t->p, which);
+        st = h.failed ? af_error_set(err, AF_NOMEM, "out of memory")
+                      : lt_write(t, dir, which == 0 ? "sweep.csv" : "replications.csv", h.data,
+                                 which, err);
+        af_buf_free(&h);
+    }
     return st;
 }
 
@@ -617,60 +921,14 @@ static af_status write_provenance(exp_store *s, const exp_meta *m, const stored_
 
 /* ---- tidy tables ---- */
 
-/* metrics.csv: every replication's metrics in long form, names split into entity, measure,
- * category, region and unit; points.csv (when something was varied): each point's factor
- * values as numbers in their documented unit. */
-static af_status write_tidy(exp_store *s, const exp_meta *m, const stored_points *p,
-                            const char *dir, af_error *err)
+/* points.csv (when something was varied): each point's factor values as numbers in their
+ * documented unit. (metrics.csv, every replication's metrics in long form with the names split
+ * into entity, measure, category, region and unit, is one of the long tables above.) */
+static af_status write_points(const stored_points *p, const exp_meta *m, const char *dir,
+                              af_error *err)
 {
+    if (p->n_factors == 0) return AF_OK;
     af_buf b;
-    af_buf_init(&b);
-    af_buf_put(&b, "run_id,scenario,point,replication,seed,metric,entity,measure,category,region,"
-                   "unit,value\n");
-    af_status st = AF_OK;
-    for (size_t i = 0; i < p->n && st == AF_OK; i++) {
-        exp_point_data d;
-        if ((st = exp_store_point_data(s, i, m->replications, &d, err)) != AF_OK) break;
-        char id[64];
-        run_id(id, sizeof id, p->hashes[i], m->seed);
-        const char *scn = i == 1 && m->scenario_b ? m->scenario_b : m->scenario;
-        exp_metric_parts *parts = calloc(d.n_metrics ? d.n_metrics : 1, sizeof *parts);
-        if (!parts) {
-            exp_point_data_free(&d);
-            st = af_error_set(err, AF_NOMEM, "out of memory");
-            break;
-        }
-        char **stations = calloc(d.n_metrics ? d.n_metrics : 1, sizeof *stations);
-        size_t n_st = stations ? exp_metric_stations((const char *const *)d.names, d.n_metrics,
-                                                     stations)
-                               : 0;
-        for (size_t k = 0; k < d.n_metrics; k++)
-            exp_metric_split(d.names[k], (const char *const *)stations, n_st, &parts[k]);
-        for (size_t k = 0; k < n_st; k++) free(stations[k]);
-        free(stations);
-        for (size_t r = 0; r < d.n_reps; r++)
-            for (size_t k = 0; k < d.n_metrics; k++) {
-                const exp_metric_parts *q = &parts[k];
-                af_buf_put(&b, id);
-                af_buf_put(&b, ",");
-                af_buf_csv(&b, scn ? scn : "");
-                af_buf_printf(&b, ",%zu,%zu,%llu,", i, r, (unsigned long long)m->seed);
-                const char *cells[] = {d.names[k], q->entity, q->measure, q->category,
-                                       q->region, q->unit};
-                for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
-                    af_buf_csv(&b, cells[c]);
-                    af_buf_put(&b, ",");
-                }
-                af_buf_num(&b, d.values[k * d.n_reps + r], "");
-                af_buf_put(&b, "\n");
-            }
-        free(parts);
-        exp_point_data_free(&d);
-    }
-    if (st == AF_OK) st = write_file(dir, "metrics.csv", &b, err);
-    af_buf_free(&b);
-    if (st != AF_OK || p->n_factors == 0) return st;
-
     af_buf_init(&b);
     af_buf_put(&b, "run_id,point,scenario_hash,factor,path,text,value,unit\n");
     for (size_t i = 0; i < p->n; i++) {
@@ -689,26 +947,33 @@ static af_status write_tidy(exp_store *s, const exp_meta *m, const stored_points
             af_buf_put(&b, "\n");
         }
     }
-    st = write_file(dir, "points.csv", &b, err);
+    af_status st = write_file(dir, "points.csv", &b, err);
     af_buf_free(&b);
     return st;
 }
 
-af_status exp_export_tidy(exp_store *s, const char *dir, af_error *err)
+static const char metrics_header[] =
+    "run_id,scenario,point,replication,seed,metric,entity,measure,category,region,unit,value\n";
+
+af_status exp_export_tidy(exp_store *s, const char *dir, unsigned threads, af_error *err)
 {
     exp_meta m;
     af_status st = meta_read(s, &m, err);
     if (st != AF_OK) return st;
     stored_points p;
     if ((st = points_read(s, &p, err)) == AF_OK) {
-        st = write_tidy(s, &m, &p, dir, err);
+        long_tables t;
+        st = long_tables_build(&t, s, &m, &p, false, false, true, threads, err);
+        if (st == AF_OK) st = lt_write(&t, dir, "metrics.csv", metrics_header, 2, err);
+        long_tables_free(&t);
+        if (st == AF_OK) st = write_points(&p, &m, dir, err);
         points_free(&p);
     }
     meta_free(&m);
     return st;
 }
 
-af_status exp_export(exp_store *s, const char *dir, af_error *err)
+af_status exp_export(exp_store *s, const char *dir, unsigned threads, af_error *err)
 {
     exp_meta m;
     af_status st = meta_read(s, &m, err);
@@ -722,16 +987,20 @@ af_status exp_export(exp_store *s, const char *dir, af_error *err)
         points_free(&p);
         meta_free(&m);
         st = exp_export_run(s, dir, err);
-        return st == AF_OK ? exp_export_tidy(s, dir, err) : st;
+        return st == AF_OK ? exp_export_tidy(s, dir, threads, err) : st;
     }
     bool sweep = !strcmp(m.kind, "sweep") || !strcmp(m.kind, "sensitivity");
-    st = write_sweep_and_replications(s, &m, &p, dir, sweep, err);
+    long_tables t;
+    st = long_tables_build(&t, s, &m, &p, sweep, true, true, threads, err);
+    if (st == AF_OK) st = write_sweep_and_replications(&t, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "sensitivity")) st = exp_export_sensitivity(s, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "compare")) st = write_compare(s, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "compare"))
         st = exp_export_compare_runs(s, dir, m.replications, err);
     if (st == AF_OK && !strcmp(m.kind, "target")) st = write_target(s, &m, &p, dir, err);
-    if (st == AF_OK) st = write_tidy(s, &m, &p, dir, err);
+    if (st == AF_OK) st = lt_write(&t, dir, "metrics.csv", metrics_header, 2, err);
+    long_tables_free(&t);
+    if (st == AF_OK) st = write_points(&p, &m, dir, err);
     if (st == AF_OK) st = write_provenance(s, &m, &p, dir, err);
     points_free(&p);
     meta_free(&m);

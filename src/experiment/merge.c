@@ -56,7 +56,7 @@ af_status af_exp_merge(const char *out_dir, const char *const *dirs, size_t n_di
             summary->confidence = strtod(conf, NULL);
         }
         if (!strcmp(kind, "target") || have == want) {
-            st = exp_export(s, out_dir, err);
+            st = exp_export(s, out_dir, exp_export_threads(NULL), err);
             if (st == AF_OK && summary) summary->exported = true;
         } else if (have < want) {
             st = af_error_set(err, AF_NOTFOUND,

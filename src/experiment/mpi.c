@@ -2,7 +2,12 @@
  *
  * Rank 0 runs the experiment as usual: it owns the store, decides the jobs, writes every
  * result. The other ranks are servers: each says hello, then loops on "here is a job" →
- * run it → "here is its result", until rank 0 says stop. A job message carries the scenario
+ * run it → "here is its result", until rank 0 says stop. Rank 0 may send a server its next
+ * job while it runs one (the runner's `depth`), so that the server does not wait for rank 0
+ * to notice a result; a server sends a result without waiting for rank 0 to take it
+ * (MPI_Isend, completed before the next), and waits for messages by polling with short
+ * sleeps rather than in MPI's busy wait, so that an idle server leaves its core to the
+ * threads of rank 0 (the last jobs, the export). A job message carries the scenario
  * file and the point's overrides, so a server needs nothing from the command line and the
  * same servers work for sweeps, comparisons and the successive rounds of a target search.
  * Only the thread that called af_exp_mpi_init uses MPI (MPI_THREAD_FUNNELED); servers run
@@ -12,6 +17,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "experiment/exp_internal.h"
 
@@ -19,7 +25,8 @@
 #include <mpi.h>
 
 enum { TAG_HELLO = 1, TAG_JOB, TAG_RESULT, TAG_STOP };
-enum { RANK_UNKNOWN, RANK_IDLE, RANK_BUSY, RANK_STOPPED };
+/* A rank's state on rank 0: not heard from yet, stopped, or the number of jobs in hand. */
+enum { RANK_UNKNOWN = -1, RANK_STOPPED = -2 };
 
 static int g_inited, g_rank, g_size = 1;
 static int *g_state; /* [g_size] on rank 0 */
@@ -59,6 +66,7 @@ af_status af_exp_mpi_init(int *argc, char ***argv, int *rank, int *size, af_erro
     if (g_rank == 0 && g_size > 1) {
         g_state = calloc((size_t)g_size, sizeof *g_state);
         if (!g_state) return af_error_set(err, AF_NOMEM, "out of memory");
+        for (int i = 1; i < g_size; i++) g_state[i] = RANK_UNKNOWN;
     }
     *rank = g_rank;
     *size = g_size;
@@ -129,17 +137,19 @@ static af_status recv_any(int source, int *tag, int *from, char **buf, int *len,
 
 /* ---- rank 0 ---- */
 
-size_t exp_mpi_idle(void)
+size_t exp_mpi_idle(unsigned depth)
 {
     size_t n = 0;
-    for (int i = 1; i < g_size && g_state; i++) n += g_state[i] == RANK_IDLE;
+    for (int i = 1; i < g_size && g_state; i++)
+        if (g_state[i] >= 0 && (unsigned)g_state[i] < depth) n += depth - (unsigned)g_state[i];
     return n;
 }
 
 size_t exp_mpi_busy(void)
 {
     size_t n = 0;
-    for (int i = 1; i < g_size && g_state; i++) n += g_state[i] == RANK_BUSY;
+    for (int i = 1; i < g_size && g_state; i++)
+        if (g_state[i] > 0) n += (size_t)g_state[i];
     return n;
 }
 
@@ -155,9 +165,9 @@ static af_status take_messages(exp_job_result **r, af_error *err)
         af_status st = recv_any(status.MPI_SOURCE, &tag, &from, &buf, &len, err);
         if (st != AF_OK) return st;
         if (tag == TAG_HELLO) {
-            g_state[from] = RANK_IDLE;
+            g_state[from] = 0;
         } else if (tag == TAG_RESULT) {
-            g_state[from] = RANK_IDLE;
+            if (g_state[from] > 0) g_state[from]--;
             reader rd = {buf, buf + len, false};
             exp_job_result *res = calloc(1, sizeof *res);
             if (!res) {
@@ -208,11 +218,12 @@ af_status exp_mpi_poll(exp_job_result **r, af_error *err)
     return take_messages(r, err);
 }
 
-af_status exp_mpi_send_job(const exp_mpi_job *job, af_error *err)
+af_status exp_mpi_send_job(const exp_mpi_job *job, unsigned depth, af_error *err)
 {
     int to = 0;
-    for (int i = 1; i < g_size && !to; i++)
-        if (g_state[i] == RANK_IDLE) to = i;
+    for (int i = 1; i < g_size; i++)
+        if (g_state[i] >= 0 && (unsigned)g_state[i] < depth && (!to || g_state[i] < g_state[to]))
+            to = i;
     if (!to) return af_error_set(err, AF_INTERNAL, "no idle rank");
     af_buf b;
     af_buf_init(&b);
@@ -230,7 +241,7 @@ af_status exp_mpi_send_job(const exp_mpi_job *job, af_error *err)
     }
     MPI_Send(b.data, (int)b.len, MPI_BYTE, to, TAG_JOB, MPI_COMM_WORLD);
     af_buf_free(&b);
-    g_state[to] = RANK_BUSY;
+    g_state[to]++;
     return AF_OK;
 }
 
@@ -241,12 +252,13 @@ void af_exp_mpi_finalize(void)
         for (int i = 1; i < g_size; i++) {
             /* Wait for the hello of a rank not heard from yet (and any result still on its
              * way), so that no message is left unreceived. */
-            while (g_state[i] == RANK_UNKNOWN || g_state[i] == RANK_BUSY) {
+            while (g_state[i] == RANK_UNKNOWN || g_state[i] > 0) {
                 int tag, from, len;
                 char *buf = NULL;
                 if (recv_any(i, &tag, &from, &buf, &len, NULL) != AF_OK) break;
                 free(buf);
-                g_state[i] = RANK_IDLE;
+                if (tag == TAG_HELLO) g_state[i] = 0;
+                else if (tag == TAG_RESULT && g_state[i] > 0) g_state[i]--;
             }
             MPI_Send(NULL, 0, MPI_BYTE, i, TAG_STOP, MPI_COMM_WORLD);
             g_state[i] = RANK_STOPPED;
@@ -261,6 +273,21 @@ void af_exp_mpi_finalize(void)
 
 /* ---- the other ranks ---- */
 
+/* Waits for rank 0's next message without MPI's busy wait: probes, and sleeps between probes
+ * from 20 microseconds up to 1 ms while nothing comes. */
+static void wait_for_message(void)
+{
+    long ns = 20000;
+    for (;;) {
+        int flag = 0;
+        MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+        if (flag) return;
+        struct timespec ts = {0, ns};
+        nanosleep(&ts, NULL);
+        if (ns < 1000000) ns *= 2;
+    }
+}
+
 af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
 {
     if (!g_inited || g_rank == 0) return AF_OK;
@@ -271,9 +298,13 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
     size_t cached_len = 0;
     void *handle = NULL;
     af_status failed = AF_OK;
+    af_buf sent; /* the result on its way, until its request completes */
+    af_buf_init(&sent);
+    MPI_Request sending = MPI_REQUEST_NULL;
     for (;;) {
         int tag, from, len;
         char *buf;
+        wait_for_message();
         af_status st = recv_any(0, &tag, &from, &buf, &len, err);
         if (st != AF_OK) {
             failed = st;
@@ -354,9 +385,13 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
             af_buf_free(&b);
             break;
         }
-        MPI_Send(b.data, (int)b.len, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
-        af_buf_free(&b);
+        MPI_Wait(&sending, MPI_STATUS_IGNORE);
+        af_buf_free(&sent);
+        sent = b;
+        MPI_Isend(sent.data, (int)sent.len, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD, &sending);
     }
+    MPI_Wait(&sending, MPI_STATUS_IGNORE);
+    af_buf_free(&sent);
     if (handle) m->release(m->ctx, handle);
     free(cached_spec);
     exp_metrics_free(&metrics);
@@ -367,7 +402,11 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
 
 bool af_exp_mpi_built(void) { return false; }
 int exp_mpi_size(void) { return 1; }
-size_t exp_mpi_idle(void) { return 0; }
+size_t exp_mpi_idle(unsigned depth)
+{
+    (void)depth;
+    return 0;
+}
 size_t exp_mpi_busy(void) { return 0; }
 
 af_status af_exp_mpi_init(int *argc, char ***argv, int *rank, int *size, af_error *err)
@@ -389,9 +428,10 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
 
 void af_exp_mpi_finalize(void) {}
 
-af_status exp_mpi_send_job(const exp_mpi_job *job, af_error *err)
+af_status exp_mpi_send_job(const exp_mpi_job *job, unsigned depth, af_error *err)
 {
     (void)job;
+    (void)depth;
     return af_error_set(err, AF_INTERNAL, "built without MPI");
 }
 

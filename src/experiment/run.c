@@ -255,7 +255,7 @@ af_status af_run_experiment(const af_run_config *cfg, const af_exp_model *model,
     if (st == AF_OK &&
         (!(opts && opts->shards > 1) || exp_store_count_jobs_below(store, reps) == reps)) {
         st = export_run(store, cfg->out_dir, &res->results, &res->n, err);
-        if (st == AF_OK) st = exp_export_tidy(store, cfg->out_dir, err);
+        if (st == AF_OK) st = exp_export_tidy(store, cfg->out_dir, exp_export_threads(opts), err);
         if (st == AF_OK) res->summary.exported = true;
     }
 done:

@@ -46,6 +46,15 @@ unsigned exp_default_jobs(void)
     return n > 0 ? (unsigned)n : 1;
 }
 
+unsigned exp_export_threads(const af_exp_options *o)
+{
+    unsigned cores = exp_default_jobs();
+    unsigned n = o && o->jobs ? o->jobs : cores;
+    unsigned ranks = (unsigned)exp_mpi_size();
+    if (ranks > n) n = ranks < cores ? ranks : cores;
+    return n;
+}
+
 void af_exp_options_init(af_exp_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -257,8 +266,11 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
         pthread_mutex_lock(&p.mu);
         if (interrupted(run) || fail != AF_OK || limit_hit) p.stop = true;
         if (mpi) {
-            /* Hand jobs to idle ranks, then collect what they sent. */
-            while (!p.stop && p.next < p.n_jobs && exp_mpi_idle() > 0) {
+            /* Hand jobs to idle ranks, then collect what they sent. While many jobs are
+             * left, a rank also gets its next job while it runs one; near the end only one
+             * each, so that no rank is left with two while others have none. */
+            unsigned depth = p.n_jobs - p.next > 4 * (size_t)(n_threads + exp_mpi_size()) ? 2 : 1;
+            while (!p.stop && p.next < p.n_jobs && exp_mpi_idle(depth) > 0) {
                 uint64_t job = p.jobs[p.next++];
                 size_t point = (size_t)(job / R);
                 void *release = point_done(&p, point);
@@ -268,7 +280,7 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
                                   .p = &run->points[point]};
                 pthread_mutex_unlock(&p.mu);
                 if (release) run->model->release(run->model->ctx, release);
-                af_status s2 = exp_mpi_send_job(&mj, err);
+                af_status s2 = exp_mpi_send_job(&mj, depth, err);
                 pthread_mutex_lock(&p.mu);
                 acted = true;
                 if (s2 != AF_OK) {
@@ -290,7 +302,11 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
             if (!p.head && !acted) {
                 struct timespec ts;
                 clock_gettime(CLOCK_REALTIME, &ts);
-                ts.tv_nsec += 500000; /* 0.5 ms: MPI cannot wake a condition variable */
+                /* MPI cannot wake a condition variable, so this polls: every 0.5 ms while
+                 * a rank may be waiting for a job, every 2 ms while each has its next one in
+                 * hand (a result then only waits to be stored), to keep the wake-ups off
+                 * the cores the jobs run on. */
+                ts.tv_nsec += depth > 1 && exp_mpi_idle(depth) == 0 ? 2000000 : 500000;
                 if (ts.tv_nsec >= 1000000000L) {
                     ts.tv_sec++;
                     ts.tv_nsec -= 1000000000L;

@@ -366,7 +366,7 @@ af_status af_sensitivity_run(const af_sensitivity_config *cfg, const af_exp_mode
     exp_summary_fill(summary, n_points, reps, seed, base.confidence, &run);
     if (st == AF_OK && (!(opts && opts->shards > 1) ||
                         exp_store_count_jobs(store) == n_points * reps)) {
-        st = exp_export(store, cfg->out_dir, err);
+        st = exp_export(store, cfg->out_dir, exp_export_threads(opts), err);
         if (st == AF_OK && summary) summary->exported = true;
     }
 done:

@@ -828,7 +828,7 @@ void exp_point_data_free(exp_point_data *d)
 }
 
 typedef struct metric_order {
-    int64_t id;
+    size_t slot; /* in the names read */
     int64_t ord;
     const char *name;
 } metric_order;
@@ -840,95 +840,146 @@ static int by_order(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+typedef struct metric_name {
+    int64_t id;
+    char *name;
+} metric_name;
+
+static int by_id(const void *a, const void *b)
+{
+    const metric_name *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+typedef struct result_row {
+    size_t slot;
+    int64_t rep, ord;
+    double value;
+} result_row;
+
+/* Grows *p (of *cap items of `size`) to room for n + 1. */
+static bool grow(void **p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap) return true;
+    size_t c = *cap ? 2 * *cap : 256;
+    void *t = realloc(*p, c * size);
+    if (!t) return false;
+    *p = t;
+    *cap = c;
+    return true;
+}
+
 af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications,
                                exp_point_data *out, af_error *err)
 {
     memset(out, 0, sizeof *out);
-    /* The metrics of the point, in the model's order (the smallest position any replication
-     * gave them), then the values. */
-    sqlite3_stmt *q;
-    af_status st = prepare(s,
-                           "SELECT r.metric, MIN(r.ord), m.name FROM results r "
-                           "JOIN jobs j ON j.job = r.job JOIN metrics m ON m.metric = r.metric "
-                           "WHERE j.point = ? GROUP BY r.metric",
-                           &q, err);
-    if (st != AF_OK) return st;
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
-    metric_order *mo = NULL;
-    size_t n = 0, cap = 0;
-    int64_t max_id = 0;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            metric_order *t = realloc(mo, cap * sizeof *t);
-            if (!t) {
-                st = af_error_set(err, AF_NOMEM, "out of memory");
-                break;
-            }
-            mo = t;
-        }
-        mo[n].id = sqlite3_column_int64(q, 0);
-        mo[n].ord = sqlite3_column_int64(q, 1);
-        mo[n].name = strdup(col_text(q, 2));
-        if (!mo[n].name) {
+    /* One pass over the point's results, kept; then its metrics (those with a name) in the
+     * model's order: the smallest position any replication gave them, then by name; then the
+     * values of replications 0..replications-1. */
+    metric_name *names = NULL;
+    size_t n_names = 0, cap_names = 0;
+    result_row *rows = NULL;
+    size_t n_rows = 0, cap_rows = 0;
+    sqlite3_stmt *q = NULL;
+    int rc = SQLITE_DONE;
+    af_status st = prepare(s, "SELECT metric, name FROM metrics", &q, err);
+    while (st == AF_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (!grow((void **)&names, &cap_names, n_names, sizeof *names) ||
+            !(names[n_names].name = strdup(col_text(q, 1)))) {
             st = af_error_set(err, AF_NOMEM, "out of memory");
             break;
         }
-        if (mo[n].id < 0 || mo[n].id > (int64_t)1 << 31) {
-            st = af_error_set(err, AF_INVAL, "%s: damaged store: metric id %lld out of range",
-                              s->path, (long long)mo[n].id);
-            n++;
-            break;
-        }
-        if (mo[n].id > max_id) max_id = mo[n].id;
-        n++;
+        names[n_names++].id = sqlite3_column_int64(q, 0);
     }
     if (st == AF_OK && rc != SQLITE_DONE) st = db_error(s, err, "reading results");
     sqlite3_finalize(q);
+    if (st == AF_OK) qsort(names, n_names, sizeof *names, by_id);
+    if (st == AF_OK)
+        st = prepare(s,
+                     "SELECT j.replication, r.metric, r.ord, r.value FROM results r "
+                     "JOIN jobs j ON j.job = r.job WHERE j.point = ?",
+                     &q, err);
+    if (st == AF_OK) {
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            metric_name key = {.id = sqlite3_column_int64(q, 1)};
+            const metric_name *m = bsearch(&key, names, n_names, sizeof *names, by_id);
+            if (!m) continue; /* a metric without a name is left out */
+            if (key.id < 0 || key.id > (int64_t)1 << 31) {
+                st = af_error_set(err, AF_INVAL, "%s: damaged store: metric id %lld out of range",
+                                  s->path, (long long)key.id);
+                break;
+            }
+            if (!grow((void **)&rows, &cap_rows, n_rows, sizeof *rows)) {
+                st = af_error_set(err, AF_NOMEM, "out of memory");
+                break;
+            }
+            result_row *r = &rows[n_rows++];
+            r->slot = (size_t)(m - names);
+            r->rep = sqlite3_column_int64(q, 0);
+            r->ord = sqlite3_column_int64(q, 2);
+            r->value = sqlite3_column_type(q, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 3);
+        }
+        if (st == AF_OK && rc != SQLITE_DONE) st = db_error(s, err, "reading results");
+        sqlite3_finalize(q);
+    }
+    /* Each named metric's smallest position; index[slot] is then its place in the point. */
+    int64_t *min_ord = NULL;
     size_t *index = NULL;
+    metric_order *mo = NULL;
+    size_t n = 0;
+    if (st == AF_OK) {
+        min_ord = malloc((n_names ? n_names : 1) * sizeof *min_ord);
+        index = malloc((n_names ? n_names : 1) * sizeof *index);
+        if (!min_ord || !index) st = af_error_set(err, AF_NOMEM, "out of memory");
+    }
+    if (st == AF_OK) {
+        for (size_t i = 0; i < n_names; i++) index[i] = SIZE_MAX; /* not a metric of the point */
+        for (size_t i = 0; i < n_rows; i++) {
+            size_t k = rows[i].slot;
+            if (index[k] == SIZE_MAX) {
+                index[k] = n++;
+                min_ord[k] = rows[i].ord;
+            } else if (rows[i].ord < min_ord[k]) {
+                min_ord[k] = rows[i].ord;
+            }
+        }
+        mo = malloc((n ? n : 1) * sizeof *mo);
+        if (!mo) st = af_error_set(err, AF_NOMEM, "out of memory");
+    }
     if (st == AF_OK && replications && n > SIZE_MAX / sizeof(double) / replications)
         st = af_error_set(err, AF_INVAL, "%s: damaged store: %zu metrics of %u replications",
                           s->path, n, replications);
     if (st == AF_OK) {
+        for (size_t k = 0; k < n_names; k++)
+            if (index[k] != SIZE_MAX)
+                mo[index[k]] = (metric_order){.slot = k, .ord = min_ord[k], .name = names[k].name};
         qsort(mo, n, sizeof *mo, by_order);
         out->n_metrics = n;
         out->n_reps = replications;
         out->names = calloc(n ? n : 1, sizeof *out->names);
         out->values = malloc((n * replications > 0 ? n * replications : 1) * sizeof *out->values);
-        index = malloc(((size_t)max_id + 1) * sizeof *index);
-        if (!out->names || !out->values || !index) st = af_error_set(err, AF_NOMEM, "out of memory");
+        if (!out->names || !out->values) st = af_error_set(err, AF_NOMEM, "out of memory");
     }
     if (st == AF_OK) {
         for (size_t i = 0; i < n * replications; i++) out->values[i] = NAN;
-        for (int64_t i = 0; i <= max_id; i++) index[i] = SIZE_MAX; /* no metric of the point */
         for (size_t i = 0; i < n; i++) {
-            out->names[i] = (char *)mo[i].name;
-            mo[i].name = NULL;
-            index[mo[i].id] = i;
+            out->names[i] = names[mo[i].slot].name; /* taken from names */
+            names[mo[i].slot].name = NULL;
+            index[mo[i].slot] = i;
         }
-        st = prepare(s,
-                     "SELECT j.replication, r.metric, r.value FROM results r "
-                     "JOIN jobs j ON j.job = r.job WHERE j.point = ?",
-                     &q, err);
-    }
-    if (st == AF_OK) {
-        sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
-        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-            sqlite3_int64 rep = sqlite3_column_int64(q, 0);
-            int64_t id = sqlite3_column_int64(q, 1);
-            if (rep < 0 || rep >= replications || id < 0 || id > max_id || index[id] == SIZE_MAX)
-                continue;
-            out->values[index[id] * replications + (size_t)rep] =
-                sqlite3_column_type(q, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 2);
+        for (size_t i = 0; i < n_rows; i++) {
+            const result_row *r = &rows[i];
+            if (r->rep < 0 || r->rep >= replications) continue;
+            out->values[index[r->slot] * replications + (size_t)r->rep] = r->value;
         }
-        if (rc != SQLITE_DONE) st = db_error(s, err, "reading results");
-        sqlite3_finalize(q);
     }
-    if (mo)
-        for (size_t i = 0; i < n; i++) free((char *)mo[i].name);
-    free(mo);
+    for (size_t i = 0; i < n_names; i++) free(names[i].name);
+    free(names);
+    free(rows);
+    free(min_ord);
     free(index);
+    free(mo);
     if (st != AF_OK) exp_point_data_free(out);
     return st;
 }

@@ -87,11 +87,11 @@ af_status af_sweep_run(const af_sweep_config *cfg, const af_exp_model *model,
     st = exp_run_jobs(&run, err);
     exp_summary_fill(summary, n_points, reps, seed, base.confidence, &run);
     if (st == AF_OK && !(opts && opts->shards > 1)) {
-        st = exp_export(store, cfg->out_dir, err);
+        st = exp_export(store, cfg->out_dir, exp_export_threads(opts), err);
         if (st == AF_OK && summary) summary->exported = true;
     } else if (st == AF_OK && exp_store_count_jobs(store) == (size_t)n_points * reps) {
         /* The last shard to finish in a shared directory has everything: export too. */
-        st = exp_export(store, cfg->out_dir, err);
+        st = exp_export(store, cfg->out_dir, exp_export_threads(opts), err);
         if (st == AF_OK && summary) summary->exported = true;
     }
 done:

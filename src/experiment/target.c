@@ -474,7 +474,8 @@ af_status af_target_run(const af_target_config *cfg, const af_exp_model *model,
     if (st == AF_OK) {
         res->summary.points = s.n;
         res->summary.jobs = s.n * s.reps;
-        if ((st = exp_export(s.store, cfg->out_dir, err)) == AF_OK) res->summary.exported = true;
+        if ((st = exp_export(s.store, cfg->out_dir, exp_export_threads(s.opts), err)) == AF_OK)
+            res->summary.exported = true;
     }
     if (st == AF_OK || st == AF_INTERRUPTED) {
         /* The curve, by increasing value. */

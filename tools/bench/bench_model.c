@@ -21,14 +21,16 @@
  *                        food trucks a day for 10 days: trucks still waiting at the end and the
  *                        process's peak RSS (target: within 1 GiB)
  *   Cost linearity, on CPU time: the first scenario over 2 and 4 years, and over one year
- *   with every origin's trucks a day (every step of its plan) times 2 and times 4:
- *   year_run_cpu_s_2_years, _4_years, _2x_trucks, _4x_trucks, and each over the
+ *   as the same network carrying 2 and 4 times the trucks (scale_network: every origin's
+ *   trucks a day and every capacity on their way times the factor, so that the same stations
+ *   are full and the work grows by the factor; times the trucks alone, the default's full
+ *   crossings and the Al-Arish yard would hold the extra trucks back, and the work would not
+ *   double): year_run_cpu_s_2_years, _4_years, _2x_trucks, _4x_trucks, and each over the
  *   1-year 1x time times the factor: year_run_ratio_2_years, _4_years, _2x_trucks,
  *   _4x_trucks (1.00 is linear; the target is within 10%). The events of each run are
- *   printed too (year_events_...), their ratio to linear (year_events_ratio_...), and the
- *   CPU time an event over the 1x 1-year run's (year_event_cost_ratio_...): the default's
- *   crossings are full, so extra trucks wait in Egypt and make fewer events each; a time
- *   ratio below 1 with an event cost ratio near 1 is linear cost in the work done.
+ *   printed beside them (year_events_...), with their ratio to linear
+ *   (year_events_ratio_..., 1.00: the work is the factor times as much), and the CPU time an
+ *   event over the 1x 1-year run's (year_event_cost_ratio_...).
  *
  * Each time, wall and CPU, is the least of `runs` replications (default 5): other load only
  * ever slows a run down.
@@ -72,16 +74,69 @@ typedef struct year_fig {
     char name[128];
 } year_fig;
 
-/* Every origin's trucks a day, in every step of its plan, times k. */
-static void scale_trucks(af_scenario *s, double k)
+/* A whole number of places, lanes or trucks a day times k (0, "none" or "no limit", stays 0). */
+static double scaled(double v, double k)
 {
-    for (size_t o = 0; o < s->n_origins; o++)
-        for (size_t i = 0; i < s->origins[o].n_steps; i++)
-            for (size_t c = 0; c < s->n_categories; c++) s->origins[o].steps[i].trucks[c] *= k;
+    return round(v * k);
+}
+
+static void scale_station(af_scn_station *st, double k)
+{
+    st->lanes = (unsigned)scaled(st->lanes, k);
+    st->daily_cap = (uint32_t)scaled(st->daily_cap, k);
+    st->queue_limit = (size_t)scaled((double)st->queue_limit, k);
+}
+
+/* The same network carrying k times the trucks, so that it stays in the same regime (the same
+ * stations full, the same ones idle) and the work is k times as much: every origin's trucks a
+ * day (every step of its plan), its stock and replenishment and its holding yard; every
+ * inspection's and crossing's lanes, daily cap and queue limit, transfer lanes, Gaza-side
+ * waiting area and collection movements; every leg's trucks a day; every hub's storage,
+ * distribution and stock; every region's people (so that need, and coverage, scale too). The
+ * same in the scenario each dated change switches to. */
+static void scale_network(af_scenario *s, double k)
+{
+    size_t nc = s->n_categories;
+    for (size_t o = 0; o < s->n_origins; o++) {
+        af_scn_origin *g = &s->origins[o];
+        for (size_t i = 0; i < g->n_steps; i++)
+            for (size_t c = 0; c < nc; c++) g->steps[i].trucks[c] *= k;
+        for (size_t c = 0; g->has_stock && c < nc; c++) {
+            g->stock[c] *= k;
+            g->replenish[c] *= k;
+        }
+        if (g->has_yard) g->yard_capacity = (size_t)scaled((double)g->yard_capacity, k);
+    }
+    for (size_t i = 0; i < s->n_inspections; i++) scale_station(&s->inspections[i].st, k);
+    for (size_t i = 0; i < s->n_crossings; i++) {
+        af_scn_crossing *x = &s->crossings[i];
+        scale_station(&x->st, k);
+        if (x->has_transfer) x->transfer_lanes = (unsigned)scaled(x->transfer_lanes, k);
+        if (x->has_gaza_side) {
+            x->gs_waiting_area = (size_t)scaled((double)x->gs_waiting_area, k);
+            x->gs_collection = (unsigned)scaled(x->gs_collection, k);
+        }
+    }
+    for (size_t i = 0; i < s->n_legs; i++) s->legs[i].capacity = (uint32_t)scaled(s->legs[i].capacity, k);
+    for (size_t h = 0; h < s->n_hubs; h++) {
+        af_scn_hub *hub = &s->hubs[h];
+        hub->capacity *= k;
+        hub->distribution *= k;
+        for (size_t c = 0; c < nc; c++) hub->stock[c] *= k;
+    }
+    for (size_t r = 0; r < s->n_regions; r++) {
+        af_scn_region *g = &s->regions[r];
+        g->population *= k;
+        for (size_t i = 0; i < g->n_shifts; i++)
+            if (!g->shifts[i].by_share) g->shifts[i].people *= k;
+    }
+    for (size_t i = 0; i < s->n_changes; i++)
+        if (s->changes[i].in_force) scale_network((af_scenario *)s->changes[i].in_force, k);
 }
 
 /* Least wall and CPU times of `runs` replications of `path` over `days` days (no warm-up),
- * with the extra overrides `more` (NULL for none) and the trucks a day times `k`. */
+ * with the extra overrides `more` (NULL for none) and the network scaled by `k`
+ * (scale_network). */
 /* `more`: further --set overrides, NULL-terminated (or NULL). */
 static int year_run_scaled(const char *path, int days, int runs, const char *const *more, double k,
                            year_fig *out)
@@ -99,7 +154,7 @@ static int year_run_scaled(const char *path, int days, int runs, const char *con
         return 2;
     }
     af_diagnostics_destroy(d);
-    if (k != 1) scale_trucks(s, k);
+    if (k != 1) scale_network(s, k);
     out->best_s = INFINITY;
     out->best_cpu_s = INFINITY;
     snprintf(out->name, sizeof out->name, "%s", s->name);

@@ -119,14 +119,20 @@ static void test_same_bytes_whatever_threads(void **state)
     (void)state;
     af_exp_summary sum;
     af_error err;
-    const char *a = scratch("jobs1"), *b = scratch("jobs2"), *c = scratch("jobs4");
+    /* The export's threads too: with 1 a task is a whole point, with 4 two replications (of
+     * 6 points x 5: three tasks a point), with 8 one. */
+    const char *a = scratch("jobs1"), *b = scratch("jobs2"), *c = scratch("jobs4"),
+               *d = scratch("jobs8");
     assert_int_equal(sweep(a, grid, 2, NULL, 1, NULL, &sum, &err), AF_OK);
     assert_int_equal(sweep(b, grid, 2, NULL, 2, NULL, &sum, &err), AF_OK);
     assert_int_equal(sweep(c, grid, 2, NULL, 4, NULL, &sum, &err), AF_OK);
-    static const char *const files[] = {"sweep.csv", "replications.csv", "provenance.json"};
-    for (size_t i = 0; i < 3; i++) {
+    assert_int_equal(sweep(d, grid, 2, NULL, 8, NULL, &sum, &err), AF_OK);
+    static const char *const files[] = {"sweep.csv", "replications.csv", "metrics.csv",
+                                        "points.csv", "provenance.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         assert_same_file(a, b, files[i]);
         assert_same_file(a, c, files[i]);
+        assert_same_file(a, d, files[i]);
     }
 }
 

@@ -2,6 +2,8 @@
  * values as numbers in their documented unit; metrics.csv and points.csv of a sweep. */
 #include "exp_test_util.h"
 
+#include <math.h>
+
 #include "experiment/exp_internal.h"
 #include "toy_model.h"
 
@@ -66,6 +68,36 @@ static void test_split(void **state)
     assert_string_equal(out[0], "kerem_shalom");
     assert_string_equal(out[1], "kerem_shalom.transfer");
     for (size_t i = 0; i < n; i++) free(out[i]);
+}
+
+/* exp_num_text writes what af_buf_num(b, v, "") writes: whole numbers by its own digits (on
+ * both sides of the 1e15 where "%.15g" turns to an exponent, negative ones, -0), the others
+ * and the non-finite through af_fmt_num. */
+static void test_num_text(void **state)
+{
+    (void)state;
+    const double v[] = {1, -1, 7, 10, 14101, -14101, 123456789012345.0, 999999999999999.0,
+                        -999999999999999.0, 1e15, 1e16, 9007199254740992.0, 0.0, -0.0, 0.5,
+                        0.1, 2.0 / 3.0, -1e-300, 4.9e-324, 1e300, 1234.5678, NAN, INFINITY,
+                        -INFINITY};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char mine[AF_NUM_SIZE];
+        exp_num_text(mine, v[i]);
+        af_buf b;
+        af_buf_init(&b);
+        af_buf_num(&b, v[i], "");
+        assert_string_equal(mine, b.data ? b.data : "");
+        af_buf_free(&b);
+    }
+    char s[AF_NUM_SIZE];
+    exp_num_text(s, 999999999999999.0);
+    assert_string_equal(s, "999999999999999");
+    exp_num_text(s, -14101);
+    assert_string_equal(s, "-14101");
+    exp_num_text(s, 1e15);
+    assert_string_equal(s, "1e+15");
+    exp_num_text(s, -0.0);
+    assert_string_equal(s, "-0");
 }
 
 /* Units of scenario paths from the key tables; values with units in the documented one. */
@@ -145,6 +177,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split),
+        cmocka_unit_test(test_num_text),
         cmocka_unit_test(test_path_units),
         cmocka_unit_test(test_sweep_tables),
     };
