@@ -253,15 +253,11 @@ void results_finish(model *m)
     if (yards_any(m)) {
         /* Only with a yard, so that scenarios without one keep their metrics. */
         add(&l, D(trucks_held_back), "trucks.held_back");
-        /* Waiting in a yard: holding a place, at the first leg's start or blocked before a
-         * station (positions.c's in_yard). */
+        /* Waiting in a yard (positions.c's in_yard, counted as the trucks move): holding the
+         * place it was dispatched with, at the first leg's start or blocked before a station. */
         double in_yard = 0;
-        for (uint32_t i = 0; i < m->n_trucks_cap; i++) {
-            const truck *t = &m->trucks[i];
-            in_yard += t->alive && t->yard &&
-                       ((t->state == TRUCK_AT_LEG_START && t->pos == 0) ||
-                        t->state == TRUCK_DISPATCHED || (t->state == TRUCK_AT_STATION && t->blocked && !t->yard_again));
-        }
+        for (size_t n = 0; n < m->scn->n_nodes; n++)
+            in_yard += (double)m->place_trucks[n * AF_N_POSITIONS + AF_POS_IN_YARD];
         add(&l, in_yard, "trucks.in_yard");
     }
     add(&l, D(tonnes_dispatched), "tonnes.dispatched");

@@ -100,6 +100,7 @@ static void test_divert_to_the_alternative(void **state)
         af_assert_close(station_day(r, d, "a")->served, 0, 0, 0);
         af_assert_close(station_day(r, d, "b")->arrivals, 48, 0, 0);
     }
+    af_assert_close(metric(r, "trucks.diverted"), 7 * 48, 0, 0); /* each once, days 5-11 */
     af_assert_close(metric(r, "trucks.delivered"), 48 * DAYS, 0, 0);
     af_assert_close(metric(r, "trucks.in_system"), 0, 0, 0);
     af_result_free(r);
@@ -130,6 +131,7 @@ static void test_short_closure_is_waited_out(void **state)
     af_assert_close(STATION_SUM(r, "b", arrivals, 0, DAYS), 0, 0, 0);
     af_assert_close(station_day(r, 5, "a")->served, 0, 0, 0);
     af_assert_close(station_day(r, 6, "a")->served, 96, 0, 0);
+    af_assert_close(metric(r, "trucks.diverted"), 0, 0, 0);
     af_assert_close(metric(r, "trucks.delivered"), 48 * DAYS, 0, 0);
     af_result_free(r);
     af_scenario_free(s);
