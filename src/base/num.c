@@ -146,6 +146,10 @@ char *af_fmt_num(char *buf, size_t size, double v)
         snprintf(buf, size, v > 0 ? "inf" : "-inf");
         return buf;
     }
+    /* A whole number below 1e15 has at most 15 digits: %.15g, the first try below, writes
+     * them as %.0f does and reads back, so they are written directly (counts, half of what
+     * the tables hold). */
+    if (size >= AF_NUM_SIZE && fabs(v) < 1e15 && v == floor(v)) return af_fmt_int(buf, v);
     /* A normal double carries at least 15 significant decimal digits, so where fewer digits
      * read back, %.15g gives the same text (%g drops trailing zeros): starting at 15 saves
      * the tries. A subnormal carries fewer, so its search starts at one digit. */

@@ -195,10 +195,8 @@ af_status exp_export_compare_runs(exp_store *s, const char *dir, size_t replicat
  * made on `threads` threads (the bytes do not depend on how many). */
 af_status exp_export(exp_store *s, const char *dir, unsigned threads, af_error *err);
 
-/* v as af_buf_num(b, v, "") writes it ("" for NaN and the infinities), faster for the whole
- * numbers that half the values are (counts): for those "%.15g", af_fmt_num's first and then
- * only try, gives the digits of the integer, which are written directly, without the printf
- * and the strtod. num has room for AF_NUM_SIZE. */
+/* v as af_buf_num(b, v, "") writes it: "" for NaN and the infinities, else af_fmt_num (which
+ * writes whole numbers, half the values, without printf). num has room for AF_NUM_SIZE. */
 void exp_num_text(char *num, double v);
 
 /* metrics.csv (every kind: each replication's metrics in long form, with run_id, entity,

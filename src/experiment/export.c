@@ -356,26 +356,8 @@ static af_status lt_load(long_tables *t, size_t i, lt_point *pt, af_error *err)
 
 void exp_num_text(char *num, double v)
 {
-    if (!isfinite(v)) {
-        num[0] = '\0';
-        return;
-    }
-    if (v != 0 && fabs(v) < 1e15 && v == trunc(v)) {
-        long long n = (long long)v;
-        char digits[20];
-        size_t k = 0;
-        unsigned long long u = n < 0 ? (unsigned long long)-n : (unsigned long long)n;
-        while (u) {
-            digits[k++] = (char)('0' + u % 10);
-            u /= 10;
-        }
-        size_t o = 0;
-        if (n < 0) num[o++] = '-';
-        while (k) num[o++] = digits[--k];
-        num[o] = '\0';
-        return;
-    }
-    af_fmt_num(num, AF_NUM_SIZE, v);
+    if (!isfinite(v)) num[0] = '\0';
+    else af_fmt_num(num, AF_NUM_SIZE, v); /* whole numbers without printf: af_fmt_int */
 }
 
 /* The rows of one task (without t->mu). */

@@ -56,6 +56,24 @@ static void test_reads_back(void **state)
     assert_true(checked > 19000);
 }
 
+/* Whole numbers below 1e15 are written without printf (af_fmt_int); the text must be what
+ * the shortest-digits search would give, "%.15g" (its first try, which reads back). */
+static void test_whole_numbers_as_g(void **state)
+{
+    (void)state;
+    uint64_t x = 2463534242ull; /* xorshift64 */
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v = (double)(x % 1000000000000000ull) / (double)(1ull << (x % 48));
+        v = floor(v) * (i % 2 ? -1 : 1);
+        char want[64], got[AF_NUM_SIZE];
+        snprintf(want, sizeof want, "%.15g", v);
+        assert_string_equal(af_fmt_num(got, sizeof got, v), want);
+    }
+}
+
 /* af_fmt_g(v, P) must be snprintf's "%.*g" byte for byte; af_fmt_int snprintf's "%.0f". */
 static void same_as_printf(double v, int prec)
 {
@@ -132,6 +150,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shortest_exact),
         cmocka_unit_test(test_reads_back),
+        cmocka_unit_test(test_whole_numbers_as_g),
         cmocka_unit_test(test_g_as_printf_edges),
         cmocka_unit_test(test_g_as_printf_random),
         cmocka_unit_test(test_int_as_printf),
