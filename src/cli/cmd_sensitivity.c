@@ -151,10 +151,7 @@ int af_cmd_sensitivity(int argc, char **argv)
         }
         if (bad) goto done;
     }
-    if (optind + 1 != argc) {
-        fprintf(stderr, optind >= argc ? "aidflow sensitivity: no scenario given\n"
-                                       : "aidflow sensitivity: one scenario only (got '%s' too)\n",
-                optind + 1 < argc ? argv[optind + 1] : "");
+    if (!exp_cli_one_scenario("sensitivity", argc, argv, optind)) {
         usage(stderr);
         goto done;
     }

@@ -174,10 +174,7 @@ int af_cmd_sweep(int argc, char **argv)
         }
         if (bad) goto done;
     }
-    if (optind + 1 != argc) {
-        fprintf(stderr, optind >= argc ? "aidflow sweep: no scenario given\n"
-                                       : "aidflow sweep: one scenario only (got '%s' too)\n",
-                optind + 1 < argc ? argv[optind + 1] : "");
+    if (!exp_cli_one_scenario("sweep", argc, argv, optind)) {
         usage(stderr);
         goto done;
     }

@@ -329,3 +329,11 @@ bool exp_cli_begin(const char *cmd, int *argc, char ***argv, af_exp_model *model
     }
     return false;
 }
+
+bool exp_cli_one_scenario(const char *cmd, int argc, char **argv, int optind)
+{
+    if (optind + 1 == argc) return true;
+    if (optind >= argc) fprintf(stderr, "aidflow %s: no scenario given\n", cmd);
+    else fprintf(stderr, "aidflow %s: one scenario only (got '%s' too)\n", cmd, argv[optind + 1]);
+    return false;
+}

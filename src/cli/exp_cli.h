@@ -83,6 +83,11 @@ int exp_cli_parse_shard(const char *cmd, const char *text, unsigned *shard, unsi
 int exp_cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t lo,
                       uint64_t hi, uint64_t *out);
 
+/* True when exactly one argument, the scenario, follows the options (argv[optind]); else
+ * says on stderr, for `cmd`, that none or more than one was given, and false (the caller
+ * prints its usage). */
+bool exp_cli_one_scenario(const char *cmd, int argc, char **argv, int optind);
+
 /* The exit status for a library status: 0, 2 for mistakes in the input, 130 interrupted, 1. */
 int exp_cli_exit(af_status st);
 /* Prints "aidflow CMD: error" (multi-line diagnostics as they are) and the resume hint for

@@ -142,19 +142,10 @@ static void test_without_yard_the_road_holds_the_backlog(void **state)
     af_scenario_free(s);
 }
 
-/* The place is kept through a station without a queue limit. Before the gate the trucks pass
- * `screen` (an inspection of 2 lanes of 30 minutes: 96 a day, no queue limit, 1 minute from
- * arish and from the gate). A truck gives up its yard place only when the gate's limited queue
- * admits it, so the gate's 24 a day still set the dispatches: the trucks held back grow by
- * 100 - 24 = 76 a day as before (within the 0-3 unfilled places, see above), the trucks
- * waiting for the gate are all in the yard (none blocked on the road), and the yard's 50
- * places hold them, those at the screen (its 24 a day take 30 minutes each: at most a couple
- * at a midnight) and those driving. Were the place given up at the screen's queue, 96 a day
- * would be dispatched, 72 a day would pile up blocked before the gate on the road, and only 4
- * a day would be held back. */
-static void test_place_kept_through_an_unlimited_station(void **state)
+/* The yard network with an inspection `screen` (given as its flow mapping) between
+ * arish and the gate, 1 minute from each. */
+static af_scenario *screen_network(const char *screen)
 {
-    (void)state;
     char yaml[4096];
     snprintf(yaml, sizeof yaml,
              "name: yards through a screen\n"
@@ -174,7 +165,7 @@ static void test_place_kept_through_an_unlimited_station(void **state)
              "    plan:\n"
              "      - {from: 2024-03-01, trucks: {food: 100}}\n"
              "inspections:\n"
-             "  - {name: screen, lanes: 2, service: 30 min}\n"
+             "  - %s\n"
              "crossings:\n"
              "  - {name: gate, lanes: 1, service: 60 min, queue_limit: 10}\n"
              "legs:\n"
@@ -183,8 +174,24 @@ static void test_place_kept_through_an_unlimited_station(void **state)
              "  - {name: out, from: gate, to: hub, travel: 1 min}\n"
              "routes:\n"
              "  - {name: main, origin: arish, via: [screen, gate], hub: hub}\n",
-             DAYS);
-    af_scenario *s = load_text(yaml);
+             DAYS, screen);
+    return load_text(yaml);
+}
+
+/* The place is kept through a station without a queue limit. Before the gate the trucks pass
+ * `screen` (an inspection of 2 lanes of 30 minutes: 96 a day, no queue limit, 1 minute from
+ * arish and from the gate). A truck gives up its yard place only when the gate's limited queue
+ * admits it, so the gate's 24 a day still set the dispatches: the trucks held back grow by
+ * 100 - 24 = 76 a day as before (within the 0-3 unfilled places, see above), the trucks
+ * waiting for the gate are all in the yard (none blocked on the road), and the yard's 50
+ * places hold them, those at the screen (its 24 a day take 30 minutes each: at most a couple
+ * at a midnight) and those driving. Were the place given up at the screen's queue, 96 a day
+ * would be dispatched, 72 a day would pile up blocked before the gate on the road, and only 4
+ * a day would be held back. */
+static void test_place_kept_through_an_unlimited_station(void **state)
+{
+    (void)state;
+    af_scenario *s = screen_network("{name: screen, lanes: 2, service: 30 min}");
     af_result *r = run_rep(s, 5, 0);
     for (int d = 1; d < DAYS; d++) {
         double yard = at(r, d, "arish", AF_POS_IN_YARD);
@@ -220,36 +227,7 @@ static void test_place_kept_through_an_unlimited_station(void **state)
 static void test_place_taken_again_before_a_later_limited_station(void **state)
 {
     (void)state;
-    char yaml[4096];
-    snprintf(yaml, sizeof yaml,
-             "name: yards before two limited stations\n"
-             "start: 2024-03-04\n"
-             "horizon: %d d\n"
-             "warmup: 0 d\n"
-             "categories:\n"
-             "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
-             "regions:\n"
-             "  - {name: south, population: 720000}\n"
-             "hubs:\n"
-             "  - {name: hub, serves: [south]}\n"
-             "origins:\n"
-             "  - name: arish\n"
-             "    dispatch: 00:00-24:00\n"
-             "    yard: {capacity: 50}\n"
-             "    plan:\n"
-             "      - {from: 2024-03-01, trucks: {food: 100}}\n"
-             "inspections:\n"
-             "  - {name: screen, lanes: 1, service: 30 min, queue_limit: 5}\n"
-             "crossings:\n"
-             "  - {name: gate, lanes: 1, service: 60 min, queue_limit: 10}\n"
-             "legs:\n"
-             "  - {name: in, from: arish, to: screen, travel: 1 min}\n"
-             "  - {name: on, from: screen, to: gate, travel: 1 min}\n"
-             "  - {name: out, from: gate, to: hub, travel: 1 min}\n"
-             "routes:\n"
-             "  - {name: main, origin: arish, via: [screen, gate], hub: hub}\n",
-             DAYS);
-    af_scenario *s = load_text(yaml);
+    af_scenario *s = screen_network("{name: screen, lanes: 1, service: 30 min, queue_limit: 5}");
     af_result *r = run_rep(s, 5, 0);
     double delivered = 0;
     for (int d = 0; d < DAYS; d++) {
