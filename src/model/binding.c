@@ -109,8 +109,8 @@ void binding_close_day(model *m, int day)
         for (size_t c = 0; c < s->n_crossings; c++) {
             const gaza_side *g = &m->gaza[c];
             if (!g->on) continue;
-            b->waiting[gaza0 + c] = (double)g->wait.len;
-            cand[gaza0 + c] = g->wait.len > 0 && g->shut_today;
+            b->waiting[gaza0 + c] = (double)g->waiting;
+            cand[gaza0 + c] = g->waiting > 0 && g->shut_today;
         }
         size_t best = SIZE_MAX;
         for (size_t i = 0; i < b->n; i++) {

@@ -1,4 +1,6 @@
 /* The Gaza side of a crossing (gaza_side.h has the contract). */
+#include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "model/closures.h"
@@ -15,6 +17,9 @@ af_status gaza_side_build(model *m)
         gaza_side *g = &m->gaza[i];
         if (!cx->has_gaza_side) continue;
         g->on = true;
+        g->wait = calloc(s->n_hubs, sizeof *g->wait);
+        g->order = calloc(s->n_hubs, sizeof *g->order);
+        if (!g->wait || !g->order) return AF_NOMEM;
         g->station = m->node_station[cx->st.node];
         const char *name = s->nodes[cx->st.node].name;
         g->return_rng = model_stream(m, "gaza_return", name, NULL);
@@ -33,7 +38,10 @@ void gaza_side_destroy(model *m)
         af_rng_destroy(g->return_rng);
         af_rng_destroy(g->denial_rng);
         af_rng_destroy(g->intercept_rng);
-        free(g->wait.ids);
+        for (size_t h = 0; g->wait && h < m->scn->n_hubs; h++) free(g->wait[h].ids);
+        for (size_t h = 0; g->order && h < m->scn->n_hubs; h++) free(g->order[h].ids);
+        free(g->wait);
+        free(g->order);
     }
     free(m->gaza);
     m->gaza = NULL;
@@ -51,7 +59,7 @@ static void update_gate(model *m, size_t crossing)
     gaza_side *g = &m->gaza[crossing];
     size_t room = m->scn->crossings[crossing].gs_waiting_area;
     mstation *ms = &m->stations[g->station];
-    bool full = room > 0 && g->wait.len + g->committed >= room;
+    bool full = room > 0 && g->waiting + g->committed >= room;
     if (full == ms->gate_shut) return;
     ms->gate_shut = full;
     if (full) g->shut_today = true; /* binding.c */
@@ -64,7 +72,7 @@ void gaza_side_reserve(model *m, size_t crossing)
     update_gate(m, crossing);
 }
 
-bool gaza_side_offload(model *m, size_t crossing, uint32_t id)
+bool gaza_side_offload(model *m, size_t crossing, uint32_t id, size_t hub)
 {
     gaza_side *g = &m->gaza[crossing];
     assert(g->committed > 0);
@@ -75,7 +83,9 @@ bool gaza_side_offload(model *m, size_t crossing, uint32_t id)
         return true;
     }
     m->trucks[id].state = TRUCK_OFFLOADED;
-    if (!fifo_push(&g->wait, id)) model_fail(m);
+    if (!fifo_push(&g->wait[hub], id) || !fifo_push(&g->order[hub], g->arrivals)) model_fail(m);
+    g->arrivals++;
+    g->waiting++;
     update_gate(m, crossing);
     return false;
 }
@@ -102,9 +112,21 @@ bool gaza_side_denied(model *m, size_t crossing, int sender)
     return p > 0 && af_rng_uniform(m->gaza[crossing].denial_rng) < p;
 }
 
-uint32_t gaza_side_collect(model *m, size_t crossing, size_t k)
+bool gaza_side_before(const model *m, size_t crossing, size_t a, size_t b)
 {
-    uint32_t id = fifo_take(&m->gaza[crossing].wait, k);
+    const gaza_side *g = &m->gaza[crossing];
+    assert(g->wait[a].len > 0 && g->wait[b].len > 0);
+    /* Arrival numbers wrap modulo 2^32; those waiting span far less than 2^31. */
+    return (int32_t)(fifo_head(&g->order[a]) - fifo_head(&g->order[b])) < 0;
+}
+
+uint32_t gaza_side_collect(model *m, size_t crossing, size_t hub)
+{
+    gaza_side *g = &m->gaza[crossing];
+    assert(g->waiting > 0 && g->wait[hub].len > 0);
+    uint32_t id = fifo_pop(&g->wait[hub]);
+    (void)fifo_pop(&g->order[hub]);
+    g->waiting--;
     update_gate(m, crossing);
     return id;
 }
@@ -118,6 +140,6 @@ bool gaza_side_intercepted(model *m, size_t crossing)
 size_t gaza_side_waiting(const model *m)
 {
     size_t n = 0;
-    for (size_t i = 0; m->gaza && i < m->scn->n_crossings; i++) n += m->gaza[i].wait.len;
+    for (size_t i = 0; m->gaza && i < m->scn->n_crossings; i++) n += m->gaza[i].waiting;
     return n;
 }

@@ -27,9 +27,9 @@ gaza_side *gaza_side_of(model *m, size_t crossing);
 void gaza_side_reserve(model *m, size_t crossing);
 
 /* The truck that took a place reaches the waiting area: true when its cargo is returned (the
- * place is given up), false when it is offloaded there (it keeps the place until collected).
- * The truck is not moved. */
-bool gaza_side_offload(model *m, size_t crossing, uint32_t id);
+ * place is given up), false when it is offloaded there (it keeps the place until collected),
+ * in the line of `hub`, the hub its cargo goes to. The truck is not moved. */
+bool gaza_side_offload(model *m, size_t crossing, uint32_t id, size_t hub);
 
 /* The simulation time of the crossing's next collection slot (and counts it taken). */
 af_time gaza_side_next_slot(model *m, size_t crossing);
@@ -41,9 +41,13 @@ bool gaza_side_paused(const model *m, size_t crossing, af_time now);
  * denied (the denial probability of its class). */
 bool gaza_side_denied(model *m, size_t crossing, int sender);
 
-/* Takes the k-th truck in (0 the first) off the waiting area (its place is freed; the
+/* Whether the first truck waiting for hub a came before the first waiting for hub b (both
+ * have trucks waiting). Each hub's trucks wait in the order they came. */
+bool gaza_side_before(const model *m, size_t crossing, size_t a, size_t b);
+
+/* Takes the first truck waiting for `hub` off the waiting area (its place is freed; the
  * crossing reopens when it was shut and no random closure holds it). */
-uint32_t gaza_side_collect(model *m, size_t crossing, size_t k);
+uint32_t gaza_side_collect(model *m, size_t crossing, size_t hub);
 
 /* A collected truck's road to the hub: true when it is intercepted. */
 bool gaza_side_intercepted(model *m, size_t crossing);

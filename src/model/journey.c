@@ -368,7 +368,7 @@ static void cross(model *m, size_t crossing, uint32_t id)
         depart(m, id);
         return;
     }
-    if (gaza_side_offload(m, crossing, id)) {
+    if (gaza_side_offload(m, crossing, id, route_of(m, t)->hub)) {
         LEDGER_ADD(m, t, trucks_returned, 1);
         LEDGER_ADD(m, t, tonnes_returned, t->tonnes);
         trucks_free(m, id);
@@ -446,27 +446,24 @@ static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
     size_t cx = (size_t)arg;
     gaza_side *g = gaza_side_of(m, cx);
     af_time now = af_sim_now(sim);
-    if (g->wait.len > 0 && !gaza_side_paused(m, cx, now)) {
+    if (g->waiting > 0 && !gaza_side_paused(m, cx, now)) {
         /* The first truck in whose hub can take it: cargo for a full hub waits without
          * holding up cargo for the others behind it (each hub's trucks are still taken in
-         * the order they came). A hub that refused one truck is not asked again this slot
-         * (hubs beyond the 64th are asked for each of their trucks). */
-        uint64_t refused = 0;
-        size_t k = 0;
-        truck *t = NULL;
-        for (; k < g->wait.len; k++) {
-            t = &m->trucks[fifo_at(&g->wait, k)];
-            size_t hub = route_of(m, t)->hub;
-            uint64_t bit = hub < 64 ? (uint64_t)1 << hub : 0;
-            if (refused & bit) continue;
-            if (hubs_admits(m, hub, stored_tonnes(m, t))) break;
-            refused |= bit;
+         * the order they came). Each hub keeps its own line, so only the hubs' first trucks
+         * are compared. */
+        size_t hub = SIZE_MAX;
+        for (size_t h = 0; h < m->scn->n_hubs; h++) {
+            if (g->wait[h].len == 0) continue;
+            if (hub != SIZE_MAX && !gaza_side_before(m, cx, h, hub)) continue;
+            if (hubs_admits(m, h, stored_tonnes(m, &m->trucks[fifo_head(&g->wait[h])])))
+                hub = h;
         }
-        if (k < g->wait.len) {
+        if (hub != SIZE_MAX) {
+            truck *t = &m->trucks[fifo_head(&g->wait[hub])];
             if (gaza_side_denied(m, cx, t->sender)) {
                 LEDGER_ADD(m, t, trucks_denied, 1);
             } else {
-                uint32_t id = gaza_side_collect(m, cx, k);
+                uint32_t id = gaza_side_collect(m, cx, hub);
                 assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_OFFLOADED);
                 assert(&m->trucks[id] == t);
                 LEDGER_ADD(m, t, trucks_collected, 1);

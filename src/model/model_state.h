@@ -196,7 +196,10 @@ typedef struct leg_state {
 typedef struct gaza_side {
     bool on;                    /* the crossing has a gaza_side block */
     size_t station;             /* the crossing's station: shut while the area is full */
-    truck_fifo wait;            /* offloaded trucks in arrival order */
+    truck_fifo *wait;           /* [n_hubs]: offloaded trucks bound for each hub, in arrival order */
+    truck_fifo *order;          /* [n_hubs]: beside wait, each truck's arrival number */
+    uint32_t arrivals;          /* offloaded trucks so far (their arrival numbers, modulo 2^32) */
+    size_t waiting;             /* offloaded trucks waiting, over every hub */
     size_t committed;           /* started at the crossing, not yet offloaded or returned */
     uint64_t slot;              /* collection slots so far (slot i is at (i + 1/2) / k days) */
     af_rng *return_rng;         /* gaza_return/<crossing>: one uniform per offloaded truck */

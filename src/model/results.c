@@ -422,7 +422,7 @@ void results_finish(model *m)
     for (size_t i = 0; i < s->n_crossings; i++) {
         const gaza_side *g = gaza_side_of(m, i);
         if (g)
-            add(&l, (double)g->wait.len, "gaza_side.%s.awaiting_collection",
+            add(&l, (double)g->waiting, "gaza_side.%s.awaiting_collection",
                 s->nodes[s->crossings[i].st.node].name);
     }
     times_and_binding(m, &l);

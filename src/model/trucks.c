@@ -172,23 +172,6 @@ uint32_t fifo_pop(truck_fifo *f)
     return id;
 }
 
-uint32_t fifo_at(const truck_fifo *f, size_t k)
-{
-    assert(k < f->len && f->len <= f->cap && f->head < f->cap);
-    return f->ids[(f->head + k) % f->cap];
-}
-
-uint32_t fifo_take(truck_fifo *f, size_t k)
-{
-    assert(k < f->len && f->len <= f->cap && f->head < f->cap);
-    uint32_t id = f->ids[(f->head + k) % f->cap];
-    /* The k trucks before it move one place on, so the first stays first. */
-    for (size_t j = k; j > 0; j--) f->ids[(f->head + j) % f->cap] = f->ids[(f->head + j - 1) % f->cap];
-    f->head = (f->head + 1) % f->cap;
-    f->len--;
-    return id;
-}
-
 uint32_t fifo_head(const truck_fifo *f)
 {
     assert(f->len > 0 && f->len <= f->cap && f->head < f->cap);

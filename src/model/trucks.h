@@ -129,9 +129,5 @@ bool fifo_push(truck_fifo *f, uint32_t id);
 uint32_t fifo_pop(truck_fifo *f);
 /* The truck first in, left in place; the FIFO must not be empty. */
 uint32_t fifo_head(const truck_fifo *f);
-/* The k-th truck in (0 is the first), left in place; k < len. */
-uint32_t fifo_at(const truck_fifo *f, size_t k);
-/* Takes out the k-th truck in (k < len), the others keeping their order. O(k). */
-uint32_t fifo_take(truck_fifo *f, size_t k);
 
 #endif
