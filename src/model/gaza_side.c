@@ -1,5 +1,6 @@
 /* The Gaza side of a crossing (gaza_side.h has the contract). */
 #include <assert.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -90,13 +91,25 @@ bool gaza_side_offload(model *m, size_t crossing, uint32_t id, size_t hub)
     return false;
 }
 
-af_time gaza_side_next_slot(model *m, size_t crossing)
+/* Slot i's time with k slots a day. */
+static af_time slot_time(uint64_t i, double k)
+{
+    return ((double)i + 0.5) * AF_MINUTES_PER_DAY / k;
+}
+
+af_time gaza_side_next_slot(model *m, size_t crossing, af_time now)
 {
     gaza_side *g = &m->gaza[crossing];
     double k = m->scn->crossings[crossing].gs_collection;
-    af_time t = ((double)g->slot + 0.5) * AF_MINUTES_PER_DAY / k;
-    g->slot++;
-    return t;
+    uint64_t i = g->slot;
+    if (!(slot_time(i, k) > now)) {
+        /* Slots passed while nobody waited (or k changed): the first one after now. */
+        double x = floor(now * k / AF_MINUTES_PER_DAY - 0.5) + 1;
+        if (x > (double)i) i = (uint64_t)x;
+        while (!(slot_time(i, k) > now)) i++;
+    }
+    g->slot = i + 1;
+    return slot_time(i, k);
 }
 
 bool gaza_side_paused(const model *m, size_t crossing, af_time now)

@@ -31,8 +31,11 @@ void gaza_side_reserve(model *m, size_t crossing);
  * in the line of `hub`, the hub its cargo goes to. The truck is not moved. */
 bool gaza_side_offload(model *m, size_t crossing, uint32_t id, size_t hub);
 
-/* The simulation time of the crossing's next collection slot (and counts it taken). */
-af_time gaza_side_next_slot(model *m, size_t crossing);
+/* The simulation time of the crossing's first collection slot after `now` that is not yet
+ * taken (and counts it and those before it taken). Slots are only scheduled while trucks wait
+ * (journey.c): one that finds nobody would do nothing, so the slots passed while the area was
+ * empty are skipped. */
+af_time gaza_side_next_slot(model *m, size_t crossing, af_time now);
 
 /* Whether collection is paused now. */
 bool gaza_side_paused(const model *m, size_t crossing, af_time now);

@@ -353,6 +353,8 @@ static void ev_hold_end(af_sim *sim, void *ctx, uint64_t arg)
 
 /* Through the crossing (the Israeli count of entries): on to the next leg, or, at a crossing
  * with a Gaza side, offloaded there (or returned). */
+static void arm_collection(model *m, size_t cx);
+
 static void cross(model *m, size_t crossing, uint32_t id)
 {
     truck *t = &m->trucks[id];
@@ -377,6 +379,7 @@ static void cross(model *m, size_t crossing, uint32_t id)
     trucks_moved(m, id); /* OFFLOADED */
     LEDGER_ADD(m, t, trucks_offloaded, 1);
     model_count_basis(m, t, BASIS_OFFLOADED);
+    arm_collection(m, crossing);
 }
 
 void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
@@ -446,6 +449,7 @@ static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
     size_t cx = (size_t)arg;
     gaza_side *g = gaza_side_of(m, cx);
     af_time now = af_sim_now(sim);
+    g->armed = false;
     if (g->waiting > 0 && !gaza_side_paused(m, cx, now)) {
         /* The first truck in whose hub can take it: cargo for a full hub waits without
          * holding up cargo for the others behind it (each hub's trucks are still taken in
@@ -458,36 +462,48 @@ static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
             if (hubs_admits(m, h, stored_tonnes(m, &m->trucks[fifo_head(&g->wait[h])])))
                 hub = h;
         }
-        if (hub != SIZE_MAX) {
-            truck *t = &m->trucks[fifo_head(&g->wait[hub])];
-            if (gaza_side_denied(m, cx, t->sender)) {
-                LEDGER_ADD(m, t, trucks_denied, 1);
+        /* Every hub with cargo waiting is full: no slot takes a truck until a hub has room
+         * again, which only the midnight phase gives (consumption, spoilage and unloading
+         * are its work; a hub's capacity cannot change on a date), or until a truck for
+         * another hub is offloaded. Those arm the next slot (journey_wake_collection,
+         * cross): the slots between would all find the same. */
+        if (hub == SIZE_MAX) return;
+        truck *t = &m->trucks[fifo_head(&g->wait[hub])];
+        if (gaza_side_denied(m, cx, t->sender)) {
+            LEDGER_ADD(m, t, trucks_denied, 1);
+        } else {
+            uint32_t id = gaza_side_collect(m, cx, hub);
+            assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_OFFLOADED);
+            assert(&m->trucks[id] == t);
+            LEDGER_ADD(m, t, trucks_collected, 1);
+            model_count_basis(m, t, BASIS_COLLECTED);
+            if (gaza_side_intercepted(m, cx)) {
+                LEDGER_ADD(m, t, trucks_intercepted, 1);
+                LEDGER_ADD(m, t, trucks_lost, 1);
+                LEDGER_ADD(m, t, tonnes_lost, t->tonnes);
+                trucks_free(m, id);
             } else {
-                uint32_t id = gaza_side_collect(m, cx, hub);
-                assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_OFFLOADED);
-                assert(&m->trucks[id] == t);
-                LEDGER_ADD(m, t, trucks_collected, 1);
-                model_count_basis(m, t, BASIS_COLLECTED);
-                if (gaza_side_intercepted(m, cx)) {
-                    LEDGER_ADD(m, t, trucks_intercepted, 1);
-                    LEDGER_ADD(m, t, trucks_lost, 1);
-                    LEDGER_ADD(m, t, tonnes_lost, t->tonnes);
-                    trucks_free(m, id);
-                } else {
-                    depart(m, id);
-                }
+                depart(m, id);
             }
         }
     }
-    if (!af_sim_schedule_at(sim, gaza_side_next_slot(m, cx), ev_collect, m, arg)) model_fail(m);
+    /* The next slot, while trucks wait; the next offload arms it again. */
+    arm_collection(m, cx);
 }
 
-void journey_start_collection(model *m)
+void journey_wake_collection(model *m)
 {
-    for (size_t i = 0; i < m->scn->n_crossings; i++)
-        if (gaza_side_of(m, i) &&
-            !af_sim_schedule_at(m->sim, gaza_side_next_slot(m, i), ev_collect, m, i))
-            model_fail(m);
+    for (size_t i = 0; m->gaza && i < m->scn->n_crossings; i++)
+        if (gaza_side_of(m, i)) arm_collection(m, i);
+}
+
+static void arm_collection(model *m, size_t cx)
+{
+    gaza_side *g = gaza_side_of(m, cx);
+    if (g->armed || g->waiting == 0) return;
+    af_time at = gaza_side_next_slot(m, cx, af_sim_now(m->sim));
+    if (!af_sim_schedule_at(m->sim, at, ev_collect, m, cx)) model_fail(m);
+    g->armed = true;
 }
 
 void journey_unload_waiting(model *m)

@@ -23,8 +23,9 @@ void journey_station_started(af_sim *sim, af_station *st, void *ctx, uint64_t en
  * mstation). */
 void journey_station_admitted(af_station *st, void *ctx, uint64_t entity);
 
-/* Schedules the first collection slot of every crossing with a Gaza side (at build). */
-void journey_start_collection(model *m);
+/* The midnight phase may have given a hub room: every crossing with cargo waiting on its Gaza
+ * side and no collection slot scheduled gets its next one. */
+void journey_wake_collection(model *m);
 
 /* Midnight: trucks waiting at full hubs unload, in their order, while there is room. */
 void journey_unload_waiting(model *m);

@@ -201,7 +201,9 @@ typedef struct gaza_side {
     uint32_t arrivals;          /* offloaded trucks so far (their arrival numbers, modulo 2^32) */
     size_t waiting;             /* offloaded trucks waiting, over every hub */
     size_t committed;           /* started at the crossing, not yet offloaded or returned */
-    uint64_t slot;              /* collection slots so far (slot i is at (i + 1/2) / k days) */
+    uint64_t slot;              /* the next collection slot that may be taken (slot i is at
+                                   (i + 1/2) / k days) */
+    bool armed;                 /* a collection slot is scheduled (only while trucks wait) */
     af_rng *return_rng;         /* gaza_return/<crossing>: one uniform per offloaded truck */
     af_rng *denial_rng;         /* gaza_denial/<crossing>: one uniform per movement */
     af_rng *intercept_rng;      /* gaza_interception/<crossing>: one uniform per collection */

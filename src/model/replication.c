@@ -210,7 +210,6 @@ static af_status build(model *m, af_error *err)
     if ((st = origins_init(m)) != AF_OK) return af_error_set(err, st, "out of memory");
     if (changes_schedule(m) != AF_OK) return af_error_set(err, AF_NOMEM, "out of memory");
     if ((st = gaza_side_build(m)) != AF_OK) return af_error_set(err, st, "out of memory");
-    journey_start_collection(m);
     if ((st = times_init(m)) != AF_OK || (st = binding_init(m)) != AF_OK)
         return af_error_set(err, st, "out of memory");
     if ((st = results_init(m)) != AF_OK) return st;
@@ -453,6 +452,7 @@ static void ev_midnight(af_sim *sim, void *ctx, uint64_t arg)
     journey_unload_waiting(m);
     origins_start_day(m, sim_day);
     journey_release_leg_queues(m);
+    journey_wake_collection(m);
     if (!af_sim_schedule_at(sim, (sim_day + 1) * AF_MINUTES_PER_DAY, ev_midnight, m, (uint64_t)sim_day + 1))
         m->failed = true;
 }
