@@ -26,6 +26,10 @@
  *                           threads (mpirun's start, MPI_Init, MPI_Finalize, mpirun's end)
  *   sweep_speedup_2_ranks_less_launch  T(1 job) / (T(2 ranks) - launch): the scaling of the
  *                           ranks' work alone
+ *   sweep_load_before, sweep_load_after  the machine's 1-minute load average (/proc/loadavg)
+ *                           before the first run and after the last: a speedup measured with a
+ *                           load near or above the cores is other jobs' share of the cores, not
+ *                           the sweep's scaling (the CPU ratios stay meaningful)
  *
  * The sweep: spring_2024.yaml, the inspection lanes at Kerem Shalom from 4 to 16 in steps of 2
  * (the README's example, "Experiments"), here with 150 replications each (the README's run has
@@ -114,6 +118,18 @@ static timing run(const char *aidflow, const char *scenario, const char *reps, c
     return t;
 }
 
+/* The 1-minute load average, or -1 where /proc/loadavg cannot be read. */
+static double load_average(void)
+{
+    double l = -1;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf", &l) != 1) l = -1;
+        fclose(f);
+    }
+    return l;
+}
+
 static void keep_least(timing *best, timing t)
 {
     if (t.wall_s < best->wall_s) best->wall_s = t.wall_s;
@@ -137,6 +153,7 @@ int main(int argc, char **argv)
     const char *mpirun = argc > 5 ? argv[4] : NULL;
     const char *aidflow_mpi = argc > 5 ? argv[5] : NULL;
     if (mpirun) setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 1);
+    double load_before = load_average();
     /* A warm-up run fills the page cache; then three runs each way. */
     run(argv[1], argv[2], "2", "2", out, NULL, NULL);
     timing t1 = {1e300, 1e300}, t2 = t1, tm = t1, small2 = t1, smallm = t1;
@@ -150,9 +167,12 @@ int main(int argc, char **argv)
         keep_least(&small2, run(aidflow_mpi, argv[2], "1", "2", out, NULL, NULL));
         keep_least(&smallm, run(argv[1], argv[2], "1", "1", out, mpirun, aidflow_mpi));
     }
+    double load_after = load_average();
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     double n = 7.0 * strtod(reps, NULL);
     printf("sweep_cores: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+    printf("sweep_load_before: %.2f\n", load_before);
+    printf("sweep_load_after: %.2f\n", load_after);
     printf("sweep_jobs: %.0f\n", n);
     printf("sweep_jobs_1_s: %.3f s\n", t1.wall_s);
     printf("sweep_jobs_2_s: %.3f s\n", t2.wall_s);
