@@ -113,11 +113,23 @@ void af_sim_drop_dead_top(af_sim *sim);
 bool af_sim_placed_in_order(const af_sim *sim, size_t i);
 #endif
 
-/* Without branches (bitwise | and &) where the compiler can: which child is smaller is a coin
- * toss that a branch predictor cannot learn. */
+/* The (time, seq) order. The compiler makes branches of it, which is what the sifts' stop
+ * tests want: the outcome there also decides which event runs next, and a branch puts it in the
+ * predictor's history before the next event's handler is called through its pointer. Placing
+ * the new entry of a two-entry heap without a branch measured slower (M/M/1 on the engine 8.4
+ * against 7.4 million customers a CPU second): the mispredictions moved to that call. */
 static inline bool af_heap_before(const af_heap_entry *a, const af_heap_entry *b)
 {
     return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+/* af_heap_before without a branch (the comparisons as 0 or 1, combined bitwise), for the
+ * choice of the smaller child in a sift down: a coin toss at every level that no predictor
+ * learns and that decides nothing else. Hold model, 1,000 pending: 8.3 -> 10.3 million events a
+ * CPU second. */
+static inline bool af_heap_before_nb(const af_heap_entry *a, const af_heap_entry *b)
+{
+    return (a->time < b->time) | ((a->time == b->time) & (a->seq < b->seq));
 }
 
 /* Moves the entry e up from position i (a hole), writing it where it belongs; returns where. */
@@ -139,7 +151,9 @@ static inline size_t af_heap_sift_down(af_heap_entry *h, size_t n, size_t i, af_
     for (;;) {
         size_t m = 2 * i + 1;
         if (m >= n) break;
-        if (m + 1 < n && af_heap_before(&h[m + 1], &h[m])) m++;
+        /* The smaller child without a branch: which one it is is a coin toss. Only the node
+         * with one child fails m + 1 < n, which a predictor learns. */
+        if (m + 1 < n) m += af_heap_before_nb(&h[m + 1], &h[m]);
         if (!af_heap_before(&h[m], &e)) break;
         h[i] = h[m];
         i = m;
