@@ -25,30 +25,6 @@
 
 #include "engine/calendar_impl.h"
 
-/* Sequence numbers handed out before a renumbering; a test builds this file with a small one. */
-#ifndef AF_CALENDAR_SEQ_LIMIT
-#define AF_CALENDAR_SEQ_LIMIT UINT32_MAX
-#endif
-
-/* Heap order is asserted wherever assert() is on (the default build is debugoptimized without
- * NDEBUG): the whole heap is checked every HEAP_CHECK_EVERY operations, which costs
- * O(n / HEAP_CHECK_EVERY) per operation, and every event popped must not be earlier than the
- * current time. In sanitizer builds, or with -DAF_CHECK_HEAP, the whole heap is checked far more
- * often and each entry a sift places is checked against its parent and children. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define AF_SANITIZED 1
-#endif
-#endif
-#ifndef NDEBUG
-#if defined(AF_CHECK_HEAP) || defined(__SANITIZE_ADDRESS__) || defined(AF_SANITIZED)
-#define HEAP_CHECK_EVERY 1024
-#define HEAP_CHECK_SIFTS 1
-#else
-#define HEAP_CHECK_EVERY 65536
-#endif
-#endif
-
 #define ARITY 2
 /* heap = heap_mem + HEAP_SHIFT, so that the two children 2i+1, 2i+2 of any node share a line
  * (heap[1] starts a 32-byte half line). */
@@ -109,16 +85,13 @@ void af_sim_destroy(af_sim *sim)
 
 af_time af_sim_now(const af_sim *sim) { return sim->now; }
 
-/* Without branches (bitwise | and &): which child is smaller is a coin toss that a branch
- * predictor cannot learn, and the compiler turns the selections below into conditional moves. */
 static inline bool before(const heap_entry *a, const heap_entry *b)
 {
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+    return af_heap_before(a, b);
 }
 
 #ifndef NDEBUG
-/* The entry at heap position i is not before its parent and its children are not before it. */
-static bool placed_in_order(const af_sim *sim, size_t i)
+bool af_sim_placed_in_order(const af_sim *sim, size_t i)
 {
     const heap_entry *h = sim->heap;
     size_t n = sim->heap_len;
@@ -129,14 +102,15 @@ static bool placed_in_order(const af_sim *sim, size_t i)
     return true;
 }
 
-/* Called only when no hole is open. */
+/* Called only when no hole is open: counts an event run or cancelled, and every
+ * AF_HEAP_CHECK_EVERY of them checks the whole heap. */
 static void check_whole_heap(af_sim *sim)
 {
-    if (++sim->ops_since_check < HEAP_CHECK_EVERY) return;
+    if (++sim->ops_since_check < AF_HEAP_CHECK_EVERY) return;
     sim->ops_since_check = 0;
     size_t dead = 0;
     for (size_t i = 0; i < sim->heap_len; i++) {
-        assert(placed_in_order(sim, i));
+        assert(af_sim_placed_in_order(sim, i));
         assert(sim->heap[i].time >= sim->now);
         uint32_t link = sim->pool[sim->heap[i].slot].link;
         assert(link == AF_REC_PENDING || link == AF_REC_CANCELLED);
@@ -149,37 +123,9 @@ static void check_whole_heap(af_sim *sim)
 #define check_whole_heap(sim) ((void)(sim))
 #endif
 
-/* Moves the entry e up from position i (a hole), writing it where it belongs; returns where. */
-static inline size_t sift_up(heap_entry *h, size_t i, heap_entry e)
-{
-    while (i > 0) {
-        size_t parent = (i - 1) / ARITY;
-        if (!before(&e, &h[parent])) break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = e;
-    return i;
-}
-
-/* Moves the entry e down from position i (a hole) of a heap of n entries. */
 static inline size_t sift_down(heap_entry *h, size_t n, size_t i, heap_entry e)
 {
-    for (;;) {
-        size_t m = 2 * i + 1;
-        if (m >= n) break;
-        if (m + 1 < n && before(&h[m + 1], &h[m])) m++;
-        if (!before(&h[m], &e)) break;
-        h[i] = h[m];
-        i = m;
-    }
-    h[i] = e;
-    return i;
-}
-
-static inline af_event_id make_id(uint32_t slot, uint32_t gen)
-{
-    return ((uint64_t)gen << 32) | ((uint64_t)slot + 1);
+    return af_heap_sift_down(h, n, i, e);
 }
 
 /* Returns a slot to the free list (its generation was bumped already). */
@@ -196,14 +142,13 @@ static inline void pop_root(af_sim *sim)
     if (n > 0) {
         size_t at = sift_down(sim->heap, n, 0, sim->heap[n]);
         (void)at;
-#ifdef HEAP_CHECK_SIFTS
-        assert(placed_in_order(sim, at));
+#ifdef AF_HEAP_CHECK_SIFTS
+        assert(af_sim_placed_in_order(sim, at));
 #endif
     }
 }
 
-/* Drops dead entries from the top, so that heap[0] is live. */
-static void drop_dead_top(af_sim *sim)
+void af_sim_drop_dead_top(af_sim *sim)
 {
     while (sim->heap_len > 0 && sim->pool[sim->heap[0].slot].link == AF_REC_CANCELLED) {
         uint32_t slot = sim->heap[0].slot;
@@ -221,11 +166,11 @@ static void close_hole(af_sim *sim)
     if (n > 0) {
         size_t at = sift_down(sim->heap, n, 0, sim->heap[n]);
         (void)at;
-#ifdef HEAP_CHECK_SIFTS
-        assert(placed_in_order(sim, at));
+#ifdef AF_HEAP_CHECK_SIFTS
+        assert(af_sim_placed_in_order(sim, at));
 #endif
     }
-    if (sim->dead) drop_dead_top(sim);
+    if (sim->dead) af_sim_drop_dead_top(sim);
 }
 
 /* Brings the heap to its settled form (no hole, heap[0] live). */
@@ -276,9 +221,9 @@ static uint32_t pending_slot(const af_sim *sim, af_event_id id)
     return slot;
 }
 
-/* What af_sim_schedule_at does first when the pool is full or the sequence numbers run out,
- * out of its way. Returns false when the pool cannot grow. */
-static __attribute__((noinline, cold)) bool make_room(af_sim *sim)
+/* What af_sim_push does first when the pool is full or the sequence numbers run out, out of
+ * its way. */
+__attribute__((noinline, cold)) bool af_sim_make_room(af_sim *sim)
 {
     if (sim->free_head == AF_REC_NONE && !grow_pool(sim)) return false;
     if (sim->next_seq >= AF_CALENDAR_SEQ_LIMIT) {
@@ -290,44 +235,13 @@ static __attribute__((noinline, cold)) bool make_room(af_sim *sim)
 
 af_event_id af_sim_schedule_at(af_sim *sim, af_time t, af_event_fn fn, void *ctx, uint64_t arg)
 {
-    /* t >= now rejects NaN; now is finite, so t < INFINITY is isfinite(t). */
-    if (!(t >= sim->now && t < INFINITY) || !fn) return 0;
-    if ((sim->free_head == AF_REC_NONE || sim->next_seq >= AF_CALENDAR_SEQ_LIMIT) &&
-        !make_room(sim))
-        return 0;
-    uint32_t slot = sim->free_head;
-    event_rec *r = &sim->pool[slot];
-    sim->free_head = r->link;
-    r->fn = fn;
-    r->ctx = ctx;
-    r->arg = arg;
-    r->time = t;
-    r->link = AF_REC_PENDING;
-    heap_entry e = {.time = t, .seq = sim->next_seq++, .slot = slot};
-    if (sim->hole) {
-        /* The event that just ran left the root empty: one sift down does pop and push. */
-        sim->hole = false;
-        size_t at = sift_down(sim->heap, sim->heap_len, 0, e);
-        (void)at;
-#ifdef HEAP_CHECK_SIFTS
-        assert(placed_in_order(sim, at));
-#endif
-        if (sim->dead) drop_dead_top(sim);
-    } else {
-        size_t at = sim->heap_len++;
-        at = sift_up(sim->heap, at, e);
-#ifdef HEAP_CHECK_SIFTS
-        assert(placed_in_order(sim, at));
-#endif
-    }
-    check_whole_heap(sim);
-    return make_id(slot, r->gen);
+    return af_sim_schedule_in(sim, t, fn, ctx, arg);
 }
 
 af_event_id af_sim_schedule(af_sim *sim, af_time delay, af_event_fn fn, void *ctx, uint64_t arg)
 {
     if (!(delay >= 0)) return 0; /* also rejects NaN */
-    return af_sim_schedule_at(sim, sim->now + delay, fn, ctx, arg);
+    return af_sim_schedule_in(sim, sim->now + delay, fn, ctx, arg);
 }
 
 bool af_sim_cancel(af_sim *sim, af_event_id id)
@@ -340,7 +254,7 @@ bool af_sim_cancel(af_sim *sim, af_event_id id)
     r->gen++;
     sim->dead++;
     if (sim->heap[0].slot == slot)
-        drop_dead_top(sim);
+        af_sim_drop_dead_top(sim);
     else if (sim->dead > 64 && sim->dead > sim->heap_len - sim->dead)
         compact(sim);
     check_whole_heap(sim);
@@ -357,7 +271,7 @@ af_time af_sim_event_time(const af_sim *sim, af_event_id id)
 /* Runs the first event of a settled, non-empty heap. Its slot is freed before the handler
  * runs, so the handler can schedule without growing the pool, and the root is left as a hole
  * for the handler's first schedule to fill. */
-static void run_first(af_sim *sim)
+static inline __attribute__((always_inline)) void run_first(af_sim *sim)
 {
     heap_entry top = sim->heap[0];
     assert(top.time >= sim->now);

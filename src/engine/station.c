@@ -105,6 +105,10 @@ struct af_station {
 
     bool in_refresh;
     bool again;
+    /* A plain station: FCFS, no schedule, no daily cap, no queue limit, not forced closed, no
+     * service hook (note_config keeps it). It is always open, never blocks and never arms a
+     * wake-up or a closing, so arrivals and starts take the short way (refresh_once). */
+    bool plain;
 
     af_station_stats stats;
 };
@@ -141,6 +145,13 @@ static entry *ring_push_slot(ring *r)
     entry *e = &r->v[(r->head + r->n) & (r->cap - 1)];
     r->n++;
     return e;
+}
+
+/* Removes the head (the ring is not empty). */
+static inline void ring_drop(ring *r)
+{
+    r->head = (r->head + 1) & (r->cap - 1);
+    r->n--;
 }
 
 static entry ring_pop(ring *r)
@@ -279,7 +290,7 @@ static void queue_drop_head(af_station *st)
     if (st->discipline == AF_QUEUE_PRIORITY)
         (void)heap_pop(&st->prio);
     else
-        (void)ring_pop(&st->fifo);
+        ring_drop(&st->fifo);
 }
 
 static bool queue_full(const af_station *st)
@@ -333,17 +344,31 @@ static bool open_now(const af_station *st)
     return sched_open(st, now_of(st));
 }
 
-static void note_queue(af_station *st, af_time now)
+/* Recomputes st->plain; every setter of a field it reads calls it. */
+static void note_config(af_station *st)
 {
-    af_timeavg_set_inline(&st->stats.queue, now, (double)queue_len(st));
+    st->plain = st->discipline == AF_QUEUE_FCFS && !st->schedule && st->daily_cap == 0 &&
+                st->queue_limit == 0 && !st->forced_closed && !st->hooks.service;
 }
 
-static void note_blocked(af_station *st, af_time now)
+/* A count of entries held in memory as a double: below 2^63, where the signed conversion
+ * gives the same double as the unsigned one without its test of the top bit. */
+static inline double count_d(size_t n)
 {
-    af_timeavg_set_inline(&st->stats.blocked, now, (double)st->blocked.n);
+    return (double)(int64_t)n;
 }
 
-static void note_busy(af_station *st, af_time now)
+static inline void note_queue(af_station *st, af_time now)
+{
+    af_timeavg_set_inline(&st->stats.queue, now, count_d(queue_len(st)));
+}
+
+static inline void note_blocked(af_station *st, af_time now)
+{
+    af_timeavg_set_inline(&st->stats.blocked, now, count_d(st->blocked.n));
+}
+
+static inline void note_busy(af_station *st, af_time now)
 {
     af_timeavg_set_inline(&st->stats.busy, now, (double)st->active_n);
 }
@@ -421,7 +446,7 @@ static void cover_day(af_station *st)
     }
 }
 
-static void roll_day(af_station *st, af_time now)
+static inline void roll_day(af_station *st, af_time now)
 {
     if (now >= st->day_from && now < st->day_until) return; /* still day cap_day */
     double day = floor(now / AF_MINUTES_PER_DAY);
@@ -433,23 +458,29 @@ static void roll_day(af_station *st, af_time now)
 }
 
 /* Starts the head of the queue on a free lane. Returns false (and changes nothing) if the
- * completion event cannot be scheduled. Calls the `started` hook last. */
-static bool start_one(af_station *st, af_time now)
+ * completion event cannot be scheduled. Calls the `started` hook last. `plain` (a constant
+ * at each call) is st->plain: the queue is the FCFS ring, there is no service hook, no one is
+ * blocked behind a limit and no closing is armed, so those steps are left out. */
+static inline __attribute__((always_inline)) bool start_head(af_station *st, af_time now,
+                                                             bool plain)
 {
     /* The head is read in place and removed once its completion is scheduled (the service
      * hook may not call the station, so nothing moves it meanwhile). */
-    const entry *head = queue_head(st);
+    const entry *head = plain ? &st->fifo.v[st->fifo.head] : queue_head(st);
     uint64_t entity = head->entity;
     double service = head->service;
     af_time t_queue = head->t_queue;
-    if (st->hooks.service) {
+    if (!plain && st->hooks.service) {
         double t = st->hooks.service(st, st->hooks.ctx, entity, service);
         if (t >= 0 && isfinite(t)) service = t;
     }
     unsigned li = st->free_lanes[st->free_n - 1];
-    af_event_id ev = af_sim_schedule_at(st->sim, now + service, on_complete, st, li);
+    af_event_id ev = af_sim_schedule_in(st->sim, now + service, on_complete, st, li);
     if (!ev) return false; /* still at the head */
-    queue_drop_head(st);
+    if (plain)
+        ring_drop(&st->fifo);
+    else
+        queue_drop_head(st);
     st->free_n--;
     lane *l = &st->lanes[li];
     l->state = LANE_ACTIVE;
@@ -462,12 +493,24 @@ static bool start_one(af_station *st, af_time now)
     st->stats.started++;
     double waited = now - t_queue;
     af_tally_add_inline(&st->stats.wait, waited);
-    note_queue(st, now);
+    if (plain)
+        af_timeavg_set_inline(&st->stats.queue, now, count_d(st->fifo.n));
+    else
+        note_queue(st, now);
     note_busy(st, now);
-    admit_blocked(st, now);
-    arm_closing(st, now);
+    /* A plain station has no queue limit, so no one is blocked (af_station_set_queue_limit
+     * admits them all when the limit goes), and no schedule, so no closing to arm. */
+    if (!plain) {
+        admit_blocked(st, now);
+        arm_closing(st, now);
+    }
     if (st->hooks.started) st->hooks.started(st->sim, st, st->hooks.ctx, entity, waited);
     return true;
+}
+
+static bool start_one(af_station *st, af_time now)
+{
+    return start_head(st, now, false);
 }
 
 static void resume_all(af_station *st, af_time now)
@@ -504,9 +547,25 @@ static void suspend_all(af_station *st, af_time now)
     note_busy(st, now);
 }
 
+/* refresh_once for a plain station: it is open and has nothing to arm. A hook that changes
+ * what makes the station plain calls a setter, which asks refresh() for another pass, so the
+ * loop only stops when st->plain goes, and that pass takes the general way. */
+static inline __attribute__((always_inline)) void refresh_plain(af_station *st, af_time now)
+{
+    resume_all(st, now);
+    while (st->plain && st->fifo.n > 0 && st->free_n > 0) {
+        roll_day(st, now);
+        if (!start_head(st, now, true)) break;
+    }
+}
+
 static void refresh_once(af_station *st)
 {
     af_time now = now_of(st);
+    if (st->plain) {
+        refresh_plain(st, now);
+        return;
+    }
     if (open_now(st)) {
         resume_all(st, now);
         while (queue_len(st) > 0 && st->free_n > 0 && open_now(st)) {
@@ -540,6 +599,78 @@ static void refresh(af_station *st)
     st->in_refresh = false;
 }
 
+/* refresh() for a plain station when no refresh is running: its first pass is
+ * refresh_plain, inlined into the caller, and any further pass (a hook called back) is
+ * refresh_once as in refresh(). */
+static inline __attribute__((always_inline)) void refresh_plain_outer(af_station *st,
+                                                                      af_time now)
+{
+    st->in_refresh = true;
+    st->again = false;
+    refresh_plain(st, now);
+    while (st->again) {
+        st->again = false;
+        refresh_once(st);
+    }
+    st->in_refresh = false;
+}
+
+/* refresh_plain_outer, out of line: an arrival that finds a lane free (on_complete has its
+ * own copy inline). */
+static __attribute__((noinline)) void refresh_plain_arrival(af_station *st, af_time now)
+{
+    refresh_plain_outer(st, now);
+}
+
+/* A completion on lane li of a plain station, outside any refresh, with someone waiting and
+ * no other lane free: the lane goes straight to the head of the queue. What on_complete's
+ * general way does (free the lane, push it on the free stack, refresh_plain_outer, whose start
+ * pops it again), with the same numbers in the same collectors, the same event scheduled and
+ * the `started` hook inside the refresh as there, without the round trip through the stack
+ * and the checks whose answers are known here. Returns false, having changed nothing, when the
+ * completion cannot be scheduled; the general way then finds the same. */
+static inline __attribute__((always_inline)) bool restart_lane(af_station *st, af_time now,
+                                                               unsigned li)
+{
+    const entry *head = &st->fifo.v[st->fifo.head];
+    uint64_t entity = head->entity;
+    double service = head->service;
+    af_time t_queue = head->t_queue;
+    af_event_id ev = af_sim_schedule_in(st->sim, now + service, on_complete, st, li);
+    if (!ev) return false;
+    st->stats.served++;
+    /* The lane's end and its start at the same time: busy falls by one and rises again. */
+    af_timeavg_set_inline(&st->stats.busy, now, (double)(st->active_n - 1));
+    st->in_refresh = true;
+    st->again = false;
+    roll_day(st, now);
+    ring_drop(&st->fifo);
+    lane *l = &st->lanes[li];
+    l->entity = entity;
+    l->t_queue = t_queue;
+    l->t_end = now + service;
+    l->ev = ev;
+    st->started_today++;
+    st->stats.started++;
+    double waited = now - t_queue;
+    af_tally_add_inline(&st->stats.wait, waited);
+    af_timeavg_set_inline(&st->stats.queue, now, count_d(st->fifo.n));
+    note_busy(st, now);
+    if (st->hooks.started) st->hooks.started(st->sim, st, st->hooks.ctx, entity, waited);
+    /* The rest of refresh_plain_outer: its loop goes on (a hook may have freed lanes) and a
+     * hook that called back asks for more passes. */
+    while (st->plain && st->fifo.n > 0 && st->free_n > 0) {
+        roll_day(st, now);
+        if (!start_head(st, now, true)) break;
+    }
+    while (st->again) {
+        st->again = false;
+        refresh_once(st);
+    }
+    st->in_refresh = false;
+    return true;
+}
+
 /* ---- events ----------------------------------------------------------------------------- */
 
 static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
@@ -550,13 +681,21 @@ static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
     lane *l = &st->lanes[li];
     uint64_t entity = l->entity;
     af_tally_add_inline(&st->stats.sojourn, now - l->t_queue);
+    if (st->plain && !st->in_refresh && st->fifo.n > 0 && st->free_n == 0 &&
+        st->suspended_n == 0 && li < st->lanes_open && restart_lane(st, now, li)) {
+        if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
+        return;
+    }
     l->state = LANE_FREE;
     l->ev = 0;
     if (li < st->lanes_open) st->free_lanes[st->free_n++] = li; /* else: retired */
     st->active_n--;
     st->stats.served++;
     note_busy(st, now);
-    refresh(st);
+    if (st->plain && !st->in_refresh)
+        refresh_plain_outer(st, now);
+    else
+        refresh(st);
     if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
 }
 
@@ -626,6 +765,7 @@ af_status af_station_create(af_station **out, af_sim *sim, const af_station_conf
     st->state_until = -INFINITY;
     st->wip = cfg->wip;
     if (hooks) st->hooks = *hooks;
+    note_config(st);
     /* Pushed highest first so that lane 0 is used first. */
     for (unsigned i = 0; i < cfg->lanes; i++) st->free_lanes[i] = cfg->lanes - 1 - i;
     st->free_n = cfg->lanes;
@@ -655,10 +795,10 @@ void af_station_destroy(af_station *st)
     free(st);
 }
 
-af_status af_station_arrive(af_station *st, uint64_t entity, int priority, double service_time)
+/* af_station_arrive after its checks, for every station: the general way. */
+static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64_t entity,
+                                                          int priority, double service_time)
 {
-    if (!st) return AF_INVAL;
-    if (!(service_time >= 0.0) || !isfinite(service_time)) return AF_RANGE;
     af_time now = now_of(st);
     entry e = {.entity = entity,
                .seq = st->next_seq,
@@ -698,6 +838,34 @@ af_status af_station_arrive(af_station *st, uint64_t entity, int priority, doubl
         (st->wip == AF_WIP_FINISH || !st->schedule) && open_now(st))
         return AF_OK;
     refresh(st);
+    return AF_OK;
+}
+
+af_status af_station_arrive(af_station *st, uint64_t entity, int priority, double service_time)
+{
+    if (!st) return AF_INVAL;
+    if (!(service_time >= 0.0) || !isfinite(service_time)) return AF_RANGE;
+    /* The short way: a plain station (no queue limit, so no one blocked) with room in its
+     * ring. The same steps as arrive_general, which the other arrivals take, and refresh()
+     * only when it would have something to do: a lane free or one suspended. */
+    if (!st->plain || st->blocked.n != 0 || st->fifo.n == st->fifo.cap)
+        return arrive_general(st, entity, priority, service_time);
+    af_time now = now_of(st);
+    entry *q = ring_push_slot(&st->fifo);
+    q->entity = entity;
+    q->seq = st->next_seq;
+    q->service = service_time;
+    q->t_queue = now;
+    q->t_block = now;
+    q->priority = priority;
+    af_timeavg_set_inline(&st->stats.queue, now, count_d(st->fifo.n));
+    if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
+    st->next_seq++;
+    st->stats.arrivals++;
+    if (st->in_refresh)
+        refresh(st); /* asks the running refresh for another pass */
+    else if (st->free_n > 0 || st->suspended_n > 0)
+        refresh_plain_arrival(st, now);
     return AF_OK;
 }
 
@@ -743,6 +911,7 @@ void af_station_set_closed(af_station *st, bool closed)
 {
     if (!st || st->forced_closed == closed) return;
     st->forced_closed = closed;
+    note_config(st);
     refresh(st);
 }
 
@@ -796,6 +965,7 @@ void af_station_set_daily_cap(af_station *st, uint32_t daily_cap)
 {
     if (!st) return;
     st->daily_cap = daily_cap;
+    note_config(st);
     refresh(st);
 }
 
@@ -804,6 +974,7 @@ void af_station_set_schedule(af_station *st, const af_schedule *schedule)
     if (!st) return;
     st->schedule = schedule;
     st->state_from = INFINITY; /* the memo described the old schedule: empty it */
+    note_config(st);
     /* A wake-up or closing event armed from the old schedule only runs refresh(): harmless. */
     refresh(st);
 }
@@ -812,6 +983,7 @@ void af_station_set_queue_limit(af_station *st, size_t queue_limit)
 {
     if (!st) return;
     st->queue_limit = queue_limit;
+    note_config(st);
     admit_blocked(st, now_of(st));
     refresh(st);
 }

@@ -14,8 +14,11 @@ static inline void af_tally_add_inline(af_tally *t, double x)
     double d = x - t->mean;
     t->mean += d / (double)t->n;
     t->m2 += d * (x - t->mean);
-    if (x < t->min) t->min = x;
-    if (x > t->max) t->max = x;
+    /* Stored whether or not they change (the same values as `if (x < min) min = x`, NaN
+     * included), so that the compiler selects instead of branching. */
+    double lo = t->min, hi = t->max;
+    t->min = x < lo ? x : lo;
+    t->max = x > hi ? x : hi;
 }
 
 static inline void af_timeavg_set_inline(af_timeavg *a, af_time t, double v)
@@ -25,8 +28,9 @@ static inline void af_timeavg_set_inline(af_timeavg *a, af_time t, double v)
         a->t_last = t;
     }
     a->value = v;
-    if (v < a->min) a->min = v;
-    if (v > a->max) a->max = v;
+    double lo = a->min, hi = a->max;
+    a->min = v < lo ? v : lo;
+    a->max = v > hi ? v : hi;
 }
 
 #endif

@@ -910,6 +910,215 @@ static void test_random_invariants(void **state)
     af_schedule_destroy(sch);
 }
 
+/* ---- the plain station's short way against the general way ----------------------------- */
+
+/* One of two stations fed the same arrivals in their own calendars. The hooks' calls back
+ * into the station depend only on the entity, so twins that behave alike make the same
+ * calls; `trace` folds every hook (kind, entity, time, wait) in order. */
+typedef struct twin {
+    af_sim *sim;
+    af_station *st;
+    uint64_t trace;
+    size_t hooks;
+} twin;
+
+static void twin_fold(twin *w, uint64_t kind, uint64_t entity, double t, double waited)
+{
+    uint64_t bits[2];
+    memcpy(&bits[0], &t, sizeof t);
+    memcpy(&bits[1], &waited, sizeof waited);
+    uint64_t v[4] = {kind, entity, bits[0], bits[1]};
+    for (int i = 0; i < 4; i++) w->trace = (w->trace ^ v[i]) * UINT64_C(1099511628211);
+    w->hooks++;
+}
+
+/* Keeps the drawn time: a station with this hook is not plain and takes the general way. */
+static double twin_keep_service(af_station *st, void *ctx, uint64_t entity, double drawn)
+{
+    (void)st, (void)ctx, (void)entity;
+    return drawn;
+}
+
+static void twin_reopen(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim, (void)arg;
+    af_station_set_closed(((twin *)ctx)->st, false);
+}
+
+/* What the hooks see of the statistics on the way, not only at the end. */
+static void twin_fold_stats(twin *w, const af_station *st)
+{
+    const af_station_stats *s = af_station_get_stats(st);
+    twin_fold(w, s->started, s->served, s->busy.min, s->busy.area);
+    twin_fold(w, s->arrivals, s->wait.n, s->queue.max, s->wait.mean);
+}
+
+static void twin_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)
+{
+    twin *w = ctx;
+    twin_fold(w, 'S', entity, af_sim_now(sim), waited);
+    twin_fold_stats(w, st);
+    /* From inside a refresh: an arrival, and now and then a forced closing for 30 minutes. */
+    if (entity % 11 == 3 && entity < 100000)
+        assert_int_equal(af_station_arrive(st, entity + 100000, 0, (double)(entity % 5)), AF_OK);
+    if (entity % 97 == 5) {
+        af_station_set_closed(st, true);
+        assert_true(af_sim_schedule(sim, 30, twin_reopen, w, 0) != 0);
+    }
+}
+
+static void twin_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
+{
+    twin *w = ctx;
+    twin_fold(w, 'D', entity, af_sim_now(sim), 0);
+    twin_fold_stats(w, st);
+    if (entity % 7 == 0 && entity < 200000)
+        assert_int_equal(af_station_arrive(st, entity + 200000, 0, 1.5), AF_OK);
+}
+
+typedef struct twin_plan {
+    double t;
+    int what; /* 0 arrival, 1 close, 2 open, 3 limit 3, 4 no limit, 5 cap 30, 6 no cap,
+                 7 two lanes, 8 one lane, 9 the schedule, 10 no schedule, 11 reset stats */
+    uint64_t entity;
+    double service;
+} twin_plan;
+
+typedef struct twin_ev {
+    twin *w;
+    const twin_plan *p;
+    const af_schedule *always;
+} twin_ev;
+
+static void twin_event(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    const twin_ev *e = ctx;
+    const twin_plan *p = &e->p[arg];
+    af_station *st = e->w->st;
+    switch (p->what) {
+    case 0: assert_int_equal(af_station_arrive(st, p->entity, 0, p->service), AF_OK); break;
+    case 1: af_station_set_closed(st, true); break;
+    case 2: af_station_set_closed(st, false); break;
+    case 3: af_station_set_queue_limit(st, 3); break;
+    case 4: af_station_set_queue_limit(st, 0); break;
+    case 5: af_station_set_daily_cap(st, 30); break;
+    case 6: af_station_set_daily_cap(st, 0); break;
+    case 7: assert_int_equal(af_station_set_lanes(st, 2), AF_OK); break;
+    case 8: assert_int_equal(af_station_set_lanes(st, 1), AF_OK); break;
+    case 9: af_station_set_schedule(st, e->always); break;
+    case 10: af_station_set_schedule(st, NULL); break;
+    default: af_station_reset_stats(st); break;
+    }
+}
+
+static void expect_same_tally(const af_tally *a, const af_tally *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_memory_equal(&a->mean, &b->mean, sizeof a->mean);
+    assert_memory_equal(&a->m2, &b->m2, sizeof a->m2);
+    assert_memory_equal(&a->min, &b->min, sizeof a->min);
+    assert_memory_equal(&a->max, &b->max, sizeof a->max);
+}
+
+static void expect_same_timeavg(const af_timeavg *a, const af_timeavg *b)
+{
+    assert_memory_equal(&a->t_last, &b->t_last, sizeof a->t_last);
+    assert_memory_equal(&a->value, &b->value, sizeof a->value);
+    assert_memory_equal(&a->area, &b->area, sizeof a->area);
+    assert_memory_equal(&a->min, &b->min, sizeof a->min);
+    assert_memory_equal(&a->max, &b->max, sizeof a->max);
+}
+
+/* A plain station (FCFS, no schedule, cap, limit, forced closing or service hook) takes a
+ * short way through arrivals, starts and completions. Its twin has a service hook that keeps
+ * the drawn time, which changes nothing but makes it take the general way. Fed the same
+ * arrivals (ties and zero services among them), with hooks that call back and with setters
+ * that make the first station plain and not plain in turn, both must run the same hooks in
+ * the same order at the same times with the same waits, and end with the same statistics to
+ * the bit. A note_config call left out of a setter, or a step of the short way dropped or
+ * reordered, shows here. */
+static void test_plain_station_matches_general_way(void **state)
+{
+    (void)state;
+    /* 6,000 arrivals over 8,000 minutes against one lane of mean service 1.1 (load 0.83),
+     * and every 400 minutes, for a while, one of: a forced closing, a queue limit of 3, a
+     * daily cap of 30, a second lane, a schedule open all week but for 20 minutes; and the
+     * statistics reset 50 minutes before each of the first 15 windows, lanes busy or not
+     * (before the last five, a setter that changes nothing instead, so that a window with a
+     * queue limit comes after the last reset). */
+    enum { N_ARRIVALS = 6000, N_WINDOWS = 20, N = N_ARRIVALS + 3 * N_WINDOWS };
+    static const int from[5] = {1, 3, 5, 7, 9}, until[5] = {2, 4, 6, 8, 10};
+    static const double length[5] = {20, 60, 120, 90, 50};
+    twin_plan *p = calloc(N, sizeof *p);
+    assert_non_null(p);
+    uint32_t x = 777u;
+    for (int i = 0; i < N_ARRIVALS; i++)
+        p[i] = (twin_plan){(double)(lcg(&x) % 8000), 0, (uint64_t)i,
+                           (double)(lcg(&x) % 23) / 10.0};
+    for (int j = 0; j < N_WINDOWS; j++) {
+        double t = 100 + 400 * j;
+        p[N_ARRIVALS + 3 * j] = (twin_plan){t, from[j % 5], 0, 0};
+        p[N_ARRIVALS + 3 * j + 1] = (twin_plan){t + length[j % 5], until[j % 5], 0, 0};
+        p[N_ARRIVALS + 3 * j + 2] = (twin_plan){t - 50, j < 15 ? 11 : 10, 0, 0};
+    }
+    af_schedule *always = af_schedule_create(AF_MONDAY);
+    assert_non_null(always);
+    for (int d = AF_MONDAY; d <= AF_SUNDAY; d++)
+        assert_int_equal(af_schedule_add_hours(always, d, 0, 1440, NULL), AF_OK);
+    for (int j = 4; j < N_WINDOWS; j += 5)
+        assert_int_equal(af_schedule_add_closure(always, 110 + 400 * j, 130 + 400 * j, NULL),
+                         AF_OK);
+    twin w[2];
+    twin_ev ev[2];
+    for (int k = 0; k < 2; k++) {
+        w[k] = (twin){.sim = af_sim_create(0), .trace = UINT64_C(14695981039346656037)};
+        assert_non_null(w[k].sim);
+        af_station_config c = config(1);
+        af_station_hooks hooks = {twin_started, twin_done, &w[k], NULL, NULL};
+        if (k == 1) hooks.service = twin_keep_service;
+        assert_int_equal(af_station_create(&w[k].st, w[k].sim, &c, &hooks, NULL), AF_OK);
+        ev[k] = (twin_ev){&w[k], p, always};
+        for (int i = 0; i < N; i++)
+            assert_true(af_sim_schedule_at(w[k].sim, p[i].t, twin_event, &ev[k],
+                                           (uint64_t)i) != 0);
+    }
+    for (int k = 0; k < 2; k++) {
+        /* Everything back to plain after the last plan, so that the queue drains. */
+        assert_int_equal(af_sim_run_until(w[k].sim, 8100), AF_OK);
+        af_station_set_closed(w[k].st, false);
+        af_station_set_queue_limit(w[k].st, 0);
+        af_station_set_daily_cap(w[k].st, 0);
+        af_station_set_schedule(w[k].st, NULL);
+        assert_int_equal(af_sim_run_until(w[k].sim, 1e9), AF_OK);
+    }
+    assert_true(w[0].hooks > 3 * N);
+    assert_int_equal(w[0].hooks, w[1].hooks);
+    assert_true(w[0].trace == w[1].trace);
+    const af_station_stats *a = af_station_get_stats(w[0].st), *b = af_station_get_stats(w[1].st);
+    assert_int_equal(a->arrivals, b->arrivals);
+    assert_int_equal(a->started, b->started);
+    assert_int_equal(a->served, b->served);
+    assert_int_equal(af_station_queue_length(w[0].st), 0);
+    assert_int_equal(af_station_busy(w[0].st), 0);
+    assert_int_equal(a->blocked_arrivals, b->blocked_arrivals);
+    assert_true(a->blocked_arrivals > 0);
+    assert_int_equal(a->withdrawn, b->withdrawn);
+    expect_same_tally(&a->wait, &b->wait);
+    expect_same_tally(&a->blocked_wait, &b->blocked_wait);
+    expect_same_tally(&a->sojourn, &b->sojourn);
+    expect_same_timeavg(&a->queue, &b->queue);
+    expect_same_timeavg(&a->blocked, &b->blocked);
+    expect_same_timeavg(&a->busy, &b->busy);
+    assert_int_equal(af_station_started_today(w[0].st), af_station_started_today(w[1].st));
+    for (int k = 0; k < 2; k++) {
+        af_station_destroy(w[k].st);
+        af_sim_destroy(w[k].sim);
+    }
+    af_schedule_destroy(always);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -938,6 +1147,7 @@ int main(void)
         cmocka_unit_test(test_reentrant_hooks),
         cmocka_unit_test(test_zero_service_and_bad_arguments),
         cmocka_unit_test(test_random_invariants),
+        cmocka_unit_test(test_plain_station_matches_general_way),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
