@@ -279,7 +279,7 @@ void exp_cli_default_out(const char *scenario, const char *suffix, char *buf, si
 
 int exp_cli_common_option(const char *cmd, int c, const char *arg, const exp_cli_common *co)
 {
-    uint64_t v;
+    uint64_t v = 0;
     int bad = 0;
     switch (c) {
     case 's': bad = af_cli_overrides_add(co->sets, arg); break;

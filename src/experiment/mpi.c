@@ -182,7 +182,7 @@ static af_status take_messages(exp_job_result **r, af_error *err)
     MPI_Status status;
     while (!*r && (MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status),
                    flag)) {
-        int tag, from, len;
+        int tag = -1, from = -1, len = 0; /* set by the receive (read only after it succeeds) */
         char *buf;
         af_status st = recv_any(status.MPI_SOURCE, &tag, &from, &buf, &len, err);
         if (st != AF_OK) return st;
@@ -275,7 +275,7 @@ void af_exp_mpi_finalize(void)
             /* Wait for the hello of a rank not heard from yet (and any result still on its
              * way), so that no message is left unreceived. */
             while (g_state[i] == RANK_UNKNOWN || g_state[i] > 0) {
-                int tag, from, len;
+                int tag = -1, from = -1, len = 0; /* set by the receive (read only after it succeeds) */
                 char *buf = NULL;
                 if (recv_any(i, &tag, &from, &buf, &len, NULL) != AF_OK) break;
                 free(buf);
@@ -324,7 +324,7 @@ af_status af_exp_mpi_serve(const af_exp_model *m, af_error *err)
     af_buf_init(&sent);
     MPI_Request sending = MPI_REQUEST_NULL;
     for (;;) {
-        int tag, from, len;
+        int tag = -1, from = -1, len = 0; /* set by the receive (read only after it succeeds) */
         char *buf;
         wait_for_message();
         af_status st = recv_any(0, &tag, &from, &buf, &len, err);
