@@ -115,9 +115,16 @@ struct af_station {
 
 /* ---- containers ---------------------------------------------------------------------- */
 
-static bool ring_reserve(ring *r, size_t want)
+static __attribute__((noinline)) bool ring_grow(ring *r, size_t want);
+
+/* Room for `want` entries: a test inline, the growth out of line. */
+static inline bool ring_reserve(ring *r, size_t want)
 {
-    if (want <= r->cap) return true;
+    return want <= r->cap || ring_grow(r, want);
+}
+
+static bool ring_grow(ring *r, size_t want)
+{
     size_t cap = r->cap ? r->cap : 16;
     while (cap < want) cap *= 2;
     entry *v = malloc(cap * sizeof *v);
@@ -162,9 +169,15 @@ static entry ring_pop(ring *r)
     return e;
 }
 
-static bool heap_reserve(heap *h, size_t want)
+static __attribute__((noinline)) bool heap_grow(heap *h, size_t want);
+
+static inline bool heap_reserve(heap *h, size_t want)
 {
-    if (want <= h->cap) return true;
+    return want <= h->cap || heap_grow(h, want);
+}
+
+static bool heap_grow(heap *h, size_t want)
+{
     size_t cap = h->cap ? h->cap : 16;
     while (cap < want) cap *= 2;
     entry *v = realloc(h->v, cap * sizeof *v);
@@ -307,10 +320,18 @@ static af_time now_of(const af_station *st)
 
 /* Brings the schedule memo to cover `now`. The memo is not part of the station's observable
  * state (it caches a pure function of the schedule), so const callers may refresh it. */
-static void sched_cover(const af_station *cst, af_time now)
+static __attribute__((noinline)) void sched_fill(af_station *st, af_time now);
+
+static inline __attribute__((always_inline)) void sched_cover(const af_station *cst,
+                                                              af_time now)
 {
     if (now >= cst->state_from && now < cst->state_until) return;
-    af_station *st = (af_station *)cst;
+    sched_fill((af_station *)cst, now);
+}
+
+/* sched_cover's recomputation, out of line: most calls fall inside the memo. */
+static void sched_fill(af_station *st, af_time now)
+{
     st->open_state = af_schedule_is_open(st->schedule, now);
     st->state_from = now;
     st->state_until = af_schedule_next_change(st->schedule, now);
@@ -318,7 +339,7 @@ static void sched_cover(const af_station *cst, af_time now)
 }
 
 /* Whether the schedule is open at now (no schedule: always). */
-static bool sched_open(const af_station *st, af_time now)
+static inline bool sched_open(const af_station *st, af_time now)
 {
     if (!st->schedule) return true;
     sched_cover(st, now);
@@ -326,19 +347,19 @@ static bool sched_open(const af_station *st, af_time now)
 }
 
 /* af_schedule_next_change(schedule, now), from the memo. */
-static af_time sched_next_change(const af_station *st, af_time now)
+static inline af_time sched_next_change(const af_station *st, af_time now)
 {
     sched_cover(st, now);
     return st->state_until > now ? st->state_until : af_schedule_next_change(st->schedule, now);
 }
 
 /* af_schedule_next_open(schedule, now), from the memo. */
-static af_time sched_next_open(const af_station *st, af_time now)
+static inline af_time sched_next_open(const af_station *st, af_time now)
 {
     return sched_open(st, now) ? now : sched_next_change(st, now);
 }
 
-static bool open_now(const af_station *st)
+static inline __attribute__((always_inline)) bool open_now(const af_station *st)
 {
     if (st->forced_closed) return false;
     return sched_open(st, now_of(st));
@@ -382,12 +403,20 @@ static void refresh(af_station *st);
 /* Keeps at most one wake-up pending, the earliest needed: a wake-up that fires early just
  * runs refresh(), which arms the next one. A time not after now would fire again at once
  * and forever, so it is refused. */
-static void want_wake(af_station *st, af_time t)
+static __attribute__((noinline)) void want_wake_arm(af_station *st, af_time t);
+
+static inline void want_wake(af_station *st, af_time t)
 {
     af_time now = now_of(st);
     if (!(t > now) || !isfinite(t)) return;
+    if (st->wake_ev && st->wake_time <= t) return; /* the usual case: already armed */
+    want_wake_arm(st, t);
+}
+
+/* want_wake's (re)arming, out of line. */
+static void want_wake_arm(af_station *st, af_time t)
+{
     if (st->wake_ev) {
-        if (st->wake_time <= t) return;
         af_sim_cancel(st->sim, st->wake_ev);
         st->wake_ev = 0;
     }
@@ -397,9 +426,17 @@ static void want_wake(af_station *st, af_time t)
 
 /* Under AF_WIP_SUSPEND, active services must hear about the next closing of the schedule.
  * Forced closings come through af_station_set_closed and need no event. */
-static void arm_closing(af_station *st, af_time now)
+static __attribute__((noinline)) void arm_closing_at(af_station *st, af_time now);
+
+static inline void arm_closing(af_station *st, af_time now)
 {
     if (st->wip != AF_WIP_SUSPEND || !st->schedule || st->active_n == 0) return;
+    arm_closing_at(st, now);
+}
+
+/* arm_closing for a station that needs the event, out of line. */
+static void arm_closing_at(af_station *st, af_time now)
+{
     af_time t = sched_next_change(st, now);
     if (!(t > now) || !isfinite(t)) return;
     if (st->closing_ev) {
