@@ -386,6 +386,18 @@ static inline bool closed_and_armed(const af_station *st, af_time now)
     return !st->general_only && (st->wip == AF_WIP_FINISH || st->active_n == 0);
 }
 
+/* Whether refresh() would do nothing after a completion, outside a refresh, at a station that
+ * is not plain: no one waits in the queue (so no one starts) and no service is suspended or,
+ * under AF_WIP_SUSPEND, in progress (so none resumes, is suspended or needs the closing), and
+ * a wake-up is wanted only for those. Open or closed, refresh_once's steps all find nothing
+ * (they start no one, so they admit no one blocked). Most completions at the model's
+ * stations, which have room to spare by day. */
+static inline bool idle_after_completion(const af_station *st)
+{
+    return !st->in_refresh && queue_len(st) == 0 && st->suspended_n == 0 &&
+           (st->wip == AF_WIP_FINISH || st->active_n == 0) && !st->general_only;
+}
+
 /* Recomputes st->plain; every setter of a field it reads calls it. */
 static void note_config(af_station *st)
 {
@@ -752,7 +764,7 @@ static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
     note_busy(st, now);
     if (st->plain && !st->in_refresh)
         refresh_plain_outer(st, now);
-    else
+    else if (!idle_after_completion(st))
         refresh(st);
     if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
 }

@@ -7,7 +7,8 @@
 #include "aidflow/station.h"
 
 /* With `on`, the station leaves out the short ways of stations that are not plain (an
- * arrival at a closed station whose wake-up is armed skips refresh()), taking the general way
+ * arrival at a closed station whose wake-up is armed, and a completion that leaves no one
+ * waiting and nothing to suspend or resume, skip refresh()), taking the general way
  * instead: the same hooks at the same times with the same statistics, which a twin test
  * checks. */
 void af_station_set_general_only(af_station *st, bool on);

@@ -1256,7 +1256,7 @@ static void test_general_station_short_ways_match(void **state)
     free(p);
 }
 
-/* ---- the closed station's short way at its edges ---------------------------------------- */
+/* ---- the short ways of the general station at their edges ------------------------------ */
 
 typedef struct edge {
     af_station *st;
@@ -1270,6 +1270,13 @@ static void edge_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity
     (void)st, (void)waited;
     edge *e = ctx;
     if (entity < 8) e->started_at[entity] = af_sim_now(sim);
+}
+
+static void edge_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
+{
+    (void)sim;
+    edge *e = ctx;
+    if (entity == 0) e->busy_seen = af_station_busy(st);
 }
 
 static void edge_arrive(af_sim *sim, void *ctx, uint64_t arg)
@@ -1305,8 +1312,14 @@ static void edge_always(af_sim *sim, void *ctx, uint64_t arg)
  *     minutes of work: the wake-up is armed for the opening at 360. At 100 the schedule becomes
  *     open all week, which starts entity 0 (to 105); the wake-up at 360 stays armed, no later
  *     than the new schedule's next change (none). Entity 1 arrives at 110 to a free lane of an
- *     open station and must start at once, not at 360. */
-static void test_closed_arrival_short_way_edges(void **state)
+ *     open station and must start at once, not at 360.
+ * And a completion that leaves the queue empty skips refresh() only when refresh would do
+ * nothing; (c) a case where it must not. Work in progress suspends, two lanes: entities 0 and
+ * 1 arrive at 1000 and start, 0 with 320 minutes of work (it ends at 1320, the closing
+ * instant: its completion comes before the closing event, both scheduled at its start), 1
+ * with 1,000. At 0's completion the station is closed and nobody waits, but 1 is still in
+ * service: the completion's refresh suspends it, so 0's `done` hook sees no lane busy. */
+static void test_short_ways_at_their_edges(void **state)
 {
     (void)state;
     af_schedule *hours = af_schedule_create(AF_MONDAY), *always = af_schedule_create(AF_MONDAY);
@@ -1355,6 +1368,24 @@ static void test_closed_arrival_short_way_edges(void **state)
         af_station_destroy(e.st);
         af_sim_destroy(sim);
     }
+    {
+        af_sim *sim = af_sim_create(0);
+        assert_non_null(sim);
+        edge e = {.always = always};
+        af_station_config c = config(2);
+        c.schedule = hours;
+        c.wip = AF_WIP_SUSPEND;
+        af_station_hooks hooks = {edge_started, edge_done, &e, NULL, NULL};
+        assert_int_equal(af_station_create(&e.st, sim, &c, &hooks, NULL), AF_OK);
+        e.busy_seen = 99;
+        assert_true(af_sim_schedule_at(sim, 1000, edge_arrive, &e, 0 | 320 << 3) != 0);
+        assert_true(af_sim_schedule_at(sim, 1000, edge_arrive, &e, 1 | 1000 << 3) != 0);
+        assert_int_equal(af_sim_run_until(sim, 1320), AF_OK);
+        assert_int_equal(e.busy_seen, 0);
+        assert_int_equal(af_station_busy(e.st), 0);
+        af_station_destroy(e.st);
+        af_sim_destroy(sim);
+    }
     af_schedule_destroy(hours);
     af_schedule_destroy(always);
 }
@@ -1389,7 +1420,7 @@ int main(void)
         cmocka_unit_test(test_random_invariants),
         cmocka_unit_test(test_plain_station_matches_general_way),
         cmocka_unit_test(test_general_station_short_ways_match),
-        cmocka_unit_test(test_closed_arrival_short_way_edges),
+        cmocka_unit_test(test_short_ways_at_their_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
