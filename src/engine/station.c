@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "engine/calendar_impl.h"
+#include "engine/station_impl.h"
 #include "engine/stats_impl.h"
 
 typedef struct entry {
@@ -109,15 +110,25 @@ struct af_station {
      * service hook (note_config keeps it). It is always open, never blocks and never arms a
      * wake-up or a closing, so arrivals and starts take the short way (refresh_once). */
     bool plain;
+    /* Tests only (station_impl.h): the short ways of stations that are not plain are left
+     * out, so that a twin shows they change nothing. */
+    bool general_only;
 
     af_station_stats stats;
 };
 
 /* ---- containers ---------------------------------------------------------------------- */
 
-static bool ring_reserve(ring *r, size_t want)
+static __attribute__((noinline)) bool ring_grow(ring *r, size_t want);
+
+/* Room for `want` entries: a test inline, the growth out of line. */
+static inline bool ring_reserve(ring *r, size_t want)
 {
-    if (want <= r->cap) return true;
+    return want <= r->cap || ring_grow(r, want);
+}
+
+static bool ring_grow(ring *r, size_t want)
+{
     size_t cap = r->cap ? r->cap : 16;
     while (cap < want) cap *= 2;
     entry *v = malloc(cap * sizeof *v);
@@ -162,9 +173,15 @@ static entry ring_pop(ring *r)
     return e;
 }
 
-static bool heap_reserve(heap *h, size_t want)
+static __attribute__((noinline)) bool heap_grow(heap *h, size_t want);
+
+static inline bool heap_reserve(heap *h, size_t want)
 {
-    if (want <= h->cap) return true;
+    return want <= h->cap || heap_grow(h, want);
+}
+
+static bool heap_grow(heap *h, size_t want)
+{
     size_t cap = h->cap ? h->cap : 16;
     while (cap < want) cap *= 2;
     entry *v = realloc(h->v, cap * sizeof *v);
@@ -307,10 +324,18 @@ static af_time now_of(const af_station *st)
 
 /* Brings the schedule memo to cover `now`. The memo is not part of the station's observable
  * state (it caches a pure function of the schedule), so const callers may refresh it. */
-static void sched_cover(const af_station *cst, af_time now)
+static __attribute__((noinline)) void sched_fill(af_station *st, af_time now);
+
+static inline __attribute__((always_inline)) void sched_cover(const af_station *cst,
+                                                              af_time now)
 {
     if (now >= cst->state_from && now < cst->state_until) return;
-    af_station *st = (af_station *)cst;
+    sched_fill((af_station *)cst, now);
+}
+
+/* sched_cover's recomputation, out of line: most calls fall inside the memo. */
+static void sched_fill(af_station *st, af_time now)
+{
     st->open_state = af_schedule_is_open(st->schedule, now);
     st->state_from = now;
     st->state_until = af_schedule_next_change(st->schedule, now);
@@ -318,7 +343,7 @@ static void sched_cover(const af_station *cst, af_time now)
 }
 
 /* Whether the schedule is open at now (no schedule: always). */
-static bool sched_open(const af_station *st, af_time now)
+static inline bool sched_open(const af_station *st, af_time now)
 {
     if (!st->schedule) return true;
     sched_cover(st, now);
@@ -326,22 +351,51 @@ static bool sched_open(const af_station *st, af_time now)
 }
 
 /* af_schedule_next_change(schedule, now), from the memo. */
-static af_time sched_next_change(const af_station *st, af_time now)
+static inline af_time sched_next_change(const af_station *st, af_time now)
 {
     sched_cover(st, now);
     return st->state_until > now ? st->state_until : af_schedule_next_change(st->schedule, now);
 }
 
 /* af_schedule_next_open(schedule, now), from the memo. */
-static af_time sched_next_open(const af_station *st, af_time now)
+static inline af_time sched_next_open(const af_station *st, af_time now)
 {
     return sched_open(st, now) ? now : sched_next_change(st, now);
 }
 
-static bool open_now(const af_station *st)
+static inline __attribute__((always_inline)) bool open_now(const af_station *st)
 {
     if (st->forced_closed) return false;
     return sched_open(st, now_of(st));
+}
+
+/* Whether refresh() would do nothing now, outside a refresh, at a station that is closed:
+ * no service in progress to suspend, and either a forced closing (which arms nothing) or a
+ * closing by the schedule, known from the memo, with the wake-up already armed no later than
+ * the opening that ends it (state_until, which want_wake would then leave alone). The steps
+ * of refresh_once's closed branch, each found to change nothing. */
+static inline bool closed_and_armed(const af_station *st, af_time now)
+{
+    if (!st->forced_closed) {
+        if (!st->schedule) return false; /* open */
+        sched_cover(st, now);
+        if (st->open_state || !(now < st->state_until) || !st->wake_ev ||
+            st->wake_time > st->state_until)
+            return false;
+    }
+    return !st->general_only && (st->wip == AF_WIP_FINISH || st->active_n == 0);
+}
+
+/* Whether refresh() would do nothing after a completion, outside a refresh, at a station that
+ * is not plain: no one waits in the queue (so no one starts) and no service is suspended or,
+ * under AF_WIP_SUSPEND, in progress (so none resumes, is suspended or needs the closing), and
+ * a wake-up is wanted only for those. Open or closed, refresh_once's steps all find nothing
+ * (they start no one, so they admit no one blocked). Most completions at the model's
+ * stations, which have room to spare by day. */
+static inline bool idle_after_completion(const af_station *st)
+{
+    return !st->in_refresh && queue_len(st) == 0 && st->suspended_n == 0 &&
+           (st->wip == AF_WIP_FINISH || st->active_n == 0) && !st->general_only;
 }
 
 /* Recomputes st->plain; every setter of a field it reads calls it. */
@@ -382,12 +436,20 @@ static void refresh(af_station *st);
 /* Keeps at most one wake-up pending, the earliest needed: a wake-up that fires early just
  * runs refresh(), which arms the next one. A time not after now would fire again at once
  * and forever, so it is refused. */
-static void want_wake(af_station *st, af_time t)
+static __attribute__((noinline)) void want_wake_arm(af_station *st, af_time t);
+
+static inline void want_wake(af_station *st, af_time t)
 {
     af_time now = now_of(st);
     if (!(t > now) || !isfinite(t)) return;
+    if (st->wake_ev && st->wake_time <= t) return; /* the usual case: already armed */
+    want_wake_arm(st, t);
+}
+
+/* want_wake's (re)arming, out of line. */
+static void want_wake_arm(af_station *st, af_time t)
+{
     if (st->wake_ev) {
-        if (st->wake_time <= t) return;
         af_sim_cancel(st->sim, st->wake_ev);
         st->wake_ev = 0;
     }
@@ -397,9 +459,17 @@ static void want_wake(af_station *st, af_time t)
 
 /* Under AF_WIP_SUSPEND, active services must hear about the next closing of the schedule.
  * Forced closings come through af_station_set_closed and need no event. */
-static void arm_closing(af_station *st, af_time now)
+static __attribute__((noinline)) void arm_closing_at(af_station *st, af_time now);
+
+static inline void arm_closing(af_station *st, af_time now)
 {
     if (st->wip != AF_WIP_SUSPEND || !st->schedule || st->active_n == 0) return;
+    arm_closing_at(st, now);
+}
+
+/* arm_closing for a station that needs the event, out of line. */
+static void arm_closing_at(af_station *st, af_time now)
+{
     af_time t = sched_next_change(st, now);
     if (!(t > now) || !isfinite(t)) return;
     if (st->closing_ev) {
@@ -694,7 +764,7 @@ static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
     note_busy(st, now);
     if (st->plain && !st->in_refresh)
         refresh_plain_outer(st, now);
-    else
+    else if (!idle_after_completion(st))
         refresh(st);
     if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
 }
@@ -714,6 +784,11 @@ static void on_closing(af_sim *sim, void *ctx, uint64_t arg)
 }
 
 /* ---- public API ------------------------------------------------------------------------- */
+
+void af_station_set_general_only(af_station *st, bool on)
+{
+    if (st) st->general_only = on;
+}
 
 static void stats_init(af_station *st, af_time now)
 {
@@ -837,6 +912,9 @@ static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64
     if (!st->in_refresh && st->free_n == 0 && st->suspended_n == 0 &&
         (st->wip == AF_WIP_FINISH || !st->schedule) && open_now(st))
         return AF_OK;
+    /* A station closed for the night with its wake-up armed: most of the other arrivals (not
+     * at a completion, where it was measured to cost more than it saved). */
+    if (!st->in_refresh && closed_and_armed(st, now)) return AF_OK;
     refresh(st);
     return AF_OK;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aidflow/station.h"
+#include "engine/station_impl.h"
 
 #define DAY 1440.0
 #define MAX_REC 1024
@@ -1119,6 +1120,276 @@ static void test_plain_station_matches_general_way(void **state)
     free(p);
 }
 
+/* ---- the general station's short ways against the general way itself ------------------- */
+
+typedef struct twin2_ev {
+    twin *w;
+    const twin_plan *p;
+    const af_schedule *hours; /* the station's own schedule */
+    const af_schedule *other; /* open all week: what=9 swaps it in, 10 back */
+    size_t closed_arrivals;   /* arrivals that found the station closed */
+} twin2_ev;
+
+static void twin2_event(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    twin2_ev *e = ctx;
+    const twin_plan *p = &e->p[arg];
+    af_station *st = e->w->st;
+    switch (p->what) {
+    case 0:
+        if (!af_station_is_open(st)) e->closed_arrivals++;
+        assert_int_equal(af_station_arrive(st, p->entity, (int)(p->entity % 3), p->service),
+                         AF_OK);
+        break;
+    case 1: af_station_set_closed(st, true); break;
+    case 2: af_station_set_closed(st, false); break;
+    case 3: af_station_set_queue_limit(st, 3); break;
+    case 4: af_station_set_queue_limit(st, 6); break;
+    case 5: af_station_set_daily_cap(st, 30); break;
+    case 6: af_station_set_daily_cap(st, 150); break;
+    case 7: assert_int_equal(af_station_set_lanes(st, 3), AF_OK); break;
+    case 8: assert_int_equal(af_station_set_lanes(st, 2), AF_OK); break;
+    case 9: af_station_set_schedule(st, e->other); break;
+    case 10: af_station_set_schedule(st, e->hours); break;
+    default: af_station_reset_stats(st); break;
+    }
+}
+
+/* A station like the model's: opening hours with closures, a daily cap, a queue limit (so
+ * arrivals block) and the priority discipline, under either work-in-progress policy. Its
+ * short ways (an arrival at a station closed for the night, or closed by force, whose wake-up
+ * is armed skips refresh) against a twin forced onto the general way
+ * (af_station_set_general_only): fed the same arrivals (ties, zero services, three
+ * priorities), with hooks that call back (arrivals and forced closings from inside a
+ * refresh) and windows that close it by force, lower the limit and the cap, add a lane or
+ * swap the schedule, both must run the same hooks in the same order at the same times with the
+ * same waits and statistics along the way, and end with the same statistics to the bit. */
+static void test_general_station_short_ways_match(void **state)
+{
+    (void)state;
+    /* 1,200 arrivals over 8,000 minutes (0.15 a minute) against two lanes of mean service
+     * 2.3 minutes, open 06:00-22:00 every day but for two closures: the queue builds up each
+     * night behind a limit of 6 and drains in the morning under a cap of 150 a day. */
+    enum { N_ARRIVALS = 1200, N_WINDOWS = 20, N = N_ARRIVALS + 3 * N_WINDOWS };
+    static const int from[5] = {1, 3, 5, 7, 9}, until[5] = {2, 4, 6, 8, 10};
+    static const double length[5] = {20, 60, 120, 90, 50};
+    twin_plan *p = calloc(N, sizeof *p);
+    assert_non_null(p);
+    uint32_t x = 4242u;
+    for (int i = 0; i < N_ARRIVALS; i++)
+        p[i] = (twin_plan){(double)(lcg(&x) % 8000), 0, (uint64_t)i,
+                           (double)(lcg(&x) % 47) / 10.0};
+    for (int j = 0; j < N_WINDOWS; j++) {
+        double t = 100 + 400 * j;
+        p[N_ARRIVALS + 3 * j] = (twin_plan){t, from[j % 5], 0, 0};
+        p[N_ARRIVALS + 3 * j + 1] = (twin_plan){t + length[j % 5], until[j % 5], 0, 0};
+        p[N_ARRIVALS + 3 * j + 2] = (twin_plan){t - 50, j < 15 ? 11 : 6, 0, 0};
+    }
+    af_schedule *hours = af_schedule_create(AF_MONDAY), *other = af_schedule_create(AF_MONDAY);
+    assert_non_null(hours);
+    assert_non_null(other);
+    for (int d = AF_MONDAY; d <= AF_SUNDAY; d++) {
+        assert_int_equal(af_schedule_add_hours(hours, d, 360, 1320, NULL), AF_OK);
+        assert_int_equal(af_schedule_add_hours(other, d, 0, 1440, NULL), AF_OK);
+    }
+    assert_int_equal(af_schedule_add_closure(hours, 2000, 2300, NULL), AF_OK);
+    assert_int_equal(af_schedule_add_closure(hours, 5000, 5010, NULL), AF_OK);
+    for (int wip = 0; wip < 2; wip++) {
+        twin w[2];
+        twin2_ev ev[2];
+        for (int k = 0; k < 2; k++) {
+            w[k] = (twin){.sim = af_sim_create(0), .trace = UINT64_C(14695981039346656037)};
+            assert_non_null(w[k].sim);
+            af_station_config c = config(2);
+            c.discipline = AF_QUEUE_PRIORITY;
+            c.queue_limit = 6;
+            c.daily_cap = 150;
+            c.schedule = hours;
+            c.wip = wip ? AF_WIP_SUSPEND : AF_WIP_FINISH;
+            af_station_hooks hooks = {twin_started, twin_done, &w[k], NULL, NULL};
+            assert_int_equal(af_station_create(&w[k].st, w[k].sim, &c, &hooks, NULL), AF_OK);
+            if (k == 1) af_station_set_general_only(w[k].st, true);
+            ev[k] = (twin2_ev){&w[k], p, hours, other, 0};
+            for (int i = 0; i < N; i++)
+                assert_true(af_sim_schedule_at(w[k].sim, p[i].t, twin2_event, &ev[k],
+                                               (uint64_t)i) != 0);
+        }
+        for (int k = 0; k < 2; k++) {
+            assert_int_equal(af_sim_run_until(w[k].sim, 8100), AF_OK);
+            af_station_set_closed(w[k].st, false);
+            af_station_set_queue_limit(w[k].st, 0);
+            af_station_set_daily_cap(w[k].st, 0);
+            af_station_set_schedule(w[k].st, NULL);
+            assert_int_equal(af_sim_run_until(w[k].sim, 1e9), AF_OK);
+        }
+        /* The short way was there to take: many arrivals found the station closed. */
+        assert_true(ev[0].closed_arrivals > N_ARRIVALS / 10);
+        assert_int_equal(ev[0].closed_arrivals, ev[1].closed_arrivals);
+        assert_true(w[0].hooks > 3 * N_ARRIVALS);
+        assert_int_equal(w[0].hooks, w[1].hooks);
+        assert_true(w[0].trace == w[1].trace);
+        const af_station_stats *a = af_station_get_stats(w[0].st),
+                               *b = af_station_get_stats(w[1].st);
+        assert_int_equal(a->arrivals, b->arrivals);
+        assert_int_equal(a->started, b->started);
+        assert_int_equal(a->served, b->served);
+        assert_int_equal(af_station_queue_length(w[0].st), 0);
+        assert_int_equal(af_station_busy(w[0].st), 0);
+        assert_int_equal(a->blocked_arrivals, b->blocked_arrivals);
+        assert_true(a->blocked_arrivals > 0);
+        assert_int_equal(a->withdrawn, b->withdrawn);
+        expect_same_tally(&a->wait, &b->wait);
+        expect_same_tally(&a->blocked_wait, &b->blocked_wait);
+        expect_same_tally(&a->sojourn, &b->sojourn);
+        expect_same_timeavg(&a->queue, &b->queue);
+        expect_same_timeavg(&a->blocked, &b->blocked);
+        expect_same_timeavg(&a->busy, &b->busy);
+        assert_int_equal(af_station_started_today(w[0].st), af_station_started_today(w[1].st));
+        for (int k = 0; k < 2; k++) {
+            af_station_destroy(w[k].st);
+            af_sim_destroy(w[k].sim);
+        }
+    }
+    af_schedule_destroy(hours);
+    af_schedule_destroy(other);
+    free(p);
+}
+
+/* ---- the short ways of the general station at their edges ------------------------------ */
+
+typedef struct edge {
+    af_station *st;
+    const af_schedule *always;
+    unsigned busy_seen;   /* af_station_busy at the probe */
+    double started_at[8]; /* by entity */
+} edge;
+
+static void edge_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)
+{
+    (void)st, (void)waited;
+    edge *e = ctx;
+    if (entity < 8) e->started_at[entity] = af_sim_now(sim);
+}
+
+static void edge_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
+{
+    (void)sim;
+    edge *e = ctx;
+    if (entity == 0) e->busy_seen = af_station_busy(st);
+}
+
+static void edge_arrive(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    edge *e = ctx;
+    assert_int_equal(af_station_arrive(e->st, arg & 7, 0, (double)(arg >> 3)), AF_OK);
+}
+
+static void edge_probe(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim, (void)arg;
+    edge *e = ctx;
+    e->busy_seen = af_station_busy(e->st);
+}
+
+static void edge_always(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim, (void)arg;
+    edge *e = ctx;
+    af_station_set_schedule(e->st, e->always);
+}
+
+/* An arrival at a closed station skips refresh() only when refresh would do nothing; two
+ * cases where it must not. Hours 06:00-22:00 (minutes 360-1320) every day.
+ * (a) Work in progress suspends, daily cap 1, two lanes. Entity 0 arrives at 1000 with 1,000
+ *     minutes of work and starts; entity 1 arrives at 1010 and waits for the cap, which arms
+ *     the wake-up at midnight (1440). Entity 2 arrives at 1320, the closing instant, before the
+ *     closing event (scheduled first); a probe right after it sees the station. The station
+ *     is closed then and its wake-up armed (1440, before the opening at 1800), but entity 0 is
+ *     still in service: the arrival's refresh suspends it, so the probe sees no lane busy.
+ * (b) Work in progress finishes, one lane, no cap. Entity 0 arrives at 60 (closed) with 5
+ *     minutes of work: the wake-up is armed for the opening at 360. At 100 the schedule becomes
+ *     open all week, which starts entity 0 (to 105); the wake-up at 360 stays armed, no later
+ *     than the new schedule's next change (none). Entity 1 arrives at 110 to a free lane of an
+ *     open station and must start at once, not at 360.
+ * And a completion that leaves the queue empty skips refresh() only when refresh would do
+ * nothing; (c) a case where it must not. Work in progress suspends, two lanes: entities 0 and
+ * 1 arrive at 1000 and start, 0 with 320 minutes of work (it ends at 1320, the closing
+ * instant: its completion comes before the closing event, both scheduled at its start), 1
+ * with 1,000. At 0's completion the station is closed and nobody waits, but 1 is still in
+ * service: the completion's refresh suspends it, so 0's `done` hook sees no lane busy. */
+static void test_short_ways_at_their_edges(void **state)
+{
+    (void)state;
+    af_schedule *hours = af_schedule_create(AF_MONDAY), *always = af_schedule_create(AF_MONDAY);
+    assert_non_null(hours);
+    assert_non_null(always);
+    for (int d = AF_MONDAY; d <= AF_SUNDAY; d++) {
+        assert_int_equal(af_schedule_add_hours(hours, d, 360, 1320, NULL), AF_OK);
+        assert_int_equal(af_schedule_add_hours(always, d, 0, 1440, NULL), AF_OK);
+    }
+    {
+        af_sim *sim = af_sim_create(0);
+        assert_non_null(sim);
+        edge e = {.always = always};
+        af_station_config c = config(2);
+        c.schedule = hours;
+        c.daily_cap = 1;
+        c.wip = AF_WIP_SUSPEND;
+        af_station_hooks hooks = {edge_started, NULL, &e, NULL, NULL};
+        assert_int_equal(af_station_create(&e.st, sim, &c, &hooks, NULL), AF_OK);
+        e.busy_seen = 99;
+        assert_true(af_sim_schedule_at(sim, 1000, edge_arrive, &e, 0 | 1000 << 3) != 0);
+        assert_true(af_sim_schedule_at(sim, 1010, edge_arrive, &e, 1 | 10 << 3) != 0);
+        assert_true(af_sim_schedule_at(sim, 1320, edge_arrive, &e, 2 | 10 << 3) != 0);
+        assert_true(af_sim_schedule_at(sim, 1320, edge_probe, &e, 0) != 0);
+        assert_int_equal(af_sim_run_until(sim, 1320), AF_OK);
+        assert_int_equal(e.busy_seen, 0);
+        assert_int_equal(af_station_busy(e.st), 0);
+        af_station_destroy(e.st);
+        af_sim_destroy(sim);
+    }
+    {
+        af_sim *sim = af_sim_create(0);
+        assert_non_null(sim);
+        edge e = {.always = always};
+        af_station_config c = config(1);
+        c.schedule = hours;
+        af_station_hooks hooks = {edge_started, NULL, &e, NULL, NULL};
+        assert_int_equal(af_station_create(&e.st, sim, &c, &hooks, NULL), AF_OK);
+        for (int i = 0; i < 8; i++) e.started_at[i] = -1;
+        assert_true(af_sim_schedule_at(sim, 60, edge_arrive, &e, 0 | 5 << 3) != 0);
+        assert_true(af_sim_schedule_at(sim, 100, edge_always, &e, 0) != 0);
+        assert_true(af_sim_schedule_at(sim, 110, edge_arrive, &e, 1 | 5 << 3) != 0);
+        assert_int_equal(af_sim_run_until(sim, 200), AF_OK);
+        af_assert_close(e.started_at[0], 100, 0, 0);
+        af_assert_close(e.started_at[1], 110, 0, 0);
+        af_station_destroy(e.st);
+        af_sim_destroy(sim);
+    }
+    {
+        af_sim *sim = af_sim_create(0);
+        assert_non_null(sim);
+        edge e = {.always = always};
+        af_station_config c = config(2);
+        c.schedule = hours;
+        c.wip = AF_WIP_SUSPEND;
+        af_station_hooks hooks = {edge_started, edge_done, &e, NULL, NULL};
+        assert_int_equal(af_station_create(&e.st, sim, &c, &hooks, NULL), AF_OK);
+        e.busy_seen = 99;
+        assert_true(af_sim_schedule_at(sim, 1000, edge_arrive, &e, 0 | 320 << 3) != 0);
+        assert_true(af_sim_schedule_at(sim, 1000, edge_arrive, &e, 1 | 1000 << 3) != 0);
+        assert_int_equal(af_sim_run_until(sim, 1320), AF_OK);
+        assert_int_equal(e.busy_seen, 0);
+        assert_int_equal(af_station_busy(e.st), 0);
+        af_station_destroy(e.st);
+        af_sim_destroy(sim);
+    }
+    af_schedule_destroy(hours);
+    af_schedule_destroy(always);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1148,6 +1419,8 @@ int main(void)
         cmocka_unit_test(test_zero_service_and_bad_arguments),
         cmocka_unit_test(test_random_invariants),
         cmocka_unit_test(test_plain_station_matches_general_way),
+        cmocka_unit_test(test_general_station_short_ways_match),
+        cmocka_unit_test(test_short_ways_at_their_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
