@@ -162,14 +162,7 @@ void af_sim_drop_dead_top(af_sim *sim)
 static void close_hole(af_sim *sim)
 {
     sim->hole = false;
-    size_t n = --sim->heap_len;
-    if (n > 0) {
-        size_t at = sift_down(sim->heap, n, 0, sim->heap[n]);
-        (void)at;
-#ifdef AF_HEAP_CHECK_SIFTS
-        assert(af_sim_placed_in_order(sim, at));
-#endif
-    }
+    pop_root(sim); /* the hole is the root: the last entry sifts down into it */
     if (sim->dead) af_sim_drop_dead_top(sim);
 }
 

@@ -870,6 +870,20 @@ void af_station_destroy(af_station *st)
     free(st);
 }
 
+/* Queues a new arrival at the end of the FCFS ring (which has room), numbered st->next_seq
+ * (the caller then counts it), written field by field in place (ring_push_slot). */
+static inline void fifo_push_new(af_station *st, uint64_t entity, int priority,
+                                 double service_time, af_time now)
+{
+    entry *q = ring_push_slot(&st->fifo);
+    q->entity = entity;
+    q->seq = st->next_seq;
+    q->service = service_time;
+    q->t_queue = now;
+    q->t_block = now;
+    q->priority = priority;
+}
+
 /* af_station_arrive after its checks, for every station: the general way. */
 static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64_t entity,
                                                           int priority, double service_time)
@@ -891,13 +905,7 @@ static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64
     } else {
         if (!queue_reserve(st, queue_len(st) + 1)) return AF_NOMEM;
         if (st->discipline == AF_QUEUE_FCFS) {
-            entry *q = ring_push_slot(&st->fifo);
-            q->entity = entity;
-            q->seq = st->next_seq;
-            q->service = service_time;
-            q->t_queue = now;
-            q->t_block = now;
-            q->priority = priority;
+            fifo_push_new(st, entity, priority, service_time, now);
         } else {
             heap_push(&st->prio, &e);
         }
@@ -929,13 +937,7 @@ af_status af_station_arrive(af_station *st, uint64_t entity, int priority, doubl
     if (!st->plain || st->blocked.n != 0 || st->fifo.n == st->fifo.cap)
         return arrive_general(st, entity, priority, service_time);
     af_time now = now_of(st);
-    entry *q = ring_push_slot(&st->fifo);
-    q->entity = entity;
-    q->seq = st->next_seq;
-    q->service = service_time;
-    q->t_queue = now;
-    q->t_block = now;
-    q->priority = priority;
+    fifo_push_new(st, entity, priority, service_time, now);
     af_timeavg_set_inline(&st->stats.queue, now, count_d(st->fifo.n));
     if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
     st->next_seq++;
