@@ -1031,6 +1031,67 @@ static void expect_same_timeavg(const af_timeavg *a, const af_timeavg *b)
     assert_memory_equal(&a->max, &b->max, sizeof a->max);
 }
 
+/* The plan both twin tests feed: n_arrivals arrivals at whole minutes in [0, 8000) with
+ * services of (0 .. service_tenths - 1) / 10 minutes (seeded by `seed`), and n_windows
+ * windows every 400 minutes from minute 100, each of one setter and its undoing (from[],
+ * until[], lasting length[] minutes), with, 50 minutes before each, a statistics reset for
+ * the first 15 and `late` (a setter) for the others. */
+static twin_plan *twin_plan_make(int n_arrivals, int n_windows, uint32_t seed,
+                                 unsigned service_tenths, int late)
+{
+    static const int from[5] = {1, 3, 5, 7, 9}, until[5] = {2, 4, 6, 8, 10};
+    static const double length[5] = {20, 60, 120, 90, 50};
+    twin_plan *p = calloc((size_t)(n_arrivals + 3 * n_windows), sizeof *p);
+    assert_non_null(p);
+    uint32_t x = seed;
+    for (int i = 0; i < n_arrivals; i++)
+        p[i] = (twin_plan){(double)(lcg(&x) % 8000), 0, (uint64_t)i,
+                           (double)(lcg(&x) % service_tenths) / 10.0};
+    for (int j = 0; j < n_windows; j++) {
+        double t = 100 + 400 * j;
+        p[n_arrivals + 3 * j] = (twin_plan){t, from[j % 5], 0, 0};
+        p[n_arrivals + 3 * j + 1] = (twin_plan){t + length[j % 5], until[j % 5], 0, 0};
+        p[n_arrivals + 3 * j + 2] = (twin_plan){t - 50, j < 15 ? 11 : late, 0, 0};
+    }
+    return p;
+}
+
+/* Runs a twin through its plan, then with everything back to plain, so that the queue
+ * drains. */
+static void twin_run_and_drain(twin *w)
+{
+    assert_int_equal(af_sim_run_until(w->sim, 8100), AF_OK);
+    af_station_set_closed(w->st, false);
+    af_station_set_queue_limit(w->st, 0);
+    af_station_set_daily_cap(w->st, 0);
+    af_station_set_schedule(w->st, NULL);
+    assert_int_equal(af_sim_run_until(w->sim, 1e9), AF_OK);
+}
+
+/* The two twins ran the same hooks in the same order at the same times and end drained,
+ * with the same statistics to the bit (some arrivals having been blocked). */
+static void expect_same_twins(const twin w[2])
+{
+    assert_int_equal(w[0].hooks, w[1].hooks);
+    assert_true(w[0].trace == w[1].trace);
+    const af_station_stats *a = af_station_get_stats(w[0].st), *b = af_station_get_stats(w[1].st);
+    assert_int_equal(a->arrivals, b->arrivals);
+    assert_int_equal(a->started, b->started);
+    assert_int_equal(a->served, b->served);
+    assert_int_equal(af_station_queue_length(w[0].st), 0);
+    assert_int_equal(af_station_busy(w[0].st), 0);
+    assert_int_equal(a->blocked_arrivals, b->blocked_arrivals);
+    assert_true(a->blocked_arrivals > 0);
+    assert_int_equal(a->withdrawn, b->withdrawn);
+    expect_same_tally(&a->wait, &b->wait);
+    expect_same_tally(&a->blocked_wait, &b->blocked_wait);
+    expect_same_tally(&a->sojourn, &b->sojourn);
+    expect_same_timeavg(&a->queue, &b->queue);
+    expect_same_timeavg(&a->blocked, &b->blocked);
+    expect_same_timeavg(&a->busy, &b->busy);
+    assert_int_equal(af_station_started_today(w[0].st), af_station_started_today(w[1].st));
+}
+
 /* A plain station (FCFS, no schedule, cap, limit, forced closing or service hook) takes a
  * short way through arrivals, starts and completions. Its twin has a service hook that keeps
  * the drawn time, which changes nothing but makes it take the general way. Fed the same
@@ -1049,20 +1110,7 @@ static void test_plain_station_matches_general_way(void **state)
      * (before the last five, a setter that changes nothing instead, so that a window with a
      * queue limit comes after the last reset). */
     enum { N_ARRIVALS = 6000, N_WINDOWS = 20, N = N_ARRIVALS + 3 * N_WINDOWS };
-    static const int from[5] = {1, 3, 5, 7, 9}, until[5] = {2, 4, 6, 8, 10};
-    static const double length[5] = {20, 60, 120, 90, 50};
-    twin_plan *p = calloc(N, sizeof *p);
-    assert_non_null(p);
-    uint32_t x = 777u;
-    for (int i = 0; i < N_ARRIVALS; i++)
-        p[i] = (twin_plan){(double)(lcg(&x) % 8000), 0, (uint64_t)i,
-                           (double)(lcg(&x) % 23) / 10.0};
-    for (int j = 0; j < N_WINDOWS; j++) {
-        double t = 100 + 400 * j;
-        p[N_ARRIVALS + 3 * j] = (twin_plan){t, from[j % 5], 0, 0};
-        p[N_ARRIVALS + 3 * j + 1] = (twin_plan){t + length[j % 5], until[j % 5], 0, 0};
-        p[N_ARRIVALS + 3 * j + 2] = (twin_plan){t - 50, j < 15 ? 11 : 10, 0, 0};
-    }
+    twin_plan *p = twin_plan_make(N_ARRIVALS, N_WINDOWS, 777u, 23, 10);
     af_schedule *always = af_schedule_create(AF_MONDAY);
     assert_non_null(always);
     for (int d = AF_MONDAY; d <= AF_SUNDAY; d++)
@@ -1084,34 +1132,9 @@ static void test_plain_station_matches_general_way(void **state)
             assert_true(af_sim_schedule_at(w[k].sim, p[i].t, twin_event, &ev[k],
                                            (uint64_t)i) != 0);
     }
-    for (int k = 0; k < 2; k++) {
-        /* Everything back to plain after the last plan, so that the queue drains. */
-        assert_int_equal(af_sim_run_until(w[k].sim, 8100), AF_OK);
-        af_station_set_closed(w[k].st, false);
-        af_station_set_queue_limit(w[k].st, 0);
-        af_station_set_daily_cap(w[k].st, 0);
-        af_station_set_schedule(w[k].st, NULL);
-        assert_int_equal(af_sim_run_until(w[k].sim, 1e9), AF_OK);
-    }
+    for (int k = 0; k < 2; k++) twin_run_and_drain(&w[k]);
     assert_true(w[0].hooks > 3 * N);
-    assert_int_equal(w[0].hooks, w[1].hooks);
-    assert_true(w[0].trace == w[1].trace);
-    const af_station_stats *a = af_station_get_stats(w[0].st), *b = af_station_get_stats(w[1].st);
-    assert_int_equal(a->arrivals, b->arrivals);
-    assert_int_equal(a->started, b->started);
-    assert_int_equal(a->served, b->served);
-    assert_int_equal(af_station_queue_length(w[0].st), 0);
-    assert_int_equal(af_station_busy(w[0].st), 0);
-    assert_int_equal(a->blocked_arrivals, b->blocked_arrivals);
-    assert_true(a->blocked_arrivals > 0);
-    assert_int_equal(a->withdrawn, b->withdrawn);
-    expect_same_tally(&a->wait, &b->wait);
-    expect_same_tally(&a->blocked_wait, &b->blocked_wait);
-    expect_same_tally(&a->sojourn, &b->sojourn);
-    expect_same_timeavg(&a->queue, &b->queue);
-    expect_same_timeavg(&a->blocked, &b->blocked);
-    expect_same_timeavg(&a->busy, &b->busy);
-    assert_int_equal(af_station_started_today(w[0].st), af_station_started_today(w[1].st));
+    expect_same_twins(w);
     for (int k = 0; k < 2; k++) {
         af_station_destroy(w[k].st);
         af_sim_destroy(w[k].sim);
@@ -1172,20 +1195,7 @@ static void test_general_station_short_ways_match(void **state)
      * 2.3 minutes, open 06:00-22:00 every day but for two closures: the queue builds up each
      * night behind a limit of 6 and drains in the morning under a cap of 150 a day. */
     enum { N_ARRIVALS = 1200, N_WINDOWS = 20, N = N_ARRIVALS + 3 * N_WINDOWS };
-    static const int from[5] = {1, 3, 5, 7, 9}, until[5] = {2, 4, 6, 8, 10};
-    static const double length[5] = {20, 60, 120, 90, 50};
-    twin_plan *p = calloc(N, sizeof *p);
-    assert_non_null(p);
-    uint32_t x = 4242u;
-    for (int i = 0; i < N_ARRIVALS; i++)
-        p[i] = (twin_plan){(double)(lcg(&x) % 8000), 0, (uint64_t)i,
-                           (double)(lcg(&x) % 47) / 10.0};
-    for (int j = 0; j < N_WINDOWS; j++) {
-        double t = 100 + 400 * j;
-        p[N_ARRIVALS + 3 * j] = (twin_plan){t, from[j % 5], 0, 0};
-        p[N_ARRIVALS + 3 * j + 1] = (twin_plan){t + length[j % 5], until[j % 5], 0, 0};
-        p[N_ARRIVALS + 3 * j + 2] = (twin_plan){t - 50, j < 15 ? 11 : 6, 0, 0};
-    }
+    twin_plan *p = twin_plan_make(N_ARRIVALS, N_WINDOWS, 4242u, 47, 6);
     af_schedule *hours = af_schedule_create(AF_MONDAY), *other = af_schedule_create(AF_MONDAY);
     assert_non_null(hours);
     assert_non_null(other);
@@ -1215,37 +1225,12 @@ static void test_general_station_short_ways_match(void **state)
                 assert_true(af_sim_schedule_at(w[k].sim, p[i].t, twin2_event, &ev[k],
                                                (uint64_t)i) != 0);
         }
-        for (int k = 0; k < 2; k++) {
-            assert_int_equal(af_sim_run_until(w[k].sim, 8100), AF_OK);
-            af_station_set_closed(w[k].st, false);
-            af_station_set_queue_limit(w[k].st, 0);
-            af_station_set_daily_cap(w[k].st, 0);
-            af_station_set_schedule(w[k].st, NULL);
-            assert_int_equal(af_sim_run_until(w[k].sim, 1e9), AF_OK);
-        }
+        for (int k = 0; k < 2; k++) twin_run_and_drain(&w[k]);
         /* The short way was there to take: many arrivals found the station closed. */
         assert_true(ev[0].closed_arrivals > N_ARRIVALS / 10);
         assert_int_equal(ev[0].closed_arrivals, ev[1].closed_arrivals);
         assert_true(w[0].hooks > 3 * N_ARRIVALS);
-        assert_int_equal(w[0].hooks, w[1].hooks);
-        assert_true(w[0].trace == w[1].trace);
-        const af_station_stats *a = af_station_get_stats(w[0].st),
-                               *b = af_station_get_stats(w[1].st);
-        assert_int_equal(a->arrivals, b->arrivals);
-        assert_int_equal(a->started, b->started);
-        assert_int_equal(a->served, b->served);
-        assert_int_equal(af_station_queue_length(w[0].st), 0);
-        assert_int_equal(af_station_busy(w[0].st), 0);
-        assert_int_equal(a->blocked_arrivals, b->blocked_arrivals);
-        assert_true(a->blocked_arrivals > 0);
-        assert_int_equal(a->withdrawn, b->withdrawn);
-        expect_same_tally(&a->wait, &b->wait);
-        expect_same_tally(&a->blocked_wait, &b->blocked_wait);
-        expect_same_tally(&a->sojourn, &b->sojourn);
-        expect_same_timeavg(&a->queue, &b->queue);
-        expect_same_timeavg(&a->blocked, &b->blocked);
-        expect_same_timeavg(&a->busy, &b->busy);
-        assert_int_equal(af_station_started_today(w[0].st), af_station_started_today(w[1].st));
+        expect_same_twins(w);
         for (int k = 0; k < 2; k++) {
             af_station_destroy(w[k].st);
             af_sim_destroy(w[k].sim);
