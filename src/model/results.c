@@ -199,6 +199,7 @@ static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 static void times_and_binding(model *m, metric_list *l)
 {
     double mean, p95;
+    times_finish(m);
     times_horizon(m, false, &mean, &p95);
     add(l, mean, "time.dispatch_to_entry.mean");
     add(l, p95, "time.dispatch_to_entry.p95");
