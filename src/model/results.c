@@ -128,6 +128,7 @@ void results_record_stations(model *m, int day)
         double open = af_schedule_open_minutes(ms->sched, now - AF_MINUTES_PER_DAY, now) -
                       ms->closed_minutes_today;
         if (open < 0) open = 0;
+        ms->open_today = open;
         ms->served_total += (double)st->served;
         ms->busy_area_total += busy_area;
         ms->open_minutes_total += open;
