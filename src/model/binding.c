@@ -72,15 +72,15 @@ void binding_destroy(model *m)
     m->binding = NULL;
 }
 
-/* Whether station i held trucks back today (binding.h); *waiting gets its trucks waiting. */
+/* Whether station i held trucks back today (binding.h); *waiting gets its trucks waiting.
+ * The day's open minutes are those results_record_stations just took (ms->open_today). */
 static bool station_binds(const model *m, size_t i, af_time now, double *waiting)
 {
     const mstation *ms = &m->stations[i];
     *waiting = (double)(af_station_queue_length(ms->st) + af_station_blocked_count(ms->st));
     if (*waiting < 1) return false;
     const af_station_stats *st = af_station_get_stats(ms->st);
-    double open = af_schedule_open_minutes(ms->sched, now - AF_MINUTES_PER_DAY, now) -
-                  ms->closed_minutes_today;
+    double open = ms->open_today;
     if (!(open > 0)) return true; /* closed all day with trucks waiting */
     double util = af_timeavg_area(&st->busy, now) / (ms->lanes * open);
     uint32_t cap = ms->kind == MS_TRANSFER ? 0 : ms->cfg->daily_cap;

@@ -25,7 +25,8 @@ af_status binding_init(model *m);
 void binding_destroy(model *m);
 
 /* At the end of reported day `report_day` (negative: warm-up, not counted), before the
- * stations' day counts are reset. */
+ * stations' day counts are reset and after results_record_stations took the day's open
+ * minutes. */
 void binding_close_day(model *m, int report_day);
 
 /* The elements, in the metrics' order: stations, then legs, then Gaza sides. */

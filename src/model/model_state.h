@@ -155,6 +155,8 @@ typedef struct mstation {
     int closed_depth;           /* overlapping random closures in force */
     af_time closed_since;
     double closed_minutes_today; /* scheduled-open minutes lost to random closures today */
+    double open_today;  /* minutes open in the day just ended, less closures (at least 0):
+                         * set at midnight by results_record_stations, read by binding.c */
     bool gate_shut;             /* a crossing closed because its Gaza-side waiting area is full */
     /* The closure check's last af_schedule_next_open of sched: asked at open_asked, the
      * answer open_at; the same answer for any time in between (the schedule is closed

@@ -5,9 +5,10 @@
  *
  *   1. close_day        (not at time 0) random closures book today's lost minutes; regions
  *                       consume from their hubs; stock past its shelf life spoils; the
- *                       day's hub and station rows are recorded, with the day's end-to-end
- *                       times (times.c) and which element bound (binding.c); the
- *                       conservation check is reported
+ *                       day's hub and station rows are recorded, with which element bound
+ *                       (binding.c); the day's end-to-end times are closed (times.c, which
+ *                       writes their daily rows when the run ends); the conservation check
+ *                       is reported
  *   2. warmup_snapshot  at the end of the warm-up the ledger is copied, so that per-run
  *                       metrics count the horizon only
  *   3. reset_stations   stations start the new day's counts
@@ -371,15 +372,20 @@ static void check_conservation(model *m, int report_day)
 #endif
     if (!m->opts || !m->opts->on_midnight) return;
     const ledger *a = &m->all;
-    double in_system = trucks_tonnes_in_system(m);
+    /* The tonnes in the system, of every live truck and of each sender class's, counted
+     * truck by truck in one pass over the pool, each sum in the pool's order (the order
+     * trucks_tonnes_in_system sums in). */
+    double in_system = 0, mine[AF_SCN_N_SENDERS] = {0};
+    for (uint32_t i = 0; i < m->n_trucks_cap; i++) {
+        const truck *t = &m->trucks[i];
+        if (!t->alive) continue;
+        in_system += t->tonnes;
+        mine[t->sender] += t->tonnes;
+    }
     double residual = tonnes_residual(a, in_system);
-    /* And for each sender class, with its own trucks' tonnes counted truck by truck: the
-     * residual reported is the largest. */
+    /* And for each sender class: the residual reported is the largest. */
     for (int k = 0; k < AF_SCN_N_SENDERS; k++) {
-        double mine = 0;
-        for (uint32_t i = 0; i < m->n_trucks_cap; i++)
-            if (m->trucks[i].alive && m->trucks[i].sender == k) mine += m->trucks[i].tonnes;
-        double r = tonnes_residual(&m->by_sender[k], mine);
+        double r = tonnes_residual(&m->by_sender[k], mine[k]);
         if (fabs(r) > fabs(residual) || isnan(r)) residual = r;
     }
     double stock = 0;

@@ -128,6 +128,7 @@ void results_record_stations(model *m, int day)
         double open = af_schedule_open_minutes(ms->sched, now - AF_MINUTES_PER_DAY, now) -
                       ms->closed_minutes_today;
         if (open < 0) open = 0;
+        ms->open_today = open;
         ms->served_total += (double)st->served;
         ms->busy_area_total += busy_area;
         ms->open_minutes_total += open;
@@ -199,6 +200,7 @@ static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 static void times_and_binding(model *m, metric_list *l)
 {
     double mean, p95;
+    times_finish(m);
     times_horizon(m, false, &mean, &p95);
     add(l, mean, "time.dispatch_to_entry.mean");
     add(l, p95, "time.dispatch_to_entry.p95");

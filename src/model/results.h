@@ -10,7 +10,8 @@ af_status results_init(model *m);
  * cleared): what it received, needed and used. */
 void results_record_hub(model *m, int report_day, size_t hub, size_t category, double need,
                         double used);
-/* Records reported day `report_day` of every station and adds it to the horizon totals. */
+/* Records reported day `report_day` of every station and adds it to the horizon totals;
+ * keeps each station's open minutes of the day (open_today) for binding_close_day. */
 void results_record_stations(model *m, int report_day);
 /* Names the per-run metrics. An allocation failure marks the run failed (m->failed). */
 void results_finish(model *m);

@@ -135,17 +135,20 @@ static int by_value(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
-/* times_sort against qsort on lists either side of its thresholds (16 by insertion, 1024
- * by merging, radix above): the same doubles in the same order, bit for bit, for random
- * minutes, for duplicates, for minutes with few bits (whole numbers) and for mixed signs. */
+/* times_sort against qsort on lists either side of its thresholds (32 by insertion, buckets
+ * above, about n / 16 coarse ones), the same doubles in the same order, bit for bit: for
+ * random minutes, for duplicates, for minutes with few bits (whole numbers), for mixed
+ * signs, and for a crowd (nine in ten within one minute, the rest spread over a million),
+ * which leaves many keys in some buckets and makes the sort take its second pass over
+ * them. */
 static void test_sort_as_qsort(void **state)
 {
     (void)state;
-    const size_t sizes[] = {0, 1, 2, 16, 17, 100, 1023, 1024, 1025, 5000, 70000};
+    const size_t sizes[] = {0, 1, 2, 16, 17, 32, 33, 100, 1023, 1024, 1025, 5000, 70000};
     uint64_t x = 0x9e3779b97f4a7c15ull;
     int lists = 0;
     for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
-        for (int kind = 0; kind < 4; kind++) {
+        for (int kind = 0; kind < 5; kind++) {
             size_t n = sizes[si];
             double *v = malloc((n + 1) * sizeof *v), *w = malloc((n + 1) * sizeof *w);
             assert_non_null(v);
@@ -158,7 +161,9 @@ static void test_sort_as_qsort(void **state)
                 v[i] = kind == 0   ? u * 100000
                        : kind == 1 ? (double)(x % 7) * 60
                        : kind == 2 ? floor(u * 3000)
-                                   : (u - 0.5) * 1e6;
+                       : kind == 3 ? (u - 0.5) * 1e6
+                       : i % 10    ? 50000 + u
+                                   : u * 1e6;
                 if (kind == 3 && i % 50 == 0) v[i] = i % 100 ? -0.0 : 0.0;
             }
             memcpy(w, v, n * sizeof *v);
@@ -174,7 +179,7 @@ static void test_sort_as_qsort(void **state)
             lists++;
         }
     }
-    assert_int_equal(lists, 44);
+    assert_int_equal(lists, 65);
 }
 
 static void test_no_trucks_no_times(void **state)
