@@ -53,6 +53,8 @@ typedef enum af_dist_kind {
 typedef struct af_dist {
     af_dist_kind kind;
     double p[3];
+    double q[2];    /* derived from p by the constructor for af_dist_sample: lognormal: the
+                       mean and sd of the log, log(p[0]) - sigma^2/2 and sigma; else 0 */
     size_t n;       /* empirical: number of rows */
     double *values; /* empirical: values[n] */
     double *cum;    /* empirical: cumulative normalised weights, cum[n-1] == 1 */
