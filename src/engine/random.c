@@ -38,7 +38,8 @@ uint64_t af_stream_seed(uint64_t seed, uint64_t replication, const char *purpose
 /* MT19937's block regeneration, as GSL's mt_get does it (and Matsumoto and Nishimura's
  * genrand_int32): word k becomes word k+397 xor the twist of the top bit of word k and the low
  * 31 bits of word k+1, indices modulo 624, in three runs so that no index needs a modulo. The
- * twist's conditional xor is written as a mask so that the compiler can vectorise the runs. */
+ * twist's conditional xor is written as a mask so that the compiler can vectorise the runs.
+ * Then the whole block is tempered into out, as mt_get tempers each word when it draws it. */
 void af_mt_regenerate(af_mt *m)
 {
     const uint32_t upper = UINT32_C(0x80000000), lower = UINT32_C(0x7fffffff);
@@ -55,7 +56,15 @@ void af_mt_regenerate(af_mt *m)
     }
     uint32_t y = (w[AF_MT_N - 1] & upper) | (w[0] & lower);
     w[AF_MT_N - 1] = w[AF_MT_M - 1] ^ (y >> 1) ^ (-(y & 1u) & matrix_a);
+    for (k = 0; k < AF_MT_N; k++) m->out[k] = af_mt_temper(w[k]);
     m->next = 0;
+}
+
+uint32_t af_mt_next_block(af_mt *m)
+{
+    af_mt_regenerate(m);
+    m->next = 1;
+    return m->out[0];
 }
 
 /* The gsl_rng_type of an af_rng's gsl_rng: GSL's mt19937 (name, range, seeding by gsl_rng_set,

@@ -20,10 +20,12 @@
 
 enum { AF_MT_N = 624, AF_MT_M = 397 };
 
-/* MT19937's state: 624 32-bit words and the index of the next one to temper (AF_MT_N: the
- * block is used up and is regenerated before the next draw). */
+/* MT19937's state: 624 32-bit words; their 624 outputs (each word tempered, done for the
+ * whole block when it is regenerated, where the compiler vectorises it); and the index of the
+ * next output (AF_MT_N: the block is used up and is regenerated before the next draw). */
 typedef struct af_mt {
     uint32_t w[AF_MT_N];
+    uint32_t out[AF_MT_N];
     int next;
 } af_mt;
 
@@ -35,19 +37,31 @@ struct af_rng {
     gsl_rng gsl;
 };
 
-/* Regenerates the block of 624 words and sets next to 0 (random.c). */
-void af_mt_regenerate(af_mt *m);
-
-/* The next 32-bit output: GSL's mt_get. */
-static inline uint32_t af_mt_next(af_mt *m)
+/* MT19937's tempering of a state word into an output. */
+static inline uint32_t af_mt_temper(uint32_t y)
 {
-    if (m->next >= AF_MT_N) af_mt_regenerate(m);
-    uint32_t y = m->w[m->next++];
     y ^= y >> 11;
     y ^= (y << 7) & UINT32_C(0x9d2c5680);
     y ^= (y << 15) & UINT32_C(0xefc60000);
     y ^= y >> 18;
     return y;
+}
+
+/* Regenerates the block of 624 words, tempers them into out and sets next to 0 (random.c). */
+void af_mt_regenerate(af_mt *m);
+
+/* Regenerates the block and returns its first output (random.c): the next output of a
+ * generator whose block is used up, out of line so that the inline draw holds no call on its
+ * usual way (and the exported draws need no stack frame there). */
+uint32_t af_mt_next_block(af_mt *m);
+
+/* The next 32-bit output: GSL's mt_get. */
+static inline uint32_t af_mt_next(af_mt *m)
+{
+    int k = m->next;
+    if (k >= AF_MT_N) return af_mt_next_block(m);
+    m->next = k + 1;
+    return m->out[k];
 }
 
 /* Uniform on [0, 1): GSL's mt_get_double, output / 4294967296.0. The product by 2^-32 is
