@@ -3,7 +3,8 @@
  * A stream is derived from (seed, replication, purpose). The purpose is a string such as
  * "arrivals/al_arish" or "service/kerem_shalom": replication k can be rerun alone, and two
  * scenarios that share a purpose string draw the same numbers for it (common random numbers).
- * The derivation mixes the three with splitmix64 and seeds a gsl_rng_mt19937.
+ * The derivation mixes the three with splitmix64 and seeds an MT19937 that draws exactly the
+ * numbers GSL's gsl_rng_mt19937 would from that state (aidflow computes it itself, for speed).
  */
 #ifndef AIDFLOW_RANDOM_H
 #define AIDFLOW_RANDOM_H
@@ -30,7 +31,9 @@ AF_API void af_rng_destroy(af_rng *rng);
 AF_API double af_rng_uniform(af_rng *rng);
 /* Uniform on (0, 1). */
 AF_API double af_rng_uniform_pos(af_rng *rng);
-/* The underlying GSL generator (a gsl_rng *), for callers that use gsl_ran_* directly. */
+/* The stream as a GSL generator (a gsl_rng *, of a type named "mt19937" that draws as GSL's
+ * does), for callers that use gsl_ran_* directly: its draws and af_rng_uniform's are one
+ * sequence. Owned by the stream: do not gsl_rng_free it. */
 AF_API void *af_rng_gsl(af_rng *rng);
 
 typedef enum af_dist_kind {
@@ -50,6 +53,8 @@ typedef enum af_dist_kind {
 typedef struct af_dist {
     af_dist_kind kind;
     double p[3];
+    double q[2];    /* derived from p by the constructor for af_dist_sample: lognormal: the
+                       mean and sd of the log, log(p[0]) - sigma^2/2 and sigma; else 0 */
     size_t n;       /* empirical: number of rows */
     double *values; /* empirical: values[n] */
     double *cum;    /* empirical: cumulative normalised weights, cum[n-1] == 1 */

@@ -3,8 +3,8 @@
  * Uniforms consumed per sample (what keeps common random numbers in step between scenarios
  * that change a parameter but not the kind):
  *   constant       0
- *   exponential    1  (gsl_ran_exponential: one gsl_rng_uniform)
- *   uniform        1  (gsl_ran_flat: one gsl_rng_uniform)
+ *   exponential    1  (as gsl_ran_exponential: one gsl_rng_uniform)
+ *   uniform        1  (as gsl_ran_flat: one gsl_rng_uniform)
  *   triangular     1  (inverse CDF)
  *   lognormal      0 when sd == 0; otherwise 1 (inverse normal CDF of one gsl_rng_uniform_pos),
  *                  so that a lognormal and an exponential service time, say, draw in step in
@@ -24,6 +24,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_gamma.h>
+
+#include "engine/random_impl.h"
 
 static af_dist dist_zero(void)
 {
@@ -126,6 +128,14 @@ af_status af_dist_triangular(af_dist *d, double low, double mode, double high, a
     return AF_OK;
 }
 
+/* sigma^2 of the underlying normal: ln(1 + (sd/mean)^2). For a coefficient of variation past
+ * 1e150 the square would overflow, and there ln(1 + r^2) equals 2 ln r to double precision. */
+static double lognormal_sigma2(double mean, double sd)
+{
+    double r = sd / mean;
+    return r > 1e150 ? 2.0 * log(r) : log1p(r * r);
+}
+
 af_status af_dist_lognormal(af_dist *d, double mean, double sd, af_error *err)
 {
     if (!d) return null_dist(err, "lognormal");
@@ -138,6 +148,12 @@ af_status af_dist_lognormal(af_dist *d, double mean, double sd, af_error *err)
     d->kind = AF_DIST_LOGNORMAL;
     d->p[0] = mean;
     d->p[1] = sd;
+    /* What af_dist_sample needs of a lognormal, once here instead of a log and a log1p a
+     * sample: exp(q[0] + q[1] z) is the exp(log(mean) - s2/2 + sqrt(s2) z) it computed, the
+     * same operations in the same order. */
+    double s2 = lognormal_sigma2(mean, sd);
+    d->q[0] = log(mean) - 0.5 * s2;
+    d->q[1] = sqrt(s2);
     return AF_OK;
 }
 
@@ -272,14 +288,6 @@ void af_dist_free(af_dist *d)
     *d = dist_zero();
 }
 
-/* sigma^2 of the underlying normal: ln(1 + (sd/mean)^2). For a coefficient of variation past
- * 1e150 the square would overflow, and there ln(1 + r^2) equals 2 ln r to double precision. */
-static double lognormal_sigma2(double mean, double sd)
-{
-    double r = sd / mean;
-    return r > 1e150 ? 2.0 * log(r) : log1p(r * r);
-}
-
 static double sample_triangular(double a, double c, double b, double u)
 {
     double x;
@@ -287,8 +295,13 @@ static double sample_triangular(double a, double c, double b, double u)
         x = a + sqrt(u * (b - a) * (c - a));
     else
         x = b - sqrt((1.0 - u) * (b - a) * (b - c));
-    /* Rounding in the square roots may step an ulp outside; the support is a promise. */
-    return fmin(fmax(x, a), b);
+    /* Rounding in the square roots may step an ulp outside; the support is a promise. These
+     * are fmin(fmax(x, a), b) without the two calls: x, a and b are never NaN (the
+     * constructor keeps a, c, b finite and both radicands are >= 0), and x86-64's fmax(x, a)
+     * and fmin(x, b) are maxsd and minsd, which return the second operand on a tie, so
+     * signed zeros come out as they did. */
+    x = x > a ? x : a;
+    return x < b ? x : b;
 }
 
 static double sample_empirical(const af_dist *d, double u)
@@ -306,30 +319,35 @@ static double sample_empirical(const af_dist *d, double u)
     return d->values[lo];
 }
 
+/* The uniforms come from random_impl.h's inline draws (the numbers of gsl_rng_uniform and
+ * gsl_rng_uniform_pos on the stream). Exponential and uniform are GSL's gsl_ran_exponential
+ * and gsl_ran_flat written out (GSL 2.x's randist/exponential.c and flat.c: the same operations
+ * in the same order, so the same bits; the distributions test compares them with GSL's, draw
+ * for draw); gamma and weibull call GSL on the stream's gsl_rng. */
 double af_dist_sample(const af_dist *d, af_rng *rng)
 {
-    gsl_rng *g = af_rng_gsl(rng);
     switch (d->kind) {
     case AF_DIST_CONSTANT:
         return d->p[0];
     case AF_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(g, d->p[0]);
-    case AF_DIST_UNIFORM:
-        return gsl_ran_flat(g, d->p[0], d->p[1]);
+        return -d->p[0] * log1p(-af_rng_uniform_inline(rng));
+    case AF_DIST_UNIFORM: {
+        double u = af_rng_uniform_inline(rng);
+        return d->p[0] * (1 - u) + d->p[1] * u;
+    }
     case AF_DIST_TRIANGULAR:
-        return sample_triangular(d->p[0], d->p[1], d->p[2], gsl_rng_uniform(g));
+        return sample_triangular(d->p[0], d->p[1], d->p[2], af_rng_uniform_inline(rng));
     case AF_DIST_LOGNORMAL: {
         if (d->p[1] == 0) return d->p[0];
-        double s2 = lognormal_sigma2(d->p[0], d->p[1]);
-        return exp(log(d->p[0]) - 0.5 * s2 + sqrt(s2) * gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(g)));
+        return exp(d->q[0] + d->q[1] * gsl_cdf_ugaussian_Pinv(af_rng_uniform_pos_inline(rng)));
     }
     case AF_DIST_GAMMA:
-        return gsl_ran_gamma(g, d->p[0], d->p[1]);
+        return gsl_ran_gamma(af_rng_gsl(rng), d->p[0], d->p[1]);
     case AF_DIST_WEIBULL:
         /* GSL takes (scale, shape), the reverse of af_dist's (shape, scale). */
-        return gsl_ran_weibull(g, d->p[1], d->p[0]);
+        return gsl_ran_weibull(af_rng_gsl(rng), d->p[1], d->p[0]);
     case AF_DIST_EMPIRICAL:
-        return sample_empirical(d, gsl_rng_uniform(g));
+        return sample_empirical(d, af_rng_uniform_inline(rng));
     }
     return NAN;
 }

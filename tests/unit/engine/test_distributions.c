@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_math.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_gamma.h>
 
 #include "aidflow/random.h"
@@ -303,6 +306,97 @@ static void test_uniform_budget(void **state)
     af_dist_free(&d);
 }
 
+/* af_dist_sample writes out what it once called in GSL (gsl_ran_exponential, gsl_ran_flat, a
+ * lognormal's log and log1p a sample, fmin and fmax): the numbers must not change. On twin
+ * streams, each sample must equal, bit for bit, what GSL's functions (or the old formula,
+ * with GSL's uniforms) give on the twin's gsl_rng. */
+enum { TWIN_DRAWS = 200000 };
+
+static double old_triangular(double a, double c, double b, double u)
+{
+    double x;
+    if (u * (b - a) < c - a)
+        x = a + sqrt(u * (b - a) * (c - a));
+    else
+        x = b - sqrt((1.0 - u) * (b - a) * (b - c));
+    return fmin(fmax(x, a), b);
+}
+
+static double old_lognormal(double mean, double sd, gsl_rng *g)
+{
+    double r = sd / mean;
+    double s2 = r > 1e150 ? 2.0 * log(r) : log1p(r * r);
+    return exp(log(mean) - 0.5 * s2 + sqrt(s2) * gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(g)));
+}
+
+static double gsl_reference(const af_dist *d, gsl_rng *g)
+{
+    switch (d->kind) {
+    case AF_DIST_EXPONENTIAL: return gsl_ran_exponential(g, d->p[0]);
+    case AF_DIST_UNIFORM: return gsl_ran_flat(g, d->p[0], d->p[1]);
+    case AF_DIST_TRIANGULAR: return old_triangular(d->p[0], d->p[1], d->p[2], gsl_rng_uniform(g));
+    case AF_DIST_LOGNORMAL: return old_lognormal(d->p[0], d->p[1], g);
+    case AF_DIST_GAMMA: return gsl_ran_gamma(g, d->p[0], d->p[1]);
+    case AF_DIST_WEIBULL: return gsl_ran_weibull(g, d->p[1], d->p[0]);
+    default: return NAN;
+    }
+}
+
+static void check_twin(const af_dist *d, int *checked)
+{
+    af_rng *a = af_rng_create(11, 4, "twin");
+    af_rng *b = af_rng_create(11, 4, "twin");
+    assert_non_null(a);
+    assert_non_null(b);
+    for (int i = 0; i < TWIN_DRAWS; i++) {
+        double x = af_dist_sample(d, a), want = gsl_reference(d, af_rng_gsl(b));
+        if (memcmp(&x, &want, sizeof x) != 0)
+            fail_msg("%s(%g, %g, %g) sample %d: %.17g, GSL %.17g", af_dist_kind_name(d->kind),
+                     d->p[0], d->p[1], d->p[2], i, x, want);
+    }
+    af_rng_destroy(a);
+    af_rng_destroy(b);
+    (*checked)++;
+}
+
+static void test_samples_match_gsl(void **state)
+{
+    (void)state;
+    int checked = 0;
+    af_dist d;
+    static const double exp_means[] = {1.0, 1 / 0.9, 45.0, 1e-300, 1e300};
+    for (size_t i = 0; i < sizeof exp_means / sizeof exp_means[0]; i++) {
+        assert_int_equal(af_dist_exponential(&d, exp_means[i], NULL), AF_OK);
+        check_twin(&d, &checked);
+    }
+    static const double unif[][2] = {{0, 1}, {-3, 7.5}, {5, 5}, {-1e300, 1e300}};
+    for (size_t i = 0; i < sizeof unif / sizeof unif[0]; i++) {
+        assert_int_equal(af_dist_uniform(&d, unif[i][0], unif[i][1], NULL), AF_OK);
+        check_twin(&d, &checked);
+    }
+    /* The mode at either end and inside, a signed zero at the low end, and a mode an ulp from
+     * the high end. */
+    static const double tri[][3] = {{1, 2, 9}, {0, 0, 1}, {0, 1, 1}, {-0.0, 0.0, 1e-3},
+                                    {-5, 0.3, 0.30000000000000004}};
+    for (size_t i = 0; i < sizeof tri / sizeof tri[0]; i++) {
+        assert_int_equal(af_dist_triangular(&d, tri[i][0], tri[i][1], tri[i][2], NULL), AF_OK);
+        check_twin(&d, &checked);
+    }
+    /* Coefficients of variation small, ordinary, large and past 1e150 (the 2 ln r branch). */
+    static const double logn[][2] = {{45, 20}, {10, 3}, {2, 7}, {1, 1e-9}, {1e-200, 1e-40}};
+    for (size_t i = 0; i < sizeof logn / sizeof logn[0]; i++) {
+        assert_int_equal(af_dist_lognormal(&d, logn[i][0], logn[i][1], NULL), AF_OK);
+        check_twin(&d, &checked);
+    }
+    assert_int_equal(af_dist_gamma(&d, 2.5, 3, NULL), AF_OK);
+    check_twin(&d, &checked);
+    assert_int_equal(af_dist_gamma(&d, 0.4, 1, NULL), AF_OK);
+    check_twin(&d, &checked);
+    assert_int_equal(af_dist_weibull(&d, 1.5, 2, NULL), AF_OK);
+    check_twin(&d, &checked);
+    assert_int_equal(checked, 22);
+}
+
 /* Lognormal (any sd > 0) and gamma (same shape) use a variable number of uniforms, but the
  * count does not depend on mean, sd or scale: two scenarios that differ only there stay in
  * step on a shared stream, which is what common random numbers need. */
@@ -526,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_invalid_parameters),
         cmocka_unit_test(test_copy_and_free),
         cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_samples_match_gsl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

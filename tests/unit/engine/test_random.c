@@ -325,7 +325,8 @@ static void test_two_threads(void **state)
 /* A textbook MT19937 (Matsumoto and Nishimura's genrand_int32), seeded as random.c documents:
  * word i of the state is the top half of splitmix64 output i from the stream seed, and the
  * first word has its top bit set. Matching it draw for draw checks both that the generator is
- * GSL's mt19937 and that all 64 bits of the stream seed reach its state. */
+ * MT19937 (named as GSL's mt19937, whose numbers it draws: the two tests after this one) and
+ * that all 64 bits of the stream seed reach its state. */
 typedef struct ref_mt {
     uint32_t mt[624];
     int mti;
@@ -374,6 +375,104 @@ static void test_generator_is_mt19937_seeded_from_64_bits(void **state)
     }
     af_rng_destroy(r);
     af_rng_destroy(NULL); /* harmless */
+}
+
+/* random.c writes MT19937 itself; GSL's gsl_rng_mt19937 is the reference. Both are seeded by
+ * gsl_rng_set with the same seeds (0 is GSL's 4357, and a seed past 32 bits keeps its low 32
+ * bits), then drawn a million times each through every way a caller can draw (the inline path
+ * of af_rng_uniform and af_rng_uniform_pos, and gsl_rng_get and gsl_rng_uniform on
+ * af_rng_gsl()), in a fixed mix: every output must equal GSL's. A million draws regenerate
+ * the 624-word block some 1,600 times. */
+static void test_generator_matches_gsl_mt19937(void **state)
+{
+    (void)state;
+    enum { N = 1000000 };
+    const unsigned long seeds[] = {0, 1, 4357, 5489, 0xffffffffUL, 0x123456789UL};
+    gsl_rng *ref = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(ref);
+    for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
+        af_rng *r = af_rng_create(1, s, "mt-vs-gsl");
+        assert_non_null(r);
+        gsl_rng *g = af_rng_gsl(r);
+        assert_int_equal(gsl_rng_max(g), gsl_rng_max(ref));
+        assert_int_equal(gsl_rng_min(g), gsl_rng_min(ref));
+        gsl_rng_set(g, seeds[s]);
+        gsl_rng_set(ref, seeds[s]);
+        for (int i = 0; i < N; i++) {
+            switch (i % 7) {
+            case 0:
+            case 1:
+            case 2: {
+                double x = af_rng_uniform(r), want = gsl_rng_uniform(ref);
+                if (x != want) fail_msg("seed %lu draw %d: %.17g, GSL %.17g", seeds[s], i, x, want);
+                break;
+            }
+            case 3: {
+                double x = af_rng_uniform_pos(r), want = gsl_rng_uniform_pos(ref);
+                if (x != want) fail_msg("seed %lu draw %d: %.17g, GSL %.17g", seeds[s], i, x, want);
+                break;
+            }
+            case 4: {
+                unsigned long x = gsl_rng_get(g), want = gsl_rng_get(ref);
+                if (x != want) fail_msg("seed %lu draw %d: %lu, GSL %lu", seeds[s], i, x, want);
+                break;
+            }
+            default: {
+                double x = gsl_rng_uniform(g), want = gsl_rng_uniform(ref);
+                if (x != want) fail_msg("seed %lu draw %d: %.17g, GSL %.17g", seeds[s], i, x, want);
+            }
+            }
+        }
+        af_rng_destroy(r);
+    }
+    gsl_rng_free(ref);
+}
+
+/* The streams themselves, against GSL: until random.c wrote the generator, a stream was a
+ * gsl_rng_mt19937 whose state words were overwritten with the splitmix64 sequence (the seeding
+ * test above). Built that way here, in GSL's own state (laid out as in GSL's rng/mt.c: 624
+ * words in unsigned longs and the index of the next one; skipped if this GSL's state has
+ * another size), each of several streams must draw what af_rng_create's stream draws, a
+ * million numbers each. */
+typedef struct gsl_mt_state {
+    unsigned long mt[624];
+    int mti;
+} gsl_mt_state;
+
+static void test_streams_match_gsl_mt19937(void **state)
+{
+    (void)state;
+    enum { N = 1000000 };
+    gsl_rng *ref = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(ref);
+    if (gsl_rng_size(ref) != sizeof(gsl_mt_state)) {
+        gsl_rng_free(ref);
+        skip();
+    }
+    struct {
+        uint64_t seed, rep;
+        const char *purpose;
+    } v[] = {
+        {42, 3, "arrivals/al_arish"},
+        {1, 0, "service/kerem_shalom"},
+        {UINT64_C(0xfedcba9876543210), 999, "closures"},
+        {20240101, 17, ""},
+    };
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+        ref_mt m;
+        ref_mt_seed(&m, af_stream_seed(v[k].seed, v[k].rep, v[k].purpose));
+        gsl_mt_state *st = gsl_rng_state(ref);
+        for (int i = 0; i < 624; i++) st->mt[i] = m.mt[i];
+        st->mti = 624;
+        af_rng *r = af_rng_create(v[k].seed, v[k].rep, v[k].purpose);
+        assert_non_null(r);
+        for (int i = 0; i < N; i++) {
+            double x = af_rng_uniform(r), want = gsl_rng_uniform(ref);
+            if (x != want) fail_msg("stream %zu draw %d: %.17g, GSL %.17g", k, i, x, want);
+        }
+        af_rng_destroy(r);
+    }
+    gsl_rng_free(ref);
 }
 
 /* Two streams whose 64-bit seeds agree in the 32 bits that gsl_rng_set would keep still draw
@@ -428,6 +527,8 @@ int main(void)
         cmocka_unit_test(test_streams_share_no_state),
         cmocka_unit_test(test_two_threads),
         cmocka_unit_test(test_generator_is_mt19937_seeded_from_64_bits),
+        cmocka_unit_test(test_generator_matches_gsl_mt19937),
+        cmocka_unit_test(test_streams_match_gsl_mt19937),
         cmocka_unit_test(test_streams_do_not_collide_on_32_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
