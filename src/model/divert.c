@@ -70,9 +70,14 @@ divert_plan divert_best(model *m, size_t origin, size_t category, size_t route, 
             k++;
         if (r->nodes[k] != own->nodes[k] || k > last || k + 1 >= r->n_nodes) continue;
         if (closures_route_closed_from(m, ri, k, now)) continue;
-        /* Trucks already turning back towards r queue ahead at its busiest station. */
-        double d = back_minutes(m, own, k, pos) + routing_expected_delay(m, ri, k, category) +
-                   (double)m->heading[ri] * slowest(m, r, k, category);
+        /* Trucks already turning back towards r queue ahead at its busiest station. With
+         * the drive back and that queue >= 0, a route delay not below `least` cannot make
+         * d below it (the sums only grow, rounding included), so it need not be worked out
+         * in full. */
+        double back = back_minutes(m, own, k, pos);
+        double queued = (double)m->heading[ri] * slowest(m, r, k, category);
+        double limit = back >= 0 && queued >= 0 ? least : NAN;
+        double d = back + routing_expected_delay_below(m, ri, k, category, limit) + queued;
         if (d < least) {
             least = d;
             best = (divert_plan){.go = true, .route = ri, .at = k,

@@ -341,6 +341,21 @@ double routing_expected_delay(const model *m, size_t route, size_t from, size_t 
              : expected_delay_uncached(m, route, from, category);
 }
 
+double routing_expected_delay_below(const model *m, size_t route, size_t from, size_t category,
+                                    double limit)
+{
+    const struct routing_cache *c = cache_if_made(m);
+    if (!c) return expected_delay_uncached(m, route, from, category);
+    if (!c->nonneg) {
+        limit = NAN;
+    } else {
+        /* The delay is no less than its floor (or NaN): not below the limit either. */
+        double floor = c->floor_delay[(route * c->max_nodes + from) * m->scn->n_categories + category];
+        if (floor >= limit) return floor;
+    }
+    return expected_delay_cached(m, c, route, from, category, af_sim_now(m->sim), limit);
+}
+
 af_scn_policy routing_policy(const model *m, size_t origin, double *tolerance)
 {
     const af_scn_origin *org = &m->scn->origins[origin];

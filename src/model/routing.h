@@ -26,6 +26,11 @@ bool routing_diverges(const model *m, size_t origin, size_t route, size_t pos, s
  * now (queues, closures with a known end, mean service, travel and escort waits). */
 double routing_expected_delay(const model *m, size_t route, size_t from, size_t category);
 
+/* routing_expected_delay when it is below `limit`; otherwise a value that is not below it
+ * (no less, or NaN), often without working out the whole delay (NaN: never cut short). */
+double routing_expected_delay_below(const model *m, size_t route, size_t from, size_t category,
+                                    double limit);
+
 /* Frees what routing worked out once for the scenario in force (model.routing). */
 void routing_destroy(model *m);
 
