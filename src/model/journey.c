@@ -596,10 +596,11 @@ static void closure_check(model *m)
             closed_for = af_dist_mean(&ms->cfg->closure_duration.dist);
         } else {
             /* Closed by its schedule: it opens at the same time as when last asked, if that
-             * was during this closure. */
+             * was during this closure. The station answers af_schedule_next_open of its
+             * schedule (ms->sched) now, mostly from its memo. */
             if (!ms->open_known || !(ms->open_asked <= now && now <= ms->open_at)) {
                 ms->open_asked = now;
-                ms->open_at = af_schedule_next_open(ms->sched, now);
+                ms->open_at = af_station_next_scheduled_open(ms->st);
                 ms->open_known = true;
             }
             af_time open = ms->open_at;
