@@ -58,6 +58,12 @@ struct routing_cache {
      * node pos, the same additions with no truck ahead and every station open (only
      * meaningful when nonneg). */
     double *floor_delay;
+    /* [station]: when the station's schedule, found closed, next opens, as
+     * af_station_next_scheduled_open answered; the same answer until then, as the schedule
+     * stays closed up to it (times only grow), so it is not asked again before. Kept for
+     * the changes applied so far (memo_changes): a dated change may replace the schedule. */
+    af_time *opens_at;
+    size_t memo_changes;
 };
 
 void routing_destroy(model *m)
@@ -78,6 +84,7 @@ void routing_destroy(model *m)
     free(c->term_at);
     free(c->term_end);
     free(c->floor_delay);
+    free(c->opens_at);
     free(c);
     m->routing = NULL;
 }
@@ -119,9 +126,10 @@ static const struct routing_cache *make_cache(model *m)
     c->term_at = calloc(rn + 1, sizeof *c->term_at);
     c->term_end = calloc(s->n_routes + 1, sizeof *c->term_end);
     c->floor_delay = calloc(rn * nc + 1, sizeof *c->floor_delay);
+    c->opens_at = calloc(m->n_stations + 1, sizeof *c->opens_at);
     if (!c->n || !c->cand || !c->w || !c->parts || !c->service_mean || !c->travel_mean ||
         !c->escort_mean || !c->stop || !c->stop_at || !c->stop_end || !c->term || !c->term_at ||
-        !c->term_end || !c->floor_delay) {
+        !c->term_end || !c->floor_delay || !c->opens_at) {
         m->routing = c;
         routing_destroy(m);
         return NULL;
@@ -150,6 +158,8 @@ static const struct routing_cache *make_cache(model *m)
         if (s->legs[l].has_escort) c->escort_mean[l] = af_dist_mean(&s->legs[l].escort_wait.dist);
     }
     lay_out_routes(m, c);
+    for (size_t st = 0; st < m->n_stations; st++) c->opens_at[st] = -INFINITY;
+    c->memo_changes = m->changes_applied;
     c->scn = s;
     m->routing = c;
     return c;
@@ -202,8 +212,9 @@ static void lay_out_routes(const model *m, struct routing_cache *c)
             }
 }
 
-/* The cache if it is up to date (made, and for the scenario in force), else NULL. */
-static inline const struct routing_cache *cache_if_made(const model *m)
+/* The cache if it is up to date (made, and for the scenario in force), else NULL. Its
+ * opening memo (opens_at) may be written through a const model: it caches answers. */
+static inline struct routing_cache *cache_if_made(const model *m)
 {
     return m->routing && m->routing->scn == m->scn ? m->routing : NULL;
 }
@@ -308,10 +319,14 @@ static double expected_delay_uncached(const model *m, size_t route, size_t from,
  * opening added whether or not it is closed, as af_station_next_scheduled_open is now (and
  * the wait 0, which adds nothing) when its schedule is open, and is af_station_is_open's
  * answer otherwise. */
-static double expected_delay_cached(const model *m, const struct routing_cache *c, size_t route,
+static double expected_delay_cached(const model *m, struct routing_cache *c, size_t route,
                                     size_t from, size_t category, af_time now, double limit)
 {
     size_t nc = m->scn->n_categories, at = route * c->max_nodes + from;
+    if (c->memo_changes != m->changes_applied) {
+        for (size_t st = 0; st < m->n_stations; st++) c->opens_at[st] = -INFINITY;
+        c->memo_changes = m->changes_applied;
+    }
     double delay = 0;
     for (size_t j = c->stop_at[at], end = c->stop_end[route]; j < end; j++) {
         size_t st = c->stop[j];
@@ -322,7 +337,11 @@ static double expected_delay_cached(const model *m, const struct routing_cache *
         double ahead =
             (double)(int64_t)(af_station_queue_length(ms->st) + af_station_blocked_count(ms->st));
         double part = ahead * mean / ms->lanes + mean;
-        af_time open = af_station_next_scheduled_open(ms->st);
+        af_time open = c->opens_at[st];
+        if (!(now < open)) {
+            open = af_station_next_scheduled_open(ms->st);
+            if (open > now) c->opens_at[st] = open;
+        }
         part += isfinite(open) ? open - now : 1e12;
         delay += part;
         if (delay >= limit) return delay;
@@ -336,7 +355,7 @@ static double expected_delay_cached(const model *m, const struct routing_cache *
  * service, and the wait for it to open; plus each leg's mean travel and escort wait. */
 double routing_expected_delay(const model *m, size_t route, size_t from, size_t category)
 {
-    const struct routing_cache *c = cache_if_made(m);
+    struct routing_cache *c = cache_if_made(m);
     return c ? expected_delay_cached(m, c, route, from, category, af_sim_now(m->sim), NAN)
              : expected_delay_uncached(m, route, from, category);
 }
@@ -344,7 +363,7 @@ double routing_expected_delay(const model *m, size_t route, size_t from, size_t 
 double routing_expected_delay_below(const model *m, size_t route, size_t from, size_t category,
                                     double limit)
 {
-    const struct routing_cache *c = cache_if_made(m);
+    struct routing_cache *c = cache_if_made(m);
     if (!c) return expected_delay_uncached(m, route, from, category);
     if (!c->nonneg) {
         limit = NAN;
@@ -406,7 +425,7 @@ static size_t shortest(model *m, const truck *t, const size_t *cand, const bool 
             only = cand[i];
         }
     if (n_con < 2) return only;
-    const struct routing_cache *c = cache_if_made(m);
+    struct routing_cache *c = cache_if_made(m);
     af_time now = af_sim_now(m->sim);
     size_t nc = m->scn->n_categories;
     double best = INFINITY;
