@@ -24,7 +24,7 @@ af_scn_on_closure divert_action(const model *m, size_t origin, double *patience)
 static double back_minutes(const model *m, const af_scn_route *r, size_t k, size_t pos)
 {
     double t = 0;
-    for (size_t i = k; i < pos; i++) t += af_dist_mean(&m->scn->legs[r->legs[i]].travel.dist);
+    for (size_t i = k; i < pos; i++) t += routing_travel_mean(m, r->legs[i]);
     return t;
 }
 
@@ -36,7 +36,7 @@ static double slowest(const model *m, const af_scn_route *r, size_t k, size_t ca
         size_t st = m->node_station[r->nodes[i]];
         if (st == SIZE_MAX) continue;
         const mstation *ms = &m->stations[st];
-        double x = af_dist_mean(&af_scn_station_service(ms->cfg, category)->dist) / ms->lanes;
+        double x = routing_service_mean(m, st, category) / ms->lanes;
         if (x > worst) worst = x;
     }
     return worst;

@@ -375,6 +375,19 @@ double routing_expected_delay_below(const model *m, size_t route, size_t from, s
     return expected_delay_cached(m, c, route, from, category, af_sim_now(m->sim), limit);
 }
 
+double routing_travel_mean(const model *m, size_t leg)
+{
+    const struct routing_cache *c = cache_if_made(m);
+    return c ? c->travel_mean[leg] : af_dist_mean(&m->scn->legs[leg].travel.dist);
+}
+
+double routing_service_mean(const model *m, size_t station, size_t category)
+{
+    const struct routing_cache *c = cache_if_made(m);
+    return c ? c->service_mean[station * m->scn->n_categories + category]
+             : af_dist_mean(&af_scn_station_service(m->stations[station].cfg, category)->dist);
+}
+
 af_scn_policy routing_policy(const model *m, size_t origin, double *tolerance)
 {
     const af_scn_origin *org = &m->scn->origins[origin];

@@ -31,6 +31,12 @@ double routing_expected_delay(const model *m, size_t route, size_t from, size_t 
 double routing_expected_delay_below(const model *m, size_t route, size_t from, size_t category,
                                     double limit);
 
+/* af_dist_mean of leg `leg`'s travel, and of the service of station `station` (not a
+ * transfer stage) for `category`, in the scenario in force: the same doubles, from the
+ * routing cache when it is made. */
+double routing_travel_mean(const model *m, size_t leg);
+double routing_service_mean(const model *m, size_t station, size_t category);
+
 /* Frees what routing worked out once for the scenario in force (model.routing). */
 void routing_destroy(model *m);
 
