@@ -24,7 +24,7 @@ af_scn_on_closure divert_action(const model *m, size_t origin, double *patience)
 static double back_minutes(const model *m, const af_scn_route *r, size_t k, size_t pos)
 {
     double t = 0;
-    for (size_t i = k; i < pos; i++) t += af_dist_mean(&m->scn->legs[r->legs[i]].travel.dist);
+    for (size_t i = k; i < pos; i++) t += routing_travel_mean(m, r->legs[i]);
     return t;
 }
 
@@ -36,7 +36,7 @@ static double slowest(const model *m, const af_scn_route *r, size_t k, size_t ca
         size_t st = m->node_station[r->nodes[i]];
         if (st == SIZE_MAX) continue;
         const mstation *ms = &m->stations[st];
-        double x = af_dist_mean(&af_scn_station_service(ms->cfg, category)->dist) / ms->lanes;
+        double x = routing_service_mean(m, st, category) / ms->lanes;
         if (x > worst) worst = x;
     }
     return worst;
@@ -70,9 +70,14 @@ divert_plan divert_best(model *m, size_t origin, size_t category, size_t route, 
             k++;
         if (r->nodes[k] != own->nodes[k] || k > last || k + 1 >= r->n_nodes) continue;
         if (closures_route_closed_from(m, ri, k, now)) continue;
-        /* Trucks already turning back towards r queue ahead at its busiest station. */
-        double d = back_minutes(m, own, k, pos) + routing_expected_delay(m, ri, k, category) +
-                   (double)m->heading[ri] * slowest(m, r, k, category);
+        /* Trucks already turning back towards r queue ahead at its busiest station. With
+         * the drive back and that queue >= 0, a route delay not below `least` cannot make
+         * d below it (the sums only grow, rounding included), so it need not be worked out
+         * in full. */
+        double back = back_minutes(m, own, k, pos);
+        double queued = (double)m->heading[ri] * slowest(m, r, k, category);
+        double limit = back >= 0 && queued >= 0 ? least : NAN;
+        double d = back + routing_expected_delay_below(m, ri, k, category, limit) + queued;
         if (d < least) {
             least = d;
             best = (divert_plan){.go = true, .route = ri, .at = k,

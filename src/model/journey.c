@@ -557,23 +557,35 @@ static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg)
  * ends within its patience, and for a random one until it has waited its patience. The
  * last in line decide first; trucks already turning back towards an alternative count as
  * queued there, so that a queue does not all leave at once for a way that cannot take it;
- * once one truck stays, those ahead of it stay too. */
+ * once one truck stays, those ahead of it stay too.
+ *
+ * Two shortcuts that change no decision: the origins' patience is looked up only when a
+ * station needs it, and at a station closed by its schedule the walk stops at a truck that
+ * waits when no truck ahead of it can expect to stay longer than the least patience
+ * (closed_for + (n - 1) * the station's longest mean service / lanes: each truck ahead
+ * expects no more, rounding included, as the sums only grow with n and the mean). */
 static void closure_check(model *m)
 {
     af_time now = af_sim_now(m->sim);
     /* The least patience of the origins whose trucks act on a closure (NaN if one is NaN,
-     * which then skips nothing). */
-    double least_patience = INFINITY;
-    for (size_t o = 0; o < m->scn->n_origins; o++) {
-        double p;
-        if (divert_action(m, o, &p) != AF_SCN_CLOSURE_WAIT && !(p >= least_patience))
-            least_patience = p;
-    }
+     * which then skips nothing), and the least that is a number (a truck whose patience is
+     * NaN never leaves a scheduled closure); worked out when first needed. */
+    bool patience_known = false;
+    double least_patience = INFINITY, least_number = INFINITY;
     for (size_t st = 0; st < m->n_stations; st++) {
         mstation *ms = &m->stations[st];
         if (ms->kind == MS_TRANSFER || af_station_is_open(ms->st) ||
             af_station_queue_length(ms->st) + af_station_blocked_count(ms->st) == 0)
             continue;
+        if (!patience_known) {
+            for (size_t o = 0; o < m->scn->n_origins; o++) {
+                double p;
+                if (divert_action(m, o, &p) == AF_SCN_CLOSURE_WAIT) continue;
+                if (!(p >= least_patience)) least_patience = p;
+                if (p < least_number) least_number = p;
+            }
+            patience_known = true;
+        }
         /* The trucks at it in arrival order (queued, blocked or in service), from the last. */
         truck_line *line = &ms->line;
         bool random = ms->closed_depth > 0;
@@ -584,15 +596,19 @@ static void closure_check(model *m)
             closed_for = af_dist_mean(&ms->cfg->closure_duration.dist);
         } else {
             /* Closed by its schedule: it opens at the same time as when last asked, if that
-             * was during this closure. */
+             * was during this closure. The station answers af_schedule_next_open of its
+             * schedule (ms->sched) now, mostly from its memo. */
             if (!ms->open_known || !(ms->open_asked <= now && now <= ms->open_at)) {
                 ms->open_asked = now;
-                ms->open_at = af_schedule_next_open(ms->sched, now);
+                ms->open_at = af_station_next_scheduled_open(ms->st);
                 ms->open_known = true;
             }
             af_time open = ms->open_at;
             closed_for = isfinite(open) ? open - now : INFINITY;
         }
+        /* The station's longest mean service over the categories (NaN: one is not a number
+         * >= 0, and the walk is not cut short), worked out when first needed. */
+        double longest = -1;
         uint32_t prev = line->len ? line->tail : NO_TRUCK;
         for (size_t i = line->len; i-- > 0;) {
             uint32_t id = prev;
@@ -607,6 +623,16 @@ static void closure_check(model *m)
                 af_time since = ms->closed_since > t->waiting_since ? ms->closed_since : t->waiting_since;
                 if (now - since < patience) continue;
             } else if (!(stay > patience)) {
+                if (i == 0) continue;
+                if (longest < 0) {
+                    longest = 0;
+                    for (size_t k = 0; k < m->scn->n_categories; k++) {
+                        double x = af_dist_mean(&af_scn_station_service(ms->cfg, k)->dist);
+                        if (!(x >= 0)) longest = NAN;
+                        if (x > longest) longest = x;
+                    }
+                }
+                if (closed_for + (double)(i - 1) * longest / ms->lanes <= least_number) break;
                 continue;
             }
             divert_plan p = divert_best(m, t->origin, t->category, t->route, t->pos, false,

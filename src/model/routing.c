@@ -40,6 +40,30 @@ struct routing_cache {
                                every category */
     double *travel_mean;    /* [leg] */
     double *escort_mean;    /* [leg], for legs with an escort */
+    /* routing_expected_delay's walk of each route, laid out once: the stations after each
+     * node in order (a crossing's transfer stage right after the crossing), and the leg means
+     * from each node on in the order they are added (travel, then escort). Route r's stops
+     * are stops[stop_at[r * max_nodes + pos] .. stop_end[r]), its terms likewise. */
+    size_t *stop;           /* station indices */
+    size_t *stop_at;        /* [route * max_nodes + pos]: first stop after node pos */
+    size_t *stop_end;       /* [route] */
+    double *term;           /* leg means */
+    size_t *term_at;        /* [route * max_nodes + pos]: first term of leg pos */
+    size_t *term_end;       /* [route] */
+    /* Every mean above is a number >= 0 (not NaN, not infinite): each station's part of an
+     * expected delay is then at least its mean service, and every part is >= 0 (or NaN), so
+     * a delay only grows (or turns NaN) as parts are added, rounding included. */
+    bool nonneg;
+    /* [(route * max_nodes + pos) * n_categories + category]: the least expected delay from
+     * node pos, the same additions with no truck ahead and every station open (only
+     * meaningful when nonneg). */
+    double *floor_delay;
+    /* [station]: when the station's schedule, found closed, next opens, as
+     * af_station_next_scheduled_open answered; the same answer until then, as the schedule
+     * stays closed up to it (times only grow), so it is not asked again before. Kept for
+     * the changes applied so far (memo_changes): a dated change may replace the schedule. */
+    af_time *opens_at;
+    size_t memo_changes;
 };
 
 void routing_destroy(model *m)
@@ -53,11 +77,20 @@ void routing_destroy(model *m)
     free(c->service_mean);
     free(c->travel_mean);
     free(c->escort_mean);
+    free(c->stop);
+    free(c->stop_at);
+    free(c->stop_end);
+    free(c->term);
+    free(c->term_at);
+    free(c->term_end);
+    free(c->floor_delay);
+    free(c->opens_at);
     free(c);
     m->routing = NULL;
 }
 
 static size_t candidates(const model *m, const truck *t, size_t *cand, double *w);
+static void lay_out_routes(const model *m, struct routing_cache *c);
 
 /* Makes the cache for the scenario in force; NULL when out of memory. */
 static const struct routing_cache *make_cache(model *m)
@@ -78,8 +111,25 @@ static const struct routing_cache *make_cache(model *m)
     c->service_mean = calloc(m->n_stations * nc + 1, sizeof *c->service_mean);
     c->travel_mean = calloc(s->n_legs + 1, sizeof *c->travel_mean);
     c->escort_mean = calloc(s->n_legs + 1, sizeof *c->escort_mean);
+    size_t n_stops = 0, n_terms = 0;
+    for (size_t r = 0; r < s->n_routes; r++)
+        for (size_t i = 0; i < s->routes[r].n_nodes; i++) {
+            size_t st = m->node_station[s->routes[r].nodes[i]];
+            if (st != SIZE_MAX) n_stops += m->stations[st].transfer != SIZE_MAX ? 2 : 1;
+            if (i + 1 < s->routes[r].n_nodes) n_terms += 2;
+        }
+    size_t rn = s->n_routes * c->max_nodes;
+    c->stop = calloc(n_stops + 1, sizeof *c->stop);
+    c->stop_at = calloc(rn + 1, sizeof *c->stop_at);
+    c->stop_end = calloc(s->n_routes + 1, sizeof *c->stop_end);
+    c->term = calloc(n_terms + 1, sizeof *c->term);
+    c->term_at = calloc(rn + 1, sizeof *c->term_at);
+    c->term_end = calloc(s->n_routes + 1, sizeof *c->term_end);
+    c->floor_delay = calloc(rn * nc + 1, sizeof *c->floor_delay);
+    c->opens_at = calloc(m->n_stations + 1, sizeof *c->opens_at);
     if (!c->n || !c->cand || !c->w || !c->parts || !c->service_mean || !c->travel_mean ||
-        !c->escort_mean) {
+        !c->escort_mean || !c->stop || !c->stop_at || !c->stop_end || !c->term || !c->term_at ||
+        !c->term_end || !c->floor_delay || !c->opens_at) {
         m->routing = c;
         routing_destroy(m);
         return NULL;
@@ -107,13 +157,64 @@ static const struct routing_cache *make_cache(model *m)
         c->travel_mean[l] = af_dist_mean(&s->legs[l].travel.dist);
         if (s->legs[l].has_escort) c->escort_mean[l] = af_dist_mean(&s->legs[l].escort_wait.dist);
     }
+    lay_out_routes(m, c);
+    for (size_t st = 0; st < m->n_stations; st++) c->opens_at[st] = -INFINITY;
+    c->memo_changes = m->changes_applied;
     c->scn = s;
     m->routing = c;
     return c;
 }
 
-/* The cache if it is up to date (made, and for the scenario in force), else NULL. */
-static inline const struct routing_cache *cache_if_made(const model *m)
+/* A mean that keeps the pruning of routes sound: a number >= 0. */
+static bool usable_mean(double x) { return x >= 0 && isfinite(x); }
+
+/* Fills the stops, terms and floor delays of every route (the rest of the cache is made). */
+static void lay_out_routes(const model *m, struct routing_cache *c)
+{
+    const af_scenario *s = m->scn;
+    size_t nc = s->n_categories, n_stops = 0, n_terms = 0;
+    c->nonneg = true;
+    for (size_t i = 0; i < m->n_stations * nc; i++) c->nonneg &= usable_mean(c->service_mean[i]);
+    for (size_t r = 0; r < s->n_routes; r++) {
+        const af_scn_route *rt = &s->routes[r];
+        /* Stops after node pos: those of nodes pos+1..; filled from the last node back. */
+        for (size_t i = 0; i < rt->n_nodes; i++) {
+            c->stop_at[r * c->max_nodes + i] = n_stops;
+            c->term_at[r * c->max_nodes + i] = n_terms;
+            if (i + 1 < rt->n_nodes) {
+                size_t st = m->node_station[rt->nodes[i + 1]];
+                if (st != SIZE_MAX) {
+                    c->stop[n_stops++] = st;
+                    if (m->stations[st].transfer != SIZE_MAX)
+                        c->stop[n_stops++] = m->stations[st].transfer;
+                }
+                size_t leg = rt->legs[i];
+                c->term[n_terms++] = c->travel_mean[leg];
+                c->nonneg &= usable_mean(c->travel_mean[leg]);
+                if (s->legs[leg].has_escort) {
+                    c->term[n_terms++] = c->escort_mean[leg];
+                    c->nonneg &= usable_mean(c->escort_mean[leg]);
+                }
+            }
+        }
+        c->stop_end[r] = n_stops;
+        c->term_end[r] = n_terms;
+    }
+    for (size_t r = 0; r < s->n_routes; r++)
+        for (size_t pos = 0; pos < s->routes[r].n_nodes; pos++)
+            for (size_t k = 0; k < nc; k++) {
+                double d = 0;
+                for (size_t j = c->stop_at[r * c->max_nodes + pos]; j < c->stop_end[r]; j++)
+                    d += c->service_mean[c->stop[j] * nc + k];
+                for (size_t j = c->term_at[r * c->max_nodes + pos]; j < c->term_end[r]; j++)
+                    d += c->term[j];
+                c->floor_delay[(r * c->max_nodes + pos) * nc + k] = d;
+            }
+}
+
+/* The cache if it is up to date (made, and for the scenario in force), else NULL. Its
+ * opening memo (opens_at) may be written through a const model: it caches answers. */
+static inline struct routing_cache *cache_if_made(const model *m)
 {
     return m->routing && m->routing->scn == m->scn ? m->routing : NULL;
 }
@@ -184,39 +285,107 @@ static double station_delay(const mstation *ms, double mean, af_time now)
     return delay;
 }
 
-/* Expected minutes from node `from` of `route` to its hub for a truck of `category` leaving
- * now: at each station after `from` the trucks ahead served by its lanes plus its own
- * service, and the wait for it to open; plus each leg's mean travel and escort wait. */
-double routing_expected_delay(const model *m, size_t route, size_t from, size_t category)
+/* routing_expected_delay without the cache: the means worked out as it goes. */
+static double expected_delay_uncached(const model *m, size_t route, size_t from, size_t category)
 {
     const af_scn_route *r = &m->scn->routes[route];
-    const struct routing_cache *c = cache_if_made(m);
-    size_t nc = m->scn->n_categories;
     af_time now = af_sim_now(m->sim);
     double delay = 0;
     for (size_t i = from + 1; i < r->n_nodes; i++) {
         size_t st = m->node_station[r->nodes[i]];
         if (st == SIZE_MAX) continue;
         const mstation *ms = &m->stations[st];
-        double mean = c ? c->service_mean[st * nc + category]
-                        : af_dist_mean(&af_scn_station_service(ms->cfg, category)->dist);
-        delay += station_delay(ms, mean, now);
+        delay += station_delay(ms, af_dist_mean(&af_scn_station_service(ms->cfg, category)->dist),
+                               now);
         /* A crossing's back-to-back transfer stage is not a node of the route, but its queue
          * delays the truck all the same. */
-        if (ms->transfer != SIZE_MAX) {
-            const mstation *tr = &m->stations[ms->transfer];
-            double tmean = c ? c->service_mean[ms->transfer * nc + category]
-                             : af_dist_mean(&m->scn->crossings[ms->scn_index].transfer_service.dist);
-            delay += station_delay(tr, tmean, now);
-        }
+        if (ms->transfer != SIZE_MAX)
+            delay += station_delay(&m->stations[ms->transfer],
+                                   af_dist_mean(&m->scn->crossings[ms->scn_index].transfer_service.dist),
+                                   now);
     }
     for (size_t i = from; i + 1 < r->n_nodes; i++) {
-        size_t leg = r->legs[i];
-        const af_scn_leg *l = &m->scn->legs[leg];
-        delay += c ? c->travel_mean[leg] : af_dist_mean(&l->travel.dist);
-        if (l->has_escort) delay += c ? c->escort_mean[leg] : af_dist_mean(&l->escort_wait.dist);
+        const af_scn_leg *l = &m->scn->legs[r->legs[i]];
+        delay += af_dist_mean(&l->travel.dist);
+        if (l->has_escort) delay += af_dist_mean(&l->escort_wait.dist);
     }
     return delay;
+}
+
+/* The same with the cache c, in the same order of the same additions (so the same double),
+ * except that once the sum reaches `limit` (when c->nonneg; NaN: never) it may stop and
+ * return what it has: the whole sum would be no less (or NaN), as every part left is >= 0
+ * (or NaN). A station's part is its stop_delay: station_delay's, with the wait for the
+ * opening added whether or not it is closed, as af_station_next_scheduled_open is now (and
+ * the wait 0, which adds nothing) when its schedule is open, and is af_station_is_open's
+ * answer otherwise. */
+static double expected_delay_cached(const model *m, struct routing_cache *c, size_t route,
+                                    size_t from, size_t category, af_time now, double limit)
+{
+    size_t nc = m->scn->n_categories, at = route * c->max_nodes + from;
+    if (c->memo_changes != m->changes_applied) {
+        for (size_t st = 0; st < m->n_stations; st++) c->opens_at[st] = -INFINITY;
+        c->memo_changes = m->changes_applied;
+    }
+    double delay = 0;
+    for (size_t j = c->stop_at[at], end = c->stop_end[route]; j < end; j++) {
+        size_t st = c->stop[j];
+        const mstation *ms = &m->stations[st];
+        double mean = c->service_mean[st * nc + category];
+        /* Converted through a signed integer: the same double for any count below 2^63,
+         * in fewer instructions than from an unsigned one. */
+        double ahead =
+            (double)(int64_t)(af_station_queue_length(ms->st) + af_station_blocked_count(ms->st));
+        double part = ahead * mean / ms->lanes + mean;
+        af_time open = c->opens_at[st];
+        if (!(now < open)) {
+            open = af_station_next_scheduled_open(ms->st);
+            if (open > now) c->opens_at[st] = open;
+        }
+        part += isfinite(open) ? open - now : 1e12;
+        delay += part;
+        if (delay >= limit) return delay;
+    }
+    for (size_t j = c->term_at[at], end = c->term_end[route]; j < end; j++) delay += c->term[j];
+    return delay;
+}
+
+/* Expected minutes from node `from` of `route` to its hub for a truck of `category` leaving
+ * now: at each station after `from` the trucks ahead served by its lanes plus its own
+ * service, and the wait for it to open; plus each leg's mean travel and escort wait. */
+double routing_expected_delay(const model *m, size_t route, size_t from, size_t category)
+{
+    struct routing_cache *c = cache_if_made(m);
+    return c ? expected_delay_cached(m, c, route, from, category, af_sim_now(m->sim), NAN)
+             : expected_delay_uncached(m, route, from, category);
+}
+
+double routing_expected_delay_below(const model *m, size_t route, size_t from, size_t category,
+                                    double limit)
+{
+    struct routing_cache *c = cache_if_made(m);
+    if (!c) return expected_delay_uncached(m, route, from, category);
+    if (!c->nonneg) {
+        limit = NAN;
+    } else {
+        /* The delay is no less than its floor (or NaN): not below the limit either. */
+        double floor = c->floor_delay[(route * c->max_nodes + from) * m->scn->n_categories + category];
+        if (floor >= limit) return floor;
+    }
+    return expected_delay_cached(m, c, route, from, category, af_sim_now(m->sim), limit);
+}
+
+double routing_travel_mean(const model *m, size_t leg)
+{
+    const struct routing_cache *c = cache_if_made(m);
+    return c ? c->travel_mean[leg] : af_dist_mean(&m->scn->legs[leg].travel.dist);
+}
+
+double routing_service_mean(const model *m, size_t station, size_t category)
+{
+    const struct routing_cache *c = cache_if_made(m);
+    return c ? c->service_mean[station * m->scn->n_categories + category]
+             : af_dist_mean(&af_scn_station_service(m->stations[station].cfg, category)->dist);
 }
 
 af_scn_policy routing_policy(const model *m, size_t origin, double *tolerance)
@@ -253,11 +422,53 @@ bool routing_diverges(const model *m, size_t origin, size_t route, size_t pos, s
     return false;
 }
 
+/* The least expected delay among the consistent candidates (consistent NULL: all), the
+ * first of them on a tie; the first consistent one when none has a delay below INFINITY.
+ * With the cache, a candidate is passed over without its delay when it cannot be below the
+ * least so far: when its floor delay is no less (its delay, a sum of parts each at least the
+ * floor's, is no less or NaN), or once its sum reaches it (expected_delay_cached). With a
+ * single consistent candidate, nothing is worked out: it is the answer either way. */
+static size_t shortest(model *m, const truck *t, const size_t *cand, const bool *consistent,
+                       size_t n, size_t pos)
+{
+    size_t n_con = 0, only = SIZE_MAX;
+    for (size_t i = 0; i < n && n_con < 2; i++)
+        if (!consistent || consistent[i]) {
+            n_con++;
+            only = cand[i];
+        }
+    if (n_con < 2) return only;
+    struct routing_cache *c = cache_if_made(m);
+    af_time now = af_sim_now(m->sim);
+    size_t nc = m->scn->n_categories;
+    double best = INFINITY;
+    size_t chosen = SIZE_MAX, first = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (consistent && !consistent[i]) continue;
+        if (first == SIZE_MAX) first = cand[i];
+        double d;
+        if (!c) {
+            d = expected_delay_uncached(m, cand[i], pos, t->category);
+        } else if (c->nonneg) {
+            if (c->floor_delay[(cand[i] * c->max_nodes + pos) * nc + t->category] >= best) continue;
+            d = expected_delay_cached(m, c, cand[i], pos, t->category, now, best);
+        } else {
+            d = expected_delay_cached(m, c, cand[i], pos, t->category, now, NAN);
+        }
+        if (d < best) {
+            best = d;
+            chosen = cand[i];
+        }
+    }
+    return chosen != SIZE_MAX ? chosen : first;
+}
+
 /* The choice among the candidates cand[0..n) (weights w, consistent[i] false for those that
- * do not agree with the truck's way so far) for a truck at node `pos` of its route, drawn
- * with the uniform u. At the origin (`at_origin`) fixed shares draw the route; further on,
- * fixed shares keep the route drawn at the origin (drawing it there by the shares is the
- * same, in law, as drawing each branch by the shares of the routes beyond it). */
+ * do not agree with the truck's way so far; consistent NULL: all agree) for a truck at node
+ * `pos` of its route, drawn with the uniform u (ok: room for n flags). At the origin
+ * (`at_origin`) fixed shares draw the route; further on, fixed shares keep the route drawn at
+ * the origin (drawing it there by the shares is the same, in law, as drawing each branch by
+ * the shares of the routes beyond it). */
 static size_t decide(model *m, const truck *t, const size_t *cand, const double *w,
                      const bool *consistent, bool *ok, size_t n, double u, size_t pos,
                      bool at_origin)
@@ -268,26 +479,15 @@ static size_t decide(model *m, const truck *t, const size_t *cand, const double 
     switch (pol) {
     case AF_SCN_FIXED_SHARES:
         return at_origin ? pick(cand, w, consistent, n, u) : t->route;
-    case AF_SCN_SHORTEST_DELAY: {
-        double best = INFINITY;
-        size_t chosen = SIZE_MAX, first = SIZE_MAX;
-        for (size_t i = 0; i < n; i++) {
-            if (!consistent[i]) continue;
-            if (first == SIZE_MAX) first = cand[i];
-            double d = routing_expected_delay(m, cand[i], pos, t->category);
-            if (d < best) {
-                best = d;
-                chosen = cand[i];
-            }
-        }
-        return chosen != SIZE_MAX ? chosen : first;
-    }
+    case AF_SCN_SHORTEST_DELAY:
+        return shortest(m, t, cand, consistent, n, pos);
     case AF_SCN_REROUTE_ON_CLOSURE: {
         size_t chosen = at_origin ? pick(cand, w, consistent, n, u) : t->route;
         if (closures_route_closed_from(m, chosen, pos, now)) {
             bool any = false;
             for (size_t i = 0; i < n; i++) {
-                ok[i] = consistent[i] && !closures_route_closed_from(m, cand[i], pos, now);
+                ok[i] = (!consistent || consistent[i]) &&
+                        !closures_route_closed_from(m, cand[i], pos, now);
                 any |= ok[i];
             }
             if (any) chosen = pick(cand, w, ok, n, u);
@@ -302,10 +502,11 @@ static size_t decide(model *m, const truck *t, const size_t *cand, const double 
             return t->route;
         }
         for (size_t i = 0; i < n; i++) {
-            d[i] = consistent[i] ? routing_expected_delay(m, cand[i], pos, t->category) : INFINITY;
+            d[i] = !consistent || consistent[i] ? routing_expected_delay(m, cand[i], pos, t->category)
+                                                : INFINITY;
             if (d[i] < best) best = d[i];
         }
-        for (size_t i = 0; i < n; i++) ok[i] = consistent[i] && d[i] <= best + tol;
+        for (size_t i = 0; i < n; i++) ok[i] = (!consistent || consistent[i]) && d[i] <= best + tol;
         free(d);
         return pick(cand, w, ok, n, u);
     }
@@ -339,25 +540,33 @@ static size_t choose(model *m, const truck *t, size_t pos, af_rng *rng)
             return SIZE_MAX;
         }
     }
+    /* The candidates: the cache's own, or worked out into cand and w. */
     const struct routing_cache *c = routing_cache(m);
+    const size_t *cc;
+    const double *cw;
     size_t n;
     if (c) {
         size_t at = t->origin * m->scn->n_categories + t->category;
         n = c->n[at];
-        for (size_t i = 0; i < n; i++) {
-            cand[i] = c->cand[at * c->stride + i];
-            w[i] = c->w[at * c->stride + i];
-        }
+        cc = c->cand + at * c->stride;
+        cw = c->w + at * c->stride;
     } else {
         n = candidates(m, t, cand, w);
+        cc = cand;
+        cw = w;
     }
     bool at_origin = pos == 0;
-    for (size_t i = 0; i < n; i++)
-        con[i] = at_origin || same_prefix(&m->scn->routes[t->route], &m->scn->routes[cand[i]], pos);
+    /* At the origin every candidate agrees with the truck's way so far. */
+    const bool *consistent = NULL;
+    if (!at_origin) {
+        for (size_t i = 0; i < n; i++)
+            con[i] = same_prefix(&m->scn->routes[t->route], &m->scn->routes[cc[i]], pos);
+        consistent = con;
+    }
     /* One uniform per decision whatever the policy, so that streams stay in step between
      * scenarios compared on common random numbers. */
     double u = af_rng_uniform(rng);
-    size_t chosen = n > 0 ? decide(m, t, cand, w, con, ok, n, u, pos, at_origin) : SIZE_MAX;
+    size_t chosen = n > 0 ? decide(m, t, cc, cw, consistent, ok, n, u, pos, at_origin) : SIZE_MAX;
     if (chosen == SIZE_MAX && !at_origin) chosen = t->route;
     if (cand != cand_s) free(cand);
     if (w != w_s) free(w);
@@ -370,13 +579,20 @@ size_t routing_choose(model *m, const truck *t)
 {
     af_rng *rng = m->route_rngs[t->origin];
     const struct routing_cache *c;
-    if (routing_policy(m, t->origin, NULL) == AF_SCN_FIXED_SHARES && (c = routing_cache(m))) {
+    af_scn_policy pol = routing_policy(m, t->origin, NULL);
+    if (pol == AF_SCN_FIXED_SHARES && (c = routing_cache(m))) {
         /* choose's way for fixed shares at the origin, with the candidates worked out once:
          * every candidate is consistent, one uniform, a pick by shares. */
         size_t at = t->origin * m->scn->n_categories + t->category;
         double u = af_rng_uniform(rng);
         return c->n[at] ? pick(c->cand + at * c->stride, c->w + at * c->stride, NULL, c->n[at], u)
                         : SIZE_MAX;
+    }
+    if (pol == AF_SCN_SHORTEST_DELAY && (c = routing_cache(m))) {
+        /* The same for the shortest expected delay: one uniform, then the shortest. */
+        size_t at = t->origin * m->scn->n_categories + t->category;
+        (void)af_rng_uniform(rng);
+        return c->n[at] ? shortest(m, t, c->cand + at * c->stride, NULL, c->n[at], 0) : SIZE_MAX;
     }
     return choose(m, t, 0, rng);
 }

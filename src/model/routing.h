@@ -26,6 +26,17 @@ bool routing_diverges(const model *m, size_t origin, size_t route, size_t pos, s
  * now (queues, closures with a known end, mean service, travel and escort waits). */
 double routing_expected_delay(const model *m, size_t route, size_t from, size_t category);
 
+/* routing_expected_delay when it is below `limit`; otherwise a value that is not below it
+ * (no less, or NaN), often without working out the whole delay (NaN: never cut short). */
+double routing_expected_delay_below(const model *m, size_t route, size_t from, size_t category,
+                                    double limit);
+
+/* af_dist_mean of leg `leg`'s travel, and of the service of station `station` (not a
+ * transfer stage) for `category`, in the scenario in force: the same doubles, from the
+ * routing cache when it is made. */
+double routing_travel_mean(const model *m, size_t leg);
+double routing_service_mean(const model *m, size_t station, size_t category);
+
 /* Frees what routing worked out once for the scenario in force (model.routing). */
 void routing_destroy(model *m);
 

@@ -179,6 +179,69 @@ static void test_closed_leg_diverts_where_the_truck_is(void **state)
     af_scenario_free(s);
 }
 
+/* The hourly check walks a scheduled closure's line from the last truck, and may stop early
+ * only when no truck ahead can expect a longer stay: a slow category ahead of fast ones is
+ * still asked. a (1 lane, 1 min; water 300 min) is closed all of day 5; patience 1000 min.
+ * Two water trucks leave wsrc at 06:00-06:10 and ten food trucks fsrc at 06:15-06:25, all
+ * reach a (1 h, i, 30 min) between 07:31 and 07:56: at the 08:00 check a opens in 960 min
+ * and the line is water, water, then food. The food trucks expect 960 + n * 1 <= 971 min
+ * and stay; the second water truck expects 960 + 300 > 1000 and turns back to b (2 hours
+ * to the hub); the first, 960, stays. Later checks find shorter stays: one truck diverted,
+ * on day 5, the only arrival at b. */
+static void test_slow_truck_ahead_is_asked(void **state)
+{
+    (void)state;
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml,
+             "name: divert_categories\n"
+             "start: 2024-03-04\n"
+             "horizon: %d d\n"
+             "routing: {policy: fixed_shares, on_closure: divert, patience: 1000 min}\n"
+             "categories:\n"
+             "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+             "  - {name: water, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+             "regions:\n"
+             "  - {name: south, population: 720000}\n"
+             "hubs:\n"
+             "  - {name: hub, serves: [south]}\n"
+             "origins:\n"
+             "  - name: wsrc\n"
+             "    dispatch: 06:00-06:10\n"
+             "    plan:\n"
+             "      - {from: 2024-03-09, trucks: {water: 2}}\n"
+             "  - name: fsrc\n"
+             "    dispatch: 06:15-06:25\n"
+             "    plan:\n"
+             "      - {from: 2024-03-09, trucks: {food: 10}}\n"
+             "inspections:\n"
+             "  - {name: i, lanes: 20, service: 1 min}\n"
+             "crossings:\n"
+             "  - {name: a, lanes: 1, service: 1 min, service_by_category: {water: 300 min},\n"
+             "     closures: [[2024-03-09, 2024-03-09]]}\n"
+             "  - {name: b, lanes: 20, service: 1 min}\n"
+             "legs:\n"
+             "  - {from: wsrc, to: i, travel: 1 h}\n"
+             "  - {from: fsrc, to: i, travel: 1 h}\n"
+             "  - {from: i, to: a, travel: 30 min}\n"
+             "  - {from: i, to: b, travel: 30 min}\n"
+             "  - {from: a, to: hub, travel: 1 h}\n"
+             "  - {from: b, to: hub, travel: 1 h}\n"
+             "routes:\n"
+             "  - {name: w_a, origin: wsrc, via: [i, a], hub: hub, share: 1}\n"
+             "  - {name: w_b, origin: wsrc, via: [i, b], hub: hub, share: 0}\n"
+             "  - {name: f_a, origin: fsrc, via: [i, a], hub: hub, share: 1}\n"
+             "  - {name: f_b, origin: fsrc, via: [i, b], hub: hub, share: 0}\n",
+             DAYS);
+    af_scenario *s = load_text(yaml);
+    af_result *r = run_checked(s, 57);
+    af_assert_close(metric(r, "trucks.diverted"), 1, 0, 0);
+    af_assert_close(station_day(r, 5, "b")->arrivals, 1, 0, 0);
+    af_assert_close(STATION_SUM(r, "b", arrivals, 0, DAYS), 1, 0, 0);
+    af_assert_close(station_day(r, 5, "a")->served, 0, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 /* The planner's what-if: "close a on 2024-03-24 and open b". Inspection i, 1 h from arish,
  * serves one truck every 30 minutes (48 a day); 50 trucks a day leave (Poisson), so a backlog
  * grows at i and entries are i's 48 a day whichever crossing is open (one lane of 20 minutes
@@ -266,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_wait_strands),
         cmocka_unit_test(test_return_to_origin),
         cmocka_unit_test(test_closed_leg_diverts_where_the_truck_is),
+        cmocka_unit_test(test_slow_truck_ahead_is_asked),
         cmocka_unit_test(test_switch_agrees_with_the_swap),
     };
     return cmocka_run_group_tests_name("divert", tests, NULL, NULL);

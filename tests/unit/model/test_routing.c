@@ -85,6 +85,23 @@ static void test_shortest_delay_takes_the_faster_route(void **state)
     af_scenario_free(s);
 }
 
+/* shortest_delay, a tie: both ways take 5 + 60 min, with 20 lanes and nobody queued, the
+ * same sums of the same numbers, so neither is less: the first listed (via_a) is kept, for
+ * every truck. A route is passed over without working out its delay once its least possible
+ * delay (no queue, every station open) is no less than the best so far; a policy that let
+ * an equal later route win, or that dropped the first, would send trucks via b. */
+static void test_shortest_delay_tie_keeps_the_first(void **state)
+{
+    (void)state;
+    af_scenario *s = network("shortest_delay", "06:00-12:00", 100, "lanes: 20, service: 5 min",
+                             "lanes: 20, service: 5 min", "60 min", "60 min", "", "", "");
+    af_result *r = run_rep(s, 43, 0);
+    af_assert_close(STATION_SUM(r, "a", arrivals, 0, DAYS), 100 * DAYS, 0, 0);
+    af_assert_close(STATION_SUM(r, "b", arrivals, 0, DAYS), 0, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 /* shortest_delay, loaded: one lane of 60 minutes at each crossing (24 a day each, 48 in all),
  * 40 trucks a day arriving as a Poisson process, b 30 minutes further from the hub. The
  * expected delay is 60 q + 60 + 30 via a and 60 q' + 60 + 60 via b for q, q' trucks queued:
@@ -232,6 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixed_shares),
         cmocka_unit_test(test_shortest_delay_takes_the_faster_route),
+        cmocka_unit_test(test_shortest_delay_tie_keeps_the_first),
         cmocka_unit_test(test_shortest_delay_picks_the_less_loaded),
         cmocka_unit_test(test_reroute_on_closure_avoids_the_closed_crossing),
         cmocka_unit_test(test_shares_within_tolerance),
