@@ -6,6 +6,7 @@
 
 #include "aidflow/station.h"
 #include "engine/station_impl.h"
+#include "engine/station_view.h"
 
 #define DAY 1440.0
 #define MAX_REC 1024
@@ -144,6 +145,55 @@ static af_schedule *weekdays_8_to_16(void)
     for (int d = AF_MONDAY; d <= AF_FRIDAY; d++)
         assert_int_equal(af_schedule_add_hours(s, d, 480, 960, NULL), AF_OK);
     return s;
+}
+
+/* The inline queries of engine/station_view.h (what routing reads) against the public ones
+ * and against a timeline by hand: one lane, queue limit 1, Mon-Fri 08:00-16:00 from a Monday,
+ * under both disciplines. Trucks 1-3 arrive at 07:00 (closed: 1 queued, 2 and 3 blocked),
+ * the station opens at 08:00 (1 starts for 120 minutes, 2 moves up, 3 is still blocked), and
+ * a forced closing at 09:00 closes it with the schedule open. */
+static void expect_views(const af_station *st, size_t queued, size_t blocked, bool open,
+                         af_time next_open)
+{
+    assert_int_equal(af_station_queued(st), queued);
+    assert_int_equal(af_station_queue_length(st), queued);
+    assert_int_equal(af_station_blocked(st), blocked);
+    assert_int_equal(af_station_blocked_count(st), blocked);
+    assert_int_equal(af_station_open(st), open);
+    assert_int_equal(af_station_is_open(st), open);
+    af_assert_close(af_station_next_open(st), next_open, 0, 0);
+    af_assert_close(af_station_next_scheduled_open(st), next_open, 0, 0);
+}
+
+static void test_inline_views_match_public_queries(void **state)
+{
+    (void)state;
+    for (int d = 0; d < 2; d++) {
+        af_schedule *sch = weekdays_8_to_16();
+        af_sim *sim = af_sim_create(0);
+        af_station_config c = config(1);
+        c.schedule = sch;
+        c.queue_limit = 1;
+        c.discipline = d ? AF_QUEUE_PRIORITY : AF_QUEUE_FCFS;
+        af_station *st = NULL;
+        assert_int_equal(af_station_create(&st, sim, &c, NULL, NULL), AF_OK);
+        expect_views(st, 0, 0, false, 480); /* 00:00 Monday */
+        assert_int_equal(af_sim_run_until(sim, 420), AF_OK);
+        for (uint64_t e = 1; e <= 3; e++) assert_int_equal(af_station_arrive(st, e, 0, 120), AF_OK);
+        expect_views(st, 1, 2, false, 480);
+        assert_int_equal(af_sim_run_until(sim, 480), AF_OK);
+        expect_views(st, 1, 1, true, 480);
+        assert_int_equal(af_sim_run_until(sim, 540), AF_OK);
+        af_station_set_closed(st, true);
+        expect_views(st, 1, 1, false, 540); /* the schedule is open: a forced closing is not in it */
+        af_station_set_closed(st, false);
+        /* Saturday noon: closed until Monday 08:00 (days 5 and 6 have no hours). */
+        assert_int_equal(af_sim_run_until(sim, 5 * DAY + 720), AF_OK);
+        expect_views(st, 0, 0, false, 7 * DAY + 480);
+        af_station_destroy(st);
+        af_sim_destroy(sim);
+        af_schedule_destroy(sch);
+    }
 }
 
 static void test_single_lane_deterministic(void **state)
@@ -1410,6 +1460,7 @@ int main(void)
         cmocka_unit_test(test_plain_station_matches_general_way),
         cmocka_unit_test(test_general_station_short_ways_match),
         cmocka_unit_test(test_short_ways_at_their_edges),
+        cmocka_unit_test(test_inline_views_match_public_queries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
