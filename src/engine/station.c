@@ -209,9 +209,22 @@ static entry ring_remove_at(ring *r, size_t i)
  * the entries behind. */
 static bool ring_find(const ring *r, uint64_t entity, size_t *at)
 {
-    for (size_t i = r->n; i-- > 0;)
-        if (r->v[(r->head + i) & (r->cap - 1)].entity == entity) {
-            *at = i;
+    if (r->n == 0) return false;
+    /* The ring as its two runs in memory, each scanned with a plain pointer (a closure at the
+     * largest scenario's crossings scans thousands): entries 0 .. first - 1 from the head to
+     * the end of the array, the rest wrapped round to its start. */
+    size_t first = r->cap - r->head < r->n ? r->cap - r->head : r->n;
+    const entry *lo = r->v, *p = r->v + (r->n - first);
+    while (p != lo)
+        if ((--p)->entity == entity) {
+            *at = first + (size_t)(p - lo);
+            return true;
+        }
+    lo = r->v + r->head;
+    p = lo + first;
+    while (p != lo)
+        if ((--p)->entity == entity) {
+            *at = (size_t)(p - lo);
             return true;
         }
     return false;
@@ -602,7 +615,10 @@ static void refresh_once(af_station *st)
     }
     if (open_now(st)) {
         resume_all(st, now);
-        while (queue_len(st) > 0 && st->free_n > 0 && open_now(st)) {
+        /* Open stays open within a pass unless a hook called a setter (set_closed,
+         * set_schedule), which asks for another pass (st->again, false when the pass began):
+         * the time does not move, and the memo caches a pure function of the schedule. */
+        while (queue_len(st) > 0 && st->free_n > 0 && (!st->again || open_now(st))) {
             roll_day(st, now);
             if (st->daily_cap > 0 && st->started_today >= st->daily_cap) {
                 want_wake(st, (st->cap_day + 1.0) * AF_MINUTES_PER_DAY);

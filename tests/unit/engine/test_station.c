@@ -414,6 +414,46 @@ static void test_withdraw(void **state)
     fx_free(f);
 }
 
+/* Withdrawing from a queue whose ring has wrapped round its array (16 places at first): one
+ * lane, service 1. Entities 100-115 arrive at 0 (100 starts; 101-115 take places 1-15), 101-110
+ * start at 1..10, so at 10.5 the queue is 111-115 in places 11-15, and 116-125 then take places
+ * 0-9. Withdrawn at 10.5: 113 and 111 (the first run), 120 and 125 (the wrapped one); 110 is in
+ * service and 113 already gone. The rest start one a minute from 11 in arrival order. */
+static void ev_withdraw_wrapped(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    fx *f = ctx;
+    static const uint64_t ok[] = {113, 120, 125, 111};
+    double waited = -1;
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(af_station_withdraw(f->st, ok[i], &waited), AF_OK);
+        af_assert_close(waited, ok[i] < 116 ? 10.5 : 0.0, 0, 0);
+    }
+    assert_int_equal(af_station_withdraw(f->st, 110, NULL), AF_NOTFOUND);
+    assert_int_equal(af_station_withdraw(f->st, 113, NULL), AF_NOTFOUND);
+    assert_int_equal(af_station_queue_length(f->st), 11);
+    (void)arg;
+}
+
+static void test_withdraw_from_wrapped_ring(void **state)
+{
+    (void)state;
+    static plan p[26];
+    for (size_t i = 0; i < 26; i++)
+        p[i] = (plan){.t = i < 16 ? 0.0 : 10.5, .entity = 100 + i, .priority = 0, .service = 1};
+    af_station_config c = config(1);
+    fx *f = fx_new(&c, p, 26);
+    assert_true(af_sim_schedule_at(f->sim, 10.5, ev_withdraw_wrapped, f, 0) != 0);
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    static const uint64_t ids[] = {100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110,
+                                   112, 114, 115, 116, 117, 118, 119, 121, 122, 123, 124};
+    double times[22];
+    for (size_t i = 0; i < 22; i++) times[i] = (double)i;
+    expect_starts(f, ids, times, 22);
+    assert_int_equal(af_station_get_stats(f->st)->withdrawn, 4);
+    fx_free(f);
+}
+
 static void test_closed_station_starts_at_opening(void **state)
 {
     (void)state;
@@ -1439,6 +1479,7 @@ int main(void)
         cmocka_unit_test(test_queue_limit_blocking),
         cmocka_unit_test(test_queue_limit_raised),
         cmocka_unit_test(test_withdraw),
+        cmocka_unit_test(test_withdraw_from_wrapped_ring),
         cmocka_unit_test(test_closed_station_starts_at_opening),
         cmocka_unit_test(test_wip_finish_vs_suspend),
         cmocka_unit_test(test_suspend_over_weekend),
