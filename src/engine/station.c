@@ -850,12 +850,11 @@ void af_station_destroy(af_station *st)
     free(st);
 }
 
-/* Queues a new arrival at the end of the FCFS ring (which has room), numbered st->next_seq
- * (the caller then counts it), written field by field in place (ring_push_slot). */
-static inline void fifo_push_new(af_station *st, uint64_t entity, int priority,
-                                 double service_time, af_time now)
+/* Writes a new arrival's entry at q, numbered st->next_seq (the caller then counts it), field
+ * by field (ring_push_slot says why in place). */
+static inline void entry_fill(entry *q, const af_station *st, uint64_t entity, int priority,
+                              double service_time, af_time now)
 {
-    entry *q = ring_push_slot(&st->v.fifo);
     q->entity = entity;
     q->seq = st->next_seq;
     q->service = service_time;
@@ -864,22 +863,24 @@ static inline void fifo_push_new(af_station *st, uint64_t entity, int priority,
     q->priority = priority;
 }
 
+/* Queues a new arrival at the end of the FCFS ring (which has room). */
+static inline void fifo_push_new(af_station *st, uint64_t entity, int priority,
+                                 double service_time, af_time now)
+{
+    entry_fill(ring_push_slot(&st->v.fifo), st, entity, priority, service_time, now);
+}
+
 /* af_station_arrive after its checks, for every station: the general way. */
 static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64_t entity,
                                                           int priority, double service_time)
 {
     af_time now = now_of(st);
-    entry e = {.entity = entity,
-               .seq = st->next_seq,
-               .service = service_time,
-               .t_queue = now,
-               .t_block = now,
-               .priority = priority};
-    /* Once anyone waits upstream, later arrivals line up behind them. */
+    /* Once anyone waits upstream, later arrivals line up behind them. The entry is written
+     * in place in either ring (only the priority heap takes a copy). */
     bool blocked = st->v.blocked.n > 0 || queue_full(st);
     if (blocked) {
         if (!ring_reserve(&st->v.blocked, st->v.blocked.n + 1)) return AF_NOMEM;
-        ring_push(&st->v.blocked, &e);
+        entry_fill(ring_push_slot(&st->v.blocked), st, entity, priority, service_time, now);
         st->stats.blocked_arrivals++;
         note_blocked(st, now);
     } else {
@@ -887,6 +888,8 @@ static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64
         if (st->v.discipline == AF_QUEUE_FCFS) {
             fifo_push_new(st, entity, priority, service_time, now);
         } else {
+            entry e;
+            entry_fill(&e, st, entity, priority, service_time, now);
             heap_push(&st->v.prio, &e);
         }
         note_queue(st, now);
