@@ -111,13 +111,13 @@ static void check_whole_heap(af_sim *sim)
     size_t dead = 0;
     for (size_t i = 0; i < sim->heap_len; i++) {
         assert(af_sim_placed_in_order(sim, i));
-        assert(sim->heap[i].time >= sim->now);
-        uint32_t link = sim->pool[sim->heap[i].slot].link;
+        assert(af_heap_time(&sim->heap[i]) >= sim->now);
+        uint32_t link = sim->pool[af_heap_slot(&sim->heap[i])].link;
         assert(link == AF_REC_PENDING || link == AF_REC_CANCELLED);
         dead += link == AF_REC_CANCELLED;
     }
     assert(dead == sim->dead);
-    assert(sim->heap_len == 0 || sim->pool[sim->heap[0].slot].link == AF_REC_PENDING);
+    assert(sim->heap_len == 0 || sim->pool[af_heap_slot(&sim->heap[0])].link == AF_REC_PENDING);
 }
 #else
 #define check_whole_heap(sim) ((void)(sim))
@@ -150,8 +150,8 @@ static inline void pop_root(af_sim *sim)
 
 void af_sim_drop_dead_top(af_sim *sim)
 {
-    while (sim->heap_len > 0 && sim->pool[sim->heap[0].slot].link == AF_REC_CANCELLED) {
-        uint32_t slot = sim->heap[0].slot;
+    while (sim->heap_len > 0 && sim->pool[af_heap_slot(&sim->heap[0])].link == AF_REC_CANCELLED) {
+        uint32_t slot = af_heap_slot(&sim->heap[0]);
         pop_root(sim);
         release_slot(sim, slot);
         sim->dead--;
@@ -178,8 +178,8 @@ static void compact(af_sim *sim)
     heap_entry *h = sim->heap;
     size_t j = 0;
     for (size_t i = 0; i < sim->heap_len; i++) {
-        if (sim->pool[h[i].slot].link == AF_REC_CANCELLED)
-            release_slot(sim, h[i].slot);
+        if (sim->pool[af_heap_slot(&h[i])].link == AF_REC_CANCELLED)
+            release_slot(sim, af_heap_slot(&h[i]));
         else
             h[j++] = h[i];
     }
@@ -199,7 +199,8 @@ static void renumber(af_sim *sim)
 {
     compact(sim);
     qsort(sim->heap, sim->heap_len, sizeof *sim->heap, by_key);
-    for (size_t i = 0; i < sim->heap_len; i++) sim->heap[i].seq = (uint32_t)i;
+    for (size_t i = 0; i < sim->heap_len; i++)
+        sim->heap[i].lo = (uint64_t)i << 32 | af_heap_slot(&sim->heap[i]);
     sim->next_seq = (uint32_t)sim->heap_len;
 }
 
@@ -246,7 +247,7 @@ bool af_sim_cancel(af_sim *sim, af_event_id id)
     r->link = AF_REC_CANCELLED;
     r->gen++;
     sim->dead++;
-    if (sim->heap[0].slot == slot)
+    if (af_heap_slot(&sim->heap[0]) == slot)
         af_sim_drop_dead_top(sim);
     else if (sim->dead > 64 && sim->dead > sim->heap_len - sim->dead)
         compact(sim);
@@ -267,15 +268,16 @@ af_time af_sim_event_time(const af_sim *sim, af_event_id id)
 static inline __attribute__((always_inline)) void run_first(af_sim *sim)
 {
     heap_entry top = sim->heap[0];
-    assert(top.time >= sim->now);
-    event_rec *r = &sim->pool[top.slot];
+    uint32_t slot = af_heap_slot(&top);
+    event_rec *r = &sim->pool[slot];
+    assert(r->time >= sim->now);
     assert(r->link == AF_REC_PENDING);
     af_event_fn fn = r->fn;
     void *ctx = r->ctx;
     uint64_t arg = r->arg;
     r->gen++;
-    release_slot(sim, top.slot);
-    sim->now = top.time;
+    release_slot(sim, slot);
+    sim->now = r->time; /* the time given, where the key has -0.0 as +0.0 */
     sim->events_run++;
     sim->hole = true;
     fn(sim, ctx, arg);
@@ -295,7 +297,7 @@ af_status af_sim_run_until(af_sim *sim, af_time t_end)
 {
     settle(sim);
     sim->stop = false;
-    while (sim->heap_len > 0 && sim->heap[0].time <= t_end) {
+    while (sim->heap_len > 0 && af_heap_time(&sim->heap[0]) <= t_end) {
         run_first(sim);
         if (sim->stop) {
             sim->stop = false;
@@ -320,5 +322,5 @@ af_time af_sim_next_time(const af_sim *sim)
     /* Settling changes the heap's shape, not what the calendar holds: the object is the
      * caller's own (af_sim_create), so writing through it is allowed. */
     settle((af_sim *)sim);
-    return sim->heap_len ? sim->heap[0].time : INFINITY;
+    return sim->heap_len ? sim->pool[af_heap_slot(&sim->heap[0])].time : INFINITY;
 }

@@ -24,31 +24,12 @@
 
 #include "engine/calendar_impl.h"
 #include "engine/station_impl.h"
+#include "engine/station_view.h"
 #include "engine/stats_impl.h"
 
-typedef struct entry {
-    uint64_t entity;
-    uint64_t seq;    /* arrival order at this station: the FCFS tie-break */
-    double service;  /* minutes of service */
-    af_time t_queue; /* entered the queue */
-    af_time t_block; /* started waiting upstream (blocked entries only) */
-    int priority;
-} entry;
-
-/* A growable ring buffer of entries (FCFS queue and the blocked line). */
-typedef struct ring {
-    entry *v;
-    size_t cap; /* 0 or a power of two */
-    size_t head;
-    size_t n;
-} ring;
-
-/* A binary min-heap of entries keyed (priority, seq). */
-typedef struct heap {
-    entry *v;
-    size_t cap;
-    size_t n;
-} heap;
+typedef af_station_entry entry;
+typedef af_station_ring ring;
+typedef af_station_heap heap;
 
 typedef enum lane_state { LANE_FREE, LANE_ACTIVE, LANE_SUSPENDED } lane_state;
 
@@ -62,24 +43,15 @@ typedef struct lane {
 } lane;
 
 struct af_station {
-    af_sim *sim;
+    /* First: what the model's inline queries read (engine/station_view.h): the clock, the
+     * schedule and its memo, a forced closing, the queue and the upstream line. */
+    af_station_view v;
     char *name;
     unsigned lanes_n;     /* lane slots: the most lanes the station has had */
     unsigned lanes_open;  /* lanes in use now (af_station_set_lanes); lanes at or above it
                              finish their service and are then retired */
-    af_queue_discipline discipline;
     size_t queue_limit;
     uint32_t daily_cap;
-    const af_schedule *schedule;
-    /* A memo of the schedule: it is open_state throughout [state_from, state_until), the
-     * stretch between two changes that contains the last time asked about. Most lookups fall
-     * inside it, which saves af_schedule_is_open's fmod and searches (the largest cost of a
-     * model run after the calendar). The schedule object must not be modified while the
-     * station uses it (station.h says so); af_station_set_schedule replaces it and empties the
-     * memo. */
-    af_time state_from;
-    af_time state_until;
-    bool open_state;
     af_wip_policy wip;
     af_station_hooks hooks;
 
@@ -89,12 +61,8 @@ struct af_station {
     unsigned active_n;
     unsigned suspended_n;
 
-    ring fifo;     /* the queue under FCFS */
-    heap prio;     /* the queue under PRIORITY */
-    ring blocked;  /* upstream line when the queue is full */
     uint64_t next_seq;
 
-    bool forced_closed;
     double cap_day; /* day index that started_today counts */
     af_time day_from, day_until; /* times surely in day cap_day (cover_day) */
     uint32_t started_today;
@@ -241,9 +209,22 @@ static entry ring_remove_at(ring *r, size_t i)
  * the entries behind. */
 static bool ring_find(const ring *r, uint64_t entity, size_t *at)
 {
-    for (size_t i = r->n; i-- > 0;)
-        if (r->v[(r->head + i) & (r->cap - 1)].entity == entity) {
-            *at = i;
+    if (r->n == 0) return false;
+    /* The ring as its two runs in memory, each scanned with a plain pointer (a closure at the
+     * largest scenario's crossings scans thousands): entries 0 .. first - 1 from the head to
+     * the end of the array, the rest wrapped round to its start. */
+    size_t first = r->cap - r->head < r->n ? r->cap - r->head : r->n;
+    const entry *lo = r->v, *p = r->v + (r->n - first);
+    while (p != lo)
+        if ((--p)->entity == entity) {
+            *at = first + (size_t)(p - lo);
+            return true;
+        }
+    lo = r->v + r->head;
+    p = lo + first;
+    while (p != lo)
+        if ((--p)->entity == entity) {
+            *at = (size_t)(p - lo);
             return true;
         }
     return false;
@@ -278,36 +259,36 @@ static entry heap_remove_at(heap *h, size_t i)
 
 static size_t queue_len(const af_station *st)
 {
-    return st->discipline == AF_QUEUE_PRIORITY ? st->prio.n : st->fifo.n;
+    return af_station_queued(st);
 }
 
 static bool queue_reserve(af_station *st, size_t want)
 {
-    return st->discipline == AF_QUEUE_PRIORITY ? heap_reserve(&st->prio, want)
-                                               : ring_reserve(&st->fifo, want);
+    return st->v.discipline == AF_QUEUE_PRIORITY ? heap_reserve(&st->v.prio, want)
+                                               : ring_reserve(&st->v.fifo, want);
 }
 
 static void queue_push(af_station *st, const entry *e)
 {
-    if (st->discipline == AF_QUEUE_PRIORITY)
-        heap_push(&st->prio, e);
+    if (st->v.discipline == AF_QUEUE_PRIORITY)
+        heap_push(&st->v.prio, e);
     else
-        ring_push(&st->fifo, e);
+        ring_push(&st->v.fifo, e);
 }
 
 /* The entry that starts next (the queue is not empty). */
 static const entry *queue_head(const af_station *st)
 {
-    return st->discipline == AF_QUEUE_PRIORITY ? &st->prio.v[0] : &st->fifo.v[st->fifo.head];
+    return st->v.discipline == AF_QUEUE_PRIORITY ? &st->v.prio.v[0] : &st->v.fifo.v[st->v.fifo.head];
 }
 
 /* Removes queue_head(). */
 static void queue_drop_head(af_station *st)
 {
-    if (st->discipline == AF_QUEUE_PRIORITY)
-        (void)heap_pop(&st->prio);
+    if (st->v.discipline == AF_QUEUE_PRIORITY)
+        (void)heap_pop(&st->v.prio);
     else
-        ring_drop(&st->fifo);
+        ring_drop(&st->v.fifo);
 }
 
 static bool queue_full(const af_station *st)
@@ -319,42 +300,38 @@ static bool queue_full(const af_station *st)
 
 static af_time now_of(const af_station *st)
 {
-    return af_sim_clock(st->sim);
+    return af_sim_clock(st->v.sim);
 }
 
-/* Brings the schedule memo to cover `now`. The memo is not part of the station's observable
+/* Brings the schedule memo to cover `now` (its recomputation, af_station_memo_fill, out of
+ * line: most calls fall inside the memo). The memo is not part of the station's observable
  * state (it caches a pure function of the schedule), so const callers may refresh it. */
-static __attribute__((noinline)) void sched_fill(af_station *st, af_time now);
-
 static inline __attribute__((always_inline)) void sched_cover(const af_station *cst,
                                                               af_time now)
 {
-    if (now >= cst->state_from && now < cst->state_until) return;
-    sched_fill((af_station *)cst, now);
+    if (now >= cst->v.state_from && now < cst->v.state_until) return;
+    af_station_memo_fill(cst, now);
 }
 
-/* sched_cover's recomputation, out of line: most calls fall inside the memo. */
-static void sched_fill(af_station *st, af_time now)
+__attribute__((noinline)) void af_station_memo_fill(const af_station *cst, af_time now)
 {
-    st->open_state = af_schedule_is_open(st->schedule, now);
-    st->state_from = now;
-    st->state_until = af_schedule_next_change(st->schedule, now);
-    if (!(st->state_until > now)) st->state_until = now; /* NaN or no progress: no memo */
+    af_station *st = (af_station *)cst;
+    st->v.open_state = af_schedule_is_open(st->v.schedule, now);
+    st->v.state_from = now;
+    st->v.state_until = af_schedule_next_change(st->v.schedule, now);
+    if (!(st->v.state_until > now)) st->v.state_until = now; /* NaN or no progress: no memo */
 }
 
 /* Whether the schedule is open at now (no schedule: always). */
 static inline bool sched_open(const af_station *st, af_time now)
 {
-    if (!st->schedule) return true;
-    sched_cover(st, now);
-    return st->open_state;
+    return af_station_view_sched_open(st, now);
 }
 
 /* af_schedule_next_change(schedule, now), from the memo. */
 static inline af_time sched_next_change(const af_station *st, af_time now)
 {
-    sched_cover(st, now);
-    return st->state_until > now ? st->state_until : af_schedule_next_change(st->schedule, now);
+    return af_station_view_next_change(st, now);
 }
 
 /* af_schedule_next_open(schedule, now), from the memo. */
@@ -365,7 +342,7 @@ static inline af_time sched_next_open(const af_station *st, af_time now)
 
 static inline __attribute__((always_inline)) bool open_now(const af_station *st)
 {
-    if (st->forced_closed) return false;
+    if (st->v.forced_closed) return false;
     return sched_open(st, now_of(st));
 }
 
@@ -376,11 +353,11 @@ static inline __attribute__((always_inline)) bool open_now(const af_station *st)
  * of refresh_once's closed branch, each found to change nothing. */
 static inline bool closed_and_armed(const af_station *st, af_time now)
 {
-    if (!st->forced_closed) {
-        if (!st->schedule) return false; /* open */
+    if (!st->v.forced_closed) {
+        if (!st->v.schedule) return false; /* open */
         sched_cover(st, now);
-        if (st->open_state || !(now < st->state_until) || !st->wake_ev ||
-            st->wake_time > st->state_until)
+        if (st->v.open_state || !(now < st->v.state_until) || !st->wake_ev ||
+            st->wake_time > st->v.state_until)
             return false;
     }
     return !st->general_only && (st->wip == AF_WIP_FINISH || st->active_n == 0);
@@ -401,8 +378,8 @@ static inline bool idle_after_completion(const af_station *st)
 /* Recomputes st->plain; every setter of a field it reads calls it. */
 static void note_config(af_station *st)
 {
-    st->plain = st->discipline == AF_QUEUE_FCFS && !st->schedule && st->daily_cap == 0 &&
-                st->queue_limit == 0 && !st->forced_closed && !st->hooks.service;
+    st->plain = st->v.discipline == AF_QUEUE_FCFS && !st->v.schedule && st->daily_cap == 0 &&
+                st->queue_limit == 0 && !st->v.forced_closed && !st->hooks.service;
 }
 
 /* A count of entries held in memory as a double: below 2^63, where the signed conversion
@@ -419,7 +396,7 @@ static inline void note_queue(af_station *st, af_time now)
 
 static inline void note_blocked(af_station *st, af_time now)
 {
-    af_timeavg_set_inline(&st->stats.blocked, now, count_d(st->blocked.n));
+    af_timeavg_set_inline(&st->stats.blocked, now, count_d(st->v.blocked.n));
 }
 
 static inline void note_busy(af_station *st, af_time now)
@@ -450,10 +427,10 @@ static inline void want_wake(af_station *st, af_time t)
 static void want_wake_arm(af_station *st, af_time t)
 {
     if (st->wake_ev) {
-        af_sim_cancel(st->sim, st->wake_ev);
+        af_sim_cancel(st->v.sim, st->wake_ev);
         st->wake_ev = 0;
     }
-    st->wake_ev = af_sim_schedule_at(st->sim, t, on_wake, st, 0);
+    st->wake_ev = af_sim_schedule_at(st->v.sim, t, on_wake, st, 0);
     st->wake_time = t;
 }
 
@@ -463,7 +440,7 @@ static __attribute__((noinline)) void arm_closing_at(af_station *st, af_time now
 
 static inline void arm_closing(af_station *st, af_time now)
 {
-    if (st->wip != AF_WIP_SUSPEND || !st->schedule || st->active_n == 0) return;
+    if (st->wip != AF_WIP_SUSPEND || !st->v.schedule || st->active_n == 0) return;
     arm_closing_at(st, now);
 }
 
@@ -474,21 +451,21 @@ static void arm_closing_at(af_station *st, af_time now)
     if (!(t > now) || !isfinite(t)) return;
     if (st->closing_ev) {
         if (st->closing_time == t) return;
-        af_sim_cancel(st->sim, st->closing_ev);
+        af_sim_cancel(st->v.sim, st->closing_ev);
         st->closing_ev = 0;
     }
-    st->closing_ev = af_sim_schedule_at(st->sim, t, on_closing, st, 0);
+    st->closing_ev = af_sim_schedule_at(st->v.sim, t, on_closing, st, 0);
     st->closing_time = t;
 }
 
 /* Moves blocked entities into the queue while it has places. */
 static void admit_blocked(af_station *st, af_time now)
 {
-    if (st->blocked.n == 0) return;
+    if (st->v.blocked.n == 0) return;
     bool moved = false;
-    while (st->blocked.n > 0 && !queue_full(st)) {
+    while (st->v.blocked.n > 0 && !queue_full(st)) {
         if (!queue_reserve(st, queue_len(st) + 1)) break; /* stays blocked; retried later */
-        entry e = ring_pop(&st->blocked);
+        entry e = ring_pop(&st->v.blocked);
         af_tally_add_inline(&st->stats.blocked_wait, now - e.t_block);
         e.t_queue = now;
         queue_push(st, &e);
@@ -536,7 +513,7 @@ static inline __attribute__((always_inline)) bool start_head(af_station *st, af_
 {
     /* The head is read in place and removed once its completion is scheduled (the service
      * hook may not call the station, so nothing moves it meanwhile). */
-    const entry *head = plain ? &st->fifo.v[st->fifo.head] : queue_head(st);
+    const entry *head = plain ? &st->v.fifo.v[st->v.fifo.head] : queue_head(st);
     uint64_t entity = head->entity;
     double service = head->service;
     af_time t_queue = head->t_queue;
@@ -545,10 +522,10 @@ static inline __attribute__((always_inline)) bool start_head(af_station *st, af_
         if (t >= 0 && isfinite(t)) service = t;
     }
     unsigned li = st->free_lanes[st->free_n - 1];
-    af_event_id ev = af_sim_schedule_in(st->sim, now + service, on_complete, st, li);
+    af_event_id ev = af_sim_schedule_in(st->v.sim, now + service, on_complete, st, li);
     if (!ev) return false; /* still at the head */
     if (plain)
-        ring_drop(&st->fifo);
+        ring_drop(&st->v.fifo);
     else
         queue_drop_head(st);
     st->free_n--;
@@ -564,7 +541,7 @@ static inline __attribute__((always_inline)) bool start_head(af_station *st, af_
     double waited = now - t_queue;
     af_tally_add_inline(&st->stats.wait, waited);
     if (plain)
-        af_timeavg_set_inline(&st->stats.queue, now, count_d(st->fifo.n));
+        af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
     else
         note_queue(st, now);
     note_busy(st, now);
@@ -574,7 +551,7 @@ static inline __attribute__((always_inline)) bool start_head(af_station *st, af_
         admit_blocked(st, now);
         arm_closing(st, now);
     }
-    if (st->hooks.started) st->hooks.started(st->sim, st, st->hooks.ctx, entity, waited);
+    if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
     return true;
 }
 
@@ -589,7 +566,7 @@ static void resume_all(af_station *st, af_time now)
     for (unsigned i = 0; i < st->lanes_n; i++) {
         lane *l = &st->lanes[i];
         if (l->state != LANE_SUSPENDED) continue;
-        af_event_id ev = af_sim_schedule_at(st->sim, now + l->remaining, on_complete, st, i);
+        af_event_id ev = af_sim_schedule_at(st->v.sim, now + l->remaining, on_complete, st, i);
         if (!ev) continue; /* stays suspended; the next refresh retries */
         l->state = LANE_ACTIVE;
         l->t_end = now + l->remaining;
@@ -607,7 +584,7 @@ static void suspend_all(af_station *st, af_time now)
         lane *l = &st->lanes[i];
         /* A service ending exactly at closing is complete; its event is still due now. */
         if (l->state != LANE_ACTIVE || l->t_end <= now) continue;
-        af_sim_cancel(st->sim, l->ev);
+        af_sim_cancel(st->v.sim, l->ev);
         l->ev = 0;
         l->remaining = l->t_end - now;
         l->state = LANE_SUSPENDED;
@@ -623,7 +600,7 @@ static void suspend_all(af_station *st, af_time now)
 static inline __attribute__((always_inline)) void refresh_plain(af_station *st, af_time now)
 {
     resume_all(st, now);
-    while (st->plain && st->fifo.n > 0 && st->free_n > 0) {
+    while (st->plain && st->v.fifo.n > 0 && st->free_n > 0) {
         roll_day(st, now);
         if (!start_head(st, now, true)) break;
     }
@@ -638,7 +615,10 @@ static void refresh_once(af_station *st)
     }
     if (open_now(st)) {
         resume_all(st, now);
-        while (queue_len(st) > 0 && st->free_n > 0 && open_now(st)) {
+        /* Open stays open within a pass unless a hook called a setter (set_closed,
+         * set_schedule), which asks for another pass (st->again, false when the pass began):
+         * the time does not move, and the memo caches a pure function of the schedule. */
+        while (queue_len(st) > 0 && st->free_n > 0 && (!st->again || open_now(st))) {
             roll_day(st, now);
             if (st->daily_cap > 0 && st->started_today >= st->daily_cap) {
                 want_wake(st, (st->cap_day + 1.0) * AF_MINUTES_PER_DAY);
@@ -651,7 +631,7 @@ static void refresh_once(af_station *st)
     }
     if (st->wip == AF_WIP_SUSPEND) suspend_all(st, now);
     /* A forced closing ends only by af_station_set_closed(false), which refreshes. */
-    if (!st->forced_closed && st->schedule && (queue_len(st) > 0 || st->suspended_n > 0))
+    if (!st->v.forced_closed && st->v.schedule && (queue_len(st) > 0 || st->suspended_n > 0))
         want_wake(st, sched_next_open(st, now));
 }
 
@@ -702,11 +682,11 @@ static __attribute__((noinline)) void refresh_plain_arrival(af_station *st, af_t
 static inline __attribute__((always_inline)) bool restart_lane(af_station *st, af_time now,
                                                                unsigned li)
 {
-    const entry *head = &st->fifo.v[st->fifo.head];
+    const entry *head = &st->v.fifo.v[st->v.fifo.head];
     uint64_t entity = head->entity;
     double service = head->service;
     af_time t_queue = head->t_queue;
-    af_event_id ev = af_sim_schedule_in(st->sim, now + service, on_complete, st, li);
+    af_event_id ev = af_sim_schedule_in(st->v.sim, now + service, on_complete, st, li);
     if (!ev) return false;
     st->stats.served++;
     /* The lane's end and its start at the same time: busy falls by one and rises again. */
@@ -714,7 +694,7 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
     st->in_refresh = true;
     st->again = false;
     roll_day(st, now);
-    ring_drop(&st->fifo);
+    ring_drop(&st->v.fifo);
     lane *l = &st->lanes[li];
     l->entity = entity;
     l->t_queue = t_queue;
@@ -724,12 +704,12 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
     st->stats.started++;
     double waited = now - t_queue;
     af_tally_add_inline(&st->stats.wait, waited);
-    af_timeavg_set_inline(&st->stats.queue, now, count_d(st->fifo.n));
+    af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
     note_busy(st, now);
-    if (st->hooks.started) st->hooks.started(st->sim, st, st->hooks.ctx, entity, waited);
+    if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
     /* The rest of refresh_plain_outer: its loop goes on (a hook may have freed lanes) and a
      * hook that called back asks for more passes. */
-    while (st->plain && st->fifo.n > 0 && st->free_n > 0) {
+    while (st->plain && st->v.fifo.n > 0 && st->free_n > 0) {
         roll_day(st, now);
         if (!start_head(st, now, true)) break;
     }
@@ -751,7 +731,7 @@ static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
     lane *l = &st->lanes[li];
     uint64_t entity = l->entity;
     af_tally_add_inline(&st->stats.sojourn, now - l->t_queue);
-    if (st->plain && !st->in_refresh && st->fifo.n > 0 && st->free_n == 0 &&
+    if (st->plain && !st->in_refresh && st->v.fifo.n > 0 && st->free_n == 0 &&
         st->suspended_n == 0 && li < st->lanes_open && restart_lane(st, now, li)) {
         if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
         return;
@@ -829,15 +809,15 @@ af_status af_station_create(af_station **out, af_sim *sim, const af_station_conf
         return af_error_set(err, AF_NOMEM, "out of memory creating station '%s'", cfg->name);
     }
     memcpy(st->name, cfg->name, name_len);
-    st->sim = sim;
+    st->v.sim = sim;
     st->lanes_n = cfg->lanes;
     st->lanes_open = cfg->lanes;
-    st->discipline = cfg->discipline;
+    st->v.discipline = cfg->discipline;
     st->queue_limit = cfg->queue_limit;
     st->daily_cap = cfg->daily_cap;
-    st->schedule = cfg->schedule;
-    st->state_from = INFINITY; /* the memo is empty */
-    st->state_until = -INFINITY;
+    st->v.schedule = cfg->schedule;
+    st->v.state_from = INFINITY; /* the memo is empty */
+    st->v.state_until = -INFINITY;
     st->wip = cfg->wip;
     if (hooks) st->hooks = *hooks;
     note_config(st);
@@ -855,27 +835,26 @@ af_status af_station_create(af_station **out, af_sim *sim, const af_station_conf
 void af_station_destroy(af_station *st)
 {
     if (!st) return;
-    if (st->sim && st->lanes) {
+    if (st->v.sim && st->lanes) {
         for (unsigned i = 0; i < st->lanes_n; i++)
-            if (st->lanes[i].ev) af_sim_cancel(st->sim, st->lanes[i].ev);
-        if (st->wake_ev) af_sim_cancel(st->sim, st->wake_ev);
-        if (st->closing_ev) af_sim_cancel(st->sim, st->closing_ev);
+            if (st->lanes[i].ev) af_sim_cancel(st->v.sim, st->lanes[i].ev);
+        if (st->wake_ev) af_sim_cancel(st->v.sim, st->wake_ev);
+        if (st->closing_ev) af_sim_cancel(st->v.sim, st->closing_ev);
     }
-    free(st->fifo.v);
-    free(st->prio.v);
-    free(st->blocked.v);
+    free(st->v.fifo.v);
+    free(st->v.prio.v);
+    free(st->v.blocked.v);
     free(st->lanes);
     free(st->free_lanes);
     free(st->name);
     free(st);
 }
 
-/* Queues a new arrival at the end of the FCFS ring (which has room), numbered st->next_seq
- * (the caller then counts it), written field by field in place (ring_push_slot). */
-static inline void fifo_push_new(af_station *st, uint64_t entity, int priority,
-                                 double service_time, af_time now)
+/* Writes a new arrival's entry at q, numbered st->next_seq (the caller then counts it), field
+ * by field (ring_push_slot says why in place). */
+static inline void entry_fill(entry *q, const af_station *st, uint64_t entity, int priority,
+                              double service_time, af_time now)
 {
-    entry *q = ring_push_slot(&st->fifo);
     q->entity = entity;
     q->seq = st->next_seq;
     q->service = service_time;
@@ -884,30 +863,34 @@ static inline void fifo_push_new(af_station *st, uint64_t entity, int priority,
     q->priority = priority;
 }
 
+/* Queues a new arrival at the end of the FCFS ring (which has room). */
+static inline void fifo_push_new(af_station *st, uint64_t entity, int priority,
+                                 double service_time, af_time now)
+{
+    entry_fill(ring_push_slot(&st->v.fifo), st, entity, priority, service_time, now);
+}
+
 /* af_station_arrive after its checks, for every station: the general way. */
 static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64_t entity,
                                                           int priority, double service_time)
 {
     af_time now = now_of(st);
-    entry e = {.entity = entity,
-               .seq = st->next_seq,
-               .service = service_time,
-               .t_queue = now,
-               .t_block = now,
-               .priority = priority};
-    /* Once anyone waits upstream, later arrivals line up behind them. */
-    bool blocked = st->blocked.n > 0 || queue_full(st);
+    /* Once anyone waits upstream, later arrivals line up behind them. The entry is written
+     * in place in either ring (only the priority heap takes a copy). */
+    bool blocked = st->v.blocked.n > 0 || queue_full(st);
     if (blocked) {
-        if (!ring_reserve(&st->blocked, st->blocked.n + 1)) return AF_NOMEM;
-        ring_push(&st->blocked, &e);
+        if (!ring_reserve(&st->v.blocked, st->v.blocked.n + 1)) return AF_NOMEM;
+        entry_fill(ring_push_slot(&st->v.blocked), st, entity, priority, service_time, now);
         st->stats.blocked_arrivals++;
         note_blocked(st, now);
     } else {
         if (!queue_reserve(st, queue_len(st) + 1)) return AF_NOMEM;
-        if (st->discipline == AF_QUEUE_FCFS) {
+        if (st->v.discipline == AF_QUEUE_FCFS) {
             fifo_push_new(st, entity, priority, service_time, now);
         } else {
-            heap_push(&st->prio, &e);
+            entry e;
+            entry_fill(&e, st, entity, priority, service_time, now);
+            heap_push(&st->v.prio, &e);
         }
         note_queue(st, now);
         if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
@@ -918,7 +901,7 @@ static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64
      * progress finishes, or no schedule), refresh() would find nothing to do: it would resume
      * no one, start no one (no free lane) and arm nothing. Most arrivals to a busy station. */
     if (!st->in_refresh && st->free_n == 0 && st->suspended_n == 0 &&
-        (st->wip == AF_WIP_FINISH || !st->schedule) && open_now(st))
+        (st->wip == AF_WIP_FINISH || !st->v.schedule) && open_now(st))
         return AF_OK;
     /* A station closed for the night with its wake-up armed: most of the other arrivals (not
      * at a completion, where it was measured to cost more than it saved). */
@@ -934,11 +917,11 @@ af_status af_station_arrive(af_station *st, uint64_t entity, int priority, doubl
     /* The short way: a plain station (no queue limit, so no one blocked) with room in its
      * ring. The same steps as arrive_general, which the other arrivals take, and refresh()
      * only when it would have something to do: a lane free or one suspended. */
-    if (!st->plain || st->blocked.n != 0 || st->fifo.n == st->fifo.cap)
+    if (!st->plain || st->v.blocked.n != 0 || st->v.fifo.n == st->v.fifo.cap)
         return arrive_general(st, entity, priority, service_time);
     af_time now = now_of(st);
     fifo_push_new(st, entity, priority, service_time, now);
-    af_timeavg_set_inline(&st->stats.queue, now, count_d(st->fifo.n));
+    af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
     if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
     st->next_seq++;
     st->stats.arrivals++;
@@ -955,23 +938,23 @@ af_status af_station_withdraw(af_station *st, uint64_t entity, double *waited)
     af_time now = now_of(st);
     size_t at;
     entry e;
-    if (st->discipline == AF_QUEUE_PRIORITY) {
+    if (st->v.discipline == AF_QUEUE_PRIORITY) {
         bool found = false;
-        for (at = 0; at < st->prio.n; at++)
-            if (st->prio.v[at].entity == entity) {
+        for (at = 0; at < st->v.prio.n; at++)
+            if (st->v.prio.v[at].entity == entity) {
                 found = true;
                 break;
             }
         if (found) {
-            e = heap_remove_at(&st->prio, at);
+            e = heap_remove_at(&st->v.prio, at);
             goto from_queue;
         }
-    } else if (ring_find(&st->fifo, entity, &at)) {
-        e = ring_remove_at(&st->fifo, at);
+    } else if (ring_find(&st->v.fifo, entity, &at)) {
+        e = ring_remove_at(&st->v.fifo, at);
         goto from_queue;
     }
-    if (ring_find(&st->blocked, entity, &at)) {
-        e = ring_remove_at(&st->blocked, at);
+    if (ring_find(&st->v.blocked, entity, &at)) {
+        e = ring_remove_at(&st->v.blocked, at);
         st->stats.withdrawn++;
         note_blocked(st, now);
         if (waited) *waited = now - e.t_block;
@@ -989,22 +972,20 @@ from_queue:
 
 void af_station_set_closed(af_station *st, bool closed)
 {
-    if (!st || st->forced_closed == closed) return;
-    st->forced_closed = closed;
+    if (!st || st->v.forced_closed == closed) return;
+    st->v.forced_closed = closed;
     note_config(st);
     refresh(st);
 }
 
 bool af_station_is_open(const af_station *st)
 {
-    return st && open_now(st);
+    return st && af_station_open(st);
 }
 
 af_time af_station_next_scheduled_open(const af_station *st)
 {
-    if (!st) return NAN;
-    af_time now = now_of(st);
-    return st->schedule ? sched_next_open(st, now) : now;
+    return st ? af_station_next_open(st) : NAN;
 }
 
 const char *af_station_name(const af_station *st)
@@ -1052,8 +1033,8 @@ void af_station_set_daily_cap(af_station *st, uint32_t daily_cap)
 void af_station_set_schedule(af_station *st, const af_schedule *schedule)
 {
     if (!st) return;
-    st->schedule = schedule;
-    st->state_from = INFINITY; /* the memo described the old schedule: empty it */
+    st->v.schedule = schedule;
+    st->v.state_from = INFINITY; /* the memo described the old schedule: empty it */
     note_config(st);
     /* A wake-up or closing event armed from the old schedule only runs refresh(): harmless. */
     refresh(st);
@@ -1070,12 +1051,12 @@ void af_station_set_queue_limit(af_station *st, size_t queue_limit)
 
 size_t af_station_queue_length(const af_station *st)
 {
-    return st ? queue_len(st) : 0;
+    return st ? af_station_queued(st) : 0;
 }
 
 size_t af_station_blocked_count(const af_station *st)
 {
-    return st ? st->blocked.n : 0;
+    return st ? af_station_blocked(st) : 0;
 }
 
 unsigned af_station_busy(const af_station *st)

@@ -1,6 +1,8 @@
 /* Unit tests of the event calendar (src/engine/calendar.c). */
 #include "af_test.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +57,32 @@ static void test_ties_break_by_insertion_order(void **state)
     assert_int_equal(tr.n, 41);
     assert_int_equal(tr.args[0], 1000);
     for (uint64_t i = 0; i < 40; i++) assert_int_equal(tr.args[i + 1], i);
+    af_sim_destroy(sim);
+}
+
+/* The heap orders times by their bits (calendar_impl.h): -0.0 must tie with 0.0 (and break
+ * by insertion, running at the time it was given), and the smallest subnormal, the largest
+ * finite double and times a bit apart must still come in numeric order. */
+static void test_zero_signs_tie_and_extremes_order(void **state)
+{
+    (void)state;
+    af_sim *sim = af_sim_create(0);
+    trace tr = {0};
+    const double t[] = {DBL_MAX, 0.0, 1.0, -0.0, DBL_MIN, 0x1p-1074, 0.0, nextafter(1.0, 2.0),
+                        -0.0, 1e300};
+    for (uint64_t i = 0; i < 10; i++)
+        assert_int_not_equal(af_sim_schedule_at(sim, t[i], record, &tr, i), 0);
+    /* By hand: the four zeros in insertion order (1, 3, 6, 8), then 2^-1074, DBL_MIN, 1, the
+     * next double after 1, 1e300, DBL_MAX. */
+    const uint64_t want[] = {1, 3, 6, 8, 5, 4, 2, 7, 9, 0};
+    af_assert_close(af_sim_next_time(sim), 0.0, 0, 0);
+    assert_int_equal(af_sim_run_until(sim, INFINITY), AF_OK);
+    assert_int_equal(tr.n, 10);
+    for (size_t i = 0; i < 10; i++) {
+        assert_int_equal(tr.args[i], want[i]);
+        /* The clock shows each event's own time, -0.0 as given. */
+        assert_true(memcmp(&tr.times[i], &t[want[i]], sizeof(double)) == 0);
+    }
     af_sim_destroy(sim);
 }
 
@@ -321,6 +349,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runs_in_time_order),
         cmocka_unit_test(test_ties_break_by_insertion_order),
+        cmocka_unit_test(test_zero_signs_tie_and_extremes_order),
         cmocka_unit_test(test_run_until_stops_at_horizon),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_handlers_schedule_cancel_and_stop),

@@ -6,6 +6,7 @@
 
 #include "aidflow/station.h"
 #include "engine/station_impl.h"
+#include "engine/station_view.h"
 
 #define DAY 1440.0
 #define MAX_REC 1024
@@ -144,6 +145,55 @@ static af_schedule *weekdays_8_to_16(void)
     for (int d = AF_MONDAY; d <= AF_FRIDAY; d++)
         assert_int_equal(af_schedule_add_hours(s, d, 480, 960, NULL), AF_OK);
     return s;
+}
+
+/* The inline queries of engine/station_view.h (what routing reads) against the public ones
+ * and against a timeline by hand: one lane, queue limit 1, Mon-Fri 08:00-16:00 from a Monday,
+ * under both disciplines. Trucks 1-3 arrive at 07:00 (closed: 1 queued, 2 and 3 blocked),
+ * the station opens at 08:00 (1 starts for 120 minutes, 2 moves up, 3 is still blocked), and
+ * a forced closing at 09:00 closes it with the schedule open. */
+static void expect_views(const af_station *st, size_t queued, size_t blocked, bool open,
+                         af_time next_open)
+{
+    assert_int_equal(af_station_queued(st), queued);
+    assert_int_equal(af_station_queue_length(st), queued);
+    assert_int_equal(af_station_blocked(st), blocked);
+    assert_int_equal(af_station_blocked_count(st), blocked);
+    assert_int_equal(af_station_open(st), open);
+    assert_int_equal(af_station_is_open(st), open);
+    af_assert_close(af_station_next_open(st), next_open, 0, 0);
+    af_assert_close(af_station_next_scheduled_open(st), next_open, 0, 0);
+}
+
+static void test_inline_views_match_public_queries(void **state)
+{
+    (void)state;
+    for (int d = 0; d < 2; d++) {
+        af_schedule *sch = weekdays_8_to_16();
+        af_sim *sim = af_sim_create(0);
+        af_station_config c = config(1);
+        c.schedule = sch;
+        c.queue_limit = 1;
+        c.discipline = d ? AF_QUEUE_PRIORITY : AF_QUEUE_FCFS;
+        af_station *st = NULL;
+        assert_int_equal(af_station_create(&st, sim, &c, NULL, NULL), AF_OK);
+        expect_views(st, 0, 0, false, 480); /* 00:00 Monday */
+        assert_int_equal(af_sim_run_until(sim, 420), AF_OK);
+        for (uint64_t e = 1; e <= 3; e++) assert_int_equal(af_station_arrive(st, e, 0, 120), AF_OK);
+        expect_views(st, 1, 2, false, 480);
+        assert_int_equal(af_sim_run_until(sim, 480), AF_OK);
+        expect_views(st, 1, 1, true, 480);
+        assert_int_equal(af_sim_run_until(sim, 540), AF_OK);
+        af_station_set_closed(st, true);
+        expect_views(st, 1, 1, false, 540); /* the schedule is open: a forced closing is not in it */
+        af_station_set_closed(st, false);
+        /* Saturday noon: closed until Monday 08:00 (days 5 and 6 have no hours). */
+        assert_int_equal(af_sim_run_until(sim, 5 * DAY + 720), AF_OK);
+        expect_views(st, 0, 0, false, 7 * DAY + 480);
+        af_station_destroy(st);
+        af_sim_destroy(sim);
+        af_schedule_destroy(sch);
+    }
 }
 
 static void test_single_lane_deterministic(void **state)
@@ -361,6 +411,46 @@ static void test_withdraw(void **state)
     assert_int_equal(af_station_queue_length(f->st), 4);
     assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
     expect_starts(f, (uint64_t[]){0, 6, 4, 5, 1}, (double[]){0, 10, 20, 30, 40}, 5);
+    fx_free(f);
+}
+
+/* Withdrawing from a queue whose ring has wrapped round its array (16 places at first): one
+ * lane, service 1. Entities 100-115 arrive at 0 (100 starts; 101-115 take places 1-15), 101-110
+ * start at 1..10, so at 10.5 the queue is 111-115 in places 11-15, and 116-125 then take places
+ * 0-9. Withdrawn at 10.5: 113 and 111 (the first run), 120 and 125 (the wrapped one); 110 is in
+ * service and 113 already gone. The rest start one a minute from 11 in arrival order. */
+static void ev_withdraw_wrapped(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    fx *f = ctx;
+    static const uint64_t ok[] = {113, 120, 125, 111};
+    double waited = -1;
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(af_station_withdraw(f->st, ok[i], &waited), AF_OK);
+        af_assert_close(waited, ok[i] < 116 ? 10.5 : 0.0, 0, 0);
+    }
+    assert_int_equal(af_station_withdraw(f->st, 110, NULL), AF_NOTFOUND);
+    assert_int_equal(af_station_withdraw(f->st, 113, NULL), AF_NOTFOUND);
+    assert_int_equal(af_station_queue_length(f->st), 11);
+    (void)arg;
+}
+
+static void test_withdraw_from_wrapped_ring(void **state)
+{
+    (void)state;
+    static plan p[26];
+    for (size_t i = 0; i < 26; i++)
+        p[i] = (plan){.t = i < 16 ? 0.0 : 10.5, .entity = 100 + i, .priority = 0, .service = 1};
+    af_station_config c = config(1);
+    fx *f = fx_new(&c, p, 26);
+    assert_true(af_sim_schedule_at(f->sim, 10.5, ev_withdraw_wrapped, f, 0) != 0);
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    static const uint64_t ids[] = {100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110,
+                                   112, 114, 115, 116, 117, 118, 119, 121, 122, 123, 124};
+    double times[22];
+    for (size_t i = 0; i < 22; i++) times[i] = (double)i;
+    expect_starts(f, ids, times, 22);
+    assert_int_equal(af_station_get_stats(f->st)->withdrawn, 4);
     fx_free(f);
 }
 
@@ -1389,6 +1479,7 @@ int main(void)
         cmocka_unit_test(test_queue_limit_blocking),
         cmocka_unit_test(test_queue_limit_raised),
         cmocka_unit_test(test_withdraw),
+        cmocka_unit_test(test_withdraw_from_wrapped_ring),
         cmocka_unit_test(test_closed_station_starts_at_opening),
         cmocka_unit_test(test_wip_finish_vs_suspend),
         cmocka_unit_test(test_suspend_over_weekend),
@@ -1410,6 +1501,7 @@ int main(void)
         cmocka_unit_test(test_plain_station_matches_general_way),
         cmocka_unit_test(test_general_station_short_ways_match),
         cmocka_unit_test(test_short_ways_at_their_edges),
+        cmocka_unit_test(test_inline_views_match_public_queries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
