@@ -404,8 +404,36 @@ static inline void note_busy(af_station *st, af_time now)
     af_timeavg_set_inline(&st->stats.busy, now, (double)st->active_n);
 }
 
+/* note_busy with active_n - 1 and then with active_n, at one time (a lane that ends and
+ * starts again), in one step with the same result: the first accumulates the area and moves
+ * t_last to now, so the second adds nothing; the value ends as active_n; the minimum can only
+ * take active_n - 1 and the maximum active_n (the smaller and the larger of the two). */
+static inline void note_busy_dip(af_station *st, af_time now)
+{
+    af_timeavg *a = &st->stats.busy;
+    double lo = (double)(st->active_n - 1), hi = (double)st->active_n;
+    if (now > a->t_last) {
+        a->area += a->value * (now - a->t_last);
+        a->t_last = now;
+    }
+    a->value = hi;
+    double mn = a->min, mx = a->max;
+    a->min = lo < mn ? lo : mn;
+    a->max = hi > mx ? hi : mx;
+}
+
 static void on_complete(af_sim *sim, void *ctx, uint64_t arg);
 static void on_wake(af_sim *sim, void *ctx, uint64_t arg);
+
+/* Schedules lane li's completion at t = now + service, service >= 0 (checked at the arrival,
+ * or by the service hook's caller), so t >= now and only t < INFINITY is left to check. */
+static inline __attribute__((always_inline)) af_event_id schedule_completion(af_station *st,
+                                                                           af_time t,
+                                                                           unsigned li)
+{
+    if (!(t < INFINITY)) return 0;
+    return af_sim_push(st->v.sim, t, on_complete, st, li);
+}
 static void on_closing(af_sim *sim, void *ctx, uint64_t arg);
 
 static void refresh(af_station *st);
@@ -522,7 +550,7 @@ static inline __attribute__((always_inline)) bool start_head(af_station *st, af_
         if (t >= 0 && isfinite(t)) service = t;
     }
     unsigned li = st->free_lanes[st->free_n - 1];
-    af_event_id ev = af_sim_schedule_in(st->v.sim, now + service, on_complete, st, li);
+    af_event_id ev = schedule_completion(st, now + service, li);
     if (!ev) return false; /* still at the head */
     if (plain)
         ring_drop(&st->v.fifo);
@@ -686,11 +714,12 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
     uint64_t entity = head->entity;
     double service = head->service;
     af_time t_queue = head->t_queue;
-    af_event_id ev = af_sim_schedule_in(st->v.sim, now + service, on_complete, st, li);
+    af_event_id ev = schedule_completion(st, now + service, li);
     if (!ev) return false;
     st->stats.served++;
-    /* The lane's end and its start at the same time: busy falls by one and rises again. */
-    af_timeavg_set_inline(&st->stats.busy, now, (double)(st->active_n - 1));
+    /* The lane's end and its start at the same time: busy falls by one and rises again (both
+     * steps in one, note_busy_dip). */
+    note_busy_dip(st, now);
     st->in_refresh = true;
     st->again = false;
     roll_day(st, now);
@@ -705,7 +734,6 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
     double waited = now - t_queue;
     af_tally_add_inline(&st->stats.wait, waited);
     af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
-    note_busy(st, now);
     if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
     /* The rest of refresh_plain_outer: its loop goes on (a hook may have freed lanes) and a
      * hook that called back asks for more passes. */
