@@ -394,6 +394,22 @@ static inline void note_queue(af_station *st, af_time now)
     af_timeavg_set_inline(&st->stats.queue, now, count_d(queue_len(st)));
 }
 
+/* note_queue for a queue that just grew by one (fifo): the same as af_timeavg_set_inline
+ * without its minimum, which a value above the last one leaves as it was (the last value is
+ * never below the minimum: every value set is taken into it). */
+static inline void note_queue_up(af_station *st, af_time now)
+{
+    af_timeavg *a = &st->stats.queue;
+    double v = count_d(st->v.fifo.n);
+    if (now > a->t_last) {
+        a->area += a->value * (now - a->t_last);
+        a->t_last = now;
+    }
+    a->value = v;
+    double hi = a->max;
+    a->max = v > hi ? v : hi;
+}
+
 static inline void note_blocked(af_station *st, af_time now)
 {
     af_timeavg_set_inline(&st->stats.blocked, now, count_d(st->v.blocked.n));
@@ -898,6 +914,19 @@ static inline void fifo_push_new(af_station *st, uint64_t entity, int priority,
     entry_fill(ring_push_slot(&st->v.fifo), st, entity, priority, service_time, now);
 }
 
+/* fifo_push_new for the short way: only the fields that an entry of the FCFS queue is read
+ * for (a start takes entity, service and t_queue; a withdrawal t_queue). Its seq and priority
+ * order only the priority heap, and t_block only the upstream line, which a plain station's
+ * queue never feeds (a station's discipline is fixed at its creation). */
+static inline void fifo_push_plain(af_station *st, uint64_t entity, double service_time,
+                                   af_time now)
+{
+    entry *q = ring_push_slot(&st->v.fifo);
+    q->entity = entity;
+    q->service = service_time;
+    q->t_queue = now;
+}
+
 /* af_station_arrive after its checks, for every station: the general way. */
 static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64_t entity,
                                                           int priority, double service_time)
@@ -941,17 +970,18 @@ static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64
 af_status af_station_arrive(af_station *st, uint64_t entity, int priority, double service_time)
 {
     if (!st) return AF_INVAL;
-    if (!(service_time >= 0.0) || !isfinite(service_time)) return AF_RANGE;
+    /* >= 0 also rejects NaN, and < INFINITY is then isfinite. */
+    if (!(service_time >= 0.0 && service_time < INFINITY)) return AF_RANGE;
     /* The short way: a plain station (no queue limit, so no one blocked) with room in its
      * ring. The same steps as arrive_general, which the other arrivals take, and refresh()
-     * only when it would have something to do: a lane free or one suspended. */
+     * only when it would have something to do: a lane free or one suspended. The arrival's
+     * number (next_seq) orders only the priority heap: a plain station, FCFS, leaves it. */
     if (!st->plain || st->v.blocked.n != 0 || st->v.fifo.n == st->v.fifo.cap)
         return arrive_general(st, entity, priority, service_time);
     af_time now = now_of(st);
-    fifo_push_new(st, entity, priority, service_time, now);
-    af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
+    fifo_push_plain(st, entity, service_time, now);
+    note_queue_up(st, now);
     if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
-    st->next_seq++;
     st->stats.arrivals++;
     if (st->in_refresh)
         refresh(st); /* asks the running refresh for another pass */
