@@ -158,10 +158,11 @@ void af_sim_drop_dead_top(af_sim *sim)
     }
 }
 
-/* Fills an open hole with the last entry. */
+/* Fills an open hole with the last entry, and frees the record of the event that ran. */
 static void close_hole(af_sim *sim)
 {
     sim->hole = false;
+    release_slot(sim, sim->run_slot);
     pop_root(sim); /* the hole is the root: the last entry sifts down into it */
     if (sim->dead) af_sim_drop_dead_top(sim);
 }
@@ -215,16 +216,17 @@ static uint32_t pending_slot(const af_sim *sim, af_event_id id)
     return slot;
 }
 
-/* What af_sim_push does first when the pool is full or the sequence numbers run out, out of
- * its way. */
+/* What af_sim_push does when the pool is full or the sequence numbers run out, out of its
+ * way. */
 __attribute__((noinline, cold)) bool af_sim_make_room(af_sim *sim)
 {
-    if (sim->free_head == AF_REC_NONE && !grow_pool(sim)) return false;
-    if (sim->next_seq >= AF_CALENDAR_SEQ_LIMIT) {
-        settle(sim);
-        renumber(sim);
-    }
-    return true;
+    return sim->free_head != AF_REC_NONE || grow_pool(sim);
+}
+
+__attribute__((noinline, cold)) void af_sim_renumber(af_sim *sim)
+{
+    settle(sim);
+    renumber(sim);
 }
 
 af_event_id af_sim_schedule_at(af_sim *sim, af_time t, af_event_fn fn, void *ctx, uint64_t arg)
@@ -235,7 +237,10 @@ af_event_id af_sim_schedule_at(af_sim *sim, af_time t, af_event_fn fn, void *ctx
 af_event_id af_sim_schedule(af_sim *sim, af_time delay, af_event_fn fn, void *ctx, uint64_t arg)
 {
     if (!(delay >= 0)) return 0; /* also rejects NaN */
-    return af_sim_schedule_in(sim, sim->now + delay, fn, ctx, arg);
+    /* now + delay >= now (rounding is monotone), so only the upper bound is left to check. */
+    af_time t = sim->now + delay;
+    if (!(t < INFINITY) || !fn) return 0;
+    return af_sim_push(sim, t, fn, ctx, arg);
 }
 
 bool af_sim_cancel(af_sim *sim, af_event_id id)
@@ -262,9 +267,10 @@ af_time af_sim_event_time(const af_sim *sim, af_event_id id)
     return sim->pool[slot].time;
 }
 
-/* Runs the first event of a settled, non-empty heap. Its slot is freed before the handler
- * runs, so the handler can schedule without growing the pool, and the root is left as a hole
- * for the handler's first schedule to fill. */
+/* Runs the first event of a settled, non-empty heap. The root is left as a hole and the
+ * event's record (its handle made stale) as run_slot, for the handler's first schedule to
+ * fill, so that the handler can schedule without growing the pool; closing the hole otherwise
+ * frees the record. */
 static inline __attribute__((always_inline)) void run_first(af_sim *sim)
 {
     heap_entry top = sim->heap[0];
@@ -276,7 +282,7 @@ static inline __attribute__((always_inline)) void run_first(af_sim *sim)
     void *ctx = r->ctx;
     uint64_t arg = r->arg;
     r->gen++;
-    release_slot(sim, slot);
+    sim->run_slot = slot;
     sim->now = r->time; /* the time given, where the key has -0.0 as +0.0 */
     sim->events_run++;
     sim->hole = true;

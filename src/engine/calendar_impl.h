@@ -87,6 +87,12 @@ struct af_sim {
      * handler's first schedule takes the root and sifts down once (a pop and a push in one
      * pass); otherwise the last entry fills it when the handler returns. */
     bool hole;
+    /* While the hole is open, the record slot of the event that is running: its generation is
+     * bumped (its handle is stale), and it is kept out of the free list for the handler's first
+     * schedule, which fills the hole with it (the slot it would have popped from the free list
+     * had the slot been freed first: the same slots in the same order, without the round trip).
+     * Closing the hole otherwise frees it. */
+    uint32_t run_slot;
 
     af_heap_entry *heap; /* heap_mem + 1: heap[1] starts a 32-byte half line */
     void *heap_mem;
@@ -130,9 +136,10 @@ static inline af_time af_sim_clock(const af_sim *sim) { return sim->now; }
 #endif
 
 /* calendar.c's rare paths. */
-/* The pool is full or the sequence numbers ran out: grows the pool or renumbers. False when
- * the pool cannot grow. */
+/* The pool is full: grows it. False when it cannot grow. */
 bool af_sim_make_room(af_sim *sim);
+/* The sequence numbers ran out: settles the heap (closing any hole) and renumbers. */
+void af_sim_renumber(af_sim *sim);
 /* Drops dead entries from the top, so that heap[0] is live. */
 void af_sim_drop_dead_top(af_sim *sim);
 #ifndef NDEBUG
@@ -222,22 +229,22 @@ static inline __attribute__((always_inline)) af_event_id af_sim_push(af_sim *sim
                                                                      af_event_fn fn, void *ctx,
                                                                      uint64_t arg)
 {
-    if (__builtin_expect(sim->free_head == AF_REC_NONE || sim->next_seq >= AF_CALENDAR_SEQ_LIMIT,
-                         0) &&
-        !af_sim_make_room(sim))
-        return 0;
-    uint32_t slot = sim->free_head;
-    af_event_rec *r = &sim->pool[slot];
-    sim->free_head = r->link;
-    r->fn = fn;
-    r->ctx = ctx;
-    r->arg = arg;
-    r->time = t;
-    r->link = AF_REC_PENDING;
-    af_heap_entry e = af_heap_entry_make(t, sim->next_seq++, slot);
+    if (__builtin_expect(sim->next_seq >= AF_CALENDAR_SEQ_LIMIT, 0))
+        af_sim_renumber(sim); /* closes the hole */
+    af_heap_entry e;
+    af_event_rec *r;
+    uint32_t slot;
     if (sim->hole) {
-        /* The event that just ran left the root empty: one sift down does pop and push. */
+        /* The event that just ran left the root empty and its record to this schedule (still
+         * marked pending: only its generation changed): one sift down does pop and push. */
         sim->hole = false;
+        slot = sim->run_slot;
+        r = &sim->pool[slot];
+        r->fn = fn;
+        r->ctx = ctx;
+        r->arg = arg;
+        r->time = t;
+        e = af_heap_entry_make(t, sim->next_seq++, slot);
         size_t at = af_heap_sift_down(sim->heap, sim->heap_len, 0, e);
         (void)at;
 #ifdef AF_HEAP_CHECK_SIFTS
@@ -245,6 +252,17 @@ static inline __attribute__((always_inline)) af_event_id af_sim_push(af_sim *sim
 #endif
         if (__builtin_expect(sim->dead != 0, 0)) af_sim_drop_dead_top(sim);
     } else {
+        if (__builtin_expect(sim->free_head == AF_REC_NONE, 0) && !af_sim_make_room(sim))
+            return 0;
+        slot = sim->free_head;
+        r = &sim->pool[slot];
+        sim->free_head = r->link;
+        r->fn = fn;
+        r->ctx = ctx;
+        r->arg = arg;
+        r->time = t;
+        r->link = AF_REC_PENDING;
+        e = af_heap_entry_make(t, sim->next_seq++, slot);
         size_t at = af_heap_sift_up(sim->heap, sim->heap_len++, e);
         (void)at;
 #ifdef AF_HEAP_CHECK_SIFTS

@@ -394,6 +394,22 @@ static inline void note_queue(af_station *st, af_time now)
     af_timeavg_set_inline(&st->stats.queue, now, count_d(queue_len(st)));
 }
 
+/* note_queue for a queue that just grew by one (fifo): the same as af_timeavg_set_inline
+ * without its minimum, which a value above the last one leaves as it was (the last value is
+ * never below the minimum: every value set is taken into it). */
+static inline void note_queue_up(af_station *st, af_time now)
+{
+    af_timeavg *a = &st->stats.queue;
+    double v = count_d(st->v.fifo.n);
+    if (now > a->t_last) {
+        a->area += a->value * (now - a->t_last);
+        a->t_last = now;
+    }
+    a->value = v;
+    double hi = a->max;
+    a->max = v > hi ? v : hi;
+}
+
 static inline void note_blocked(af_station *st, af_time now)
 {
     af_timeavg_set_inline(&st->stats.blocked, now, count_d(st->v.blocked.n));
@@ -404,8 +420,36 @@ static inline void note_busy(af_station *st, af_time now)
     af_timeavg_set_inline(&st->stats.busy, now, (double)st->active_n);
 }
 
+/* note_busy with active_n - 1 and then with active_n, at one time (a lane that ends and
+ * starts again), in one step with the same result: the first accumulates the area and moves
+ * t_last to now, so the second adds nothing; the value ends as active_n; the minimum can only
+ * take active_n - 1 and the maximum active_n (the smaller and the larger of the two). */
+static inline void note_busy_dip(af_station *st, af_time now)
+{
+    af_timeavg *a = &st->stats.busy;
+    double lo = (double)(st->active_n - 1), hi = (double)st->active_n;
+    if (now > a->t_last) {
+        a->area += a->value * (now - a->t_last);
+        a->t_last = now;
+    }
+    a->value = hi;
+    double mn = a->min, mx = a->max;
+    a->min = lo < mn ? lo : mn;
+    a->max = hi > mx ? hi : mx;
+}
+
 static void on_complete(af_sim *sim, void *ctx, uint64_t arg);
 static void on_wake(af_sim *sim, void *ctx, uint64_t arg);
+
+/* Schedules lane li's completion at t = now + service, service >= 0 (checked at the arrival,
+ * or by the service hook's caller), so t >= now and only t < INFINITY is left to check. */
+static inline __attribute__((always_inline)) af_event_id schedule_completion(af_station *st,
+                                                                           af_time t,
+                                                                           unsigned li)
+{
+    if (!(t < INFINITY)) return 0;
+    return af_sim_push(st->v.sim, t, on_complete, st, li);
+}
 static void on_closing(af_sim *sim, void *ctx, uint64_t arg);
 
 static void refresh(af_station *st);
@@ -522,7 +566,7 @@ static inline __attribute__((always_inline)) bool start_head(af_station *st, af_
         if (t >= 0 && isfinite(t)) service = t;
     }
     unsigned li = st->free_lanes[st->free_n - 1];
-    af_event_id ev = af_sim_schedule_in(st->v.sim, now + service, on_complete, st, li);
+    af_event_id ev = schedule_completion(st, now + service, li);
     if (!ev) return false; /* still at the head */
     if (plain)
         ring_drop(&st->v.fifo);
@@ -686,11 +730,12 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
     uint64_t entity = head->entity;
     double service = head->service;
     af_time t_queue = head->t_queue;
-    af_event_id ev = af_sim_schedule_in(st->v.sim, now + service, on_complete, st, li);
+    af_event_id ev = schedule_completion(st, now + service, li);
     if (!ev) return false;
     st->stats.served++;
-    /* The lane's end and its start at the same time: busy falls by one and rises again. */
-    af_timeavg_set_inline(&st->stats.busy, now, (double)(st->active_n - 1));
+    /* The lane's end and its start at the same time: busy falls by one and rises again (both
+     * steps in one, note_busy_dip). */
+    note_busy_dip(st, now);
     st->in_refresh = true;
     st->again = false;
     roll_day(st, now);
@@ -705,7 +750,6 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
     double waited = now - t_queue;
     af_tally_add_inline(&st->stats.wait, waited);
     af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
-    note_busy(st, now);
     if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
     /* The rest of refresh_plain_outer: its loop goes on (a hook may have freed lanes) and a
      * hook that called back asks for more passes. */
@@ -870,6 +914,19 @@ static inline void fifo_push_new(af_station *st, uint64_t entity, int priority,
     entry_fill(ring_push_slot(&st->v.fifo), st, entity, priority, service_time, now);
 }
 
+/* fifo_push_new for the short way: only the fields that an entry of the FCFS queue is read
+ * for (a start takes entity, service and t_queue; a withdrawal t_queue). Its seq and priority
+ * order only the priority heap, and t_block only the upstream line, which a plain station's
+ * queue never feeds (a station's discipline is fixed at its creation). */
+static inline void fifo_push_plain(af_station *st, uint64_t entity, double service_time,
+                                   af_time now)
+{
+    entry *q = ring_push_slot(&st->v.fifo);
+    q->entity = entity;
+    q->service = service_time;
+    q->t_queue = now;
+}
+
 /* af_station_arrive after its checks, for every station: the general way. */
 static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64_t entity,
                                                           int priority, double service_time)
@@ -913,17 +970,18 @@ static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64
 af_status af_station_arrive(af_station *st, uint64_t entity, int priority, double service_time)
 {
     if (!st) return AF_INVAL;
-    if (!(service_time >= 0.0) || !isfinite(service_time)) return AF_RANGE;
+    /* >= 0 also rejects NaN, and < INFINITY is then isfinite. */
+    if (!(service_time >= 0.0 && service_time < INFINITY)) return AF_RANGE;
     /* The short way: a plain station (no queue limit, so no one blocked) with room in its
      * ring. The same steps as arrive_general, which the other arrivals take, and refresh()
-     * only when it would have something to do: a lane free or one suspended. */
+     * only when it would have something to do: a lane free or one suspended. The arrival's
+     * number (next_seq) orders only the priority heap: a plain station, FCFS, leaves it. */
     if (!st->plain || st->v.blocked.n != 0 || st->v.fifo.n == st->v.fifo.cap)
         return arrive_general(st, entity, priority, service_time);
     af_time now = now_of(st);
-    fifo_push_new(st, entity, priority, service_time, now);
-    af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
+    fifo_push_plain(st, entity, service_time, now);
+    note_queue_up(st, now);
     if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
-    st->next_seq++;
     st->stats.arrivals++;
     if (st->in_refresh)
         refresh(st); /* asks the running refresh for another pass */

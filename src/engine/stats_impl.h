@@ -5,6 +5,8 @@
 #ifndef AF_ENGINE_STATS_IMPL_H
 #define AF_ENGINE_STATS_IMPL_H
 
+#include <stdint.h>
+
 #include "aidflow/stats.h"
 
 /* Welford's update (stats.c says why). */
@@ -12,7 +14,9 @@ static inline void af_tally_add_inline(af_tally *t, double x)
 {
     t->n++;
     double d = x - t->mean;
-    t->mean += d / (double)t->n;
+    /* n counts observations in memory, far below 2^63: the signed conversion gives the same
+     * double without the unsigned one's test of the top bit. */
+    t->mean += d / (double)(int64_t)t->n;
     t->m2 += d * (x - t->mean);
     /* Stored whether or not they change (the same values as `if (x < min) min = x`, NaN
      * included), so that the compiler selects instead of branching. */
