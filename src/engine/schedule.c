@@ -4,7 +4,8 @@
  * later additions are simple), and flattened into one sorted, merged list of intervals in
  * "week minutes" measured from midnight of the run's start weekday, [0, 10080). The
  * flattened form makes the pattern periodic with period P = 10080 starting at time 0, so that
- * a time t reduces to (week base, position in week) with fmod, which is exact. It also merges
+ * a time t reduces to (week base, position in week) exactly (fmod's answer, worked out
+ * without fmod for the times of a run: engine/week_split.h). It also merges
  * intervals that meet across midnight (Sunday 24:00 and Monday 00:00 become one stretch), so
  * that midnight is not reported as a change.
  *
@@ -15,12 +16,13 @@
  * schedule as it was.
  */
 #include "aidflow/schedule.h"
+#include "engine/week_split.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define WEEK_MINUTES (7.0 * AF_MINUTES_PER_DAY)
+#define WEEK_MINUTES AF_WEEK_MINUTES
 
 /* Beyond this many minutes (about 1.9 billion years) from time 0 the spacing of doubles is
  * too coarse to place weekly boundaries; the weekly pattern is then treated as frozen, which
@@ -250,22 +252,11 @@ af_status af_schedule_add_closure(af_schedule *s, af_time from, af_time to, af_e
     return AF_OK;
 }
 
-/* Splits finite t into base + u with base a whole number of weeks and u in [0, P). fmod is
- * exact and so is t - fmod(t, P), so base is an exact multiple of P. */
+/* Splits finite t into base + u with base a whole number of weeks and u in [0, P), as fmod
+ * does it, without fmod for the times of a run (engine/week_split.h has the proof). */
 static double week_split(double t, double *base)
 {
-    double u = fmod(t, WEEK_MINUTES);
-    double b = t - u;
-    if (u < 0.0) {
-        u += WEEK_MINUTES;
-        b -= WEEK_MINUTES;
-        if (u >= WEEK_MINUTES) { /* a tiny negative u rounded up to P */
-            u = 0.0;
-            b += WEEK_MINUTES;
-        }
-    }
-    *base = b;
-    return u;
+    return af_week_split(t, base);
 }
 
 static bool week_open_at(const af_schedule *s, double u)

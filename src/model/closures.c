@@ -68,7 +68,7 @@ static af_time open_from(const model *m, bool has_opens, double opens, const af_
     return closures_closed_until(m, p, n, t);
 }
 
-af_time closures_leg_open_at(const model *m, size_t leg, af_time t)
+af_time closures_leg_open_dated(const model *m, size_t leg, af_time t)
 {
     const af_scn_leg *cfg = m->legs[leg].cfg;
     return open_from(m, cfg->has_opens, cfg->opens, cfg->closures, cfg->n_closures, t);

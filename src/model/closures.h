@@ -14,8 +14,15 @@ af_schedule *closures_build_schedule(const model *m, const af_scn_station *cfg, 
  * without end. */
 af_time closures_closed_until(const model *m, const af_scn_period *periods, size_t n, af_time t);
 
-/* When leg `leg` is next open at or after t (t when open now). */
-af_time closures_leg_open_at(const model *m, size_t leg, af_time t);
+/* When leg `leg` is next open at or after t (t when open now). Inline: most legs have no
+ * opening date and no closures, and then the answer is t without a call (what the dated
+ * answer, closures_leg_open_dated, gives them too). */
+af_time closures_leg_open_dated(const model *m, size_t leg, af_time t);
+static inline af_time closures_leg_open_at(const model *m, size_t leg, af_time t)
+{
+    const af_scn_leg *cfg = m->legs[leg].cfg;
+    return cfg->n_closures == 0 && !cfg->has_opens ? t : closures_leg_open_dated(m, leg, t);
+}
 
 /* Whether any station or leg of `route` is closed at t, by a dated closure or (stations) a
  * random closure in force. */

@@ -21,6 +21,7 @@
 
 #include <stdlib.h>
 
+#include "engine/station_view.h"
 #include "model/closures.h"
 #include "model/gaza_side.h"
 #include "model/divert.h"
@@ -566,21 +567,33 @@ static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg)
  * expects no more, rounding included, as the sums only grow with n and the mean). */
 static void closure_check(model *m)
 {
+    enum { CHECK_ORIGINS = 16 };
     af_time now = af_sim_now(m->sim);
     /* The least patience of the origins whose trucks act on a closure (NaN if one is NaN,
      * which then skips nothing), and the least that is a number (a truck whose patience is
      * NaN never leaves a scheduled closure); worked out when first needed. */
     bool patience_known = false;
     double least_patience = INFINITY, least_number = INFINITY;
+    /* divert_action's answers for the first CHECK_ORIGINS origins, kept from that lookup
+     * (the scenario in force does not change during the check). */
+    af_scn_on_closure origin_action[CHECK_ORIGINS];
+    double origin_patience[CHECK_ORIGINS];
     for (size_t st = 0; st < m->n_stations; st++) {
         mstation *ms = &m->stations[st];
-        if (ms->kind == MS_TRANSFER || af_station_is_open(ms->st) ||
-            af_station_queue_length(ms->st) + af_station_blocked_count(ms->st) == 0)
+        /* The engine's inline queries (engine/station_view.h): af_station_is_open,
+         * af_station_queue_length and af_station_blocked_count's answers. */
+        if (ms->kind == MS_TRANSFER || af_station_open(ms->st) ||
+            af_station_queued(ms->st) + af_station_blocked(ms->st) == 0)
             continue;
         if (!patience_known) {
             for (size_t o = 0; o < m->scn->n_origins; o++) {
                 double p;
-                if (divert_action(m, o, &p) == AF_SCN_CLOSURE_WAIT) continue;
+                af_scn_on_closure a = divert_action(m, o, &p);
+                if (o < CHECK_ORIGINS) {
+                    origin_action[o] = a;
+                    origin_patience[o] = p;
+                }
+                if (a == AF_SCN_CLOSURE_WAIT) continue;
                 if (!(p >= least_patience)) least_patience = p;
                 if (p < least_number) least_number = p;
             }
@@ -597,10 +610,11 @@ static void closure_check(model *m)
         } else {
             /* Closed by its schedule: it opens at the same time as when last asked, if that
              * was during this closure. The station answers af_schedule_next_open of its
-             * schedule (ms->sched) now, mostly from its memo. */
+             * schedule (ms->sched) now, mostly from its memo (af_station_next_open:
+             * af_station_next_scheduled_open's answer, inline). */
             if (!ms->open_known || !(ms->open_asked <= now && now <= ms->open_at)) {
                 ms->open_asked = now;
-                ms->open_at = af_station_next_scheduled_open(ms->st);
+                ms->open_at = af_station_next_open(ms->st);
                 ms->open_known = true;
             }
             af_time open = ms->open_at;
@@ -615,7 +629,13 @@ static void closure_check(model *m)
             truck *t = &m->trucks[id];
             prev = t->line_prev;
             double patience;
-            af_scn_on_closure action = divert_action(m, t->origin, &patience);
+            af_scn_on_closure action;
+            if (t->origin < CHECK_ORIGINS) {
+                action = origin_action[t->origin];
+                patience = origin_patience[t->origin];
+            } else {
+                action = divert_action(m, t->origin, &patience);
+            }
             if (action == AF_SCN_CLOSURE_WAIT) continue;
             const af_dist *d = &af_scn_station_service(ms->cfg, t->category)->dist;
             double stay = closed_for + (double)i * af_dist_mean(d) / ms->lanes;

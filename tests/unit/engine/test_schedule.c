@@ -4,6 +4,12 @@
 #include <stdlib.h>
 
 #include "aidflow/schedule.h"
+#include "engine/week_split.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #define DAY 1440.0
 #define WEEK (7.0 * DAY)
@@ -426,6 +432,56 @@ static void test_hours_across_the_week_boundary(void **state)
     af_schedule_destroy(s);
 }
 
+/* The split without fmod gives fmod's two doubles, bit for bit, over every kind of time: both
+ * results are compared as bit patterns (so -0.0 against +0.0 would fail). */
+static void split_agrees(double t, size_t *fast)
+{
+    double b_new, b_old;
+    double u_new = af_week_split(t, &b_new);
+    double u_old = af_week_split_fmod(t, &b_old);
+    if (memcmp(&u_new, &u_old, sizeof u_new) != 0 || memcmp(&b_new, &b_old, sizeof b_new) != 0)
+        fail_msg("t = %a: u %a against %a, base %a against %a", t, u_new, u_old, b_new, b_old);
+    if (t >= 0.0 && t < 0x1p42) ++*fast;
+}
+
+static void test_week_split_is_fmods(void **state)
+{
+    (void)state;
+    size_t fast = 0;
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (long k = -3000; k <= 3000; k++) {
+        /* Whole weeks, days and minutes, and their neighbours an ulp or a few away. */
+        double edges[] = {k * WEEK, k * DAY, k * 60.0, (double)k, k * 0.1, k * WEEK * 1e5};
+        for (size_t e = 0; e < sizeof edges / sizeof *edges; e++) {
+            double t = edges[e];
+            split_agrees(t, &fast);
+            double up = t, down = t;
+            for (int i = 0; i < 4; i++) {
+                up = nextafter(up, INFINITY);
+                down = nextafter(down, -INFINITY);
+                split_agrees(up, &fast);
+                split_agrees(down, &fast);
+            }
+        }
+    }
+    for (long i = 0; i < 2000000; i++) {
+        /* Random times: uniform over a year and a century, and random bit patterns (every
+         * exponent, both signs, subnormals, huge), NaN and infinities left out. */
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double u01 = (double)(x >> 11) * 0x1p-53;
+        split_agrees(u01 * 365 * DAY, &fast);
+        split_agrees(u01 * 36500 * DAY, &fast);
+        split_agrees(-u01 * 365 * DAY, &fast);
+        double bits;
+        memcpy(&bits, &x, sizeof bits);
+        if (isfinite(bits)) split_agrees(bits, &fast);
+    }
+    double specials[] = {0.0, -0.0, 0x1p-1074, -0x1p-1074, 0x1p-1022, 0x1p42, nextafter(0x1p42, 0),
+                         0x1p53, 1e15, -1e15, DBL_MAX, -DBL_MAX, WEEK, -WEEK, -1e-300};
+    for (size_t i = 0; i < sizeof specials / sizeof *specials; i++) split_agrees(specials[i], &fast);
+    assert_true(fast > 4000000); /* most of them took the way without fmod */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_tiny_negative_time_is_the_start_of_the_week),
         cmocka_unit_test(test_always_open),
+        cmocka_unit_test(test_week_split_is_fmods),
         cmocka_unit_test(test_clone_with_hours),
         cmocka_unit_test(test_brute_force_next_change),
     };
