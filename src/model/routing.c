@@ -338,15 +338,20 @@ static double expected_delay_cached(const model *m, struct routing_cache *c, siz
         double mean = c->service_mean[st * nc + category];
         /* Converted through a signed integer: the same double for any count below 2^63,
          * in fewer instructions than from an unsigned one. */
-        double ahead =
-            (double)(int64_t)(af_station_queue_length(ms->st) + af_station_blocked_count(ms->st));
+        const af_station *sp = ms->st;
+        double ahead = (double)(int64_t)(af_station_queued(sp) + af_station_blocked(sp));
         double part = ahead * mean / ms->lanes + mean;
         af_time open = c->opens_at[st];
-        if (!(now < open)) {
-            open = af_station_next_scheduled_open(ms->st);
+        if (now < open) {
+            /* Closed until the memo's opening (> now: a number or +INFINITY). */
+            part += open < INFINITY ? open - now : 1e12;
+        } else {
+            open = af_station_next_open(sp);
             if (open > now) c->opens_at[st] = open;
+            /* Open now (open == now): the wait is +0, which leaves the sum as it is (the
+             * delay starts at +0 and is never -0, so adding a -0 part or not is the same). */
+            if (open != now) part += isfinite(open) ? open - now : 1e12;
         }
-        part += isfinite(open) ? open - now : 1e12;
         delay += part;
         if (delay >= limit) return delay;
     }
@@ -601,10 +606,25 @@ size_t routing_choose(model *m, const truck *t)
     return choose(m, t, 0, rng);
 }
 
+static size_t at_parting_node(model *m, const truck *t, const af_scn_route *r);
+
 size_t routing_at_node(model *m, const truck *t)
 {
     const af_scn_route *r = &m->scn->routes[t->route];
     if (t->pos == 0 || t->pos + 1 >= r->n_nodes) return t->route;
+    /* The usual answer, from the cache: the routes do not part here. */
+    const struct routing_cache *c = cache_if_made(m);
+    if (c && r->origin == t->origin &&
+        !c->parts[(t->route * c->max_nodes + t->pos) * m->scn->n_categories + t->category])
+        return t->route;
+    return at_parting_node(m, t, r);
+}
+
+/* routing_at_node past its first tests, out of line so that its usual way (the routes do not
+ * part) costs no stack frame. */
+static __attribute__((noinline)) size_t at_parting_node(model *m, const truck *t,
+                                                       const af_scn_route *r)
+{
     const struct routing_cache *c = r->origin == t->origin ? routing_cache(m) : NULL;
     bool parts = c ? c->parts[(t->route * c->max_nodes + t->pos) * m->scn->n_categories + t->category]
                    : routing_diverges(m, t->origin, t->route, t->pos, t->category, true);
