@@ -65,6 +65,12 @@ struct routing_cache {
      * the changes applied so far (memo_changes): a dated change may replace the schedule. */
     af_time *opens_at;
     size_t memo_changes;
+    /* What divert_best asks of routes (routing_divert_tables): the same doubles its own
+     * loops work out, for the lanes of the scenario in force (set with it by switch_to). */
+    routing_divert_tables divert;
+    size_t *parts_at; /* divert.parts_at */
+    double *back;     /* divert.back */
+    double *slowest;  /* divert.slowest */
 };
 
 void routing_destroy(model *m)
@@ -86,12 +92,16 @@ void routing_destroy(model *m)
     free(c->term_end);
     free(c->floor_delay);
     free(c->opens_at);
+    free(c->parts_at);
+    free(c->back);
+    free(c->slowest);
     free(c);
     m->routing = NULL;
 }
 
 static size_t candidates(const model *m, const truck *t, size_t *cand, double *w);
 static void lay_out_routes(const model *m, struct routing_cache *c);
+static void lay_out_divert(const model *m, struct routing_cache *c);
 
 /* Makes the cache for the scenario in force; NULL when out of memory. */
 static const struct routing_cache *make_cache(model *m)
@@ -128,7 +138,10 @@ static const struct routing_cache *make_cache(model *m)
     c->term_end = calloc(s->n_routes + 1, sizeof *c->term_end);
     c->floor_delay = calloc(rn * nc + 1, sizeof *c->floor_delay);
     c->opens_at = calloc(m->n_stations + 1, sizeof *c->opens_at);
-    if (!c->n || !c->cand || !c->w || !c->parts || !c->service_mean || !c->travel_mean ||
+    c->parts_at = calloc(s->n_routes * s->n_routes + 1, sizeof *c->parts_at);
+    c->back = calloc(rn * c->max_nodes + 1, sizeof *c->back);
+    c->slowest = calloc(rn * nc + 1, sizeof *c->slowest);
+    if (!c->parts_at || !c->back || !c->slowest || !c->n || !c->cand || !c->w || !c->parts || !c->service_mean || !c->travel_mean ||
         !c->escort_mean || !c->stop || !c->stop_at || !c->stop_end || !c->term || !c->term_at ||
         !c->term_end || !c->floor_delay || !c->opens_at) {
         m->routing = c;
@@ -159,6 +172,7 @@ static const struct routing_cache *make_cache(model *m)
         if (s->legs[l].has_escort) c->escort_mean[l] = af_dist_mean(&s->legs[l].escort_wait.dist);
     }
     lay_out_routes(m, c);
+    lay_out_divert(m, c);
     for (size_t st = 0; st < m->n_stations; st++) c->opens_at[st] = -INFINITY;
     c->memo_changes = m->changes_applied;
     c->scn = s;
@@ -211,6 +225,50 @@ static void lay_out_routes(const model *m, struct routing_cache *c)
                     d += c->term[j];
                 c->floor_delay[(r * c->max_nodes + pos) * nc + k] = d;
             }
+}
+
+/* Fills the divert tables (routing.h says what each holds) the way divert.c's loops work
+ * them out without the cache. */
+static void lay_out_divert(const model *m, struct routing_cache *c)
+{
+    const af_scenario *s = m->scn;
+    size_t nr = s->n_routes, mn = c->max_nodes, nc = s->n_categories;
+    for (size_t a = 0; a < nr; a++) {
+        const af_scn_route *own = &s->routes[a];
+        for (size_t b = 0; b < nr; b++) {
+            const af_scn_route *r = &s->routes[b];
+            size_t k = 0;
+            while (k + 1 < r->n_nodes && k + 1 < own->n_nodes && r->nodes[k] == own->nodes[k] &&
+                   r->legs[k] == own->legs[k])
+                k++;
+            c->parts_at[a * nr + b] =
+                r->nodes[k] != own->nodes[k] || k + 1 >= r->n_nodes ? SIZE_MAX : k;
+        }
+    }
+    for (size_t r = 0; r < nr; r++) {
+        const af_scn_route *rt = &s->routes[r];
+        for (size_t k = 0; k < mn; k++) {
+            for (size_t pos = 0; pos < mn; pos++) {
+                double t = 0;
+                for (size_t i = k; i < pos && i + 1 < rt->n_nodes; i++)
+                    t += c->travel_mean[rt->legs[i]];
+                c->back[(r * mn + k) * mn + pos] = t;
+            }
+            for (size_t cat = 0; cat < nc; cat++) {
+                double worst = 0;
+                for (size_t i = k + 1; i < rt->n_nodes; i++) {
+                    size_t st = m->node_station[rt->nodes[i]];
+                    if (st == SIZE_MAX) continue;
+                    double x = c->service_mean[st * nc + cat] / m->stations[st].lanes;
+                    if (x > worst) worst = x;
+                }
+                c->slowest[(r * mn + k) * nc + cat] = worst;
+            }
+        }
+    }
+    c->divert = (routing_divert_tables){.n_routes = nr, .max_nodes = mn, .n_categories = nc,
+                                        .parts_at = c->parts_at, .back = c->back,
+                                        .slowest = c->slowest};
 }
 
 /* The cache if it is up to date (made, and for the scenario in force), else NULL. Its
@@ -382,6 +440,12 @@ double routing_expected_delay_below(const model *m, size_t route, size_t from, s
         if (floor >= limit) return floor;
     }
     return expected_delay_cached(m, c, route, from, category, af_sim_now(m->sim), limit);
+}
+
+const routing_divert_tables *routing_divert(const model *m)
+{
+    const struct routing_cache *c = cache_if_made(m);
+    return c ? &c->divert : NULL;
 }
 
 double routing_travel_mean(const model *m, size_t leg)
