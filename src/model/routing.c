@@ -351,7 +351,7 @@ static inline __attribute__((always_inline)) double station_delay(const mstation
 static double expected_delay_uncached(const model *m, size_t route, size_t from, size_t category)
 {
     const af_scn_route *r = &m->scn->routes[route];
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     double delay = 0;
     for (size_t i = from + 1; i < r->n_nodes; i++) {
         size_t st = m->node_station[r->nodes[i]];
@@ -381,14 +381,21 @@ static double expected_delay_uncached(const model *m, size_t route, size_t from,
  * opening added whether or not it is closed, as af_station_next_scheduled_open is now (and
  * the wait 0, which adds nothing) when its schedule is open, and is af_station_is_open's
  * answer otherwise. */
-static double expected_delay_cached(const model *m, struct routing_cache *c, size_t route,
-                                    size_t from, size_t category, af_time now, double limit)
+/* Empties the opening memo when a dated change was applied since it was filled. */
+static inline void memo_current(const model *m, struct routing_cache *c)
 {
-    size_t nc = m->scn->n_categories, at = route * c->max_nodes + from;
     if (c->memo_changes != m->changes_applied) {
         for (size_t st = 0; st < m->n_stations; st++) c->opens_at[st] = -INFINITY;
         c->memo_changes = m->changes_applied;
     }
+}
+
+/* expected_delay_cached past memo_current (the caller made the memo current). */
+static inline __attribute__((always_inline)) double
+delay_walk(const model *m, struct routing_cache *c, size_t route, size_t from, size_t category,
+           af_time now, double limit)
+{
+    size_t nc = m->scn->n_categories, at = route * c->max_nodes + from;
     double delay = 0;
     for (size_t j = c->stop_at[at], end = c->stop_end[route]; j < end; j++) {
         size_t st = c->stop[j];
@@ -417,13 +424,20 @@ static double expected_delay_cached(const model *m, struct routing_cache *c, siz
     return delay;
 }
 
+static double expected_delay_cached(const model *m, struct routing_cache *c, size_t route,
+                                    size_t from, size_t category, af_time now, double limit)
+{
+    memo_current(m, c);
+    return delay_walk(m, c, route, from, category, now, limit);
+}
+
 /* Expected minutes from node `from` of `route` to its hub for a truck of `category` leaving
  * now: at each station after `from` the trucks ahead served by its lanes plus its own
  * service, and the wait for it to open; plus each leg's mean travel and escort wait. */
 double routing_expected_delay(const model *m, size_t route, size_t from, size_t category)
 {
     struct routing_cache *c = cache_if_made(m);
-    return c ? expected_delay_cached(m, c, route, from, category, af_sim_now(m->sim), NAN)
+    return c ? expected_delay_cached(m, c, route, from, category, af_sim_clock(m->sim), NAN)
              : expected_delay_uncached(m, route, from, category);
 }
 
@@ -439,7 +453,7 @@ double routing_expected_delay_below(const model *m, size_t route, size_t from, s
         double floor = c->floor_delay[(route * c->max_nodes + from) * m->scn->n_categories + category];
         if (floor >= limit) return floor;
     }
-    return expected_delay_cached(m, c, route, from, category, af_sim_now(m->sim), limit);
+    return expected_delay_cached(m, c, route, from, category, af_sim_clock(m->sim), limit);
 }
 
 const routing_divert_tables *routing_divert(const model *m)
@@ -512,8 +526,9 @@ static size_t shortest(model *m, const truck *t, const size_t *cand, const bool 
         }
     if (n_con < 2) return only;
     struct routing_cache *c = cache_if_made(m);
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     size_t nc = m->scn->n_categories;
+    if (c) memo_current(m, c);
     double best = INFINITY;
     size_t chosen = SIZE_MAX, first = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
@@ -524,9 +539,9 @@ static size_t shortest(model *m, const truck *t, const size_t *cand, const bool 
             d = expected_delay_uncached(m, cand[i], pos, t->category);
         } else if (c->nonneg) {
             if (c->floor_delay[(cand[i] * c->max_nodes + pos) * nc + t->category] >= best) continue;
-            d = expected_delay_cached(m, c, cand[i], pos, t->category, now, best);
+            d = delay_walk(m, c, cand[i], pos, t->category, now, best);
         } else {
-            d = expected_delay_cached(m, c, cand[i], pos, t->category, now, NAN);
+            d = delay_walk(m, c, cand[i], pos, t->category, now, NAN);
         }
         if (d < best) {
             best = d;
@@ -548,7 +563,7 @@ static size_t decide(model *m, const truck *t, const size_t *cand, const double 
 {
     double tol;
     af_scn_policy pol = routing_policy(m, t->origin, &tol);
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     switch (pol) {
     case AF_SCN_FIXED_SHARES:
         return at_origin ? pick(cand, w, consistent, n, u) : t->route;
