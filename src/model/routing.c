@@ -602,8 +602,9 @@ static size_t decide(model *m, const truck *t, const size_t *cand, const double 
     return t->route;
 }
 
-/* One decision for truck t at node `pos` of its route (0: leaving its origin). */
-static size_t choose(model *m, const truck *t, size_t pos, af_rng *rng)
+/* One decision for truck t at node `pos` of its route (0: leaving its origin). Out of line:
+ * its frame (room for 64 candidates) would otherwise be set up on its callers' short ways. */
+static __attribute__((noinline)) size_t choose(model *m, const truck *t, size_t pos, af_rng *rng)
 {
     const af_scn_origin *org = &m->scn->origins[t->origin];
     enum { STACK = 64 };
