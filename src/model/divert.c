@@ -59,6 +59,29 @@ divert_plan divert_best(model *m, size_t origin, size_t category, size_t route, 
     af_time now = af_sim_now(m->sim);
     double least = stay;
     size_t last = at_leg ? pos : pos - 1; /* the latest node an alternative may part at */
+    const routing_divert_tables *dt = routing_divert(m);
+    if (dt) {
+        /* The same loop, with where each route parts, the drive back and the slowest station
+         * from the routing cache (the same doubles as back_minutes and slowest). */
+        size_t mn = dt->max_nodes, nc = dt->n_categories;
+        const size_t *parts_at = dt->parts_at + route * dt->n_routes;
+        for (size_t i = 0; i < org->n_routes; i++) {
+            size_t ri = org->routes[i];
+            if (ri == route || !m->scn->routes[ri].carries[category]) continue;
+            size_t k = parts_at[ri];
+            if (k == SIZE_MAX || k > last) continue;
+            if (closures_route_closed_from(m, ri, k, now)) continue;
+            double back = dt->back[(route * mn + k) * mn + pos];
+            double queued = (double)m->heading[ri] * dt->slowest[(ri * mn + k) * nc + category];
+            double limit = back >= 0 && queued >= 0 ? least : NAN;
+            double d = back + routing_expected_delay_below(m, ri, k, category, limit) + queued;
+            if (d < least) {
+                least = d;
+                best = (divert_plan){.go = true, .route = ri, .at = k, .back_minutes = back};
+            }
+        }
+        return best;
+    }
     for (size_t i = 0; i < org->n_routes; i++) {
         size_t ri = org->routes[i];
         const af_scn_route *r = &m->scn->routes[ri];

@@ -65,6 +65,12 @@ struct routing_cache {
      * the changes applied so far (memo_changes): a dated change may replace the schedule. */
     af_time *opens_at;
     size_t memo_changes;
+    /* What divert_best asks of routes (routing_divert_tables): the same doubles its own
+     * loops work out, for the lanes of the scenario in force (set with it by switch_to). */
+    routing_divert_tables divert;
+    size_t *parts_at; /* divert.parts_at */
+    double *back;     /* divert.back */
+    double *slowest;  /* divert.slowest */
 };
 
 void routing_destroy(model *m)
@@ -86,12 +92,16 @@ void routing_destroy(model *m)
     free(c->term_end);
     free(c->floor_delay);
     free(c->opens_at);
+    free(c->parts_at);
+    free(c->back);
+    free(c->slowest);
     free(c);
     m->routing = NULL;
 }
 
 static size_t candidates(const model *m, const truck *t, size_t *cand, double *w);
 static void lay_out_routes(const model *m, struct routing_cache *c);
+static void lay_out_divert(const model *m, struct routing_cache *c);
 
 /* Makes the cache for the scenario in force; NULL when out of memory. */
 static const struct routing_cache *make_cache(model *m)
@@ -128,7 +138,10 @@ static const struct routing_cache *make_cache(model *m)
     c->term_end = calloc(s->n_routes + 1, sizeof *c->term_end);
     c->floor_delay = calloc(rn * nc + 1, sizeof *c->floor_delay);
     c->opens_at = calloc(m->n_stations + 1, sizeof *c->opens_at);
-    if (!c->n || !c->cand || !c->w || !c->parts || !c->service_mean || !c->travel_mean ||
+    c->parts_at = calloc(s->n_routes * s->n_routes + 1, sizeof *c->parts_at);
+    c->back = calloc(rn * c->max_nodes + 1, sizeof *c->back);
+    c->slowest = calloc(rn * nc + 1, sizeof *c->slowest);
+    if (!c->parts_at || !c->back || !c->slowest || !c->n || !c->cand || !c->w || !c->parts || !c->service_mean || !c->travel_mean ||
         !c->escort_mean || !c->stop || !c->stop_at || !c->stop_end || !c->term || !c->term_at ||
         !c->term_end || !c->floor_delay || !c->opens_at) {
         m->routing = c;
@@ -159,6 +172,7 @@ static const struct routing_cache *make_cache(model *m)
         if (s->legs[l].has_escort) c->escort_mean[l] = af_dist_mean(&s->legs[l].escort_wait.dist);
     }
     lay_out_routes(m, c);
+    lay_out_divert(m, c);
     for (size_t st = 0; st < m->n_stations; st++) c->opens_at[st] = -INFINITY;
     c->memo_changes = m->changes_applied;
     c->scn = s;
@@ -211,6 +225,50 @@ static void lay_out_routes(const model *m, struct routing_cache *c)
                     d += c->term[j];
                 c->floor_delay[(r * c->max_nodes + pos) * nc + k] = d;
             }
+}
+
+/* Fills the divert tables (routing.h says what each holds) the way divert.c's loops work
+ * them out without the cache. */
+static void lay_out_divert(const model *m, struct routing_cache *c)
+{
+    const af_scenario *s = m->scn;
+    size_t nr = s->n_routes, mn = c->max_nodes, nc = s->n_categories;
+    for (size_t a = 0; a < nr; a++) {
+        const af_scn_route *own = &s->routes[a];
+        for (size_t b = 0; b < nr; b++) {
+            const af_scn_route *r = &s->routes[b];
+            size_t k = 0;
+            while (k + 1 < r->n_nodes && k + 1 < own->n_nodes && r->nodes[k] == own->nodes[k] &&
+                   r->legs[k] == own->legs[k])
+                k++;
+            c->parts_at[a * nr + b] =
+                r->nodes[k] != own->nodes[k] || k + 1 >= r->n_nodes ? SIZE_MAX : k;
+        }
+    }
+    for (size_t r = 0; r < nr; r++) {
+        const af_scn_route *rt = &s->routes[r];
+        for (size_t k = 0; k < mn; k++) {
+            for (size_t pos = 0; pos < mn; pos++) {
+                double t = 0;
+                for (size_t i = k; i < pos && i + 1 < rt->n_nodes; i++)
+                    t += c->travel_mean[rt->legs[i]];
+                c->back[(r * mn + k) * mn + pos] = t;
+            }
+            for (size_t cat = 0; cat < nc; cat++) {
+                double worst = 0;
+                for (size_t i = k + 1; i < rt->n_nodes; i++) {
+                    size_t st = m->node_station[rt->nodes[i]];
+                    if (st == SIZE_MAX) continue;
+                    double x = c->service_mean[st * nc + cat] / m->stations[st].lanes;
+                    if (x > worst) worst = x;
+                }
+                c->slowest[(r * mn + k) * nc + cat] = worst;
+            }
+        }
+    }
+    c->divert = (routing_divert_tables){.n_routes = nr, .max_nodes = mn, .n_categories = nc,
+                                        .parts_at = c->parts_at, .back = c->back,
+                                        .slowest = c->slowest};
 }
 
 /* The cache if it is up to date (made, and for the scenario in force), else NULL. Its
@@ -293,7 +351,7 @@ static inline __attribute__((always_inline)) double station_delay(const mstation
 static double expected_delay_uncached(const model *m, size_t route, size_t from, size_t category)
 {
     const af_scn_route *r = &m->scn->routes[route];
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     double delay = 0;
     for (size_t i = from + 1; i < r->n_nodes; i++) {
         size_t st = m->node_station[r->nodes[i]];
@@ -323,14 +381,21 @@ static double expected_delay_uncached(const model *m, size_t route, size_t from,
  * opening added whether or not it is closed, as af_station_next_scheduled_open is now (and
  * the wait 0, which adds nothing) when its schedule is open, and is af_station_is_open's
  * answer otherwise. */
-static double expected_delay_cached(const model *m, struct routing_cache *c, size_t route,
-                                    size_t from, size_t category, af_time now, double limit)
+/* Empties the opening memo when a dated change was applied since it was filled. */
+static inline void memo_current(const model *m, struct routing_cache *c)
 {
-    size_t nc = m->scn->n_categories, at = route * c->max_nodes + from;
     if (c->memo_changes != m->changes_applied) {
         for (size_t st = 0; st < m->n_stations; st++) c->opens_at[st] = -INFINITY;
         c->memo_changes = m->changes_applied;
     }
+}
+
+/* expected_delay_cached past memo_current (the caller made the memo current). */
+static inline __attribute__((always_inline)) double
+delay_walk(const model *m, struct routing_cache *c, size_t route, size_t from, size_t category,
+           af_time now, double limit)
+{
+    size_t nc = m->scn->n_categories, at = route * c->max_nodes + from;
     double delay = 0;
     for (size_t j = c->stop_at[at], end = c->stop_end[route]; j < end; j++) {
         size_t st = c->stop[j];
@@ -338,20 +403,32 @@ static double expected_delay_cached(const model *m, struct routing_cache *c, siz
         double mean = c->service_mean[st * nc + category];
         /* Converted through a signed integer: the same double for any count below 2^63,
          * in fewer instructions than from an unsigned one. */
-        double ahead =
-            (double)(int64_t)(af_station_queue_length(ms->st) + af_station_blocked_count(ms->st));
+        const af_station *sp = ms->st;
+        double ahead = (double)(int64_t)(af_station_queued(sp) + af_station_blocked(sp));
         double part = ahead * mean / ms->lanes + mean;
         af_time open = c->opens_at[st];
-        if (!(now < open)) {
-            open = af_station_next_scheduled_open(ms->st);
+        if (now < open) {
+            /* Closed until the memo's opening (> now: a number or +INFINITY). */
+            part += open < INFINITY ? open - now : 1e12;
+        } else {
+            open = af_station_next_open(sp);
             if (open > now) c->opens_at[st] = open;
+            /* Open now (open == now): the wait is +0, which leaves the sum as it is (the
+             * delay starts at +0 and is never -0, so adding a -0 part or not is the same). */
+            if (open != now) part += isfinite(open) ? open - now : 1e12;
         }
-        part += isfinite(open) ? open - now : 1e12;
         delay += part;
         if (delay >= limit) return delay;
     }
     for (size_t j = c->term_at[at], end = c->term_end[route]; j < end; j++) delay += c->term[j];
     return delay;
+}
+
+static double expected_delay_cached(const model *m, struct routing_cache *c, size_t route,
+                                    size_t from, size_t category, af_time now, double limit)
+{
+    memo_current(m, c);
+    return delay_walk(m, c, route, from, category, now, limit);
 }
 
 /* Expected minutes from node `from` of `route` to its hub for a truck of `category` leaving
@@ -360,7 +437,7 @@ static double expected_delay_cached(const model *m, struct routing_cache *c, siz
 double routing_expected_delay(const model *m, size_t route, size_t from, size_t category)
 {
     struct routing_cache *c = cache_if_made(m);
-    return c ? expected_delay_cached(m, c, route, from, category, af_sim_now(m->sim), NAN)
+    return c ? expected_delay_cached(m, c, route, from, category, af_sim_clock(m->sim), NAN)
              : expected_delay_uncached(m, route, from, category);
 }
 
@@ -376,7 +453,13 @@ double routing_expected_delay_below(const model *m, size_t route, size_t from, s
         double floor = c->floor_delay[(route * c->max_nodes + from) * m->scn->n_categories + category];
         if (floor >= limit) return floor;
     }
-    return expected_delay_cached(m, c, route, from, category, af_sim_now(m->sim), limit);
+    return expected_delay_cached(m, c, route, from, category, af_sim_clock(m->sim), limit);
+}
+
+const routing_divert_tables *routing_divert(const model *m)
+{
+    const struct routing_cache *c = cache_if_made(m);
+    return c ? &c->divert : NULL;
 }
 
 double routing_travel_mean(const model *m, size_t leg)
@@ -443,8 +526,9 @@ static size_t shortest(model *m, const truck *t, const size_t *cand, const bool 
         }
     if (n_con < 2) return only;
     struct routing_cache *c = cache_if_made(m);
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     size_t nc = m->scn->n_categories;
+    if (c) memo_current(m, c);
     double best = INFINITY;
     size_t chosen = SIZE_MAX, first = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
@@ -455,9 +539,9 @@ static size_t shortest(model *m, const truck *t, const size_t *cand, const bool 
             d = expected_delay_uncached(m, cand[i], pos, t->category);
         } else if (c->nonneg) {
             if (c->floor_delay[(cand[i] * c->max_nodes + pos) * nc + t->category] >= best) continue;
-            d = expected_delay_cached(m, c, cand[i], pos, t->category, now, best);
+            d = delay_walk(m, c, cand[i], pos, t->category, now, best);
         } else {
-            d = expected_delay_cached(m, c, cand[i], pos, t->category, now, NAN);
+            d = delay_walk(m, c, cand[i], pos, t->category, now, NAN);
         }
         if (d < best) {
             best = d;
@@ -479,7 +563,7 @@ static size_t decide(model *m, const truck *t, const size_t *cand, const double 
 {
     double tol;
     af_scn_policy pol = routing_policy(m, t->origin, &tol);
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     switch (pol) {
     case AF_SCN_FIXED_SHARES:
         return at_origin ? pick(cand, w, consistent, n, u) : t->route;
@@ -518,8 +602,9 @@ static size_t decide(model *m, const truck *t, const size_t *cand, const double 
     return t->route;
 }
 
-/* One decision for truck t at node `pos` of its route (0: leaving its origin). */
-static size_t choose(model *m, const truck *t, size_t pos, af_rng *rng)
+/* One decision for truck t at node `pos` of its route (0: leaving its origin). Out of line:
+ * its frame (room for 64 candidates) would otherwise be set up on its callers' short ways. */
+static __attribute__((noinline)) size_t choose(model *m, const truck *t, size_t pos, af_rng *rng)
 {
     const af_scn_origin *org = &m->scn->origins[t->origin];
     enum { STACK = 64 };
@@ -601,10 +686,25 @@ size_t routing_choose(model *m, const truck *t)
     return choose(m, t, 0, rng);
 }
 
+static size_t at_parting_node(model *m, const truck *t, const af_scn_route *r);
+
 size_t routing_at_node(model *m, const truck *t)
 {
     const af_scn_route *r = &m->scn->routes[t->route];
     if (t->pos == 0 || t->pos + 1 >= r->n_nodes) return t->route;
+    /* The usual answer, from the cache: the routes do not part here. */
+    const struct routing_cache *c = cache_if_made(m);
+    if (c && r->origin == t->origin &&
+        !c->parts[(t->route * c->max_nodes + t->pos) * m->scn->n_categories + t->category])
+        return t->route;
+    return at_parting_node(m, t, r);
+}
+
+/* routing_at_node past its first tests, out of line so that its usual way (the routes do not
+ * part) costs no stack frame. */
+static __attribute__((noinline)) size_t at_parting_node(model *m, const truck *t,
+                                                       const af_scn_route *r)
+{
     const struct routing_cache *c = r->origin == t->origin ? routing_cache(m) : NULL;
     bool parts = c ? c->parts[(t->route * c->max_nodes + t->pos) * m->scn->n_categories + t->category]
                    : routing_diverges(m, t->origin, t->route, t->pos, t->category, true);

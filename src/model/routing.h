@@ -37,6 +37,26 @@ double routing_expected_delay_below(const model *m, size_t route, size_t from, s
 double routing_travel_mean(const model *m, size_t leg);
 double routing_service_mean(const model *m, size_t station, size_t category);
 
+/* What divert_best (divert.c) asks of the routes again and again, worked out once with the
+ * routing cache for the scenario in force: the same doubles as its own loops.
+ *   parts_at[own * n_routes + r]  the node where route r parts from route own (the first
+ *                                 leg they do not share), SIZE_MAX when r does not go on
+ *                                 from a node of own there
+ *   back[(route * max_nodes + k) * max_nodes + pos]   the mean minutes of the legs of route
+ *                                 from node k to node pos, added in order from 0 (0 when
+ *                                 pos <= k)
+ *   slowest[(route * max_nodes + k) * n_categories + c]   the most of mean service / lanes
+ *                                 of route's stations after node k for category c (from 0) */
+typedef struct routing_divert_tables {
+    size_t n_routes, max_nodes, n_categories;
+    const size_t *parts_at;
+    const double *back;
+    const double *slowest;
+} routing_divert_tables;
+
+/* The tables, or NULL when the routing cache is not made for the scenario in force. */
+const routing_divert_tables *routing_divert(const model *m);
+
 /* Frees what routing worked out once for the scenario in force (model.routing). */
 void routing_destroy(model *m);
 

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/calendar_impl.h"
 #include "model/times.h"
 
 enum { BLOCK_BITS = 12, BLOCK = 1 << BLOCK_BITS }; /* times a block */
@@ -120,13 +121,13 @@ static bool grow(model *m, time_list *l)
     return true;
 }
 
-static void note(model *m, const truck *t, int k)
+static inline __attribute__((always_inline)) void note(model *m, const truck *t, int k)
 {
     time_list *l = &m->times->l[k];
     size_t b = l->n >> BLOCK_BITS, i = l->n & (BLOCK - 1);
     if (b == l->n_blocks && !grow(m, l)) return;
     time_block *blk = l->blocks[b];
-    blk->key[i] = bits_of(af_sim_now(m->sim) - t->dispatched_at);
+    blk->key[i] = bits_of(af_sim_clock(m->sim) - t->dispatched_at);
     blk->tag[i] = (uint32_t)(m->scn->routes[t->route].hub * m->scn->n_categories + t->category);
     l->n++;
 }

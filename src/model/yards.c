@@ -15,12 +15,6 @@
  * without a limit, hold their place on the way. */
 #include "model/yards.h"
 
-bool yards_full(const model *m, size_t o)
-{
-    const af_scn_origin *org = &m->scn->origins[o];
-    return org->has_yard && m->yard_held[o] >= org->yard_capacity;
-}
-
 void yards_take(model *m, uint32_t id)
 {
     truck *t = &m->trucks[id];

@@ -7,7 +7,11 @@
 
 /* True when origin `o` has a yard and every place in it is taken: its next planned truck is
  * held back. */
-bool yards_full(const model *m, size_t o);
+static inline bool yards_full(const model *m, size_t o)
+{
+    const af_scn_origin *org = &m->scn->origins[o];
+    return org->has_yard && m->yard_held[o] >= org->yard_capacity;
+}
 /* Truck `id`, just dispatched, takes a place in its origin's yard (if the origin has one). */
 void yards_take(model *m, uint32_t id);
 /* Truck `id`, without a place, comes to a limited station after an earlier one admitted it:
