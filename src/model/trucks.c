@@ -49,7 +49,7 @@ void trucks_free(model *m, uint32_t id)
     }
     t->alive = false;
     t->state = TRUCK_FREE;
-    trucks_moved(m, id);
+    trucks_count_at(m, t, NO_PLACE, NO_PLACE); /* trucks_place of a truck not alive */
     t->tonnes = 0;
     t->next_free = m->free_truck;
     m->free_truck = id;
@@ -144,38 +144,18 @@ const char *trucks_stage_name(int stage)
     return stage >= 0 && stage < TRUCK_STAGES ? names[stage] : "";
 }
 
-bool fifo_push(truck_fifo *f, uint32_t id)
+bool fifo_grow(truck_fifo *f)
 {
-    assert(f->len <= f->cap);
-    if (f->len == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 64;
-        uint32_t *w = malloc(cap * sizeof *w);
-        if (!w) return false;
-        for (size_t i = 0; i < f->len; i++) w[i] = f->ids[(f->head + i) % f->cap];
-        free(f->ids);
-        f->ids = w;
-        f->cap = cap;
-        f->head = 0;
-    }
-    f->ids[(f->head + f->len) % f->cap] = id;
-    f->len++;
-    assert(f->len <= f->cap && f->head < f->cap);
+    assert(f->len == f->cap);
+    size_t cap = f->cap ? f->cap * 2 : 64;
+    uint32_t *w = malloc(cap * sizeof *w);
+    if (!w) return false;
+    for (size_t i = 0; i < f->len; i++) w[i] = f->ids[(f->head + i) % f->cap];
+    free(f->ids);
+    f->ids = w;
+    f->cap = cap;
+    f->head = 0;
     return true;
-}
-
-uint32_t fifo_pop(truck_fifo *f)
-{
-    assert(f->len > 0 && f->len <= f->cap && f->head < f->cap);
-    uint32_t id = f->ids[f->head];
-    f->head = (f->head + 1) % f->cap;
-    f->len--;
-    return id;
-}
-
-uint32_t fifo_head(const truck_fifo *f)
-{
-    assert(f->len > 0 && f->len <= f->cap && f->head < f->cap);
-    return f->ids[f->head];
 }
 
 _Static_assert(sizeof ((model *)0)->start_stage_trucks == TRUCK_STAGES * sizeof(double) &&
