@@ -66,51 +66,6 @@ double trucks_tonnes_in_system(const model *m)
     return sum;
 }
 
-void line_insert(model *m, truck_line *l, uint32_t id)
-{
-    truck *t = &m->trucks[id];
-    /* Only trucks that arrived at the same time can be behind it: a short walk back. */
-    uint32_t after = l->len ? l->tail : NO_TRUCK;
-    while (after != NO_TRUCK) {
-        const truck *a = &m->trucks[after];
-        assert(a->waiting_since <= t->waiting_since);
-        if (a->waiting_since < t->waiting_since || after < id) break;
-        after = a->line_prev;
-    }
-    t->line_prev = after;
-    if (after == NO_TRUCK) {
-        t->line_next = l->len ? l->head : NO_TRUCK;
-        l->head = id;
-    } else {
-        t->line_next = m->trucks[after].line_next;
-        m->trucks[after].line_next = id;
-    }
-    if (t->line_next == NO_TRUCK)
-        l->tail = id;
-    else
-        m->trucks[t->line_next].line_prev = id;
-    l->len++;
-}
-
-void line_remove(model *m, truck_line *l, uint32_t id)
-{
-    assert(l->len > 0);
-    truck *t = &m->trucks[id];
-    if (t->line_prev == NO_TRUCK) {
-        assert(l->head == id);
-        l->head = t->line_next;
-    } else {
-        m->trucks[t->line_prev].line_next = t->line_next;
-    }
-    if (t->line_next == NO_TRUCK) {
-        assert(l->tail == id);
-        l->tail = t->line_prev;
-    } else {
-        m->trucks[t->line_next].line_prev = t->line_prev;
-    }
-    l->len--;
-}
-
 void trucks_by_stage(const model *m, double trucks[TRUCK_STAGES], double tonnes[TRUCK_STAGES])
 {
     for (int k = 0; k < TRUCK_STAGES; k++) trucks[k] = tonnes[k] = 0;
