@@ -468,8 +468,8 @@ static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
          * holding up cargo for the others behind it (each hub's trucks are still taken in
          * the order they came). Each hub keeps its own line, so only the hubs' first trucks
          * are compared. */
-        size_t hub = SIZE_MAX;
-        for (size_t h = 0; h < m->scn->n_hubs; h++) {
+        size_t hub = SIZE_MAX, n_hubs = m->scn->n_hubs;
+        for (size_t h = 0; h < n_hubs; h++) {
             if (g->wait[h].len == 0) continue;
             if (hub != SIZE_MAX && !gaza_side_before(m, cx, h, hub)) continue;
             if (hubs_admits(m, h, stored_tonnes(m, &m->trucks[fifo_head(&g->wait[h])])))
