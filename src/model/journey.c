@@ -281,9 +281,14 @@ static void enter_station(model *m, size_t station, uint32_t id)
      * which the admission frees at once when there is room. So the trucks waiting before
      * every limited station of a yard's origin are bounded by that yard (yards.c). */
     if (ms->cfg && ms->cfg->queue_limit > 0 && !t->yard) yards_take_again(m, id);
-    trucks_set_state(m, t, TRUCK_AT_STATION);
     int prio = m->scn->categories[t->category].priority;
-    if (af_station_arrive(ms->st, id, prio, service_time(m, ms, t)) != AF_OK) model_fail(m);
+    af_status rc = af_station_arrive(ms->st, id, prio, service_time(m, ms, t));
+    /* Admitted to the queue at once, the usual case: the admitted hook, called inside
+     * af_station_arrive, put it in state AT_STATION and counted it in service there. Else it
+     * waits upstream, and is counted so here (once, not once blocked and again admitted). */
+    t = &m->trucks[id];
+    if (t->blocked) trucks_set_state(m, t, TRUCK_AT_STATION);
+    if (rc != AF_OK) model_fail(m);
 }
 
 static void ev_arrive(af_sim *sim, void *ctx, uint64_t arg)
