@@ -48,11 +48,6 @@ void gaza_side_destroy(model *m)
     m->gaza = NULL;
 }
 
-gaza_side *gaza_side_of(model *m, size_t crossing)
-{
-    return m->gaza && m->gaza[crossing].on ? &m->gaza[crossing] : NULL;
-}
-
 /* Shuts the crossing while every place is taken, opens it when one is free (unless a random
  * closure holds it: closures.c opens it when that ends, and reads gate_shut). */
 static void update_gate(model *m, size_t crossing)
@@ -83,7 +78,6 @@ bool gaza_side_offload(model *m, size_t crossing, uint32_t id, size_t hub)
         update_gate(m, crossing);
         return true;
     }
-    m->trucks[id].state = TRUCK_OFFLOADED;
     if (!fifo_push(&g->wait[hub], id) || !fifo_push(&g->order[hub], g->arrivals)) model_fail(m);
     g->arrivals++;
     g->waiting++;

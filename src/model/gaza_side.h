@@ -21,14 +21,18 @@ af_status gaza_side_build(model *m);
 void gaza_side_destroy(model *m);
 
 /* The crossing's Gaza side, or NULL when it has none. */
-gaza_side *gaza_side_of(model *m, size_t crossing);
+static inline gaza_side *gaza_side_of(model *m, size_t crossing)
+{
+    return m->gaza && m->gaza[crossing].on ? &m->gaza[crossing] : NULL;
+}
 
 /* A truck started service at the crossing: it takes a place in the waiting area. */
 void gaza_side_reserve(model *m, size_t crossing);
 
 /* The truck that took a place reaches the waiting area: true when its cargo is returned (the
  * place is given up), false when it is offloaded there (it keeps the place until collected),
- * in the line of `hub`, the hub its cargo goes to. The truck is not moved. */
+ * in the line of `hub`, the hub its cargo goes to. The truck is not moved: journey.c puts it
+ * in state OFFLOADED. */
 bool gaza_side_offload(model *m, size_t crossing, uint32_t id, size_t hub);
 
 /* The simulation time of the crossing's first collection slot after `now` that is not yet

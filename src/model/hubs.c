@@ -18,7 +18,7 @@
 #include "model/hubs.h"
 #include "model/shelf_life.h"
 
-static double hub_total_stock(const model *m, size_t hub)
+double hubs_total_stock(const model *m, size_t hub)
 {
     double sum = 0;
     for (size_t c = 0; c < m->scn->n_categories; c++) sum += m->hub_stock[hub * m->scn->n_categories + c];
@@ -27,13 +27,7 @@ static double hub_total_stock(const model *m, size_t hub)
 
 bool hubs_has_room(const model *m, size_t hub, double tonnes)
 {
-    return hub_total_stock(m, hub) + tonnes <= m->scn->hubs[hub].capacity + 1e-9;
-}
-
-bool hubs_admits(const model *m, size_t hub, double tonnes)
-{
-    double cap = m->scn->hubs[hub].capacity;
-    return !(cap > 0 && (m->hub_wait[hub].len > 0 || hub_total_stock(m, hub) + tonnes > cap + 1e-9));
+    return hubs_total_stock(m, hub) + tonnes <= m->scn->hubs[hub].capacity + 1e-9;
 }
 
 void hubs_store(model *m, size_t hub, size_t category, double tonnes)

@@ -4,12 +4,21 @@
 
 #include "model/model_state.h"
 
-/* Whether a truck with `tonnes` arriving now at `hub` unloads at once: the hub has no storage
- * limit, or nobody is waiting before it and its cargo fits. */
-bool hubs_admits(const model *m, size_t hub, double tonnes);
+/* The stock of `hub`, all categories together (summed in category order). */
+double hubs_total_stock(const model *m, size_t hub);
 
 /* Whether `tonnes` more fit in `hub`'s storage now (for the truck first in its queue). */
 bool hubs_has_room(const model *m, size_t hub, double tonnes);
+
+/* Whether a truck with `tonnes` arriving now at `hub` unloads at once: the hub has no storage
+ * limit, or nobody is waiting before it and its cargo fits. */
+static inline bool hubs_admits(const model *m, size_t hub, double tonnes)
+{
+    double cap = m->scn->hubs[hub].capacity;
+    if (!(cap > 0)) return true;
+    if (m->hub_wait[hub].len > 0) return false;
+    return !(hubs_total_stock(m, hub) + tonnes > cap + 1e-9);
+}
 
 /* Puts a truck's cargo in stock and counts it in today's deliveries. */
 void hubs_store(model *m, size_t hub, size_t category, double tonnes);

@@ -74,8 +74,7 @@ static void reach_hub(model *m, uint32_t id)
     truck *t = &m->trucks[id];
     size_t hub = route_of(m, t)->hub;
     if (!hubs_admits(m, hub, stored_tonnes(m, t))) {
-        t->state = TRUCK_AT_HUB;
-        trucks_moved(m, id);
+        trucks_set_state(m, t, TRUCK_AT_HUB);
         if (!fifo_push(&m->hub_wait[hub], id)) model_fail(m);
         return;
     }
@@ -91,10 +90,9 @@ static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg);
 static void turn_back(model *m, uint32_t id, divert_plan plan, bool returning)
 {
     truck *t = &m->trucks[id];
-    t->state = TRUCK_TURNING_BACK;
     t->route = (uint32_t)plan.route;
     t->pos = (uint32_t)plan.at;
-    trucks_moved(m, id);
+    trucks_set_state(m, t, TRUCK_TURNING_BACK);
     if (!returning) {
         LEDGER_ADD(m, t, trucks_diverted, 1);
         m->heading[plan.route]++;
@@ -126,12 +124,12 @@ static void leg_try_start(model *m, uint32_t id)
     const af_scn_route *r = route_of(m, t);
     assert(t->alive && t->pos + 1 < r->n_nodes);
     size_t leg = r->legs[t->pos];
-    t->state = TRUCK_AT_LEG_START;
     af_time now = af_sim_now(m->sim);
     af_time open_at = closures_leg_open_at(m, leg, now);
     if (open_at > now) {
+        t->state = TRUCK_AT_LEG_START;
         if (leave_closed_leg(m, id, open_at)) return;
-        trucks_moved(m, id); /* waits at the leg's start */
+        trucks_set_state(m, t, TRUCK_AT_LEG_START); /* waits at the leg's start */
         if (!isfinite(open_at)) {
             /* Closed for good: the truck waits at the leg's start for ever (in the system). */
             return;
@@ -140,14 +138,13 @@ static void leg_try_start(model *m, uint32_t id)
         return;
     }
     if (!legs_has_slot(m, leg)) {
-        trucks_moved(m, id); /* waits for a convoy slot */
+        trucks_set_state(m, t, TRUCK_AT_LEG_START); /* waits for a convoy slot */
         if (!fifo_push(&m->legs[leg].wait, id)) model_fail(m);
         return;
     }
     leg_trip trip = legs_start_trip(m, leg);
-    t->state = TRUCK_ON_LEG;
-    trucks_moved(m, id);
     t->lost_on_leg = trip.lost;
+    trucks_set_state(m, t, TRUCK_ON_LEG);
     if (!af_sim_schedule(m->sim, trip.minutes, ev_arrive, m, id)) model_fail(m);
 }
 
@@ -253,29 +250,46 @@ double journey_station_service(af_station *st, void *ctx, uint64_t entity, doubl
     return af_dist_sample(&now->dist, ms->redraw_rng);
 }
 
-/* The station whose line a truck at a station is in: the one at its node (for a crossing's
- * transfer stage, the crossing). */
+/* The line of the trucks at station ms: its own, or for a crossing's transfer stage the
+ * crossing's (the station at the node the truck is at). */
+static truck_line *station_line(model *m, mstation *ms)
+{
+    truck_line *l = ms->kind == MS_TRANSFER
+                        ? &m->stations[m->node_station[m->scn->crossings[ms->scn_index].st.node]].line
+                        : &ms->line;
+    return l;
+}
+
+#ifndef NDEBUG
+/* The station whose line a truck at a station is in: the one at its node. */
 static truck_line *line_of(model *m, const truck *t)
 {
     return &m->stations[m->node_station[route_of(m, t)->nodes[t->pos]]].line;
 }
+#endif
 
 static void enter_station(model *m, size_t station, uint32_t id)
 {
     mstation *ms = &m->stations[station];
     truck *t = &m->trucks[id];
-    t->state = TRUCK_AT_STATION;
     t->waiting_since = af_sim_now(m->sim);
-    line_insert(m, line_of(m, t), id);
+    truck_line *line = station_line(m, ms);
+    assert(line == line_of(m, t));
+    line_insert(m, line, id);
     t->blocked = true; /* until the station admits it to its queue (at once, unless full) */
     /* A truck that gave up its yard place at an earlier limited station and comes to another
      * (the next on its way, or one it diverted to) takes a place in its origin's yard again,
      * which the admission frees at once when there is room. So the trucks waiting before
      * every limited station of a yard's origin are bounded by that yard (yards.c). */
     if (ms->cfg && ms->cfg->queue_limit > 0 && !t->yard) yards_take_again(m, id);
-    trucks_moved(m, id);
     int prio = m->scn->categories[t->category].priority;
-    if (af_station_arrive(ms->st, id, prio, service_time(m, ms, t)) != AF_OK) model_fail(m);
+    af_status rc = af_station_arrive(ms->st, id, prio, service_time(m, ms, t));
+    /* Admitted to the queue at once, the usual case: the admitted hook, called inside
+     * af_station_arrive, put it in state AT_STATION and counted it in service there. Else it
+     * waits upstream, and is counted so here (once, not once blocked and again admitted). */
+    t = &m->trucks[id];
+    if (t->blocked) trucks_set_state(m, t, TRUCK_AT_STATION);
+    if (rc != AF_OK) model_fail(m);
 }
 
 static void ev_arrive(af_sim *sim, void *ctx, uint64_t arg)
@@ -345,8 +359,7 @@ static void ev_hold_end(af_sim *sim, void *ctx, uint64_t arg)
     case HOLD_REJECT_REPACK:
         LEDGER_ADD(m, t, trucks_rejected, 1);
         ms->rejected_today++;
-        t->state = TRUCK_REPACKING;
-        trucks_moved(m, id);
+        trucks_set_state(m, t, TRUCK_REPACKING);
         if (!af_sim_schedule(sim, e.repack_minutes, ev_repacked, m, id)) model_fail(m);
         return;
     }
@@ -361,25 +374,28 @@ static void cross(model *m, size_t crossing, uint32_t id)
     truck *t = &m->trucks[id];
     LEDGER_ADD(m, t, trucks_entered, 1);
     times_entered(m, t);
-    model_count_basis(m, t, BASIS_ENTERED);
+    size_t hub = route_of(m, t)->hub;
+    /* Today's counts of its hub and category (model_count_basis), looked up once. */
+    double *basis = &m->hub_day_basis[(hub * m->scn->n_categories + t->category) * N_BASES];
+    basis[BASIS_ENTERED] += 1;
     if (!gaza_side_of(m, crossing)) {
         /* No Gaza side modelled: offloaded and collected as it crosses. */
         LEDGER_ADD(m, t, trucks_offloaded, 1);
         LEDGER_ADD(m, t, trucks_collected, 1);
-        model_count_basis(m, t, BASIS_OFFLOADED);
-        model_count_basis(m, t, BASIS_COLLECTED);
+        basis[BASIS_OFFLOADED] += 1;
+        basis[BASIS_COLLECTED] += 1;
         depart(m, id);
         return;
     }
-    if (gaza_side_offload(m, crossing, id, route_of(m, t)->hub)) {
+    if (gaza_side_offload(m, crossing, id, hub)) {
         LEDGER_ADD(m, t, trucks_returned, 1);
         LEDGER_ADD(m, t, tonnes_returned, t->tonnes);
         trucks_free(m, id);
         return;
     }
-    trucks_moved(m, id); /* OFFLOADED */
+    trucks_set_state(m, t, TRUCK_OFFLOADED);
     LEDGER_ADD(m, t, trucks_offloaded, 1);
-    model_count_basis(m, t, BASIS_OFFLOADED);
+    basis[BASIS_OFFLOADED] += 1;
     arm_collection(m, crossing);
 }
 
@@ -391,7 +407,8 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
     uint32_t id = (uint32_t)entity;
     truck *t = &m->trucks[id];
     assert(t->alive && t->state == TRUCK_AT_STATION);
-    line_remove(m, line_of(m, t), id);
+    assert(station_line(m, ms) == line_of(m, t));
+    line_remove(m, station_line(m, ms), id);
     switch (ms->kind) {
     case MS_INSPECTION: {
         LEDGER_ADD(m, t, trucks_inspected, 1);
@@ -400,8 +417,7 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
         if (held >= 0) {
             LEDGER_ADD(m, t, trucks_held, 1);
             ms->flagged_today++;
-            t->state = TRUCK_HELD;
-            trucks_moved(m, id);
+            trucks_set_state(m, t, TRUCK_HELD);
             if (!af_sim_schedule(sim, held, ev_hold_end, ms, id)) model_fail(m);
             return;
         }
@@ -425,10 +441,12 @@ void journey_station_admitted(af_station *st, void *ctx, uint64_t entity)
 {
     (void)st;
     mstation *ms = ctx;
-    ms->m->trucks[entity].blocked = false;
+    model *m = ms->m;
+    truck *t = &m->trucks[entity];
+    t->blocked = false;
     /* A place in a limited queue: the truck no longer needs its yard place. */
-    if (ms->cfg && ms->cfg->queue_limit > 0) yards_leave(ms->m, (uint32_t)entity);
-    trucks_moved(ms->m, (uint32_t)entity);
+    if (t->yard && ms->cfg && ms->cfg->queue_limit > 0) yards_leave(m, (uint32_t)entity);
+    trucks_set_state(m, t, TRUCK_AT_STATION);
 }
 
 void journey_station_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)
@@ -456,8 +474,8 @@ static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
          * holding up cargo for the others behind it (each hub's trucks are still taken in
          * the order they came). Each hub keeps its own line, so only the hubs' first trucks
          * are compared. */
-        size_t hub = SIZE_MAX;
-        for (size_t h = 0; h < m->scn->n_hubs; h++) {
+        size_t hub = SIZE_MAX, n_hubs = m->scn->n_hubs;
+        for (size_t h = 0; h < n_hubs; h++) {
             if (g->wait[h].len == 0) continue;
             if (hub != SIZE_MAX && !gaza_side_before(m, cx, h, hub)) continue;
             if (hubs_admits(m, h, stored_tonnes(m, &m->trucks[fifo_head(&g->wait[h])])))

@@ -3,12 +3,6 @@
  * on it with the leg's loss probability. */
 #include "model/legs.h"
 
-bool legs_has_slot(const model *m, size_t leg)
-{
-    const leg_state *l = &m->legs[leg];
-    return !l->cfg->capacity || l->started_today < l->cfg->capacity;
-}
-
 leg_trip legs_start_trip(model *m, size_t leg)
 {
     leg_state *l = &m->legs[leg];

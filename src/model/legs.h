@@ -12,7 +12,11 @@ typedef struct leg_trip {
 } leg_trip;
 
 /* Whether leg `leg` has a convoy slot left today (always, for a leg without a capacity). */
-bool legs_has_slot(const model *m, size_t leg);
+static inline bool legs_has_slot(const model *m, size_t leg)
+{
+    const leg_state *l = &m->legs[leg];
+    return !l->cfg->capacity || l->started_today < l->cfg->capacity;
+}
 
 /* Takes a slot and draws the trip: travel, escort wait, loss. Call only when legs_has_slot. */
 leg_trip legs_start_trip(model *m, size_t leg);

@@ -49,7 +49,7 @@ void trucks_free(model *m, uint32_t id)
     }
     t->alive = false;
     t->state = TRUCK_FREE;
-    trucks_moved(m, id);
+    trucks_count_at(m, t, NO_PLACE, NO_PLACE); /* trucks_place of a truck not alive */
     t->tonnes = 0;
     t->next_free = m->free_truck;
     m->free_truck = id;
@@ -64,51 +64,6 @@ double trucks_tonnes_in_system(const model *m)
     for (uint32_t i = 0; i < m->n_trucks_cap; i++)
         if (m->trucks[i].alive) sum += m->trucks[i].tonnes;
     return sum;
-}
-
-void line_insert(model *m, truck_line *l, uint32_t id)
-{
-    truck *t = &m->trucks[id];
-    /* Only trucks that arrived at the same time can be behind it: a short walk back. */
-    uint32_t after = l->len ? l->tail : NO_TRUCK;
-    while (after != NO_TRUCK) {
-        const truck *a = &m->trucks[after];
-        assert(a->waiting_since <= t->waiting_since);
-        if (a->waiting_since < t->waiting_since || after < id) break;
-        after = a->line_prev;
-    }
-    t->line_prev = after;
-    if (after == NO_TRUCK) {
-        t->line_next = l->len ? l->head : NO_TRUCK;
-        l->head = id;
-    } else {
-        t->line_next = m->trucks[after].line_next;
-        m->trucks[after].line_next = id;
-    }
-    if (t->line_next == NO_TRUCK)
-        l->tail = id;
-    else
-        m->trucks[t->line_next].line_prev = id;
-    l->len++;
-}
-
-void line_remove(model *m, truck_line *l, uint32_t id)
-{
-    assert(l->len > 0);
-    truck *t = &m->trucks[id];
-    if (t->line_prev == NO_TRUCK) {
-        assert(l->head == id);
-        l->head = t->line_next;
-    } else {
-        m->trucks[t->line_prev].line_next = t->line_next;
-    }
-    if (t->line_next == NO_TRUCK) {
-        assert(l->tail == id);
-        l->tail = t->line_prev;
-    } else {
-        m->trucks[t->line_next].line_prev = t->line_prev;
-    }
-    l->len--;
 }
 
 void trucks_by_stage(const model *m, double trucks[TRUCK_STAGES], double tonnes[TRUCK_STAGES])
@@ -144,38 +99,18 @@ const char *trucks_stage_name(int stage)
     return stage >= 0 && stage < TRUCK_STAGES ? names[stage] : "";
 }
 
-bool fifo_push(truck_fifo *f, uint32_t id)
+bool fifo_grow(truck_fifo *f)
 {
-    assert(f->len <= f->cap);
-    if (f->len == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 64;
-        uint32_t *w = malloc(cap * sizeof *w);
-        if (!w) return false;
-        for (size_t i = 0; i < f->len; i++) w[i] = f->ids[(f->head + i) % f->cap];
-        free(f->ids);
-        f->ids = w;
-        f->cap = cap;
-        f->head = 0;
-    }
-    f->ids[(f->head + f->len) % f->cap] = id;
-    f->len++;
-    assert(f->len <= f->cap && f->head < f->cap);
+    assert(f->len == f->cap);
+    size_t cap = f->cap ? f->cap * 2 : 64;
+    uint32_t *w = malloc(cap * sizeof *w);
+    if (!w) return false;
+    for (size_t i = 0; i < f->len; i++) w[i] = f->ids[(f->head + i) % f->cap];
+    free(f->ids);
+    f->ids = w;
+    f->cap = cap;
+    f->head = 0;
     return true;
-}
-
-uint32_t fifo_pop(truck_fifo *f)
-{
-    assert(f->len > 0 && f->len <= f->cap && f->head < f->cap);
-    uint32_t id = f->ids[f->head];
-    f->head = (f->head + 1) % f->cap;
-    f->len--;
-    return id;
-}
-
-uint32_t fifo_head(const truck_fifo *f)
-{
-    assert(f->len > 0 && f->len <= f->cap && f->head < f->cap);
-    return f->ids[f->head];
 }
 
 _Static_assert(sizeof ((model *)0)->start_stage_trucks == TRUCK_STAGES * sizeof(double) &&
