@@ -412,6 +412,21 @@ static void test_withdraw(void **state)
     assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
     expect_starts(f, (uint64_t[]){0, 6, 4, 5, 1}, (double[]){0, 10, 20, 30, 40}, 5);
     fx_free(f);
+
+    /* Withdrawing where the last entry must move up: 0 in service, then 1..7 with priorities
+     * 7, 20, 18, 16, 12, 9, 6 queue as the heap [6, 12, 7, 20, 16, 18, 9] (by priority;
+     * pushes move up past larger parents). Withdrawing 2 (priority 20, place 3, under 12 in
+     * place 1) puts the last entry, 6 (priority 9), in place 3, below 12: it must rise above
+     * it, or 5 (priority 12) starts before 6. The rest start by priority: 7 1 6 5 4 3. */
+    static const plan up[] = {{0, 0, 0, 10},  {0, 1, 7, 10},  {0, 2, 20, 10}, {0, 3, 18, 10},
+                              {0, 4, 16, 10}, {0, 5, 12, 10}, {0, 6, 9, 10},  {0, 7, 6, 10}};
+    f = fx_new(&d, up, 8);
+    assert_int_equal(af_sim_run_until(f->sim, 0), AF_OK);
+    assert_int_equal(af_station_withdraw(f->st, 2, NULL), AF_OK);
+    assert_int_equal(af_sim_run_until(f->sim, 1000), AF_OK);
+    expect_starts(f, (uint64_t[]){0, 7, 1, 6, 5, 4, 3}, (double[]){0, 10, 20, 30, 40, 50, 60},
+                  7);
+    fx_free(f);
 }
 
 /* Withdrawing from a queue whose ring has wrapped round its array (16 places at first): one
