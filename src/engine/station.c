@@ -422,20 +422,14 @@ static inline void note_busy(af_station *st, af_time now)
 
 /* note_busy with active_n - 1 and then with active_n, at one time (a lane that ends and
  * starts again), in one step with the same result: the first accumulates the area and moves
- * t_last to now, so the second adds nothing; the value ends as active_n; the minimum can only
- * take active_n - 1 and the maximum active_n (the smaller and the larger of the two). */
+ * t_last to now, so the second adds nothing and the value ends as active_n, which is
+ * note_busy itself; the minimum can also take active_n - 1. */
 static inline void note_busy_dip(af_station *st, af_time now)
 {
+    note_busy(st, now);
     af_timeavg *a = &st->stats.busy;
-    double lo = (double)(st->active_n - 1), hi = (double)st->active_n;
-    if (now > a->t_last) {
-        a->area += a->value * (now - a->t_last);
-        a->t_last = now;
-    }
-    a->value = hi;
-    double mn = a->min, mx = a->max;
+    double lo = (double)(st->active_n - 1), mn = a->min;
     a->min = lo < mn ? lo : mn;
-    a->max = hi > mx ? hi : mx;
 }
 
 static void on_complete(af_sim *sim, void *ctx, uint64_t arg);
