@@ -374,13 +374,6 @@ static double expected_delay_uncached(const model *m, size_t route, size_t from,
     return delay;
 }
 
-/* The same with the cache c, in the same order of the same additions (so the same double),
- * except that once the sum reaches `limit` (when c->nonneg; NaN: never) it may stop and
- * return what it has: the whole sum would be no less (or NaN), as every part left is >= 0
- * (or NaN). A station's part is its stop_delay: station_delay's, with the wait for the
- * opening added whether or not it is closed, as af_station_next_scheduled_open is now (and
- * the wait 0, which adds nothing) when its schedule is open, and is af_station_is_open's
- * answer otherwise. */
 /* Empties the opening memo when a dated change was applied since it was filled. */
 static inline void memo_current(const model *m, struct routing_cache *c)
 {
@@ -390,7 +383,13 @@ static inline void memo_current(const model *m, struct routing_cache *c)
     }
 }
 
-/* expected_delay_cached past memo_current (the caller made the memo current). */
+/* expected_delay_uncached with the cache c (the caller made its opening memo current), in
+ * the same order of the same additions, so the same double, except that once the sum
+ * reaches `limit` (when c->nonneg; NaN: never) it may stop and return what it has: the whole
+ * sum would be no less (or NaN), as every part left is >= 0 (or NaN). A station's part is
+ * station_delay's: the wait for its opening comes from the memo while it is closed until a
+ * time it remembers, and otherwise from af_station_next_open, which is now (a wait of +0,
+ * not added) when the station is open. */
 static inline __attribute__((always_inline)) double
 delay_walk(const model *m, struct routing_cache *c, size_t route, size_t from, size_t category,
            af_time now, double limit)
