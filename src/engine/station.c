@@ -14,6 +14,12 @@
  * across a hook call, since a reentrant arrival may reallocate them. Destroying the station
  * from a hook is not supported.
  *
+ * Short ways skip refresh() where its answer is known (a plain station's arrivals, starts and
+ * completions; at any station an arrival who starts at once, a completion whose lane goes
+ * straight to the next in line, and calls that would find nothing to do): each does the
+ * general way's steps in its order with the same numbers, which the twin tests check
+ * against a station forced onto the general way (af_station_set_general_only).
+ *
  * Storage grows by doubling and is reused, so arrivals allocate nothing in steady state.
  */
 #include "aidflow/station.h"
@@ -81,6 +87,9 @@ struct af_station {
     /* Tests only (station_impl.h): the short ways of stations that are not plain are left
      * out, so that a twin shows they change nothing. */
     bool general_only;
+    /* Tests only (station_impl.h): how often restart_general and arrive_start ran. */
+    uint64_t short_restarts;
+    uint64_t short_arrival_starts;
 
     af_station_stats stats;
 };
@@ -644,6 +653,24 @@ static inline __attribute__((always_inline)) void refresh_plain(af_station *st, 
     }
 }
 
+/* refresh_once's steps at a station that is open, after resume_all: starts while someone
+ * waits and a lane is free, up to the daily cap, then arms the closing. Open stays open
+ * within a pass unless a hook called a setter (set_closed, set_schedule), which asks for
+ * another pass (st->again, false when the pass began): the time does not move, and the memo
+ * caches a pure function of the schedule. */
+static void open_starts(af_station *st, af_time now)
+{
+    while (queue_len(st) > 0 && st->free_n > 0 && (!st->again || open_now(st))) {
+        roll_day(st, now);
+        if (st->daily_cap > 0 && st->started_today >= st->daily_cap) {
+            want_wake(st, (st->cap_day + 1.0) * AF_MINUTES_PER_DAY);
+            break;
+        }
+        if (!start_one(st, now)) break;
+    }
+    arm_closing(st, now);
+}
+
 static void refresh_once(af_station *st)
 {
     af_time now = now_of(st);
@@ -653,18 +680,7 @@ static void refresh_once(af_station *st)
     }
     if (open_now(st)) {
         resume_all(st, now);
-        /* Open stays open within a pass unless a hook called a setter (set_closed,
-         * set_schedule), which asks for another pass (st->again, false when the pass began):
-         * the time does not move, and the memo caches a pure function of the schedule. */
-        while (queue_len(st) > 0 && st->free_n > 0 && (!st->again || open_now(st))) {
-            roll_day(st, now);
-            if (st->daily_cap > 0 && st->started_today >= st->daily_cap) {
-                want_wake(st, (st->cap_day + 1.0) * AF_MINUTES_PER_DAY);
-                break;
-            }
-            if (!start_one(st, now)) break;
-        }
-        arm_closing(st, now);
+        open_starts(st, now);
         return;
     }
     if (st->wip == AF_WIP_SUSPEND) suspend_all(st, now);
@@ -759,6 +775,95 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
     return true;
 }
 
+/* refresh() at a station that is not plain, outside any refresh, found open with no service
+ * suspended: its first pass is refresh_once's open branch, whose resume_all finds no one to
+ * resume, so it is open_starts; any further pass (a hook called back) is refresh_once as in
+ * refresh(). An arrival that may start at once takes it, skipping the calls and checks whose
+ * answers are known. */
+static void refresh_open(af_station *st, af_time now)
+{
+    st->in_refresh = true;
+    st->again = false;
+    open_starts(st, now);
+    while (st->again) {
+        st->again = false;
+        refresh_once(st);
+    }
+    st->in_refresh = false;
+}
+
+/* Whether refresh_once's open branch, at a station that is not plain, would start someone
+ * now on a lane that is free: the station open and the day's cap not reached. roll_day is the
+ * branch's own first step before the cap, and taking it again changes nothing. */
+static inline bool may_start_now(af_station *st, af_time now)
+{
+    if (!open_now(st)) return false;
+    roll_day(st, now);
+    return st->daily_cap == 0 || st->started_today < st->daily_cap;
+}
+
+/* restart_lane for a station that is not plain: a completion on lane li, outside any
+ * refresh, with someone waiting, no other lane free, none suspended and may_start_now. What
+ * on_complete's general way does (free the lane, push it on the free stack, refresh(), whose
+ * first pass finds the station open, resumes no one and starts the head of the queue on the
+ * lane it pops, li), in the same order with the same numbers in the same collectors, without
+ * the round trip through the stack and the calls and checks whose answers are known: the
+ * busy count's fall and rise in one update (note_busy_dip), then the rest of that pass
+ * (open_starts) and any further pass. The service hook, which must not call the station,
+ * runs before the lane's release is written. If the completion cannot be scheduled the
+ * general way's start fails the same way, and its pass ends by arming the closing. */
+static __attribute__((noinline)) void restart_general(af_station *st, af_time now, unsigned li)
+{
+    const entry *head = queue_head(st);
+    uint64_t entity = head->entity;
+    double service = head->service;
+    af_time t_queue = head->t_queue;
+    if (st->hooks.service) {
+        double t = st->hooks.service(st, st->hooks.ctx, entity, service);
+        if (t >= 0 && isfinite(t)) service = t;
+    }
+    lane *l = &st->lanes[li];
+    af_event_id ev = schedule_completion(st, now + service, li);
+    st->stats.served++;
+    if (!ev) {
+        l->state = LANE_FREE;
+        l->ev = 0;
+        st->free_lanes[st->free_n++] = li;
+        st->active_n--;
+        note_busy(st, now);
+        arm_closing(st, now);
+        return;
+    }
+    note_busy_dip(st, now);
+    st->short_restarts++;
+    st->in_refresh = true;
+    st->again = false;
+    queue_drop_head(st);
+    l->entity = entity;
+    l->t_queue = t_queue;
+    l->t_end = now + service;
+    l->ev = ev;
+    st->started_today++;
+    st->stats.started++;
+    double waited = now - t_queue;
+    af_tally_add_inline(&st->stats.wait, waited);
+    note_queue(st, now);
+    admit_blocked(st, now);
+    arm_closing(st, now);
+    if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
+    /* open_starts, whose loop mostly finds no lane free (only a hook frees one) and then only
+     * arms the closing. */
+    if (st->free_n > 0 && queue_len(st) > 0)
+        open_starts(st, now);
+    else
+        arm_closing(st, now);
+    while (st->again) {
+        st->again = false;
+        refresh_once(st);
+    }
+    st->in_refresh = false;
+}
+
 /* ---- events ----------------------------------------------------------------------------- */
 
 static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
@@ -771,6 +876,12 @@ static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
     af_tally_add_inline(&st->stats.sojourn, now - l->t_queue);
     if (st->plain && !st->in_refresh && st->v.fifo.n > 0 && st->free_n == 0 &&
         st->suspended_n == 0 && li < st->lanes_open && restart_lane(st, now, li)) {
+        if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
+        return;
+    }
+    if (!st->plain && !st->in_refresh && st->free_n == 0 && st->suspended_n == 0 &&
+        li < st->lanes_open && queue_len(st) > 0 && !st->general_only && may_start_now(st, now)) {
+        restart_general(st, now, li);
         if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
         return;
     }
@@ -806,6 +917,13 @@ static void on_closing(af_sim *sim, void *ctx, uint64_t arg)
 void af_station_set_general_only(af_station *st, bool on)
 {
     if (st) st->general_only = on;
+}
+
+void af_station_short_way_counts(const af_station *st, uint64_t *restarts,
+                                 uint64_t *arrival_starts)
+{
+    *restarts = st->short_restarts;
+    *arrival_starts = st->short_arrival_starts;
 }
 
 static void stats_init(af_station *st, af_time now)
@@ -921,11 +1039,104 @@ static inline void fifo_push_plain(af_station *st, uint64_t entity, double servi
     q->t_queue = now;
 }
 
+/* note_queue twice at one time, with a queue that was empty, grows to one and is empty again
+ * (an arrival who starts at once): in one update with the same result. The first accumulates
+ * the area and moves t_last to now, so the second adds nothing; the value ends at zero; the
+ * maximum takes one (zero never raises it above one), and the minimum zero (one never lowers
+ * it below zero). */
+static inline void note_queue_blip(af_station *st, af_time now)
+{
+    af_timeavg *a = &st->stats.queue;
+    if (now > a->t_last) {
+        a->area += a->value * (now - a->t_last);
+        a->t_last = now;
+    }
+    a->value = 0.0;
+    double lo = a->min, hi = a->max;
+    a->min = 0.0 < lo ? 0.0 : lo;
+    a->max = 1.0 > hi ? 1.0 : hi;
+}
+
+/* An arrival at a station that is not plain, outside any refresh, with no one waiting or
+ * blocked, none suspended, a lane free and may_start_now: the general way queues it, calls
+ * the admitted hook, counts it, and refresh()'s first pass (the station open, no one to
+ * resume) starts it at once on the lane on top of the free stack. The same steps here in the
+ * same order with the same numbers in the same collectors, without the entry's round trip
+ * through the queue: the queue's rise to one and fall back in one update (note_queue_blip),
+ * and then the rest of that pass (open_starts) and any further pass. The admitted and
+ * service hooks, which must not call the station, run first; if the completion cannot be
+ * scheduled, the entry is queued as the general way leaves it (its start failed, and its
+ * pass ends by arming the closing). */
+static __attribute__((noinline)) af_status arrive_start(af_station *st, uint64_t entity,
+                                                        int priority, double service_time,
+                                                        af_time now)
+{
+    if (!queue_reserve(st, 1)) return AF_NOMEM;
+    if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
+    double service = service_time;
+    if (st->hooks.service) {
+        double t = st->hooks.service(st, st->hooks.ctx, entity, service);
+        if (t >= 0 && isfinite(t)) service = t;
+    }
+    unsigned li = st->free_lanes[st->free_n - 1];
+    af_event_id ev = schedule_completion(st, now + service, li);
+    if (!ev) {
+        if (st->v.discipline == AF_QUEUE_FCFS) {
+            fifo_push_new(st, entity, priority, service_time, now);
+        } else {
+            entry e;
+            entry_fill(&e, st, entity, priority, service_time, now);
+            heap_push(&st->v.prio, &e);
+        }
+        note_queue(st, now);
+        st->next_seq++;
+        st->stats.arrivals++;
+        arm_closing(st, now);
+        return AF_OK;
+    }
+    st->next_seq++;
+    st->stats.arrivals++;
+    note_queue_blip(st, now);
+    st->short_arrival_starts++;
+    st->in_refresh = true;
+    st->again = false;
+    st->free_n--;
+    lane *l = &st->lanes[li];
+    l->state = LANE_ACTIVE;
+    l->entity = entity;
+    l->t_queue = now;
+    l->t_end = now + service;
+    l->ev = ev;
+    st->active_n++;
+    st->started_today++;
+    st->stats.started++;
+    double waited = now - now;
+    af_tally_add_inline(&st->stats.wait, waited);
+    note_busy(st, now);
+    /* No one was blocked, so admit_blocked finds no one. */
+    arm_closing(st, now);
+    if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
+    if (st->free_n > 0 && queue_len(st) > 0)
+        open_starts(st, now);
+    else
+        arm_closing(st, now);
+    while (st->again) {
+        st->again = false;
+        refresh_once(st);
+    }
+    st->in_refresh = false;
+    return AF_OK;
+}
+
 /* af_station_arrive after its checks, for every station: the general way. */
 static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64_t entity,
                                                           int priority, double service_time)
 {
     af_time now = now_of(st);
+    if (!st->in_refresh && !st->plain && st->free_n > 0 && st->suspended_n == 0 &&
+        st->v.blocked.n == 0 && queue_len(st) == 0 && !st->general_only &&
+        may_start_now(st, now))
+        return arrive_start(st, entity, priority, service_time, now);
     /* Once anyone waits upstream, later arrivals line up behind them. The entry is written
      * in place in either ring (only the priority heap takes a copy). */
     bool blocked = st->v.blocked.n > 0 || queue_full(st);
@@ -957,6 +1168,12 @@ static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64
     /* A station closed for the night with its wake-up armed: most of the other arrivals (not
      * at a completion, where it was measured to cost more than it saved). */
     if (!st->in_refresh && closed_and_armed(st, now)) return AF_OK;
+    /* Open, with a lane free or someone suspended: refresh_open when none is suspended. */
+    if (!st->in_refresh && !st->plain && st->suspended_n == 0 && !st->general_only &&
+        open_now(st)) {
+        refresh_open(st, now);
+        return AF_OK;
+    }
     refresh(st);
     return AF_OK;
 }
