@@ -866,21 +866,41 @@ static __attribute__((noinline)) void restart_general(af_station *st, af_time no
 
 /* ---- events ----------------------------------------------------------------------------- */
 
-static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
+/* on_complete at a plain station, out of line like complete_general, so that each way keeps
+ * a frame of its own (the plain one's inline restart holds many values across its hooks). */
+static __attribute__((noinline)) void complete_plain(af_sim *sim, af_station *st, unsigned li)
 {
-    af_station *st = ctx;
     af_time now = af_sim_clock(sim);
-    unsigned li = (unsigned)arg;
     lane *l = &st->lanes[li];
     uint64_t entity = l->entity;
     af_tally_add_inline(&st->stats.sojourn, now - l->t_queue);
-    if (st->plain && !st->in_refresh && st->v.fifo.n > 0 && st->free_n == 0 &&
-        st->suspended_n == 0 && li < st->lanes_open && restart_lane(st, now, li)) {
+    if (!st->in_refresh && st->v.fifo.n > 0 && st->free_n == 0 && st->suspended_n == 0 &&
+        li < st->lanes_open && restart_lane(st, now, li)) {
         if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
         return;
     }
-    if (!st->plain && !st->in_refresh && st->free_n == 0 && st->suspended_n == 0 &&
-        li < st->lanes_open && queue_len(st) > 0 && !st->general_only && may_start_now(st, now)) {
+    l->state = LANE_FREE;
+    l->ev = 0;
+    if (li < st->lanes_open) st->free_lanes[st->free_n++] = li; /* else: retired */
+    st->active_n--;
+    st->stats.served++;
+    note_busy(st, now);
+    if (!st->in_refresh)
+        refresh_plain_outer(st, now);
+    else if (!idle_after_completion(st))
+        refresh(st);
+    if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
+}
+
+/* on_complete at a station that is not plain. */
+static __attribute__((noinline)) void complete_general(af_sim *sim, af_station *st, unsigned li)
+{
+    af_time now = af_sim_clock(sim);
+    lane *l = &st->lanes[li];
+    uint64_t entity = l->entity;
+    af_tally_add_inline(&st->stats.sojourn, now - l->t_queue);
+    if (!st->in_refresh && st->free_n == 0 && st->suspended_n == 0 && li < st->lanes_open &&
+        queue_len(st) > 0 && !st->general_only && may_start_now(st, now)) {
         restart_general(st, now, li);
         if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
         return;
@@ -891,11 +911,18 @@ static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
     st->active_n--;
     st->stats.served++;
     note_busy(st, now);
-    if (st->plain && !st->in_refresh)
-        refresh_plain_outer(st, now);
-    else if (!idle_after_completion(st))
-        refresh(st);
+    if (!idle_after_completion(st)) refresh(st);
     if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
+}
+
+/* A completion: each way is a jump from here. */
+static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
+{
+    af_station *st = ctx;
+    if (st->plain)
+        complete_plain(sim, st, (unsigned)arg);
+    else
+        complete_general(sim, st, (unsigned)arg);
 }
 
 static void on_wake(af_sim *sim, void *ctx, uint64_t arg)
