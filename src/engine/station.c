@@ -70,7 +70,7 @@ struct af_station {
     uint64_t next_seq;
 
     double cap_day; /* day index that started_today counts */
-    af_time day_from, day_until; /* times surely in day cap_day (cover_day) */
+    af_time day_until; /* times from now until it are surely in day cap_day (cover_day) */
     uint32_t started_today;
 
     af_event_id wake_ev;
@@ -525,24 +525,22 @@ static void admit_blocked(af_station *st, af_time now)
     }
 }
 
-/* Sets [day_from, day_until) to times whose day index is surely cap_day: from the day's
- * first minute (floor(now / 1440) >= cap_day there, division being monotone and exact at
- * cap_day * 1440) to a minute before its end (well clear of rounding up to cap_day + 1, for
- * any day index below 10^12). */
+/* Sets day_until to a time before which every time from now on has day index cap_day, set
+ * from now (cover_day runs where cap_day = floor(now / 1440)): a minute before the day's end,
+ * well clear of rounding up to cap_day + 1 for any day index below 10^12. The clock never goes
+ * back, and a later time's day index is at least cap_day (division is monotone), so no lower
+ * bound is needed. */
 static void cover_day(af_station *st)
 {
-    if (fabs(st->cap_day) < 1e12) {
-        st->day_from = st->cap_day * AF_MINUTES_PER_DAY;
-        st->day_until = st->day_from + (AF_MINUTES_PER_DAY - 1.0);
-    } else {
-        st->day_from = INFINITY; /* always divide */
-        st->day_until = -INFINITY;
-    }
+    if (fabs(st->cap_day) < 1e12)
+        st->day_until = st->cap_day * AF_MINUTES_PER_DAY + (AF_MINUTES_PER_DAY - 1.0);
+    else
+        st->day_until = -INFINITY; /* always divide */
 }
 
 static inline void roll_day(af_station *st, af_time now)
 {
-    if (now >= st->day_from && now < st->day_until) return; /* still day cap_day */
+    if (now < st->day_until) return; /* still day cap_day */
     double day = floor(now / AF_MINUTES_PER_DAY);
     if (day != st->cap_day) {
         st->cap_day = day;
@@ -761,15 +759,18 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
     af_tally_add_inline(&st->stats.wait, waited);
     af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
     if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
-    /* The rest of refresh_plain_outer: its loop goes on (a hook may have freed lanes) and a
-     * hook that called back asks for more passes. */
-    while (st->plain && st->v.fifo.n > 0 && st->free_n > 0) {
-        roll_day(st, now);
-        if (!start_head(st, now, true)) break;
-    }
-    while (st->again) {
-        st->again = false;
-        refresh_once(st);
+    /* The rest of refresh_plain_outer: its loop goes on and a hook that called back asks for
+     * more passes. No lane was free, and only a hook that calls back frees one (through a
+     * setter, which asks for another pass), so without that the loop has nothing to do. */
+    if (st->again) {
+        while (st->plain && st->v.fifo.n > 0 && st->free_n > 0) {
+            roll_day(st, now);
+            if (!start_head(st, now, true)) break;
+        }
+        while (st->again) {
+            st->again = false;
+            refresh_once(st);
+        }
     }
     st->in_refresh = false;
     return true;
@@ -788,6 +789,25 @@ static void refresh_open(af_station *st, af_time now)
     while (st->again) {
         st->again = false;
         refresh_once(st);
+    }
+    st->in_refresh = false;
+}
+
+/* The end of a refresh whose first pass, at a station that is not plain, started one entity
+ * with no lane left free or no one left waiting and then ran its `started` hook: the rest of
+ * that pass (open_starts) and any further pass. Only a hook that calls back frees a lane or
+ * queues someone, through a call that asks for another pass, so without that the pass's loop
+ * has nothing to do and it only arms the closing. */
+static inline void finish_pass(af_station *st, af_time now)
+{
+    if (st->again) {
+        open_starts(st, now);
+        while (st->again) {
+            st->again = false;
+            refresh_once(st);
+        }
+    } else {
+        arm_closing(st, now);
     }
     st->in_refresh = false;
 }
@@ -851,17 +871,7 @@ static __attribute__((noinline)) void restart_general(af_station *st, af_time no
     admit_blocked(st, now);
     arm_closing(st, now);
     if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
-    /* open_starts, whose loop mostly finds no lane free (only a hook frees one) and then only
-     * arms the closing. */
-    if (st->free_n > 0 && queue_len(st) > 0)
-        open_starts(st, now);
-    else
-        arm_closing(st, now);
-    while (st->again) {
-        st->again = false;
-        refresh_once(st);
-    }
-    st->in_refresh = false;
+    finish_pass(st, now);
 }
 
 /* ---- events ----------------------------------------------------------------------------- */
@@ -1143,15 +1153,7 @@ static __attribute__((noinline)) af_status arrive_start(af_station *st, uint64_t
     /* No one was blocked, so admit_blocked finds no one. */
     arm_closing(st, now);
     if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
-    if (st->free_n > 0 && queue_len(st) > 0)
-        open_starts(st, now);
-    else
-        arm_closing(st, now);
-    while (st->again) {
-        st->again = false;
-        refresh_once(st);
-    }
-    st->in_refresh = false;
+    finish_pass(st, now);
     return AF_OK;
 }
 
