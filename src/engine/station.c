@@ -1162,7 +1162,8 @@ static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64
                                                           int priority, double service_time)
 {
     af_time now = now_of(st);
-    if (!st->in_refresh && !st->plain && st->free_n > 0 && st->suspended_n == 0 &&
+    /* Most arrivals find every lane busy: that test first. */
+    if (st->free_n > 0 && !st->in_refresh && !st->plain && st->suspended_n == 0 &&
         st->v.blocked.n == 0 && queue_len(st) == 0 && !st->general_only &&
         may_start_now(st, now))
         return arrive_start(st, entity, priority, service_time, now);
