@@ -213,29 +213,43 @@ static entry ring_remove_at(ring *r, size_t i)
     return e;
 }
 
+/* The last entry of `entity` in [lo, p), or NULL: from the back, four entries a step (a
+ * closure at the largest scenario's crossings scans thousands), then one by one. */
+static const entry *scan_back(const entry *lo, const entry *p, uint64_t entity)
+{
+    while (p - lo >= 4) {
+        if (p[-1].entity == entity) return p - 1;
+        if (p[-2].entity == entity) return p - 2;
+        if (p[-3].entity == entity) return p - 3;
+        if (p[-4].entity == entity) return p - 4;
+        p -= 4;
+    }
+    while (p != lo)
+        if ((--p)->entity == entity) return p;
+    return NULL;
+}
+
 /* The position of the last entry of `entity`. From the back: those who leave a queue are
  * mostly its latest (a closure's last in line decide first), and ring_remove_at moves only
  * the entries behind. */
 static bool ring_find(const ring *r, uint64_t entity, size_t *at)
 {
     if (r->n == 0) return false;
-    /* The ring as its two runs in memory, each scanned with a plain pointer (a closure at the
-     * largest scenario's crossings scans thousands): entries 0 .. first - 1 from the head to
-     * the end of the array, the rest wrapped round to its start. */
+    /* The ring as its two runs in memory, each scanned with a plain pointer: entries
+     * 0 .. first - 1 from the head to the end of the array, the rest wrapped round to its
+     * start. */
     size_t first = r->cap - r->head < r->n ? r->cap - r->head : r->n;
-    const entry *lo = r->v, *p = r->v + (r->n - first);
-    while (p != lo)
-        if ((--p)->entity == entity) {
-            *at = first + (size_t)(p - lo);
-            return true;
-        }
+    const entry *lo = r->v, *p = scan_back(lo, r->v + (r->n - first), entity);
+    if (p) {
+        *at = first + (size_t)(p - lo);
+        return true;
+    }
     lo = r->v + r->head;
-    p = lo + first;
-    while (p != lo)
-        if ((--p)->entity == entity) {
-            *at = (size_t)(p - lo);
-            return true;
-        }
+    p = scan_back(lo, lo + first, entity);
+    if (p) {
+        *at = (size_t)(p - lo);
+        return true;
+    }
     return false;
 }
 

@@ -469,6 +469,54 @@ static void test_withdraw_from_wrapped_ring(void **state)
     fx_free(f);
 }
 
+/* Withdrawing from FCFS queues of every length from 2 to 40, ring wrapped or not (the ring
+ * has grown to 64 places and its head moved 40 on; a queue of more than 24 wraps round), at
+ * every position: entity 7 waits twice, at positions j < k, and leaves from its later place
+ * first (its wait tells which: the entity at position i arrived at minute 100 + i), then from
+ * the earlier, then is not found; the others stay in order. */
+static void test_withdraw_every_position(void **state)
+{
+    (void)state;
+    for (size_t n = 2; n <= 40; n++)
+        for (size_t k = 1; k < n; k++) {
+            size_t j = (7 * n + 3) % k; /* 0 .. k - 1, varied */
+            af_sim *sim = af_sim_create(0);
+            assert_non_null(sim);
+            af_station *st;
+            af_station_config c = config(1);
+            assert_int_equal(af_station_create(&st, sim, &c, NULL, NULL), AF_OK);
+            assert_int_equal(af_station_arrive(st, 1, 0, 5), AF_OK);
+            for (uint64_t i = 0; i < 40; i++)
+                assert_int_equal(af_station_arrive(st, 1000 + i, 0, 0), AF_OK);
+            assert_int_equal(af_sim_run_until(sim, 50), AF_OK);
+            assert_int_equal(af_station_queue_length(st), 0);
+            assert_int_equal(af_station_arrive(st, 2, 0, 1e6), AF_OK); /* in service */
+            for (size_t i = 0; i < n; i++) {
+                assert_int_equal(af_sim_run_until(sim, 100 + (double)i), AF_OK);
+                uint64_t id = i == j || i == k ? 7 : 10 + i;
+                assert_int_equal(af_station_arrive(st, id, 0, 1), AF_OK);
+            }
+            assert_int_equal(af_sim_run_until(sim, 200), AF_OK);
+            double waited = -1;
+            assert_int_equal(af_station_withdraw(st, 7, &waited), AF_OK);
+            assert_true(waited == 100 - (double)k);
+            assert_int_equal(af_station_withdraw(st, 7, &waited), AF_OK);
+            assert_true(waited == 100 - (double)j);
+            assert_int_equal(af_station_withdraw(st, 7, NULL), AF_NOTFOUND);
+            assert_int_equal(af_station_withdraw(st, 2, NULL), AF_NOTFOUND);
+            assert_int_equal(af_station_queue_length(st), n - 2);
+            /* The others are all still there, each where it arrived. */
+            for (size_t i = n; i-- > 0;) {
+                if (i == j || i == k) continue;
+                assert_int_equal(af_station_withdraw(st, 10 + i, &waited), AF_OK);
+                assert_true(waited == 100 - (double)i);
+            }
+            assert_int_equal(af_station_queue_length(st), 0);
+            af_station_destroy(st);
+            af_sim_destroy(sim);
+        }
+}
+
 static void test_closed_station_starts_at_opening(void **state)
 {
     (void)state;
@@ -1610,6 +1658,7 @@ int main(void)
         cmocka_unit_test(test_queue_limit_raised),
         cmocka_unit_test(test_withdraw),
         cmocka_unit_test(test_withdraw_from_wrapped_ring),
+        cmocka_unit_test(test_withdraw_every_position),
         cmocka_unit_test(test_closed_station_starts_at_opening),
         cmocka_unit_test(test_wip_finish_vs_suspend),
         cmocka_unit_test(test_suspend_over_weekend),
