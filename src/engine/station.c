@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "engine/calendar_impl.h"
+#include "engine/schedule_impl.h"
 #include "engine/station_impl.h"
 #include "engine/station_view.h"
 #include "engine/stats_impl.h"
@@ -339,9 +340,10 @@ static inline __attribute__((always_inline)) void sched_cover(const af_station *
 __attribute__((noinline)) void af_station_memo_fill(const af_station *cst, af_time now)
 {
     af_station *st = (af_station *)cst;
-    st->v.open_state = af_schedule_is_open(st->v.schedule, now);
+    bool open;
+    st->v.state_until = af_schedule_state(st->v.schedule, now, &open);
+    st->v.open_state = open;
     st->v.state_from = now;
-    st->v.state_until = af_schedule_next_change(st->v.schedule, now);
     if (!(st->v.state_until > now)) st->v.state_until = now; /* NaN or no progress: no memo */
 }
 
