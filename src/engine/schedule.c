@@ -16,6 +16,7 @@
  * schedule as it was.
  */
 #include "aidflow/schedule.h"
+#include "engine/schedule_impl.h"
 #include "engine/week_split.h"
 
 #include <math.h>
@@ -308,9 +309,16 @@ static af_time week_next_change(const af_schedule *s, af_time t)
 
 af_time af_schedule_next_change(const af_schedule *s, af_time t)
 {
+    bool open;
+    return af_schedule_state(s, t, &open);
+}
+
+af_time af_schedule_state(const af_schedule *s, af_time t, bool *open)
+{
+    bool s0 = af_schedule_is_open(s, t);
+    *open = s0;
     if (!s || isnan(t)) return NAN;
     if (t == INFINITY) return INFINITY;
-    bool s0 = af_schedule_is_open(s, t);
     af_time x = t;
     /* Each step passes one closure or one weekly boundary outside closures, and only a run
      * of closures inside weekly-closed time can take more than two steps; the bound is a

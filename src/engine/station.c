@@ -14,6 +14,12 @@
  * across a hook call, since a reentrant arrival may reallocate them. Destroying the station
  * from a hook is not supported.
  *
+ * Short ways skip refresh() where its answer is known (a plain station's arrivals, starts and
+ * completions; at any station an arrival who starts at once, a completion whose lane goes
+ * straight to the next in line, and calls that would find nothing to do): each does the
+ * general way's steps in its order with the same numbers, which the twin tests check
+ * against a station forced onto the general way (af_station_set_general_only).
+ *
  * Storage grows by doubling and is reused, so arrivals allocate nothing in steady state.
  */
 #include "aidflow/station.h"
@@ -23,6 +29,7 @@
 #include <string.h>
 
 #include "engine/calendar_impl.h"
+#include "engine/schedule_impl.h"
 #include "engine/station_impl.h"
 #include "engine/station_view.h"
 #include "engine/stats_impl.h"
@@ -64,7 +71,7 @@ struct af_station {
     uint64_t next_seq;
 
     double cap_day; /* day index that started_today counts */
-    af_time day_from, day_until; /* times surely in day cap_day (cover_day) */
+    af_time day_until; /* times from now until it are surely in day cap_day (cover_day) */
     uint32_t started_today;
 
     af_event_id wake_ev;
@@ -81,6 +88,9 @@ struct af_station {
     /* Tests only (station_impl.h): the short ways of stations that are not plain are left
      * out, so that a twin shows they change nothing. */
     bool general_only;
+    /* Tests only (station_impl.h): how often restart_general and arrive_start ran. */
+    uint64_t short_restarts;
+    uint64_t short_arrival_starts;
 
     af_station_stats stats;
 };
@@ -204,29 +214,43 @@ static entry ring_remove_at(ring *r, size_t i)
     return e;
 }
 
+/* The last entry of `entity` in [lo, p), or NULL: from the back, four entries a step (a
+ * closure at the largest scenario's crossings scans thousands), then one by one. */
+static const entry *scan_back(const entry *lo, const entry *p, uint64_t entity)
+{
+    while (p - lo >= 4) {
+        if (p[-1].entity == entity) return p - 1;
+        if (p[-2].entity == entity) return p - 2;
+        if (p[-3].entity == entity) return p - 3;
+        if (p[-4].entity == entity) return p - 4;
+        p -= 4;
+    }
+    while (p != lo)
+        if ((--p)->entity == entity) return p;
+    return NULL;
+}
+
 /* The position of the last entry of `entity`. From the back: those who leave a queue are
  * mostly its latest (a closure's last in line decide first), and ring_remove_at moves only
  * the entries behind. */
 static bool ring_find(const ring *r, uint64_t entity, size_t *at)
 {
     if (r->n == 0) return false;
-    /* The ring as its two runs in memory, each scanned with a plain pointer (a closure at the
-     * largest scenario's crossings scans thousands): entries 0 .. first - 1 from the head to
-     * the end of the array, the rest wrapped round to its start. */
+    /* The ring as its two runs in memory, each scanned with a plain pointer: entries
+     * 0 .. first - 1 from the head to the end of the array, the rest wrapped round to its
+     * start. */
     size_t first = r->cap - r->head < r->n ? r->cap - r->head : r->n;
-    const entry *lo = r->v, *p = r->v + (r->n - first);
-    while (p != lo)
-        if ((--p)->entity == entity) {
-            *at = first + (size_t)(p - lo);
-            return true;
-        }
+    const entry *lo = r->v, *p = scan_back(lo, r->v + (r->n - first), entity);
+    if (p) {
+        *at = first + (size_t)(p - lo);
+        return true;
+    }
     lo = r->v + r->head;
-    p = lo + first;
-    while (p != lo)
-        if ((--p)->entity == entity) {
-            *at = (size_t)(p - lo);
-            return true;
-        }
+    p = scan_back(lo, lo + first, entity);
+    if (p) {
+        *at = (size_t)(p - lo);
+        return true;
+    }
     return false;
 }
 
@@ -316,9 +340,10 @@ static inline __attribute__((always_inline)) void sched_cover(const af_station *
 __attribute__((noinline)) void af_station_memo_fill(const af_station *cst, af_time now)
 {
     af_station *st = (af_station *)cst;
-    st->v.open_state = af_schedule_is_open(st->v.schedule, now);
+    bool open;
+    st->v.state_until = af_schedule_state(st->v.schedule, now, &open);
+    st->v.open_state = open;
     st->v.state_from = now;
-    st->v.state_until = af_schedule_next_change(st->v.schedule, now);
     if (!(st->v.state_until > now)) st->v.state_until = now; /* NaN or no progress: no memo */
 }
 
@@ -516,24 +541,22 @@ static void admit_blocked(af_station *st, af_time now)
     }
 }
 
-/* Sets [day_from, day_until) to times whose day index is surely cap_day: from the day's
- * first minute (floor(now / 1440) >= cap_day there, division being monotone and exact at
- * cap_day * 1440) to a minute before its end (well clear of rounding up to cap_day + 1, for
- * any day index below 10^12). */
+/* Sets day_until to a time before which every time from now on has day index cap_day, set
+ * from now (cover_day runs where cap_day = floor(now / 1440)): a minute before the day's end,
+ * well clear of rounding up to cap_day + 1 for any day index below 10^12. The clock never goes
+ * back, and a later time's day index is at least cap_day (division is monotone), so no lower
+ * bound is needed. */
 static void cover_day(af_station *st)
 {
-    if (fabs(st->cap_day) < 1e12) {
-        st->day_from = st->cap_day * AF_MINUTES_PER_DAY;
-        st->day_until = st->day_from + (AF_MINUTES_PER_DAY - 1.0);
-    } else {
-        st->day_from = INFINITY; /* always divide */
-        st->day_until = -INFINITY;
-    }
+    if (fabs(st->cap_day) < 1e12)
+        st->day_until = st->cap_day * AF_MINUTES_PER_DAY + (AF_MINUTES_PER_DAY - 1.0);
+    else
+        st->day_until = -INFINITY; /* always divide */
 }
 
 static inline void roll_day(af_station *st, af_time now)
 {
-    if (now >= st->day_from && now < st->day_until) return; /* still day cap_day */
+    if (now < st->day_until) return; /* still day cap_day */
     double day = floor(now / AF_MINUTES_PER_DAY);
     if (day != st->cap_day) {
         st->cap_day = day;
@@ -644,6 +667,24 @@ static inline __attribute__((always_inline)) void refresh_plain(af_station *st, 
     }
 }
 
+/* refresh_once's steps at a station that is open, after resume_all: starts while someone
+ * waits and a lane is free, up to the daily cap, then arms the closing. Open stays open
+ * within a pass unless a hook called a setter (set_closed, set_schedule), which asks for
+ * another pass (st->again, false when the pass began): the time does not move, and the memo
+ * caches a pure function of the schedule. */
+static void open_starts(af_station *st, af_time now)
+{
+    while (queue_len(st) > 0 && st->free_n > 0 && (!st->again || open_now(st))) {
+        roll_day(st, now);
+        if (st->daily_cap > 0 && st->started_today >= st->daily_cap) {
+            want_wake(st, (st->cap_day + 1.0) * AF_MINUTES_PER_DAY);
+            break;
+        }
+        if (!start_one(st, now)) break;
+    }
+    arm_closing(st, now);
+}
+
 static void refresh_once(af_station *st)
 {
     af_time now = now_of(st);
@@ -653,18 +694,7 @@ static void refresh_once(af_station *st)
     }
     if (open_now(st)) {
         resume_all(st, now);
-        /* Open stays open within a pass unless a hook called a setter (set_closed,
-         * set_schedule), which asks for another pass (st->again, false when the pass began):
-         * the time does not move, and the memo caches a pure function of the schedule. */
-        while (queue_len(st) > 0 && st->free_n > 0 && (!st->again || open_now(st))) {
-            roll_day(st, now);
-            if (st->daily_cap > 0 && st->started_today >= st->daily_cap) {
-                want_wake(st, (st->cap_day + 1.0) * AF_MINUTES_PER_DAY);
-                break;
-            }
-            if (!start_one(st, now)) break;
-        }
-        arm_closing(st, now);
+        open_starts(st, now);
         return;
     }
     if (st->wip == AF_WIP_SUSPEND) suspend_all(st, now);
@@ -745,32 +775,133 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
     af_tally_add_inline(&st->stats.wait, waited);
     af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
     if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
-    /* The rest of refresh_plain_outer: its loop goes on (a hook may have freed lanes) and a
-     * hook that called back asks for more passes. */
-    while (st->plain && st->v.fifo.n > 0 && st->free_n > 0) {
-        roll_day(st, now);
-        if (!start_head(st, now, true)) break;
-    }
-    while (st->again) {
-        st->again = false;
-        refresh_once(st);
+    /* The rest of refresh_plain_outer: its loop goes on and a hook that called back asks for
+     * more passes. No lane was free, and only a hook that calls back frees one (through a
+     * setter, which asks for another pass), so without that the loop has nothing to do. */
+    if (st->again) {
+        while (st->plain && st->v.fifo.n > 0 && st->free_n > 0) {
+            roll_day(st, now);
+            if (!start_head(st, now, true)) break;
+        }
+        while (st->again) {
+            st->again = false;
+            refresh_once(st);
+        }
     }
     st->in_refresh = false;
     return true;
 }
 
+/* refresh() at a station that is not plain, outside any refresh, found open with no service
+ * suspended: its first pass is refresh_once's open branch, whose resume_all finds no one to
+ * resume, so it is open_starts; any further pass (a hook called back) is refresh_once as in
+ * refresh(). An arrival that may start at once takes it, skipping the calls and checks whose
+ * answers are known. */
+static void refresh_open(af_station *st, af_time now)
+{
+    st->in_refresh = true;
+    st->again = false;
+    open_starts(st, now);
+    while (st->again) {
+        st->again = false;
+        refresh_once(st);
+    }
+    st->in_refresh = false;
+}
+
+/* The end of a refresh whose first pass, at a station that is not plain, started one entity
+ * with no lane left free or no one left waiting and then ran its `started` hook: the rest of
+ * that pass (open_starts) and any further pass. Only a hook that calls back frees a lane or
+ * queues someone, through a call that asks for another pass, so without that the pass's loop
+ * has nothing to do and it only arms the closing. */
+static inline void finish_pass(af_station *st, af_time now)
+{
+    if (st->again) {
+        open_starts(st, now);
+        while (st->again) {
+            st->again = false;
+            refresh_once(st);
+        }
+    } else {
+        arm_closing(st, now);
+    }
+    st->in_refresh = false;
+}
+
+/* Whether refresh_once's open branch, at a station that is not plain, would start someone
+ * now on a lane that is free: the station open and the day's cap not reached. roll_day is the
+ * branch's own first step before the cap, and taking it again changes nothing. */
+static inline bool may_start_now(af_station *st, af_time now)
+{
+    if (!open_now(st)) return false;
+    roll_day(st, now);
+    return st->daily_cap == 0 || st->started_today < st->daily_cap;
+}
+
+/* restart_lane for a station that is not plain: a completion on lane li, outside any
+ * refresh, with someone waiting, no other lane free, none suspended and may_start_now. What
+ * on_complete's general way does (free the lane, push it on the free stack, refresh(), whose
+ * first pass finds the station open, resumes no one and starts the head of the queue on the
+ * lane it pops, li), in the same order with the same numbers in the same collectors, without
+ * the round trip through the stack and the calls and checks whose answers are known: the
+ * busy count's fall and rise in one update (note_busy_dip), then the rest of that pass
+ * (open_starts) and any further pass. The service hook, which must not call the station,
+ * runs before the lane's release is written. If the completion cannot be scheduled the
+ * general way's start fails the same way, and its pass ends by arming the closing. */
+static __attribute__((noinline)) void restart_general(af_station *st, af_time now, unsigned li)
+{
+    const entry *head = queue_head(st);
+    uint64_t entity = head->entity;
+    double service = head->service;
+    af_time t_queue = head->t_queue;
+    if (st->hooks.service) {
+        double t = st->hooks.service(st, st->hooks.ctx, entity, service);
+        if (t >= 0 && isfinite(t)) service = t;
+    }
+    lane *l = &st->lanes[li];
+    af_event_id ev = schedule_completion(st, now + service, li);
+    st->stats.served++;
+    if (!ev) {
+        l->state = LANE_FREE;
+        l->ev = 0;
+        st->free_lanes[st->free_n++] = li;
+        st->active_n--;
+        note_busy(st, now);
+        arm_closing(st, now);
+        return;
+    }
+    note_busy_dip(st, now);
+    st->short_restarts++;
+    st->in_refresh = true;
+    st->again = false;
+    queue_drop_head(st);
+    l->entity = entity;
+    l->t_queue = t_queue;
+    l->t_end = now + service;
+    l->ev = ev;
+    st->started_today++;
+    st->stats.started++;
+    double waited = now - t_queue;
+    af_tally_add_inline(&st->stats.wait, waited);
+    note_queue(st, now);
+    admit_blocked(st, now);
+    arm_closing(st, now);
+    if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
+    finish_pass(st, now);
+}
+
 /* ---- events ----------------------------------------------------------------------------- */
 
-static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
+/* on_complete at a plain station, out of line like complete_general, so that each way keeps
+ * a frame of its own (the plain one's inline restart holds many values across its hooks). */
+static __attribute__((noinline)) void complete_plain(af_sim *sim, af_station *st, unsigned li)
 {
-    af_station *st = ctx;
     af_time now = af_sim_clock(sim);
-    unsigned li = (unsigned)arg;
     lane *l = &st->lanes[li];
     uint64_t entity = l->entity;
     af_tally_add_inline(&st->stats.sojourn, now - l->t_queue);
-    if (st->plain && !st->in_refresh && st->v.fifo.n > 0 && st->free_n == 0 &&
-        st->suspended_n == 0 && li < st->lanes_open && restart_lane(st, now, li)) {
+    if (!st->in_refresh && st->v.fifo.n > 0 && st->free_n == 0 && st->suspended_n == 0 &&
+        li < st->lanes_open && restart_lane(st, now, li)) {
         if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
         return;
     }
@@ -780,11 +911,44 @@ static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
     st->active_n--;
     st->stats.served++;
     note_busy(st, now);
-    if (st->plain && !st->in_refresh)
+    if (!st->in_refresh)
         refresh_plain_outer(st, now);
     else if (!idle_after_completion(st))
         refresh(st);
     if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
+}
+
+/* on_complete at a station that is not plain. */
+static __attribute__((noinline)) void complete_general(af_sim *sim, af_station *st, unsigned li)
+{
+    af_time now = af_sim_clock(sim);
+    lane *l = &st->lanes[li];
+    uint64_t entity = l->entity;
+    af_tally_add_inline(&st->stats.sojourn, now - l->t_queue);
+    if (!st->in_refresh && st->free_n == 0 && st->suspended_n == 0 && li < st->lanes_open &&
+        queue_len(st) > 0 && !st->general_only && may_start_now(st, now)) {
+        restart_general(st, now, li);
+        if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
+        return;
+    }
+    l->state = LANE_FREE;
+    l->ev = 0;
+    if (li < st->lanes_open) st->free_lanes[st->free_n++] = li; /* else: retired */
+    st->active_n--;
+    st->stats.served++;
+    note_busy(st, now);
+    if (!idle_after_completion(st)) refresh(st);
+    if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
+}
+
+/* A completion: each way is a jump from here. */
+static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
+{
+    af_station *st = ctx;
+    if (st->plain)
+        complete_plain(sim, st, (unsigned)arg);
+    else
+        complete_general(sim, st, (unsigned)arg);
 }
 
 static void on_wake(af_sim *sim, void *ctx, uint64_t arg)
@@ -806,6 +970,13 @@ static void on_closing(af_sim *sim, void *ctx, uint64_t arg)
 void af_station_set_general_only(af_station *st, bool on)
 {
     if (st) st->general_only = on;
+}
+
+void af_station_short_way_counts(const af_station *st, uint64_t *restarts,
+                                 uint64_t *arrival_starts)
+{
+    *restarts = st->short_restarts;
+    *arrival_starts = st->short_arrival_starts;
 }
 
 static void stats_init(af_station *st, af_time now)
@@ -921,11 +1092,97 @@ static inline void fifo_push_plain(af_station *st, uint64_t entity, double servi
     q->t_queue = now;
 }
 
+/* note_queue twice at one time, with a queue that was empty, grows to one and is empty again
+ * (an arrival who starts at once): in one update with the same result. The first accumulates
+ * the area and moves t_last to now, so the second adds nothing; the value ends at zero; the
+ * maximum takes one (zero never raises it above one), and the minimum zero (one never lowers
+ * it below zero). */
+static inline void note_queue_blip(af_station *st, af_time now)
+{
+    af_timeavg *a = &st->stats.queue;
+    if (now > a->t_last) {
+        a->area += a->value * (now - a->t_last);
+        a->t_last = now;
+    }
+    a->value = 0.0;
+    double lo = a->min, hi = a->max;
+    a->min = 0.0 < lo ? 0.0 : lo;
+    a->max = 1.0 > hi ? 1.0 : hi;
+}
+
+/* An arrival at a station that is not plain, outside any refresh, with no one waiting or
+ * blocked, none suspended, a lane free and may_start_now: the general way queues it, calls
+ * the admitted hook, counts it, and refresh()'s first pass (the station open, no one to
+ * resume) starts it at once on the lane on top of the free stack. The same steps here in the
+ * same order with the same numbers in the same collectors, without the entry's round trip
+ * through the queue: the queue's rise to one and fall back in one update (note_queue_blip),
+ * and then the rest of that pass (open_starts) and any further pass. The admitted and
+ * service hooks, which must not call the station, run first; if the completion cannot be
+ * scheduled, the entry is queued as the general way leaves it (its start failed, and its
+ * pass ends by arming the closing). */
+static __attribute__((noinline)) af_status arrive_start(af_station *st, uint64_t entity,
+                                                        int priority, double service_time,
+                                                        af_time now)
+{
+    if (!queue_reserve(st, 1)) return AF_NOMEM;
+    if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
+    double service = service_time;
+    if (st->hooks.service) {
+        double t = st->hooks.service(st, st->hooks.ctx, entity, service);
+        if (t >= 0 && isfinite(t)) service = t;
+    }
+    unsigned li = st->free_lanes[st->free_n - 1];
+    af_event_id ev = schedule_completion(st, now + service, li);
+    if (!ev) {
+        if (st->v.discipline == AF_QUEUE_FCFS) {
+            fifo_push_new(st, entity, priority, service_time, now);
+        } else {
+            entry e;
+            entry_fill(&e, st, entity, priority, service_time, now);
+            heap_push(&st->v.prio, &e);
+        }
+        note_queue(st, now);
+        st->next_seq++;
+        st->stats.arrivals++;
+        arm_closing(st, now);
+        return AF_OK;
+    }
+    st->next_seq++;
+    st->stats.arrivals++;
+    note_queue_blip(st, now);
+    st->short_arrival_starts++;
+    st->in_refresh = true;
+    st->again = false;
+    st->free_n--;
+    lane *l = &st->lanes[li];
+    l->state = LANE_ACTIVE;
+    l->entity = entity;
+    l->t_queue = now;
+    l->t_end = now + service;
+    l->ev = ev;
+    st->active_n++;
+    st->started_today++;
+    st->stats.started++;
+    double waited = now - now;
+    af_tally_add_inline(&st->stats.wait, waited);
+    note_busy(st, now);
+    /* No one was blocked, so admit_blocked finds no one. */
+    arm_closing(st, now);
+    if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
+    finish_pass(st, now);
+    return AF_OK;
+}
+
 /* af_station_arrive after its checks, for every station: the general way. */
 static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64_t entity,
                                                           int priority, double service_time)
 {
     af_time now = now_of(st);
+    /* Most arrivals find every lane busy: that test first. */
+    if (st->free_n > 0 && !st->in_refresh && !st->plain && st->suspended_n == 0 &&
+        st->v.blocked.n == 0 && queue_len(st) == 0 && !st->general_only &&
+        may_start_now(st, now))
+        return arrive_start(st, entity, priority, service_time, now);
     /* Once anyone waits upstream, later arrivals line up behind them. The entry is written
      * in place in either ring (only the priority heap takes a copy). */
     bool blocked = st->v.blocked.n > 0 || queue_full(st);
@@ -957,6 +1214,12 @@ static __attribute__((noinline)) af_status arrive_general(af_station *st, uint64
     /* A station closed for the night with its wake-up armed: most of the other arrivals (not
      * at a completion, where it was measured to cost more than it saved). */
     if (!st->in_refresh && closed_and_armed(st, now)) return AF_OK;
+    /* Open, with a lane free or someone suspended: refresh_open when none is suspended. */
+    if (!st->in_refresh && !st->plain && st->suspended_n == 0 && !st->general_only &&
+        open_now(st)) {
+        refresh_open(st, now);
+        return AF_OK;
+    }
     refresh(st);
     return AF_OK;
 }

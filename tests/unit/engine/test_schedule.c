@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "aidflow/schedule.h"
+#include "engine/schedule_impl.h"
 #include "engine/week_split.h"
 
 #include <float.h>
@@ -256,6 +257,15 @@ static void test_bad_arguments(void **state)
     /* Odd inputs answer without hanging. */
     assert_false(af_schedule_is_open(s, NAN));
     assert_true(isnan(af_schedule_next_change(s, NAN)));
+    bool open = true;
+    assert_true(isnan(af_schedule_state(s, NAN, &open)));
+    assert_false(open);
+    open = true;
+    assert_true(isnan(af_schedule_state(NULL, 0, &open)));
+    assert_false(open);
+    open = false;
+    assert_true(af_schedule_state(s, INFINITY, &open) == INFINITY);
+    assert_true(open == af_schedule_is_open(s, INFINITY));
     assert_true(isnan(af_schedule_next_open(s, NAN)));
     assert_true(isnan(af_schedule_open_minutes(s, NAN, 10)));
     af_schedule_destroy(s);
@@ -381,6 +391,13 @@ static void test_brute_force_next_change(void **state)
             assert_true(af_schedule_is_open(s, t + 0.5) == open[i]);
             double got = af_schedule_next_change(s, t);
             double got_mid = af_schedule_next_change(s, t + 0.25);
+            /* The station's memo asks for both at once (engine/schedule_impl.h). */
+            bool o = !open[i], o_mid = !open[i];
+            double both = af_schedule_state(s, t, &o);
+            double both_mid = af_schedule_state(s, t + 0.25, &o_mid);
+            assert_memory_equal(&both, &got, sizeof got);
+            assert_memory_equal(&both_mid, &got_mid, sizeof got);
+            assert_true(o == open[i] && o_mid == open[i]);
             if (isnan(next[i])) {
                 assert_true(got >= hi);
                 assert_true(got_mid >= hi);

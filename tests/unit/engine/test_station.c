@@ -469,6 +469,54 @@ static void test_withdraw_from_wrapped_ring(void **state)
     fx_free(f);
 }
 
+/* Withdrawing from FCFS queues of every length from 2 to 40, ring wrapped or not (the ring
+ * has grown to 64 places and its head moved 40 on; a queue of more than 24 wraps round), at
+ * every position: entity 7 waits twice, at positions j < k, and leaves from its later place
+ * first (its wait tells which: the entity at position i arrived at minute 100 + i), then from
+ * the earlier, then is not found; the others stay in order. */
+static void test_withdraw_every_position(void **state)
+{
+    (void)state;
+    for (size_t n = 2; n <= 40; n++)
+        for (size_t k = 1; k < n; k++) {
+            size_t j = (7 * n + 3) % k; /* 0 .. k - 1, varied */
+            af_sim *sim = af_sim_create(0);
+            assert_non_null(sim);
+            af_station *st;
+            af_station_config c = config(1);
+            assert_int_equal(af_station_create(&st, sim, &c, NULL, NULL), AF_OK);
+            assert_int_equal(af_station_arrive(st, 1, 0, 5), AF_OK);
+            for (uint64_t i = 0; i < 40; i++)
+                assert_int_equal(af_station_arrive(st, 1000 + i, 0, 0), AF_OK);
+            assert_int_equal(af_sim_run_until(sim, 50), AF_OK);
+            assert_int_equal(af_station_queue_length(st), 0);
+            assert_int_equal(af_station_arrive(st, 2, 0, 1e6), AF_OK); /* in service */
+            for (size_t i = 0; i < n; i++) {
+                assert_int_equal(af_sim_run_until(sim, 100 + (double)i), AF_OK);
+                uint64_t id = i == j || i == k ? 7 : 10 + i;
+                assert_int_equal(af_station_arrive(st, id, 0, 1), AF_OK);
+            }
+            assert_int_equal(af_sim_run_until(sim, 200), AF_OK);
+            double waited = -1;
+            assert_int_equal(af_station_withdraw(st, 7, &waited), AF_OK);
+            assert_true(waited == 100 - (double)k);
+            assert_int_equal(af_station_withdraw(st, 7, &waited), AF_OK);
+            assert_true(waited == 100 - (double)j);
+            assert_int_equal(af_station_withdraw(st, 7, NULL), AF_NOTFOUND);
+            assert_int_equal(af_station_withdraw(st, 2, NULL), AF_NOTFOUND);
+            assert_int_equal(af_station_queue_length(st), n - 2);
+            /* The others are all still there, each where it arrived. */
+            for (size_t i = n; i-- > 0;) {
+                if (i == j || i == k) continue;
+                assert_int_equal(af_station_withdraw(st, 10 + i, &waited), AF_OK);
+                assert_true(waited == 100 - (double)i);
+            }
+            assert_int_equal(af_station_queue_length(st), 0);
+            af_station_destroy(st);
+            af_sim_destroy(sim);
+        }
+}
+
 static void test_closed_station_starts_at_opening(void **state)
 {
     (void)state;
@@ -792,6 +840,67 @@ static void test_unschedulable_service_stays_queued(void **state)
     }
 }
 
+static void ev_withdraw_any(af_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    fx *f = ctx;
+    assert_int_equal(af_station_withdraw(f->st, arg, NULL), AF_OK);
+}
+
+/* The same at a station that is not plain (a schedule open all week), by its short ways
+ * (an arrival who finds a lane free and no one waiting starts at once; a completion with
+ * someone waiting restarts its lane) and by the general way. Entity 0 starts at once: its
+ * end, 1e308 + 1, rounds to 1e308. Entity 1, queued behind it, cannot start at that
+ * completion: it stays at the head and the lane is free, as entity 2 finds it once 1 has
+ * been withdrawn (it starts at once and ends at once, 1.5e308 + 1 rounding to 1.5e308).
+ * Entity 3 then finds the lane free but cannot start: it stays in the queue. Both ways end
+ * with the same statistics. */
+static void test_unschedulable_service_stays_queued_general(void **state)
+{
+    (void)state;
+    static const plan p[] = {{1e308, 0, 0, 1},
+                             {1e308, 1, 0, 1e308},
+                             {1.5e308, 2, 0, 1},
+                             {1.6e308, 3, 0, 1e308}};
+    af_schedule *always = af_schedule_create(AF_MONDAY);
+    assert_non_null(always);
+    for (int d = AF_MONDAY; d <= AF_SUNDAY; d++)
+        assert_int_equal(af_schedule_add_hours(always, d, 0, 1440, NULL), AF_OK);
+    for (int k = 0; k < 2; k++) {
+        af_station_stats seen[2];
+        for (int general = 0; general < 2; general++) {
+            af_station_config c = config(1);
+            c.discipline = k ? AF_QUEUE_PRIORITY : AF_QUEUE_FCFS;
+            c.schedule = always;
+            fx *f = fx_new(&c, p, 4);
+            af_station_set_general_only(f->st, general);
+            assert_true(af_sim_schedule_at(f->sim, 1.2e308, ev_withdraw_any, f, 1) != 0);
+            assert_int_equal(af_sim_run_until(f->sim, INFINITY), AF_OK);
+            assert_int_equal(af_station_queue_length(f->st), 1);
+            assert_int_equal(af_station_busy(f->st), 0);
+            expect_starts(f, (uint64_t[]){0, 2}, (double[]){1e308, 1.5e308}, 2);
+            expect_dones(f, (uint64_t[]){0, 2}, (double[]){1e308, 1.5e308}, 2);
+            seen[general] = *af_station_get_stats(f->st);
+            assert_int_equal(seen[general].started, 2);
+            assert_int_equal(seen[general].served, 2);
+            assert_int_equal(seen[general].arrivals, 4);
+            assert_int_equal(seen[general].withdrawn, 1);
+            assert_true(seen[general].queue.value == 1);
+            assert_true(seen[general].queue.max == 1);
+            uint64_t restarts, arrival_starts;
+            af_station_short_way_counts(f->st, &restarts, &arrival_starts);
+            assert_int_equal(restarts, 0);
+            assert_int_equal(arrival_starts, general ? 0 : 2); /* entities 0 and 2 */
+            fx_free(f);
+        }
+        assert_memory_equal(&seen[0].queue, &seen[1].queue, sizeof seen[0].queue);
+        assert_memory_equal(&seen[0].busy, &seen[1].busy, sizeof seen[0].busy);
+        assert_memory_equal(&seen[0].wait, &seen[1].wait, sizeof seen[0].wait);
+        assert_memory_equal(&seen[0].sojourn, &seen[1].sojourn, sizeof seen[0].sojourn);
+    }
+    af_schedule_destroy(always);
+}
+
 /* At 1440 * 2^56 minutes, day + 1 rounds back to the same day (doubles are 16 apart there),
  * so the daily cap's wake-up "next midnight" falls at now. It must be refused, not fire at
  * once and forever: with one start a day, entity 1 waits and the calendar empties. */
@@ -1061,6 +1170,8 @@ static void twin_fold_stats(twin *w, const af_station *st)
     const af_station_stats *s = af_station_get_stats(st);
     twin_fold(w, s->started, s->served, s->busy.min, s->busy.area);
     twin_fold(w, s->arrivals, s->wait.n, s->queue.max, s->wait.mean);
+    /* And the calendar: a wake-up or closing armed on one way and not the other shows. */
+    twin_fold(w, 'P', af_sim_pending(w->sim), 0, 0);
 }
 
 static void twin_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)
@@ -1288,18 +1399,42 @@ static void twin2_event(af_sim *sim, void *ctx, uint64_t arg)
     }
 }
 
-/* A station like the model's: opening hours with closures, a daily cap, a queue limit (so
- * arrivals block) and the priority discipline, under either work-in-progress policy. Its
- * short ways (an arrival at a station closed for the night, or closed by force, whose wake-up
- * is armed skips refresh) against a twin forced onto the general way
- * (af_station_set_general_only): fed the same arrivals (ties, zero services, three
- * priorities), with hooks that call back (arrivals and forced closings from inside a
- * refresh) and windows that close it by force, lower the limit and the cap, add a lane or
- * swap the schedule, both must run the same hooks in the same order at the same times with the
- * same waits and statistics along the way, and end with the same statistics to the bit. */
-static void test_general_station_short_ways_match(void **state)
+/* The model's other two hooks, folded into the trace: a place in the queue, and the service
+ * time asked for at the start (doubled for one entity in four, refused for one in four, so
+ * that the drawn time is kept). Neither calls the station. */
+static void twin_admitted(af_station *st, void *ctx, uint64_t entity)
 {
-    (void)state;
+    (void)st;
+    twin *w = ctx;
+    twin_fold(w, 'A', entity, af_sim_now(w->sim), 0);
+}
+
+static double twin_redraw_service(af_station *st, void *ctx, uint64_t entity, double drawn)
+{
+    (void)st;
+    twin *w = ctx;
+    twin_fold(w, 'V', entity, af_sim_now(w->sim), drawn);
+    switch (entity % 4) {
+    case 0: return 2 * drawn;
+    case 1: return -1;
+    default: return drawn;
+    }
+}
+
+/* A station like the model's: opening hours with closures, a daily cap, a queue limit (so
+ * arrivals block), under either work-in-progress policy, in the given discipline and with or
+ * without the admitted and service hooks. Its short ways (an arrival at a station closed for
+ * the night, or closed by force, whose wake-up is armed skips refresh; a completion with
+ * someone waiting restarts its lane at once; an arrival who finds a lane free starts at once)
+ * against a twin forced onto the general way (af_station_set_general_only): fed the same
+ * arrivals (ties, zero services, three priorities), with hooks that call back (arrivals and
+ * forced closings from inside a refresh) and windows that close it by force, lower the limit
+ * and the cap, add a lane or swap the schedule, both must run the same hooks in the same
+ * order at the same times with the same waits and statistics along the way, and end with
+ * the same statistics to the bit. The short ways must have been taken, by the first twin
+ * only. */
+static void general_twins_match(af_queue_discipline discipline, bool model_hooks)
+{
     /* 1,200 arrivals over 8,000 minutes (0.15 a minute) against two lanes of mean service
      * 2.3 minutes, open 06:00-22:00 every day but for two closures: the queue builds up each
      * night behind a limit of 6 and drains in the morning under a cap of 150 a day. */
@@ -1321,12 +1456,16 @@ static void test_general_station_short_ways_match(void **state)
             w[k] = (twin){.sim = af_sim_create(0), .trace = UINT64_C(14695981039346656037)};
             assert_non_null(w[k].sim);
             af_station_config c = config(2);
-            c.discipline = AF_QUEUE_PRIORITY;
+            c.discipline = discipline;
             c.queue_limit = 6;
             c.daily_cap = 150;
             c.schedule = hours;
             c.wip = wip ? AF_WIP_SUSPEND : AF_WIP_FINISH;
             af_station_hooks hooks = {twin_started, twin_done, &w[k], NULL, NULL};
+            if (model_hooks) {
+                hooks.admitted = twin_admitted;
+                hooks.service = twin_redraw_service;
+            }
             assert_int_equal(af_station_create(&w[k].st, w[k].sim, &c, &hooks, NULL), AF_OK);
             if (k == 1) af_station_set_general_only(w[k].st, true);
             ev[k] = (twin2_ev){&w[k], p, hours, other, 0};
@@ -1335,10 +1474,21 @@ static void test_general_station_short_ways_match(void **state)
                                                (uint64_t)i) != 0);
         }
         for (int k = 0; k < 2; k++) twin_run_and_drain(&w[k]);
-        /* The short way was there to take: many arrivals found the station closed. */
+        /* The short ways were there to take: many arrivals found the station closed, and
+         * the first twin restarted lanes and started arrivals at once, the general one
+         * never. */
         assert_true(ev[0].closed_arrivals > N_ARRIVALS / 10);
         assert_int_equal(ev[0].closed_arrivals, ev[1].closed_arrivals);
         assert_true(w[0].hooks > 3 * N_ARRIVALS);
+        uint64_t restarts[2], arrival_starts[2];
+        for (int k = 0; k < 2; k++)
+            af_station_short_way_counts(w[k].st, &restarts[k], &arrival_starts[k]);
+        /* About 218 arrivals a day against a cap of 150 keep the queue mostly full, so
+         * fewer find it empty than find it closed. */
+        assert_true(restarts[0] > N_ARRIVALS / 10);
+        assert_true(arrival_starts[0] > N_ARRIVALS / 40);
+        assert_int_equal(restarts[1], 0);
+        assert_int_equal(arrival_starts[1], 0);
         expect_same_twins(w);
         for (int k = 0; k < 2; k++) {
             af_station_destroy(w[k].st);
@@ -1348,6 +1498,19 @@ static void test_general_station_short_ways_match(void **state)
     af_schedule_destroy(hours);
     af_schedule_destroy(other);
     free(p);
+}
+
+static void test_general_station_short_ways_match(void **state)
+{
+    (void)state;
+    general_twins_match(AF_QUEUE_PRIORITY, false);
+}
+
+/* The same, FCFS and with the admitted and service hooks (the model's stations). */
+static void test_general_station_short_ways_match_fcfs_hooks(void **state)
+{
+    (void)state;
+    general_twins_match(AF_QUEUE_FCFS, true);
 }
 
 /* ---- the short ways of the general station at their edges ------------------------------ */
@@ -1495,6 +1658,7 @@ int main(void)
         cmocka_unit_test(test_queue_limit_raised),
         cmocka_unit_test(test_withdraw),
         cmocka_unit_test(test_withdraw_from_wrapped_ring),
+        cmocka_unit_test(test_withdraw_every_position),
         cmocka_unit_test(test_closed_station_starts_at_opening),
         cmocka_unit_test(test_wip_finish_vs_suspend),
         cmocka_unit_test(test_suspend_over_weekend),
@@ -1506,6 +1670,7 @@ int main(void)
         cmocka_unit_test(test_earlier_wake_replaces_later_one),
         cmocka_unit_test(test_arrival_when_closed_and_busy_arms_the_wake),
         cmocka_unit_test(test_unschedulable_service_stays_queued),
+        cmocka_unit_test(test_unschedulable_service_stays_queued_general),
         cmocka_unit_test(test_cap_wake_at_now_is_refused),
         cmocka_unit_test(test_reopening_idle_station_arms_no_closing),
         cmocka_unit_test(test_same_wake_keeps_its_place),
@@ -1515,6 +1680,7 @@ int main(void)
         cmocka_unit_test(test_random_invariants),
         cmocka_unit_test(test_plain_station_matches_general_way),
         cmocka_unit_test(test_general_station_short_ways_match),
+        cmocka_unit_test(test_general_station_short_ways_match_fcfs_hooks),
         cmocka_unit_test(test_short_ways_at_their_edges),
         cmocka_unit_test(test_inline_views_match_public_queries),
     };
