@@ -95,6 +95,32 @@ bool closures_route_closed_from(const model *m, size_t route, size_t from, af_ti
     return false;
 }
 
+static bool station_may_close(const af_scn_station *c)
+{
+    return c->hours.weekly || c->has_opens || c->n_closures > 0 || c->has_random_closures;
+}
+
+/* closures_any_station_may_close for one scenario in force, its changes aside. */
+static bool may_close_in_force(const af_scenario *s)
+{
+    for (size_t i = 0; i < s->n_inspections; i++)
+        if (station_may_close(&s->inspections[i].st)) return true;
+    for (size_t i = 0; i < s->n_crossings; i++) {
+        const af_scn_crossing *cx = &s->crossings[i];
+        if (station_may_close(&cx->st) || (cx->has_gaza_side && cx->gs_waiting_area > 0))
+            return true;
+    }
+    return false;
+}
+
+bool closures_any_station_may_close(const af_scenario *s)
+{
+    if (may_close_in_force(s)) return true;
+    for (size_t i = 0; i < s->n_changes; i++)
+        if (may_close_in_force(s->changes[i].in_force)) return true;
+    return false;
+}
+
 /* One random closure begins or ends at one station. Overlapping closures nest: the station
  * closes at the first and opens again after the last; only the minutes it would have been open
  * count as lost to the closure. */

@@ -31,6 +31,13 @@ bool closures_route_closed(const model *m, size_t route, af_time t);
  * after it. */
 bool closures_route_closed_from(const model *m, size_t route, size_t from, af_time t);
 
+/* Whether any station of scenario s can ever be closed, under s or under the scenario in
+ * force after any of its dated changes: by weekly hours, an opening date, a dated closure,
+ * random closures, or (a crossing) a Gaza-side waiting area with a limit, which shuts it when
+ * full. A crossing's transfer stage keeps the crossing's schedule. False: every station is
+ * open throughout every run of s, so no truck ever waits at a closed one. */
+bool closures_any_station_may_close(const af_scenario *s);
+
 /* Schedules the first random closure of a station whose scenario asks for them; AF_OK when
  * it has none. */
 af_status closures_start_random(model *m, mstation *ms);

@@ -280,6 +280,10 @@ struct model {
 
     size_t n_stations;
     mstation *stations;
+    /* The trucks at each station are kept in its line (mstation.line): only the hourly
+     * closure check reads the lines, and when no station can ever close it finds nothing
+     * to do (journey_start_closure_checks sets it before the run). */
+    bool lines_kept;
     size_t *node_station;    /* node index -> station index, SIZE_MAX for origins and hubs */
 
     leg_state *legs;
