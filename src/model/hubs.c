@@ -15,6 +15,7 @@
  * dates, with their share of their region's stock at home. */
 #include <math.h>
 
+#include "engine/calendar_impl.h"
 #include "model/hubs.h"
 #include "model/shelf_life.h"
 
@@ -36,7 +37,7 @@ void hubs_store(model *m, size_t hub, size_t category, double tonnes)
     /* Where storage is limited, a truck is only unloaded into room. */
     assert(tonnes >= 0 && (!(m->scn->hubs[hub].capacity > 0) || hubs_has_room(m, hub, tonnes)));
     m->hub_stock[k] += tonnes;
-    shelf_life_add(m, hub, category, (int)floor(af_sim_now(m->sim) / AF_MINUTES_PER_DAY), tonnes);
+    shelf_life_add(m, hub, category, (int)floor(af_sim_clock(m->sim) / AF_MINUTES_PER_DAY), tonnes);
     m->hub_in_trucks[k] += 1;
     m->hub_in_tonnes[k] += tonnes;
 }

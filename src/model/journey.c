@@ -108,7 +108,7 @@ static bool leave_closed_leg(model *m, uint32_t id, af_time open_at)
     truck *t = &m->trucks[id];
     double patience;
     af_scn_on_closure action = divert_action(m, t->origin, &patience);
-    double stay = open_at - af_sim_now(m->sim);
+    double stay = open_at - af_sim_clock(m->sim);
     if (action == AF_SCN_CLOSURE_WAIT || !(stay > patience)) return false;
     divert_plan p = divert_best(m, t->origin, t->category, t->route, t->pos, true,
                                 isfinite(stay) ? stay : INFINITY, action);
@@ -124,7 +124,7 @@ static void leg_try_start(model *m, uint32_t id)
     const af_scn_route *r = route_of(m, t);
     assert(t->alive && t->pos + 1 < r->n_nodes);
     size_t leg = r->legs[t->pos];
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     af_time open_at = closures_leg_open_at(m, leg, now);
     if (open_at > now) {
         t->state = TRUCK_AT_LEG_START;
@@ -200,7 +200,7 @@ void journey_dispatch(model *m, size_t origin, size_t category, double tonnes)
     LEDGER_ADD(m, t, trucks_dispatched, 1);
     LEDGER_ADD(m, t, tonnes_dispatched, tonnes);
     yards_take(m, id);
-    t->dispatched_at = af_sim_now(m->sim);
+    t->dispatched_at = af_sim_clock(m->sim);
     take_route(m, id);
 }
 
@@ -272,7 +272,7 @@ static void enter_station(model *m, size_t station, uint32_t id)
 {
     mstation *ms = &m->stations[station];
     truck *t = &m->trucks[id];
-    t->waiting_since = af_sim_now(m->sim);
+    t->waiting_since = af_sim_clock(m->sim);
     if (m->lines_kept) {
         truck_line *line = station_line(m, ms);
         assert(line == line_of(m, t));
@@ -471,7 +471,7 @@ static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
     model *m = ctx;
     size_t cx = (size_t)arg;
     gaza_side *g = gaza_side_of(m, cx);
-    af_time now = af_sim_now(sim);
+    af_time now = af_sim_clock(sim);
     g->armed = false;
     if (g->waiting > 0 && !gaza_side_paused(m, cx, now)) {
         /* The first truck in whose hub can take it: cargo for a full hub waits without
@@ -524,7 +524,7 @@ static void arm_collection(model *m, size_t cx)
 {
     gaza_side *g = gaza_side_of(m, cx);
     if (g->armed || g->waiting == 0) return;
-    af_time at = gaza_side_next_slot(m, cx, af_sim_now(m->sim));
+    af_time at = gaza_side_next_slot(m, cx, af_sim_clock(m->sim));
     if (!af_sim_schedule_at(m->sim, at, ev_collect, m, cx)) model_fail(m);
     g->armed = true;
 }
@@ -590,7 +590,7 @@ static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg)
 static void closure_check(model *m)
 {
     enum { CHECK_ORIGINS = 16 };
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     /* The least patience of the origins whose trucks act on a closure (NaN if one is NaN,
      * which then skips nothing), and the least that is a number (a truck whose patience is
      * NaN never leaves a scheduled closure); worked out when first needed. */
@@ -696,7 +696,7 @@ static void ev_closure_check(af_sim *sim, void *ctx, uint64_t arg)
     (void)arg;
     model *m = ctx;
     closure_check(m);
-    if (af_sim_now(sim) + 60 < (double)m->total_days * AF_MINUTES_PER_DAY &&
+    if (af_sim_clock(sim) + 60 < (double)m->total_days * AF_MINUTES_PER_DAY &&
         !af_sim_schedule(sim, 60, ev_closure_check, m, 0))
         model_fail(m);
 }

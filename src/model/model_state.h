@@ -345,6 +345,9 @@ struct model {
 
     struct routing_cache *routing; /* candidates and parting nodes of the scenario in force
                                       (routing.c), made when first needed */
+    struct closure_tables *closure_tables; /* what closures_route_closed_from asks of the
+                                              scenario in force (closures.c), made when
+                                              first needed */
     struct times_log *times;     /* end-to-end times of trucks (times.c) */
     struct binding_log *binding; /* the binding constraint day by day (binding.c) */
     struct windows_state *win; /* window metrics asked for by the options (windows.c); NULL: none */

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "engine/calendar_impl.h"
 #include "model/journey.h"
 #include "model/origins.h"
 #include "model/yards.h"
@@ -95,7 +96,7 @@ void origins_start_day(model *m, int sim_day)
 {
     const af_scenario *s = m->scn;
     int day = sim_day - s->warmup_days;
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     for (size_t o = 0; o < s->n_origins; o++) {
         const af_scn_origin *org = &s->origins[o];
         for (size_t c = 0; c < s->n_categories; c++) {

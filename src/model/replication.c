@@ -237,6 +237,7 @@ static void destroy(model *m)
 {
     times_destroy(m);
     routing_destroy(m);
+    closures_destroy(m);
     binding_destroy(m);
     for (size_t i = 0; i < m->n_stations; i++) {
         af_station_destroy(m->stations[i].st);
