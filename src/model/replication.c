@@ -84,12 +84,20 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
     if (!ms->sched || !ms->service_rng || !holds_ok || (kind != MS_TRANSFER && !ms->closure_rng))
         return err && err->status != AF_OK ? err->status
                                            : af_error_set(err, AF_NOMEM, "out of memory");
+    /* A station without hours, opening date or dated closures (a transfer stage: its
+     * crossing's) is open whenever it is not closed by the model (random closures, a full
+     * Gaza side): its schedule is open at every time, and the engine is given none, which
+     * answers the same and lets it take its short way for a station without one. The model
+     * keeps the schedule (ms->sched) for its own counts; a dated change that gives the
+     * station hours gives the engine the new schedule (changes.c). */
+    const af_scn_station *own = kind == MS_TRANSFER ? &cx->st : cfg;
+    bool always_open = !own->hours.weekly && !own->has_opens && own->n_closures == 0;
     af_station_config sc = {.name = ms->name,
                             .lanes = kind == MS_TRANSFER ? cx->transfer_lanes : cfg->lanes,
                             .discipline = kind == MS_TRANSFER ? AF_QUEUE_FCFS : cfg->discipline,
                             .queue_limit = kind == MS_TRANSFER ? 0 : cfg->queue_limit,
                             .daily_cap = kind == MS_TRANSFER ? 0 : cfg->daily_cap,
-                            .schedule = ms->sched,
+                            .schedule = always_open ? NULL : ms->sched,
                             .wip = kind == MS_TRANSFER ? cx->st.at_closing : cfg->at_closing};
     ms->lanes = sc.lanes;
     af_station_hooks hooks = {.done = journey_station_done, .admitted = journey_station_admitted,

@@ -181,6 +181,39 @@ static void test_which_stations_may_close(void **state)
     af_scenario_free(s);
 }
 
+/* A station open around the clock, with or without hours that say so, is the same station:
+ * without hours (or an opening date, or dated closures) the engine is given no schedule and
+ * takes its short way for such a station, with hours it takes its general way. The crossing
+ * with a transfer stage of 1 lane, 20 min a truck, for 48 trucks in 6 hours (a queue every
+ * day, gone by midnight), with and without random closures (the engine's station closed and opened by the model): every
+ * metric, every station's day and every position is the same, bit for bit. */
+static void test_open_around_the_clock_by_hours_or_without(void **state)
+{
+    (void)state;
+    const char *extra[] = {"", ", random_closures: {rate: 2 /d, duration: 3 h}"};
+    for (size_t v = 0; v < 2; v++) {
+        char plain[512], hours[600];
+        snprintf(plain, sizeof plain, ", transfer: {lanes: 1, service: {exponential: 20 min}}%s",
+                 extra[v]);
+        snprintf(hours, sizeof hours, "%s, hours: \"00:00-24:00\"", plain);
+        af_scenario *a = network(plain, "", ""), *b = network(hours, "", "");
+        af_result *ra = run_rep(a, 11, 0), *rb = run_rep(b, 11, 0);
+        assert_true(metric(ra, "trucks.delivered") > 0);
+        assert_int_equal(ra->n_metrics, rb->n_metrics);
+        assert_memory_equal(ra->metrics, rb->metrics, ra->n_metrics * sizeof *ra->metrics);
+        assert_int_equal(ra->n_stations, rb->n_stations);
+        assert_memory_equal(ra->stations, rb->stations,
+                            (size_t)ra->n_days * ra->n_stations * sizeof *ra->stations);
+        assert_non_null(ra->positions);
+        assert_memory_equal(ra->positions, rb->positions,
+                            (size_t)ra->n_days * ra->n_nodes * AF_N_POSITIONS * sizeof *ra->positions);
+        af_result_free(ra);
+        af_result_free(rb);
+        af_scenario_free(a);
+        af_scenario_free(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_leg_closure_after_the_crossing),
         cmocka_unit_test(test_adjacent_leg_closures),
         cmocka_unit_test(test_which_stations_may_close),
+        cmocka_unit_test(test_open_around_the_clock_by_hours_or_without),
     };
     return cmocka_run_group_tests_name("closures", tests, NULL, NULL);
 }
