@@ -662,8 +662,8 @@ static void closure_check(model *m)
                 action = divert_action(m, t->origin, &patience);
             }
             if (action == AF_SCN_CLOSURE_WAIT) continue;
-            const af_dist *d = &af_scn_station_service(ms->cfg, t->category)->dist;
-            double stay = closed_for + (double)i * af_dist_mean(d) / ms->lanes;
+            /* routing_service_mean: af_dist_mean of its service, from the routing cache. */
+            double stay = closed_for + (double)i * routing_service_mean(m, st, t->category) / ms->lanes;
             if (random) {
                 af_time since = ms->closed_since > t->waiting_since ? ms->closed_since : t->waiting_since;
                 if (now - since < patience) continue;
@@ -672,7 +672,7 @@ static void closure_check(model *m)
                 if (longest < 0) {
                     longest = 0;
                     for (size_t k = 0; k < m->scn->n_categories; k++) {
-                        double x = af_dist_mean(&af_scn_station_service(ms->cfg, k)->dist);
+                        double x = routing_service_mean(m, st, k);
                         if (!(x >= 0)) longest = NAN;
                         if (x > longest) longest = x;
                     }
