@@ -313,6 +313,12 @@ struct model {
     bool *people_today;      /* [n_hubs * n_categories]: today's consumption went through the
                                 people's stocks (hubs.c; results.c reads people_took/used) */
     double *hub_stock;       /* [n_hubs * n_categories] */
+    /* [n_hubs]: hubs_total_stock's last sum of each hub's stock, while `known` (every writer
+     * of hub_stock sets it false: hubs.c, shelf_life.c and the initial stock). */
+    struct hub_total {
+        double sum;
+        bool known;
+    } *hub_total;
     double *hub_in_trucks;   /* today's deliveries [n_hubs * n_categories] */
     double *hub_in_tonnes;
     double *hub_day_basis;   /* today's trucks inspected, entered, offloaded and collected, by

@@ -140,11 +140,12 @@ static af_status build(model *m, af_error *err)
     m->people_used = calloc(s->n_regions * nc + 1, sizeof *m->people_used);
     m->people_today = calloc(s->n_hubs * nc + 1, sizeof *m->people_today);
     m->hub_stock = calloc(s->n_hubs * nc + 1, sizeof *m->hub_stock);
+    m->hub_total = calloc(s->n_hubs + 1, sizeof *m->hub_total); /* none known */
     m->hub_in_trucks = calloc(s->n_hubs * nc + 1, sizeof *m->hub_in_trucks);
     m->hub_in_tonnes = calloc(s->n_hubs * nc + 1, sizeof *m->hub_in_tonnes);
     m->hub_day_basis = calloc(s->n_hubs * nc * N_BASES + 1, sizeof *m->hub_day_basis);
     m->hub_wait = calloc(s->n_hubs + 1, sizeof *m->hub_wait);
-    if (!m->hub_wait || !m->sim || !m->stations || !m->node_station || !m->legs || !m->dispatchers ||
+    if (!m->hub_total || !m->hub_wait || !m->sim || !m->stations || !m->node_station || !m->legs || !m->dispatchers ||
         !m->route_rngs || !m->repack_rngs || !m->origin_stock || !m->yard_held || !m->held_back || !m->place_trucks || !m->leg_waiting || !m->population || !m->hub_stock ||
         !m->people_stock || !m->people_took || !m->people_used || !m->people_today ||
         !m->hub_in_trucks || !m->hub_in_tonnes || !m->hub_day_basis)
@@ -288,6 +289,7 @@ static void destroy(model *m)
     free(m->people_used);
     free(m->people_today);
     free(m->hub_stock);
+    free(m->hub_total);
     free(m->hub_in_trucks);
     free(m->hub_in_tonnes);
     free(m->hub_day_basis);
