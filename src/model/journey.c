@@ -42,7 +42,7 @@ static const af_scn_route *route_of(const model *m, const truck *t)
 static void write_off(model *m, uint32_t id)
 {
     truck *t = &m->trucks[id];
-    LEDGER_ADD(m, t, trucks_written_off, 1);
+    LEDGER_COUNT(m, t, trucks_written_off);
     LEDGER_ADD(m, t, tonnes_written_off, t->tonnes);
     trucks_free(m, id);
 }
@@ -60,7 +60,7 @@ static void unload(model *m, uint32_t id)
     truck *t = &m->trucks[id];
     double stored = stored_tonnes(m, t);
     hubs_store(m, route_of(m, t)->hub, t->category, stored);
-    LEDGER_ADD(m, t, trucks_delivered, 1);
+    LEDGER_COUNT(m, t, trucks_delivered);
     LEDGER_ADD(m, t, tonnes_delivered, t->tonnes);
     /* Commercial cargo beyond its share reaches_people: sold outside the need modelled. */
     if (stored < t->tonnes) LEDGER_ADD(m, t, tonnes_outside_need, t->tonnes - stored);
@@ -94,7 +94,7 @@ static void turn_back(model *m, uint32_t id, divert_plan plan, bool returning)
     t->pos = (uint32_t)plan.at;
     trucks_set_state(m, t, TRUCK_TURNING_BACK);
     if (!returning) {
-        LEDGER_ADD(m, t, trucks_diverted, 1);
+        LEDGER_COUNT(m, t, trucks_diverted);
         m->heading[plan.route]++;
     }
     uint64_t arg = (uint64_t)id | (returning ? (uint64_t)1 << 32 : 0);
@@ -197,7 +197,7 @@ void journey_dispatch(model *m, size_t origin, size_t category, double tonnes)
     t->origin = (uint32_t)origin;
     t->tonnes = tonnes;
     t->sender = (uint8_t)m->scn->origins[origin].sender;
-    LEDGER_ADD(m, t, trucks_dispatched, 1);
+    LEDGER_COUNT(m, t, trucks_dispatched);
     LEDGER_ADD(m, t, tonnes_dispatched, tonnes);
     yards_take(m, id);
     t->dispatched_at = af_sim_clock(m->sim);
@@ -303,7 +303,7 @@ static void ev_arrive(af_sim *sim, void *ctx, uint64_t arg)
     assert(t->alive && t->state == TRUCK_ON_LEG);
     t->pos++;
     if (t->lost_on_leg) {
-        LEDGER_ADD(m, t, trucks_lost, 1);
+        LEDGER_COUNT(m, t, trucks_lost);
         LEDGER_ADD(m, t, tonnes_lost, t->tonnes);
         trucks_free(m, id);
         return;
@@ -330,7 +330,7 @@ static void ev_repacked(af_sim *sim, void *ctx, uint64_t arg)
     model *m = ctx;
     uint32_t id = (uint32_t)arg;
     assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_REPACKING);
-    LEDGER_ADD(m, &m->trucks[id], trucks_redispatched, 1);
+    LEDGER_COUNT(m, &m->trucks[id], trucks_redispatched);
     take_route(m, id);
 }
 
@@ -344,22 +344,22 @@ static void ev_hold_end(af_sim *sim, void *ctx, uint64_t arg)
     hold_end e = holds_end(m, ms, t);
     switch (e.kind) {
     case HOLD_CLEARED:
-        LEDGER_ADD(m, t, trucks_cleared_after_hold, 1);
+        LEDGER_COUNT(m, t, trucks_cleared_after_hold);
         depart(m, id);
         return;
     case HOLD_PARTIAL:
         t->tonnes -= e.offloaded;
         LEDGER_ADD(m, t, tonnes_offloaded, e.offloaded);
-        LEDGER_ADD(m, t, trucks_cleared_after_hold, 1);
+        LEDGER_COUNT(m, t, trucks_cleared_after_hold);
         depart(m, id);
         return;
     case HOLD_REJECT_WRITE_OFF:
-        LEDGER_ADD(m, t, trucks_rejected, 1);
+        LEDGER_COUNT(m, t, trucks_rejected);
         ms->rejected_today++;
         write_off(m, id);
         return;
     case HOLD_REJECT_REPACK:
-        LEDGER_ADD(m, t, trucks_rejected, 1);
+        LEDGER_COUNT(m, t, trucks_rejected);
         ms->rejected_today++;
         trucks_set_state(m, t, TRUCK_REPACKING);
         if (!af_sim_schedule(sim, e.repack_minutes, ev_repacked, m, id)) model_fail(m);
@@ -374,7 +374,7 @@ static void arm_collection(model *m, size_t cx);
 static void cross(model *m, size_t crossing, uint32_t id)
 {
     truck *t = &m->trucks[id];
-    LEDGER_ADD(m, t, trucks_entered, 1);
+    LEDGER_COUNT(m, t, trucks_entered);
     times_entered(m, t);
     size_t hub = route_of(m, t)->hub;
     /* Today's counts of its hub and category (model_count_basis), looked up once. */
@@ -382,21 +382,21 @@ static void cross(model *m, size_t crossing, uint32_t id)
     basis[BASIS_ENTERED] += 1;
     if (!gaza_side_of(m, crossing)) {
         /* No Gaza side modelled: offloaded and collected as it crosses. */
-        LEDGER_ADD(m, t, trucks_offloaded, 1);
-        LEDGER_ADD(m, t, trucks_collected, 1);
+        LEDGER_COUNT(m, t, trucks_offloaded);
+        LEDGER_COUNT(m, t, trucks_collected);
         basis[BASIS_OFFLOADED] += 1;
         basis[BASIS_COLLECTED] += 1;
         depart(m, id);
         return;
     }
     if (gaza_side_offload(m, crossing, id, hub)) {
-        LEDGER_ADD(m, t, trucks_returned, 1);
+        LEDGER_COUNT(m, t, trucks_returned);
         LEDGER_ADD(m, t, tonnes_returned, t->tonnes);
         trucks_free(m, id);
         return;
     }
     trucks_set_state(m, t, TRUCK_OFFLOADED);
-    LEDGER_ADD(m, t, trucks_offloaded, 1);
+    LEDGER_COUNT(m, t, trucks_offloaded);
     basis[BASIS_OFFLOADED] += 1;
     arm_collection(m, crossing);
 }
@@ -415,11 +415,11 @@ void journey_station_done(af_sim *sim, af_station *st, void *ctx, uint64_t entit
     }
     switch (ms->kind) {
     case MS_INSPECTION: {
-        LEDGER_ADD(m, t, trucks_inspected, 1);
+        LEDGER_COUNT(m, t, trucks_inspected);
         model_count_basis(m, t, BASIS_INSPECTED);
         double held = holds_flag(m, ms, t);
         if (held >= 0) {
-            LEDGER_ADD(m, t, trucks_held, 1);
+            LEDGER_COUNT(m, t, trucks_held);
             ms->flagged_today++;
             trucks_set_state(m, t, TRUCK_HELD);
             if (!af_sim_schedule(sim, held, ev_hold_end, ms, id)) model_fail(m);
@@ -493,16 +493,16 @@ static void ev_collect(af_sim *sim, void *ctx, uint64_t arg)
         if (hub == SIZE_MAX) return;
         truck *t = &m->trucks[fifo_head(&g->wait[hub])];
         if (gaza_side_denied(m, cx, t->sender)) {
-            LEDGER_ADD(m, t, trucks_denied, 1);
+            LEDGER_COUNT(m, t, trucks_denied);
         } else {
             uint32_t id = gaza_side_collect(m, cx, hub);
             assert(m->trucks[id].alive && m->trucks[id].state == TRUCK_OFFLOADED);
             assert(&m->trucks[id] == t);
-            LEDGER_ADD(m, t, trucks_collected, 1);
+            LEDGER_COUNT(m, t, trucks_collected);
             model_count_basis(m, t, BASIS_COLLECTED);
             if (gaza_side_intercepted(m, cx)) {
-                LEDGER_ADD(m, t, trucks_intercepted, 1);
-                LEDGER_ADD(m, t, trucks_lost, 1);
+                LEDGER_COUNT(m, t, trucks_intercepted);
+                LEDGER_COUNT(m, t, trucks_lost);
                 LEDGER_ADD(m, t, tonnes_lost, t->tonnes);
                 trucks_free(m, id);
             } else {
@@ -563,7 +563,7 @@ static void ev_turned_back(af_sim *sim, void *ctx, uint64_t arg)
     assert(t->alive && t->state == TRUCK_TURNING_BACK);
     if (arg >> 32) {
         /* Back at its origin: unloaded into the origin's stock, if it keeps one. */
-        LEDGER_ADD(m, t, trucks_returned_to_origin, 1);
+        LEDGER_COUNT(m, t, trucks_returned_to_origin);
         LEDGER_ADD(m, t, tonnes_returned_to_origin, t->tonnes);
         const af_scn_origin *org = &m->scn->origins[t->origin];
         if (org->has_stock) m->origin_stock[t->origin * m->scn->n_categories + t->category] += t->tonnes;

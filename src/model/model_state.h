@@ -255,6 +255,10 @@ typedef struct ledger {
 /* Counts `v` of `field` in the ledger of all trucks and in that of truck t's sender class. */
 #define LEDGER_ADD(m, t, field, v) \
     ((m)->all.field += (v), (m)->by_sender[(t)->sender].field += (v))
+/* Counts one truck in `field` (a trucks_ field) of truck t's sender class. The ledger of all
+ * trucks keeps no truck counts during the run: model_ledger_all sums them over the classes,
+ * which gives the same doubles (whole numbers below 2^53 add exactly in any order). */
+#define LEDGER_COUNT(m, t, field) ((m)->by_sender[(t)->sender].field += 1)
 
 struct model {
     /* The scenario in force: the base scenario, then each dated change's in_force from its
@@ -330,7 +334,8 @@ struct model {
     gaza_side *gaza;         /* [n_crossings] */
     double initial_hub_stock;
 
-    ledger all;              /* since time 0 */
+    ledger all;              /* since time 0; its truck counts (trucks_ fields) are not kept:
+                                read it through model_ledger_all */
     ledger at_warmup;        /* snapshot at the end of the warm-up */
     ledger by_sender[AF_SCN_N_SENDERS];        /* the trucks' counts by sender class (their
                                                   consumption and need are not split) */
@@ -374,6 +379,10 @@ static inline af_time model_sim_time_of_scn_minutes(const model *m, double minut
 {
     return minutes + m->warmup_minutes;
 }
+
+/* The ledger of all trucks since time 0: model.all with each truck count (the trucks_
+ * fields, counted by LEDGER_COUNT) the sum of the sender classes' counts. */
+ledger model_ledger_all(const model *m);
 
 /* An allocation failed inside an event: mark the run failed and stop the calendar.
  * af_model_run then reports AF_NOMEM. */

@@ -56,14 +56,12 @@ static void dispatch_one(model *m, size_t o, size_t c)
     size_t k = o * s->n_categories + c;
     if (yards_full(m, o)) {
         /* The yard is full: the truck is not loaded nor dispatched, now or later. */
-        m->all.trucks_held_back++;
         m->by_sender[s->origins[o].sender].trucks_held_back++;
         m->held_back[o]++;
         return;
     }
     if (s->origins[o].has_stock) {
         if (m->origin_stock[k] + 1e-9 < tonnes) {
-            m->all.trucks_unsupplied++;
             m->by_sender[s->origins[o].sender].trucks_unsupplied++;
             return;
         }

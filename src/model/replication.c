@@ -327,7 +327,8 @@ static bool ledger_non_negative(const ledger *l)
  * every one offloaded and not yet collected is in a waiting area, in state OFFLOADED. */
 static bool gaza_side_counts_hold(const model *m)
 {
-    const ledger *a = &m->all;
+    ledger all = model_ledger_all(m);
+    const ledger *a = &all;
     size_t offloaded_state = 0;
     for (uint32_t i = 0; i < m->n_trucks_cap; i++)
         if (m->trucks[i].alive && m->trucks[i].state == TRUCK_OFFLOADED) offloaded_state++;
@@ -354,8 +355,9 @@ static bool trucks_conserved(const model *m)
     for (uint32_t i = 0; i < m->n_trucks_cap; i++)
         if (m->trucks[i].alive) live[m->trucks[i].sender]++;
     double all = 0;
+    ledger total = model_ledger_all(m);
     for (int k = 0; k <= AF_SCN_N_SENDERS; k++) {
-        const ledger *l = k < AF_SCN_N_SENDERS ? &m->by_sender[k] : &m->all;
+        const ledger *l = k < AF_SCN_N_SENDERS ? &m->by_sender[k] : &total;
         double n = k < AF_SCN_N_SENDERS ? live[k] : all;
         if (k < AF_SCN_N_SENDERS) all += live[k];
         if (l->trucks_dispatched - (l->trucks_delivered + l->trucks_lost + l->trucks_written_off +
@@ -368,7 +370,10 @@ static bool trucks_conserved(const model *m)
 
 static void check_conservation(model *m, int report_day)
 {
-    assert(ledger_non_negative(&m->all));
+#ifndef NDEBUG
+    ledger total = model_ledger_all(m);
+    assert(ledger_non_negative(&total));
+#endif
 #ifndef NDEBUG
     /* A pass over the whole pool, which grows with the backlog: taken at a midnight once at
      * least as many events have run since the last one as the pool has trucks, so that it
@@ -382,7 +387,8 @@ static void check_conservation(model *m, int report_day)
     }
 #endif
     if (!m->opts || !m->opts->on_midnight) return;
-    const ledger *a = &m->all;
+    ledger all = model_ledger_all(m);
+    const ledger *a = &all;
     /* The tonnes in the system, of every live truck and of each sender class's, counted
      * truck by truck in one pass over the pool, each sum in the pool's order (the order
      * trucks_tonnes_in_system sums in). */
@@ -451,7 +457,7 @@ static void ev_midnight(af_sim *sim, void *ctx, uint64_t arg)
     int warm = m->scn->warmup_days;
     if (sim_day > 0) close_day(m, sim_day - 1 - warm);
     if (sim_day == warm) { /* warmup_snapshot */
-        m->at_warmup = m->all;
+        m->at_warmup = model_ledger_all(m);
         memcpy(m->by_sender_at_warmup, m->by_sender, sizeof m->by_sender);
         memcpy(m->held_back + m->scn->n_origins, m->held_back, m->scn->n_origins * sizeof *m->held_back);
         m->start_trucks = (double)m->live_trucks;
