@@ -4,7 +4,9 @@
  * policy. Random closures of a station open and
  * close it through the engine (af_station_set_closed); overlapping ones nest. */
 #include <math.h>
+#include <stdlib.h>
 
+#include "engine/calendar_impl.h"
 #include "model/closures.h"
 
 /* The engine schedule of a station: weekly hours and dated closures, shifted by the warm-up. */
@@ -74,12 +76,9 @@ af_time closures_leg_open_dated(const model *m, size_t leg, af_time t)
     return open_from(m, cfg->has_opens, cfg->opens, cfg->closures, cfg->n_closures, t);
 }
 
-bool closures_route_closed(const model *m, size_t route, af_time t)
-{
-    return closures_route_closed_from(m, route, 0, t);
-}
 
-bool closures_route_closed_from(const model *m, size_t route, size_t from, af_time t)
+/* closures_route_closed_from, working each closure out as it goes. */
+static bool route_closed_from_general(const model *m, size_t route, size_t from, af_time t)
 {
     const af_scn_route *r = &m->scn->routes[route];
     for (size_t i = from + 1; i < r->n_nodes; i++) {
@@ -92,6 +91,152 @@ bool closures_route_closed_from(const model *m, size_t route, size_t from, af_ti
     }
     for (size_t i = from; i + 1 < r->n_nodes; i++)
         if (closures_leg_open_at(m, r->legs[i], t) > t) return true;
+    return false;
+}
+
+/* What closures_route_closed_from asks of the scenario in force, laid out once for each
+ * route and node `from` (again after a dated change puts another scenario in force): the
+ * stations after the node, whose random closures are looked up as they are, and every dated
+ * period closing a station after it or a leg from it on, in simulation time (an opening date
+ * o as the period before o). A time is dated-closed exactly when it falls in one of them:
+ * open_from moves t on only from inside a closure, or from before the opening date. */
+typedef struct closed_span {
+    af_time from, to;
+} closed_span;
+
+struct closure_tables {
+    const af_scenario *scn; /* the scenario in force they were made for */
+    size_t max_nodes;       /* the most nodes of a route */
+    size_t *st_at;          /* [route * max_nodes + from .. + 1]: stations after node from, */
+    size_t *st;             /*   st[st_at[k] .. st_at[k + 1]) */
+    size_t *span_at;        /* the same for the periods */
+    closed_span *span;
+};
+
+void closures_destroy(model *m)
+{
+    struct closure_tables *c = m->closure_tables;
+    if (!c) return;
+    free(c->st_at);
+    free(c->st);
+    free(c->span_at);
+    free(c->span);
+    free(c);
+    m->closure_tables = NULL;
+}
+
+/* Adds the periods of one station or leg (its opening date and dated closures) at span[*n]
+ * (NULL: only counts them). */
+static void add_spans(const model *m, bool has_opens, double opens, const af_scn_period *p,
+                      size_t np, closed_span *span, size_t *n)
+{
+    if (has_opens) {
+        if (span) span[*n] = (closed_span){-INFINITY, model_sim_time_of_scn_minutes(m, opens)};
+        (*n)++;
+    }
+    for (size_t i = 0; i < np; i++) {
+        if (span)
+            span[*n] = (closed_span){model_sim_time_of_scn_minutes(m, p[i].from),
+                                     model_sim_time_of_scn_minutes(m, p[i].to)};
+        (*n)++;
+    }
+}
+
+/* Lays out the route's stations and periods from each node (span NULL: counts them). */
+static void lay_out_route(const model *m, struct closure_tables *c, size_t r, size_t *n_st,
+                          size_t *n_span)
+{
+    const af_scn_route *rt = &m->scn->routes[r];
+    for (size_t from = 0; from < c->max_nodes; from++) {
+        size_t k = r * c->max_nodes + from;
+        if (c->st_at) {
+            c->st_at[k] = *n_st;
+            c->span_at[k] = *n_span;
+        }
+        for (size_t i = from + 1; i < rt->n_nodes; i++) {
+            size_t st = m->node_station[rt->nodes[i]];
+            if (st == SIZE_MAX) continue;
+            if (c->st) c->st[*n_st] = st;
+            (*n_st)++;
+            const af_scn_station *cfg = m->stations[st].cfg;
+            add_spans(m, cfg->has_opens, cfg->opens, cfg->closures, cfg->n_closures, c->span, n_span);
+        }
+        for (size_t i = from; i + 1 < rt->n_nodes; i++) {
+            const af_scn_leg *cfg = m->legs[rt->legs[i]].cfg;
+            add_spans(m, cfg->has_opens, cfg->opens, cfg->closures, cfg->n_closures, c->span, n_span);
+        }
+    }
+}
+
+/* The tables for the scenario in force, made when first needed; NULL when out of memory
+ * (closures_route_closed_from then works it out as it goes). */
+static const struct closure_tables *closure_tables(model *m)
+{
+    struct closure_tables *c = m->closure_tables;
+    if (c && c->scn == m->scn) return c;
+    closures_destroy(m);
+    const af_scenario *s = m->scn;
+    c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    for (size_t r = 0; r < s->n_routes; r++)
+        if (s->routes[r].n_nodes > c->max_nodes) c->max_nodes = s->routes[r].n_nodes;
+    size_t n_st = 0, n_span = 0, rn = s->n_routes * c->max_nodes;
+    for (size_t r = 0; r < s->n_routes; r++) lay_out_route(m, c, r, &n_st, &n_span);
+    c->st_at = malloc((rn + 1) * sizeof *c->st_at);
+    c->span_at = malloc((rn + 1) * sizeof *c->span_at);
+    c->st = malloc((n_st + 1) * sizeof *c->st);
+    c->span = malloc((n_span + 1) * sizeof *c->span);
+    m->closure_tables = c;
+    if (!c->st_at || !c->span_at || !c->st || !c->span) {
+        closures_destroy(m);
+        return NULL;
+    }
+    n_st = n_span = 0;
+    for (size_t r = 0; r < s->n_routes; r++) lay_out_route(m, c, r, &n_st, &n_span);
+    c->st_at[rn] = n_st;
+    c->span_at[rn] = n_span;
+    c->scn = s;
+    return c;
+}
+
+bool closures_route_closed_from(model *m, size_t route, size_t from, af_time t)
+{
+    const struct closure_tables *c = closure_tables(m);
+    if (!c) return route_closed_from_general(m, route, from, t);
+    size_t k = route * c->max_nodes + from;
+    bool closed = false;
+    for (size_t i = c->st_at[k]; i < c->st_at[k + 1] && !closed; i++)
+        closed = m->stations[c->st[i]].closed_depth > 0;
+    for (size_t i = c->span_at[k]; i < c->span_at[k + 1] && !closed; i++)
+        closed = t >= c->span[i].from && t < c->span[i].to;
+    /* The debug build checks the tables' answer against the closures one by one. */
+    assert(closed == route_closed_from_general(m, route, from, t));
+    return closed;
+}
+
+static bool station_may_close(const af_scn_station *c)
+{
+    return c->hours.weekly || c->has_opens || c->n_closures > 0 || c->has_random_closures;
+}
+
+/* closures_any_station_may_close for one scenario in force, its changes aside. */
+static bool may_close_in_force(const af_scenario *s)
+{
+    for (size_t i = 0; i < s->n_inspections; i++)
+        if (station_may_close(&s->inspections[i].st)) return true;
+    for (size_t i = 0; i < s->n_crossings; i++) {
+        const af_scn_crossing *cx = &s->crossings[i];
+        if (station_may_close(&cx->st) || (cx->has_gaza_side && cx->gs_waiting_area > 0))
+            return true;
+    }
+    return false;
+}
+
+bool closures_any_station_may_close(const af_scenario *s)
+{
+    if (may_close_in_force(s)) return true;
+    for (size_t i = 0; i < s->n_changes; i++)
+        if (may_close_in_force(s->changes[i].in_force)) return true;
     return false;
 }
 
@@ -127,7 +272,7 @@ static void ev_closure_end(af_sim *sim, void *ctx, uint64_t arg)
 {
     (void)arg;
     mstation *ms = ctx, *tr = transfer_of(ms);
-    af_time now = af_sim_now(sim);
+    af_time now = af_sim_clock(sim);
     open_station(ms, now);
     if (tr) open_station(tr, now);
 }
@@ -137,7 +282,7 @@ static void ev_closure_start(af_sim *sim, void *ctx, uint64_t arg)
     (void)arg;
     mstation *ms = ctx, *tr = transfer_of(ms);
     const af_scn_station *cfg = ms->cfg;
-    af_time now = af_sim_now(sim);
+    af_time now = af_sim_clock(sim);
     close_station(ms, now);
     if (tr) close_station(tr, now);
     double d = af_dist_sample(&cfg->closure_duration.dist, ms->closure_rng);
@@ -157,7 +302,7 @@ af_status closures_start_random(model *m, mstation *ms)
 
 void closures_day_end(model *m)
 {
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     for (size_t i = 0; i < m->n_stations; i++) {
         mstation *ms = &m->stations[i];
         if (ms->closed_depth > 0) {

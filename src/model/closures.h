@@ -24,12 +24,20 @@ static inline af_time closures_leg_open_at(const model *m, size_t leg, af_time t
     return cfg->n_closures == 0 && !cfg->has_opens ? t : closures_leg_open_dated(m, leg, t);
 }
 
-/* Whether any station or leg of `route` is closed at t, by a dated closure or (stations) a
- * random closure in force. */
-bool closures_route_closed(const model *m, size_t route, af_time t);
-/* The same for the part of `route` after node `from`: the legs from it on and the stations
- * after it. */
-bool closures_route_closed_from(const model *m, size_t route, size_t from, af_time t);
+/* Whether any station after node `from` of `route` or any leg of it from that node on is
+ * closed at t, by a dated closure (or its opening date) or (stations) a random closure in
+ * force. Works it out from tables made once for the scenario in force (model.closure_tables). */
+bool closures_route_closed_from(model *m, size_t route, size_t from, af_time t);
+
+/* Frees model.closure_tables. */
+void closures_destroy(model *m);
+
+/* Whether any station of scenario s can ever be closed, under s or under the scenario in
+ * force after any of its dated changes: by weekly hours, an opening date, a dated closure,
+ * random closures, or (a crossing) a Gaza-side waiting area with a limit, which shuts it when
+ * full. A crossing's transfer stage keeps the crossing's schedule. False: every station is
+ * open throughout every run of s, so no truck ever waits at a closed one. */
+bool closures_any_station_may_close(const af_scenario *s);
 
 /* Schedules the first random closure of a station whose scenario asks for them; AF_OK when
  * it has none. */

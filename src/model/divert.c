@@ -8,6 +8,7 @@
  * With no such alternative it waits. Under `return` it drives back to its origin. */
 #include <math.h>
 
+#include "engine/calendar_impl.h"
 #include "model/closures.h"
 #include "model/divert.h"
 #include "model/routing.h"
@@ -56,7 +57,7 @@ divert_plan divert_best(model *m, size_t origin, size_t category, size_t route, 
     }
     if (action != AF_SCN_CLOSURE_DIVERT) return best;
     const af_scn_origin *org = &m->scn->origins[origin];
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     double least = stay;
     size_t last = at_leg ? pos : pos - 1; /* the latest node an alternative may part at */
     const routing_divert_tables *dt = routing_divert(m);

@@ -15,14 +15,29 @@
  * dates, with their share of their region's stock at home. */
 #include <math.h>
 
+#include "engine/calendar_impl.h"
 #include "model/hubs.h"
 #include "model/shelf_life.h"
 
-double hubs_total_stock(const model *m, size_t hub)
+static double sum_stock(const model *m, size_t hub)
 {
     double sum = 0;
     for (size_t c = 0; c < m->scn->n_categories; c++) sum += m->hub_stock[hub * m->scn->n_categories + c];
     return sum;
+}
+
+/* The sum is kept until the hub's stock changes (model.hub_total): a full hub is asked again
+ * and again, at every collection slot and every truck that reaches it, between deliveries. */
+double hubs_total_stock(const model *m, size_t hub)
+{
+    struct hub_total *k = &m->hub_total[hub];
+    if (!k->known) {
+        k->sum = sum_stock(m, hub);
+        k->known = true;
+    }
+    /* The debug build checks the kept sum against the stock. */
+    assert(k->sum == sum_stock(m, hub));
+    return k->sum;
 }
 
 bool hubs_has_room(const model *m, size_t hub, double tonnes)
@@ -36,7 +51,8 @@ void hubs_store(model *m, size_t hub, size_t category, double tonnes)
     /* Where storage is limited, a truck is only unloaded into room. */
     assert(tonnes >= 0 && (!(m->scn->hubs[hub].capacity > 0) || hubs_has_room(m, hub, tonnes)));
     m->hub_stock[k] += tonnes;
-    shelf_life_add(m, hub, category, (int)floor(af_sim_now(m->sim) / AF_MINUTES_PER_DAY), tonnes);
+    m->hub_total[hub].known = false;
+    shelf_life_add(m, hub, category, (int)floor(af_sim_clock(m->sim) / AF_MINUTES_PER_DAY), tonnes);
     m->hub_in_trucks[k] += 1;
     m->hub_in_tonnes[k] += tonnes;
 }
@@ -137,6 +153,7 @@ static void consume_with_stocks(model *m, size_t h, size_t c, double need, doubl
     }
     *stock -= give;
     if (*stock < 0) *stock = 0; /* rounding of the shares */
+    m->hub_total[h].known = false;
     shelf_life_take(m, h, c, give);
     m->all.tonnes_distributed += give;
     *used_out = used;
@@ -157,6 +174,7 @@ void hubs_consume(model *m, size_t h, size_t c, double *need_out, double *used_o
         double share = distribution_share(m, h, need);
         if (used > 0 && used > share) used = share;
         *stock -= used;
+        m->hub_total[h].known = false;
         assert(*stock >= 0);
         shelf_life_take(m, h, c, used);
         m->all.tonnes_distributed += used;

@@ -255,6 +255,10 @@ typedef struct ledger {
 /* Counts `v` of `field` in the ledger of all trucks and in that of truck t's sender class. */
 #define LEDGER_ADD(m, t, field, v) \
     ((m)->all.field += (v), (m)->by_sender[(t)->sender].field += (v))
+/* Counts one truck in `field` (a trucks_ field) of truck t's sender class. The ledger of all
+ * trucks keeps no truck counts during the run: model_ledger_all sums them over the classes,
+ * which gives the same doubles (whole numbers below 2^53 add exactly in any order). */
+#define LEDGER_COUNT(m, t, field) ((m)->by_sender[(t)->sender].field += 1)
 
 struct model {
     /* The scenario in force: the base scenario, then each dated change's in_force from its
@@ -280,6 +284,10 @@ struct model {
 
     size_t n_stations;
     mstation *stations;
+    /* The trucks at each station are kept in its line (mstation.line): only the hourly
+     * closure check reads the lines, and when no station can ever close it finds nothing
+     * to do (journey_start_closure_checks sets it before the run). */
+    bool lines_kept;
     size_t *node_station;    /* node index -> station index, SIZE_MAX for origins and hubs */
 
     leg_state *legs;
@@ -309,6 +317,12 @@ struct model {
     bool *people_today;      /* [n_hubs * n_categories]: today's consumption went through the
                                 people's stocks (hubs.c; results.c reads people_took/used) */
     double *hub_stock;       /* [n_hubs * n_categories] */
+    /* [n_hubs]: hubs_total_stock's last sum of each hub's stock, while `known` (every writer
+     * of hub_stock sets it false: hubs.c, shelf_life.c and the initial stock). */
+    struct hub_total {
+        double sum;
+        bool known;
+    } *hub_total;
     double *hub_in_trucks;   /* today's deliveries [n_hubs * n_categories] */
     double *hub_in_tonnes;
     double *hub_day_basis;   /* today's trucks inspected, entered, offloaded and collected, by
@@ -320,7 +334,8 @@ struct model {
     gaza_side *gaza;         /* [n_crossings] */
     double initial_hub_stock;
 
-    ledger all;              /* since time 0 */
+    ledger all;              /* since time 0; its truck counts (trucks_ fields) are not kept:
+                                read it through model_ledger_all */
     ledger at_warmup;        /* snapshot at the end of the warm-up */
     ledger by_sender[AF_SCN_N_SENDERS];        /* the trucks' counts by sender class (their
                                                   consumption and need are not split) */
@@ -341,6 +356,9 @@ struct model {
 
     struct routing_cache *routing; /* candidates and parting nodes of the scenario in force
                                       (routing.c), made when first needed */
+    struct closure_tables *closure_tables; /* what closures_route_closed_from asks of the
+                                              scenario in force (closures.c), made when
+                                              first needed */
     struct times_log *times;     /* end-to-end times of trucks (times.c) */
     struct binding_log *binding; /* the binding constraint day by day (binding.c) */
     struct windows_state *win; /* window metrics asked for by the options (windows.c); NULL: none */
@@ -361,6 +379,10 @@ static inline af_time model_sim_time_of_scn_minutes(const model *m, double minut
 {
     return minutes + m->warmup_minutes;
 }
+
+/* The ledger of all trucks since time 0: model.all with each truck count (the trucks_
+ * fields, counted by LEDGER_COUNT) the sum of the sender classes' counts. */
+ledger model_ledger_all(const model *m);
 
 /* An allocation failed inside an event: mark the run failed and stop the calendar.
  * af_model_run then reports AF_NOMEM. */

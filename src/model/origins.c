@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "engine/calendar_impl.h"
 #include "model/journey.h"
 #include "model/origins.h"
 #include "model/yards.h"
@@ -55,14 +56,12 @@ static void dispatch_one(model *m, size_t o, size_t c)
     size_t k = o * s->n_categories + c;
     if (yards_full(m, o)) {
         /* The yard is full: the truck is not loaded nor dispatched, now or later. */
-        m->all.trucks_held_back++;
         m->by_sender[s->origins[o].sender].trucks_held_back++;
         m->held_back[o]++;
         return;
     }
     if (s->origins[o].has_stock) {
         if (m->origin_stock[k] + 1e-9 < tonnes) {
-            m->all.trucks_unsupplied++;
             m->by_sender[s->origins[o].sender].trucks_unsupplied++;
             return;
         }
@@ -95,7 +94,7 @@ void origins_start_day(model *m, int sim_day)
 {
     const af_scenario *s = m->scn;
     int day = sim_day - s->warmup_days;
-    af_time now = af_sim_now(m->sim);
+    af_time now = af_sim_clock(m->sim);
     for (size_t o = 0; o < s->n_origins; o++) {
         const af_scn_origin *org = &s->origins[o];
         for (size_t c = 0; c < s->n_categories; c++) {

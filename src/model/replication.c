@@ -84,12 +84,20 @@ static af_status add_station(model *m, mstation_kind kind, size_t scn_index,
     if (!ms->sched || !ms->service_rng || !holds_ok || (kind != MS_TRANSFER && !ms->closure_rng))
         return err && err->status != AF_OK ? err->status
                                            : af_error_set(err, AF_NOMEM, "out of memory");
+    /* A station without hours, opening date or dated closures (a transfer stage: its
+     * crossing's) is open whenever it is not closed by the model (random closures, a full
+     * Gaza side): its schedule is open at every time, and the engine is given none, which
+     * answers the same and lets it take its short way for a station without one. The model
+     * keeps the schedule (ms->sched) for its own counts; a dated change that gives the
+     * station hours gives the engine the new schedule (changes.c). */
+    const af_scn_station *own = kind == MS_TRANSFER ? &cx->st : cfg;
+    bool always_open = !own->hours.weekly && !own->has_opens && own->n_closures == 0;
     af_station_config sc = {.name = ms->name,
                             .lanes = kind == MS_TRANSFER ? cx->transfer_lanes : cfg->lanes,
                             .discipline = kind == MS_TRANSFER ? AF_QUEUE_FCFS : cfg->discipline,
                             .queue_limit = kind == MS_TRANSFER ? 0 : cfg->queue_limit,
                             .daily_cap = kind == MS_TRANSFER ? 0 : cfg->daily_cap,
-                            .schedule = ms->sched,
+                            .schedule = always_open ? NULL : ms->sched,
                             .wip = kind == MS_TRANSFER ? cx->st.at_closing : cfg->at_closing};
     ms->lanes = sc.lanes;
     af_station_hooks hooks = {.done = journey_station_done, .admitted = journey_station_admitted,
@@ -132,11 +140,12 @@ static af_status build(model *m, af_error *err)
     m->people_used = calloc(s->n_regions * nc + 1, sizeof *m->people_used);
     m->people_today = calloc(s->n_hubs * nc + 1, sizeof *m->people_today);
     m->hub_stock = calloc(s->n_hubs * nc + 1, sizeof *m->hub_stock);
+    m->hub_total = calloc(s->n_hubs + 1, sizeof *m->hub_total); /* none known */
     m->hub_in_trucks = calloc(s->n_hubs * nc + 1, sizeof *m->hub_in_trucks);
     m->hub_in_tonnes = calloc(s->n_hubs * nc + 1, sizeof *m->hub_in_tonnes);
     m->hub_day_basis = calloc(s->n_hubs * nc * N_BASES + 1, sizeof *m->hub_day_basis);
     m->hub_wait = calloc(s->n_hubs + 1, sizeof *m->hub_wait);
-    if (!m->hub_wait || !m->sim || !m->stations || !m->node_station || !m->legs || !m->dispatchers ||
+    if (!m->hub_total || !m->hub_wait || !m->sim || !m->stations || !m->node_station || !m->legs || !m->dispatchers ||
         !m->route_rngs || !m->repack_rngs || !m->origin_stock || !m->yard_held || !m->held_back || !m->place_trucks || !m->leg_waiting || !m->population || !m->hub_stock ||
         !m->people_stock || !m->people_took || !m->people_used || !m->people_today ||
         !m->hub_in_trucks || !m->hub_in_tonnes || !m->hub_day_basis)
@@ -237,6 +246,7 @@ static void destroy(model *m)
 {
     times_destroy(m);
     routing_destroy(m);
+    closures_destroy(m);
     binding_destroy(m);
     for (size_t i = 0; i < m->n_stations; i++) {
         af_station_destroy(m->stations[i].st);
@@ -279,6 +289,7 @@ static void destroy(model *m)
     free(m->people_used);
     free(m->people_today);
     free(m->hub_stock);
+    free(m->hub_total);
     free(m->hub_in_trucks);
     free(m->hub_in_tonnes);
     free(m->hub_day_basis);
@@ -316,7 +327,8 @@ static bool ledger_non_negative(const ledger *l)
  * every one offloaded and not yet collected is in a waiting area, in state OFFLOADED. */
 static bool gaza_side_counts_hold(const model *m)
 {
-    const ledger *a = &m->all;
+    ledger all = model_ledger_all(m);
+    const ledger *a = &all;
     size_t offloaded_state = 0;
     for (uint32_t i = 0; i < m->n_trucks_cap; i++)
         if (m->trucks[i].alive && m->trucks[i].state == TRUCK_OFFLOADED) offloaded_state++;
@@ -343,8 +355,9 @@ static bool trucks_conserved(const model *m)
     for (uint32_t i = 0; i < m->n_trucks_cap; i++)
         if (m->trucks[i].alive) live[m->trucks[i].sender]++;
     double all = 0;
+    ledger total = model_ledger_all(m);
     for (int k = 0; k <= AF_SCN_N_SENDERS; k++) {
-        const ledger *l = k < AF_SCN_N_SENDERS ? &m->by_sender[k] : &m->all;
+        const ledger *l = k < AF_SCN_N_SENDERS ? &m->by_sender[k] : &total;
         double n = k < AF_SCN_N_SENDERS ? live[k] : all;
         if (k < AF_SCN_N_SENDERS) all += live[k];
         if (l->trucks_dispatched - (l->trucks_delivered + l->trucks_lost + l->trucks_written_off +
@@ -357,7 +370,10 @@ static bool trucks_conserved(const model *m)
 
 static void check_conservation(model *m, int report_day)
 {
-    assert(ledger_non_negative(&m->all));
+#ifndef NDEBUG
+    ledger total = model_ledger_all(m);
+    assert(ledger_non_negative(&total));
+#endif
 #ifndef NDEBUG
     /* A pass over the whole pool, which grows with the backlog: taken at a midnight once at
      * least as many events have run since the last one as the pool has trucks, so that it
@@ -371,7 +387,8 @@ static void check_conservation(model *m, int report_day)
     }
 #endif
     if (!m->opts || !m->opts->on_midnight) return;
-    const ledger *a = &m->all;
+    ledger all = model_ledger_all(m);
+    const ledger *a = &all;
     /* The tonnes in the system, of every live truck and of each sender class's, counted
      * truck by truck in one pass over the pool, each sum in the pool's order (the order
      * trucks_tonnes_in_system sums in). */
@@ -440,7 +457,7 @@ static void ev_midnight(af_sim *sim, void *ctx, uint64_t arg)
     int warm = m->scn->warmup_days;
     if (sim_day > 0) close_day(m, sim_day - 1 - warm);
     if (sim_day == warm) { /* warmup_snapshot */
-        m->at_warmup = m->all;
+        m->at_warmup = model_ledger_all(m);
         memcpy(m->by_sender_at_warmup, m->by_sender, sizeof m->by_sender);
         memcpy(m->held_back + m->scn->n_origins, m->held_back, m->scn->n_origins * sizeof *m->held_back);
         m->start_trucks = (double)m->live_trucks;

@@ -233,7 +233,8 @@ void results_finish(model *m)
     const af_scenario *s = m->scn;
     af_result *r = m->res;
     r->events = af_sim_events_run(m->sim);
-    const ledger *a = &m->all, *w = &m->at_warmup;
+    ledger total = model_ledger_all(m);
+    const ledger *a = &total, *w = &m->at_warmup;
     double days = s->horizon_days;
     double in_system = trucks_tonnes_in_system(m);
     metric_list l = {.r = r};

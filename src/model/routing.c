@@ -27,6 +27,15 @@
  * (again after a dated change puts another scenario in force): each origin's candidates
  * and fixed-share weights by category (candidates()), and whether routes part at each node
  * of each route for each category (routing_diverges with use_category). */
+/* A stop of a route's walk: its station (the engine's, its index, and its lanes as the
+ * double routing_expected_delay divides by: the conversion of mstation.lanes, which a dated
+ * change sets only together with the scenario in force the cache is made for). */
+typedef struct routing_stop {
+    const af_station *sp;
+    double lanes;
+    size_t st;
+} routing_stop;
+
 struct routing_cache {
     const af_scenario *scn; /* the scenario in force it was made for */
     size_t stride;          /* the most routes of an origin */
@@ -46,6 +55,9 @@ struct routing_cache {
      * from each node on in the order they are added (travel, then escort). Route r's stops
      * are stops[stop_at[r * max_nodes + pos] .. stop_end[r]), its terms likewise. */
     size_t *stop;           /* station indices */
+    routing_stop *walk;     /* [stop]: what delay_walk reads of each stop's station */
+    double *stop_mean;      /* [category * n_stops + stop]: service_mean of each stop */
+    size_t n_stops;
     size_t *stop_at;        /* [route * max_nodes + pos]: first stop after node pos */
     size_t *stop_end;       /* [route] */
     double *term;           /* leg means */
@@ -85,6 +97,8 @@ void routing_destroy(model *m)
     free(c->travel_mean);
     free(c->escort_mean);
     free(c->stop);
+    free(c->walk);
+    free(c->stop_mean);
     free(c->stop_at);
     free(c->stop_end);
     free(c->term);
@@ -131,6 +145,9 @@ static const struct routing_cache *make_cache(model *m)
         }
     size_t rn = s->n_routes * c->max_nodes;
     c->stop = calloc(n_stops + 1, sizeof *c->stop);
+    c->walk = calloc(n_stops + 1, sizeof *c->walk);
+    c->stop_mean = calloc(n_stops * nc + 1, sizeof *c->stop_mean);
+    c->n_stops = n_stops;
     c->stop_at = calloc(rn + 1, sizeof *c->stop_at);
     c->stop_end = calloc(s->n_routes + 1, sizeof *c->stop_end);
     c->term = calloc(n_terms + 1, sizeof *c->term);
@@ -141,7 +158,7 @@ static const struct routing_cache *make_cache(model *m)
     c->parts_at = calloc(s->n_routes * s->n_routes + 1, sizeof *c->parts_at);
     c->back = calloc(rn * c->max_nodes + 1, sizeof *c->back);
     c->slowest = calloc(rn * nc + 1, sizeof *c->slowest);
-    if (!c->parts_at || !c->back || !c->slowest || !c->n || !c->cand || !c->w || !c->parts || !c->service_mean || !c->travel_mean ||
+    if (!c->walk || !c->stop_mean || !c->parts_at || !c->back || !c->slowest || !c->n || !c->cand || !c->w || !c->parts || !c->service_mean || !c->travel_mean ||
         !c->escort_mean || !c->stop || !c->stop_at || !c->stop_end || !c->term || !c->term_at ||
         !c->term_end || !c->floor_delay || !c->opens_at) {
         m->routing = c;
@@ -214,6 +231,11 @@ static void lay_out_routes(const model *m, struct routing_cache *c)
         }
         c->stop_end[r] = n_stops;
         c->term_end[r] = n_terms;
+    }
+    for (size_t j = 0; j < n_stops; j++) {
+        const mstation *ms = &m->stations[c->stop[j]];
+        c->walk[j] = (routing_stop){.sp = ms->st, .lanes = ms->lanes, .st = c->stop[j]};
+        for (size_t k = 0; k < nc; k++) c->stop_mean[k * n_stops + j] = c->service_mean[c->stop[j] * nc + k];
     }
     for (size_t r = 0; r < s->n_routes; r++)
         for (size_t pos = 0; pos < s->routes[r].n_nodes; pos++)
@@ -394,17 +416,18 @@ static inline __attribute__((always_inline)) double
 delay_walk(const model *m, struct routing_cache *c, size_t route, size_t from, size_t category,
            af_time now, double limit)
 {
-    size_t nc = m->scn->n_categories, at = route * c->max_nodes + from;
+    size_t at = route * c->max_nodes + from;
+    const double *means = c->stop_mean + category * c->n_stops;
     double delay = 0;
     for (size_t j = c->stop_at[at], end = c->stop_end[route]; j < end; j++) {
-        size_t st = c->stop[j];
-        const mstation *ms = &m->stations[st];
-        double mean = c->service_mean[st * nc + category];
+        const routing_stop *w = &c->walk[j];
+        double mean = means[j];
         /* Converted through a signed integer: the same double for any count below 2^63,
          * in fewer instructions than from an unsigned one. */
-        const af_station *sp = ms->st;
+        const af_station *sp = w->sp;
         double ahead = (double)(int64_t)(af_station_queued(sp) + af_station_blocked(sp));
-        double part = ahead * mean / ms->lanes + mean;
+        double part = ahead * mean / w->lanes + mean;
+        size_t st = w->st;
         af_time open = c->opens_at[st];
         if (now < open) {
             /* Closed until the memo's opening (> now: a number or +INFINITY). */

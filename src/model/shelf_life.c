@@ -96,6 +96,7 @@ double shelf_life_expire(model *m, size_t hub, size_t c, int day)
     /* The last lot gone: the stock is what the lots held (no rounding left behind). */
     if (f->len == 0) spoiled = *stock;
     *stock -= spoiled;
+    m->hub_total[hub].known = false;
     assert(*stock >= 0);
     return spoiled;
 }

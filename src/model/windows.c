@@ -188,7 +188,7 @@ void windows_record_day(model *m, int report_day)
 {
     if (!m->win || report_day < 0 || report_day >= m->scn->horizon_days) return;
     ledger *at = &m->win->snap[(size_t)(report_day + 1) * LEDGERS];
-    at[0] = m->all;
+    at[0] = model_ledger_all(m);
     for (int k = 0; k < AF_SCN_N_SENDERS; k++) at[1 + k] = m->by_sender[k];
 }
 

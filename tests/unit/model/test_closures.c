@@ -11,10 +11,13 @@
 #include <stdlib.h>
 
 #include "model_fixture.h"
+#include "model/closures.h" /* closures_any_station_may_close: an internal test, below */
 
 #define DAYS 15
 
-static af_scenario *network(const char *gate_extra, const char *in_extra, const char *out_extra)
+/* The network below with `tail` appended to the text (top-level keys: changes). */
+static af_scenario *network_with(const char *gate_extra, const char *in_extra,
+                                 const char *out_extra, const char *tail)
 {
     char yaml[4096];
     snprintf(yaml, sizeof yaml,
@@ -38,9 +41,14 @@ static af_scenario *network(const char *gate_extra, const char *in_extra, const 
              "  - {name: in, from: arish, to: gate, travel: 1 h%s}\n"
              "  - {name: out, from: gate, to: hub, travel: 1 h%s}\n"
              "routes:\n"
-             "  - {name: main, origin: arish, via: [gate], hub: hub}\n",
-             DAYS, gate_extra, in_extra, out_extra);
+             "  - {name: main, origin: arish, via: [gate], hub: hub}\n%s",
+             DAYS, gate_extra, in_extra, out_extra, tail);
     return load_text(yaml);
+}
+
+static af_scenario *network(const char *gate_extra, const char *in_extra, const char *out_extra)
+{
+    return network_with(gate_extra, in_extra, out_extra, "");
 }
 
 /* The crossing closed on days 5-7 and on day 2 until 12:00.
@@ -135,6 +143,77 @@ static void test_adjacent_leg_closures(void **state)
     af_scenario_free(s);
 }
 
+/* Whether a station can ever close, as the model works it out to leave the hourly closure
+ * check (and the lines of trucks it reads) out of runs where it would find every station open:
+ * each way a station can close says so, in the base scenario or from a dated change on; a
+ * closed leg closes no station. The network open around the clock then runs with the check
+ * anyway in the debug build, which asserts every hour that it finds no station closed with
+ * trucks at it: 48 a day, each delivered the day it leaves. */
+static void test_which_stations_may_close(void **state)
+{
+    (void)state;
+    struct {
+        const char *gate, *in, *tail;
+        bool may_close;
+    } cases[] = {
+        {"", "", "", false},
+        {"", ", closures: [[2024-03-09, 2024-03-11]]", "", false},
+        {", hours: \"08:00-18:00\"", "", "", true},
+        {", closures: [[2024-03-09, 2024-03-11]]", "", "", true},
+        {", opens: 2024-03-06", "", "", true},
+        {", random_closures: {rate: 1 /d, duration: 2 h}", "", "", true},
+        {", gaza_side: {collection: 100, waiting_area: 50}", "", "", true},
+        {", gaza_side: {collection: 100}", "", "", false},
+        {"", "", "changes:\n  - {at: 2024-03-09, set: {crossings.gate.hours: \"08:00-18:00\"}}\n", true},
+        {"", "", "changes:\n  - {at: 2024-03-09, set: {crossings.gate.lanes: 4}}\n", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        af_scenario *s = network_with(cases[i].gate, cases[i].in, "", cases[i].tail);
+        if (closures_any_station_may_close(s) != cases[i].may_close)
+            fail_msg("case %zu: may close %d, expected %d", i, !cases[i].may_close,
+                     cases[i].may_close);
+        af_scenario_free(s);
+    }
+    af_scenario *s = network("", "", "");
+    af_result *r = run_rep(s, 4, 0);
+    for (int d = 0; d < DAYS; d++) af_assert_close(daily_cell(r, d, 0, 0)->trucks_delivered, 48, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* A station open around the clock, with or without hours that say so, is the same station:
+ * without hours (or an opening date, or dated closures) the engine is given no schedule and
+ * takes its short way for such a station, with hours it takes its general way. The crossing
+ * with a transfer stage of 1 lane, 20 min a truck, for 48 trucks in 6 hours (a queue every
+ * day, gone by midnight), with and without random closures (the engine's station closed and opened by the model): every
+ * metric, every station's day and every position is the same, bit for bit. */
+static void test_open_around_the_clock_by_hours_or_without(void **state)
+{
+    (void)state;
+    const char *extra[] = {"", ", random_closures: {rate: 2 /d, duration: 3 h}"};
+    for (size_t v = 0; v < 2; v++) {
+        char plain[512], hours[600];
+        snprintf(plain, sizeof plain, ", transfer: {lanes: 1, service: {exponential: 20 min}}%s",
+                 extra[v]);
+        snprintf(hours, sizeof hours, "%s, hours: \"00:00-24:00\"", plain);
+        af_scenario *a = network(plain, "", ""), *b = network(hours, "", "");
+        af_result *ra = run_rep(a, 11, 0), *rb = run_rep(b, 11, 0);
+        assert_true(metric(ra, "trucks.delivered") > 0);
+        assert_int_equal(ra->n_metrics, rb->n_metrics);
+        assert_memory_equal(ra->metrics, rb->metrics, ra->n_metrics * sizeof *ra->metrics);
+        assert_int_equal(ra->n_stations, rb->n_stations);
+        assert_memory_equal(ra->stations, rb->stations,
+                            (size_t)ra->n_days * ra->n_stations * sizeof *ra->stations);
+        assert_non_null(ra->positions);
+        assert_memory_equal(ra->positions, rb->positions,
+                            (size_t)ra->n_days * ra->n_nodes * AF_N_POSITIONS * sizeof *ra->positions);
+        af_result_free(ra);
+        af_result_free(rb);
+        af_scenario_free(a);
+        af_scenario_free(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +221,8 @@ int main(void)
         cmocka_unit_test(test_leg_closure_before_the_crossing),
         cmocka_unit_test(test_leg_closure_after_the_crossing),
         cmocka_unit_test(test_adjacent_leg_closures),
+        cmocka_unit_test(test_which_stations_may_close),
+        cmocka_unit_test(test_open_around_the_clock_by_hours_or_without),
     };
     return cmocka_run_group_tests_name("closures", tests, NULL, NULL);
 }
