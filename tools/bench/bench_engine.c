@@ -154,10 +154,13 @@ static void mm1_arrival(af_sim *sim, void *ctx, uint64_t arg)
 {
     (void)arg;
     mm1 *m = ctx;
+    /* The gap to the next arrival is drawn first (the streams are separate, so the numbers are
+     * the same in either order): its log1p then runs beside the station's work instead of
+     * just before the comparison that places the next arrival. */
+    double gap = af_dist_sample(&m->interarrival, m->arrivals_rng);
     if (af_station_arrive(m->st, m->next_id++, 0, af_dist_sample(&m->service, m->service_rng)) != AF_OK)
         af_sim_stop(sim);
-    if (m->next_id < m->target)
-        af_sim_schedule(sim, af_dist_sample(&m->interarrival, m->arrivals_rng), mm1_arrival, m, 0);
+    if (m->next_id < m->target) af_sim_schedule(sim, gap, mm1_arrival, m, 0);
 }
 
 static void mm1_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity, double waited)
