@@ -140,7 +140,7 @@ static inline void pop_root(af_sim *sim)
 {
     size_t n = --sim->heap_len;
     if (n > 0) {
-        size_t at = sift_down(sim->heap, n, 0, sim->heap[n]);
+        size_t at = af_heap_pop_fill(sim->heap, n, sim->heap[n]);
         (void)at;
 #ifdef AF_HEAP_CHECK_SIFTS
         assert(af_sim_placed_in_order(sim, at));
