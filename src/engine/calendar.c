@@ -226,15 +226,22 @@ static uint32_t pending_slot(const af_sim *sim, af_event_id id)
 
 /* What af_sim_push does when the pool is full or the sequence numbers run out, out of its
  * way. */
-__attribute__((noinline, cold)) bool af_sim_make_room(af_sim *sim)
+__attribute__((noinline, cold)) af_event_id af_sim_push_slow(af_sim *sim, af_time t,
+                                                            af_event_fn fn, void *ctx,
+                                                            uint64_t arg)
 {
-    return sim->free_head != AF_REC_NONE || grow_pool(sim);
+    if (sim->next_seq >= AF_CALENDAR_SEQ_LIMIT) {
+        settle(sim);
+        renumber(sim);
+    }
+    if (!sim->hole && sim->free_head == AF_REC_NONE && !grow_pool(sim)) return 0;
+    return af_sim_push_place(sim, t, fn, ctx, arg);
 }
 
-__attribute__((noinline, cold)) void af_sim_renumber(af_sim *sim)
+__attribute__((noinline, cold)) af_event_id af_sim_push_drop(af_sim *sim, af_event_id id)
 {
-    settle(sim);
-    renumber(sim);
+    af_sim_drop_dead_top(sim);
+    return id;
 }
 
 af_event_id af_sim_schedule_at(af_sim *sim, af_time t, af_event_fn fn, void *ctx, uint64_t arg)

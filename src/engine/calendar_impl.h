@@ -147,10 +147,11 @@ static inline af_time af_sim_clock(const af_sim *sim) { return sim->now; }
 #endif
 
 /* calendar.c's rare paths. */
-/* The pool is full: grows it. False when it cannot grow. */
-bool af_sim_make_room(af_sim *sim);
-/* The sequence numbers ran out: settles the heap (closing any hole) and renumbers. */
-void af_sim_renumber(af_sim *sim);
+/* af_sim_push when the sequence numbers ran out (renumbers them, which settles the heap) or
+ * the pool is full (grows it; 0 when it cannot). */
+af_event_id af_sim_push_slow(af_sim *sim, af_time t, af_event_fn fn, void *ctx, uint64_t arg);
+/* Drops dead entries from the top, so that heap[0] is live, and returns id. */
+af_event_id af_sim_push_drop(af_sim *sim, af_event_id id);
 /* Drops dead entries from the top, so that heap[0] is live. */
 void af_sim_drop_dead_top(af_sim *sim);
 #ifndef NDEBUG
@@ -255,14 +256,11 @@ static inline size_t af_heap_pop_fill(af_heap_entry *h, size_t n, af_heap_entry 
     return af_heap_sift_up(h, (hole - b) / w, e);
 }
 
-/* Schedules fn(sim, ctx, arg) at t, which the caller has checked: now <= t < INFINITY, and fn
- * is not NULL. Returns the handle, or 0 when the pool cannot grow. */
-static inline __attribute__((always_inline)) af_event_id af_sim_push(af_sim *sim, af_time t,
-                                                                     af_event_fn fn, void *ctx,
-                                                                     uint64_t arg)
+/* af_sim_push once its rare cases are out of the way: the sequence numbers have not run out,
+ * and the hole is open or the pool has a free slot. */
+static inline __attribute__((always_inline)) af_event_id
+af_sim_push_place(af_sim *sim, af_time t, af_event_fn fn, void *ctx, uint64_t arg)
 {
-    if (__builtin_expect(sim->next_seq >= AF_CALENDAR_SEQ_LIMIT, 0))
-        af_sim_renumber(sim); /* closes the hole */
     af_heap_entry e;
     af_event_rec *r;
     uint32_t slot;
@@ -282,26 +280,39 @@ static inline __attribute__((always_inline)) af_event_id af_sim_push(af_sim *sim
 #ifdef AF_HEAP_CHECK_SIFTS
         assert(af_sim_placed_in_order(sim, at));
 #endif
-        if (__builtin_expect(sim->dead != 0, 0)) af_sim_drop_dead_top(sim);
-    } else {
-        if (__builtin_expect(sim->free_head == AF_REC_NONE, 0) && !af_sim_make_room(sim))
-            return 0;
-        slot = sim->free_head;
-        r = &sim->pool[slot];
-        sim->free_head = r->link;
-        r->fn = fn;
-        r->ctx = ctx;
-        r->arg = arg;
-        r->time = t;
-        r->link = AF_REC_PENDING;
-        e = af_heap_entry_make(t, sim->next_seq++, slot);
-        size_t at = af_heap_sift_up(sim->heap, sim->heap_len++, e);
-        (void)at;
-#ifdef AF_HEAP_CHECK_SIFTS
-        assert(af_sim_placed_in_order(sim, at));
-#endif
+        af_event_id id = ((uint64_t)r->gen << 32) | ((uint64_t)slot + 1);
+        if (__builtin_expect(sim->dead != 0, 0)) return af_sim_push_drop(sim, id);
+        return id;
     }
+    slot = sim->free_head;
+    r = &sim->pool[slot];
+    sim->free_head = r->link;
+    r->fn = fn;
+    r->ctx = ctx;
+    r->arg = arg;
+    r->time = t;
+    r->link = AF_REC_PENDING;
+    e = af_heap_entry_make(t, sim->next_seq++, slot);
+    size_t at = af_heap_sift_up(sim->heap, sim->heap_len++, e);
+    (void)at;
+#ifdef AF_HEAP_CHECK_SIFTS
+    assert(af_sim_placed_in_order(sim, at));
+#endif
     return ((uint64_t)r->gen << 32) | ((uint64_t)slot + 1);
+}
+
+/* Schedules fn(sim, ctx, arg) at t, which the caller has checked: now <= t < INFINITY, and fn
+ * is not NULL. Returns the handle, or 0 when the pool cannot grow. The rare cases leave by
+ * tail calls (af_sim_push_slow, af_sim_push_drop), so that the usual way needs no stack frame
+ * and saves no registers. */
+static inline __attribute__((always_inline)) af_event_id af_sim_push(af_sim *sim, af_time t,
+                                                                     af_event_fn fn, void *ctx,
+                                                                     uint64_t arg)
+{
+    if (__builtin_expect(sim->next_seq >= AF_CALENDAR_SEQ_LIMIT, 0) ||
+        (!sim->hole && __builtin_expect(sim->free_head == AF_REC_NONE, 0)))
+        return af_sim_push_slow(sim, t, fn, ctx, arg);
+    return af_sim_push_place(sim, t, fn, ctx, arg);
 }
 
 /* af_sim_schedule_at, inlined. */
