@@ -275,7 +275,20 @@ af_sim_push_place(af_sim *sim, af_time t, af_event_fn fn, void *ctx, uint64_t ar
         r->arg = arg;
         r->time = t;
         e = af_heap_entry_make(t, sim->next_seq++, slot);
-        size_t at = af_heap_sift_down(sim->heap, 0, e);
+        size_t at = 0;
+        af_heap_entry *h = sim->heap;
+        if (sim->heap_len <= 2) {
+            /* The root and at most one entry (heap[1], or the end marker): one comparison,
+             * where the sift would compare the marker children too (an M/M/1 queue's
+             * calendar is this size at every event). */
+            if (af_heap_before(&h[1], &e)) {
+                h[0] = h[1];
+                at = 1;
+            }
+            h[at] = e;
+        } else {
+            at = af_heap_sift_down(h, 0, e);
+        }
         (void)at;
 #ifdef AF_HEAP_CHECK_SIFTS
         assert(af_sim_placed_in_order(sim, at));
