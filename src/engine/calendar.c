@@ -147,7 +147,7 @@ static inline void pop_root(af_sim *sim)
     heap_entry last = sim->heap[n];
     sim->heap[n] = (heap_entry){0, 0}; /* the end marker */
     if (n > 0) {
-        size_t at = af_heap_pop_fill(sim->heap, n, last);
+        size_t at = sift_down(sim->heap, 0, last);
         (void)at;
 #ifdef AF_HEAP_CHECK_SIFTS
         assert(af_sim_placed_in_order(sim, at));

@@ -231,31 +231,6 @@ static inline size_t af_heap_sift_down(af_heap_entry *h, size_t i, af_heap_entry
     return (hole - b) / w;
 }
 
-/* Fills the hole at the root of a heap of n entries with e, which was the heap's last entry
- * (Floyd's bottom-up variant, as in Wegener's bottom-up heapsort): the hole first walks down to
- * a leaf along the smaller children, without comparing them with e, and e then climbs from
- * there. The last entry of a heap is among its latest events, so it nearly always belongs near
- * the bottom: the climb is mostly zero or one step, and each level down saves the comparison
- * with e (and the unpredictable exit from the loop at the level where e fits). Returns where e
- * went. The same heap as af_heap_sift_down would leave is not promised (a different one, with
- * the same minimum: the keys are unique, so the order of the events is the same). */
-static inline size_t af_heap_pop_fill(af_heap_entry *h, size_t n, af_heap_entry e)
-{
-    const uintptr_t w = sizeof *h, b = (uintptr_t)h, end = b + n * w;
-    uintptr_t hole = b, r;
-    while ((r = 2 * hole - b + 2 * w) < end) {
-        const af_heap_entry *pr = (const af_heap_entry *)r;
-        uintptr_t c = r - (-(uintptr_t)af_heap_before_nb(pr - 1, pr) & w);
-        *(af_heap_entry *)hole = *(const af_heap_entry *)c;
-        hole = c;
-    }
-    if (r == end) {
-        *(af_heap_entry *)hole = *(const af_heap_entry *)(r - w);
-        hole = r - w;
-    }
-    return af_heap_sift_up(h, (hole - b) / w, e);
-}
-
 /* af_sim_push once its rare cases are out of the way: the sequence numbers have not run out,
  * and the hole is open or the pool has a free slot. */
 static inline __attribute__((always_inline)) af_event_id
