@@ -318,19 +318,24 @@ af_status af_sim_run_until(af_sim *sim, af_time t_end)
 {
     settle(sim);
     sim->stop = false;
+    af_time outer = sim->limit; /* a handler's own af_sim_run_until must not change its caller's */
+    sim->limit = t_end;
     /* An empty heap's root is the end marker, whose time is a NaN: the loop ends there too. */
-    while (af_heap_time(&sim->heap[0]) <= t_end) {
-        run_first(sim);
-        if (sim->stop) {
-            sim->stop = false;
-            return AF_INTERRUPTED;
-        }
+    while (af_heap_time(&sim->heap[0]) <= sim->limit) run_first(sim);
+    sim->limit = outer;
+    if (sim->stop) {
+        sim->stop = false;
+        return AF_INTERRUPTED;
     }
     if (t_end > sim->now && isfinite(t_end)) sim->now = t_end;
     return AF_OK;
 }
 
-void af_sim_stop(af_sim *sim) { sim->stop = true; }
+void af_sim_stop(af_sim *sim)
+{
+    sim->stop = true;
+    sim->limit = -INFINITY;
+}
 
 size_t af_sim_pending(const af_sim *sim)
 {

@@ -94,6 +94,9 @@ struct af_sim {
     uint64_t events_run;
     uint32_t next_seq;
     bool stop;
+    /* The horizon of the af_sim_run_until that is running; af_sim_stop makes it -INFINITY, so
+     * that the loop's one test of the next event's time also ends it on a stop. */
+    af_time limit;
     /* heap[0] is empty while an event's handler runs and has scheduled nothing yet: the
      * handler's first schedule takes the root and sifts down once (a pop and a push in one
      * pass); otherwise the last entry fills it when the handler returns. */
