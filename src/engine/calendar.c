@@ -41,11 +41,14 @@ static bool grow_pool(af_sim *sim)
     event_rec *pool = realloc(sim->pool, (size_t)cap * sizeof *pool);
     if (!pool) return false;
     sim->pool = pool;
-    /* (cap + HEAP_SHIFT) entries rounded up to whole lines, as aligned_alloc wants. */
-    size_t bytes = ((size_t)(cap + HEAP_SHIFT) * sizeof(heap_entry) + 63) / 64 * 64;
-    void *mem = aligned_alloc(64, bytes);
+    /* The heap holds at most cap entries, and a sift down reads up to the children of the
+     * last one, at 2 cap: 2 cap + 1 entries after HEAP_SHIFT, zeros (the end marker) past the
+     * heap's entries, on a line boundary found in a calloc'd block 63 bytes larger (calloc:
+     * a large block is fresh zero pages, which cost no memory until the heap reaches them). */
+    size_t bytes = (size_t)(2 * cap + 1 + HEAP_SHIFT) * sizeof(heap_entry) + 63;
+    void *mem = calloc(1, bytes);
     if (!mem) return false; /* keep the larger pool; capacity stays as it was */
-    heap_entry *heap = (heap_entry *)mem + HEAP_SHIFT;
+    heap_entry *heap = (heap_entry *)(((uintptr_t)mem + 63) & ~(uintptr_t)63) + HEAP_SHIFT;
     if (sim->heap_len) memcpy(heap, sim->heap, sim->heap_len * sizeof *heap);
     free(sim->heap_mem);
     sim->heap_mem = mem;
@@ -117,15 +120,17 @@ static void check_whole_heap(af_sim *sim)
         dead += link == AF_REC_CANCELLED;
     }
     assert(dead == sim->dead);
+    for (size_t i = sim->heap_len; i <= 2 * sim->heap_len; i++)
+        assert(af_heap_is_end(&sim->heap[i]));
     assert(sim->heap_len == 0 || sim->pool[af_heap_slot(&sim->heap[0])].link == AF_REC_PENDING);
 }
 #else
 #define check_whole_heap(sim) ((void)(sim))
 #endif
 
-static inline size_t sift_down(heap_entry *h, size_t n, size_t i, heap_entry e)
+static inline size_t sift_down(heap_entry *h, size_t i, heap_entry e)
 {
-    return af_heap_sift_down(h, n, i, e);
+    return af_heap_sift_down(h, i, e);
 }
 
 /* Returns a slot to the free list (its generation was bumped already). */
@@ -139,8 +144,10 @@ static inline void release_slot(af_sim *sim, uint32_t slot)
 static inline void pop_root(af_sim *sim)
 {
     size_t n = --sim->heap_len;
+    heap_entry last = sim->heap[n];
+    sim->heap[n] = (heap_entry){0, 0}; /* the end marker */
     if (n > 0) {
-        size_t at = sift_down(sim->heap, n, 0, sim->heap[n]);
+        size_t at = sift_down(sim->heap, 0, last);
         (void)at;
 #ifdef AF_HEAP_CHECK_SIFTS
         assert(af_sim_placed_in_order(sim, at));
@@ -184,9 +191,10 @@ static void compact(af_sim *sim)
         else
             h[j++] = h[i];
     }
+    memset(&h[j], 0, (sim->heap_len - j) * sizeof *h); /* end markers */
     sim->heap_len = j;
     sim->dead = 0;
-    for (size_t i = j > 1 ? (j - 2) / ARITY + 1 : 0; i-- > 0;) sift_down(h, j, i, h[i]);
+    for (size_t i = j > 1 ? (j - 2) / ARITY + 1 : 0; i-- > 0;) sift_down(h, i, h[i]);
 }
 
 static int by_key(const void *a, const void *b)
@@ -201,7 +209,7 @@ static void renumber(af_sim *sim)
     compact(sim);
     qsort(sim->heap, sim->heap_len, sizeof *sim->heap, by_key);
     for (size_t i = 0; i < sim->heap_len; i++)
-        sim->heap[i].lo = (uint64_t)i << 32 | af_heap_slot(&sim->heap[i]);
+        sim->heap[i].lo = ~((uint64_t)i << 32 | af_heap_slot(&sim->heap[i]));
     sim->next_seq = (uint32_t)sim->heap_len;
 }
 
@@ -218,15 +226,22 @@ static uint32_t pending_slot(const af_sim *sim, af_event_id id)
 
 /* What af_sim_push does when the pool is full or the sequence numbers run out, out of its
  * way. */
-__attribute__((noinline, cold)) bool af_sim_make_room(af_sim *sim)
+__attribute__((noinline, cold)) af_event_id af_sim_push_slow(af_sim *sim, af_time t,
+                                                            af_event_fn fn, void *ctx,
+                                                            uint64_t arg)
 {
-    return sim->free_head != AF_REC_NONE || grow_pool(sim);
+    if (sim->next_seq >= AF_CALENDAR_SEQ_LIMIT) {
+        settle(sim);
+        renumber(sim);
+    }
+    if (!sim->hole && sim->free_head == AF_REC_NONE && !grow_pool(sim)) return 0;
+    return af_sim_push_place(sim, t, fn, ctx, arg);
 }
 
-__attribute__((noinline, cold)) void af_sim_renumber(af_sim *sim)
+__attribute__((noinline, cold)) af_event_id af_sim_push_drop(af_sim *sim, af_event_id id)
 {
-    settle(sim);
-    renumber(sim);
+    af_sim_drop_dead_top(sim);
+    return id;
 }
 
 af_event_id af_sim_schedule_at(af_sim *sim, af_time t, af_event_fn fn, void *ctx, uint64_t arg)
@@ -303,18 +318,24 @@ af_status af_sim_run_until(af_sim *sim, af_time t_end)
 {
     settle(sim);
     sim->stop = false;
-    while (sim->heap_len > 0 && af_heap_time(&sim->heap[0]) <= t_end) {
-        run_first(sim);
-        if (sim->stop) {
-            sim->stop = false;
-            return AF_INTERRUPTED;
-        }
+    af_time outer = sim->limit; /* a handler's own af_sim_run_until must not change its caller's */
+    sim->limit = t_end;
+    /* An empty heap's root is the end marker, whose time is a NaN: the loop ends there too. */
+    while (af_heap_time(&sim->heap[0]) <= sim->limit) run_first(sim);
+    sim->limit = outer;
+    if (sim->stop) {
+        sim->stop = false;
+        return AF_INTERRUPTED;
     }
     if (t_end > sim->now && isfinite(t_end)) sim->now = t_end;
     return AF_OK;
 }
 
-void af_sim_stop(af_sim *sim) { sim->stop = true; }
+void af_sim_stop(af_sim *sim)
+{
+    sim->stop = true;
+    sim->limit = -INFINITY;
+}
 
 size_t af_sim_pending(const af_sim *sim)
 {

@@ -257,6 +257,98 @@ static void test_random_operations_match_reference(void **state)
     af_sim_destroy(sim);
 }
 
+/* The world of test_handlers_match_reference: the reference set and a small generator. */
+typedef struct ref_world {
+    ref_ev *ref;
+    size_t n, cap;
+    uint64_t seq, rng, ran, cancelled;
+    size_t peak;
+} ref_world;
+
+static uint64_t world_next(ref_world *w)
+{
+    w->rng ^= w->rng << 13;
+    w->rng ^= w->rng >> 7;
+    w->rng ^= w->rng << 17;
+    return w->rng;
+}
+
+static void world_event(af_sim *sim, void *ctx, uint64_t arg);
+
+/* Schedules one event at now + a coarse delay (ties common, delay 0 included) in both. */
+static void world_schedule(af_sim *sim, ref_world *w)
+{
+    double t = af_sim_now(sim) + (double)(world_next(w) % 40);
+    af_event_id id = af_sim_schedule_at(sim, t, world_event, w, w->seq);
+    assert_int_not_equal(id, 0);
+    assert_true(w->n < w->cap);
+    w->ref[w->n++] = (ref_ev){t, w->seq, w->seq, id};
+    w->seq++;
+    if (w->n > w->peak) w->peak = w->n;
+}
+
+/* An event: it must be the reference's minimum; it then schedules some events (its first
+ * schedule fills the root it left, the others sift up) and cancels some pending ones. The
+ * number it schedules swings with the phase of its sequence number, so that the calendar
+ * grows to some thousands of events (the pool and the heap growing under it) and drains to
+ * none, again and again. */
+static void world_event(af_sim *sim, void *ctx, uint64_t arg)
+{
+    ref_world *w = ctx;
+    size_t k = ref_min(w->ref, w->n);
+    assert_int_equal(arg, w->ref[k].arg);
+    af_assert_close(af_sim_now(sim), w->ref[k].time, 0, 0);
+    w->ref[k] = w->ref[--w->n];
+    w->ran++;
+    bool growing = (arg / 20000) % 2 == 0;
+    unsigned r = (unsigned)(world_next(w) % 8);
+    unsigned children = growing ? (r < 4 ? 2 : r < 7 ? 1 : 0) : (r < 5 ? 0 : 1);
+    if (w->n > w->cap - 8) children = 0;
+    for (unsigned i = 0; i < children; i++) world_schedule(sim, w);
+    if (w->n > 0 && world_next(w) % 4 == 0) {
+        size_t c = (size_t)(world_next(w) % w->n);
+        assert_true(af_sim_cancel(sim, w->ref[c].id));
+        w->ref[c] = w->ref[--w->n];
+        w->cancelled++;
+    }
+}
+
+/* Events that schedule and cancel as they run, against the reference: the order (time, then
+ * insertion) of every event is checked as it runs, a cancelled event never runs, and the
+ * calendar holds what the reference holds between horizons. The calendar empties many times
+ * (run_until must then stop on the empty heap and move the clock to the horizon) and is
+ * restarted each time from outside. */
+static void test_handlers_match_reference(void **state)
+{
+    (void)state;
+    enum { CAP = 6000 };
+    af_sim *sim = af_sim_create(0);
+    ref_world w = {.cap = CAP, .rng = 0x2545f4914f6cdd1du};
+    w.ref = malloc(CAP * sizeof *w.ref);
+    assert_non_null(w.ref);
+    int emptied = 0;
+    for (double horizon = 50; w.ran < 400000; horizon += 50) {
+        if (w.n == 0) {
+            for (int i = 0; i < 3; i++) world_schedule(sim, &w);
+        }
+        assert_int_equal(af_sim_run_until(sim, horizon), AF_OK);
+        assert_int_equal(af_sim_pending(sim), w.n);
+        if (w.n == 0) {
+            emptied++;
+            af_assert_close(af_sim_now(sim), horizon, 0, 0);
+            assert_true(isinf(af_sim_next_time(sim)));
+        } else {
+            af_assert_close(af_sim_next_time(sim), w.ref[ref_min(w.ref, w.n)].time, 0, 0);
+        }
+    }
+    /* The run covered what it is for: a heap of thousands, emptied often, many cancels. */
+    assert_true(w.peak > 1000);
+    assert_true(emptied > 3);
+    assert_true(w.cancelled > 10000);
+    free(w.ref);
+    af_sim_destroy(sim);
+}
+
 /* Tracks the handles a self-rescheduling event gets back. */
 typedef struct slots_seen {
     uint64_t max_slot;
@@ -354,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_handlers_schedule_cancel_and_stop),
         cmocka_unit_test(test_random_operations_match_reference),
+        cmocka_unit_test(test_handlers_match_reference),
         cmocka_unit_test(test_pool_is_recycled),
         cmocka_unit_test(test_cancelled_events_are_reclaimed),
         cmocka_unit_test(test_cancel_most_keeps_order),
