@@ -143,6 +143,10 @@ size_t exp_store_count_jobs_below(exp_store *s, uint64_t n);
 /* Commits one job, its metrics and its packed daily tables (when r->tables holds any) in one
  * transaction. */
 af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err);
+/* Commits n jobs as exp_store_put_job does, all in one transaction (one sync of the log for
+ * all of them): when it returns AF_OK every one is durable; on an error none is stored. */
+af_status exp_store_put_jobs(exp_store *s, const exp_job_result *const *r, size_t n,
+                             af_error *err);
 /* The packed daily tables of a job: AF_OK with *data malloc'ed, AF_NOTFOUND when the job has
  * none, or an error. */
 af_status exp_store_get_tables(exp_store *s, uint64_t job, unsigned char **data, size_t *len,

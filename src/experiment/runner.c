@@ -6,8 +6,11 @@
  * replication): nothing a thread does depends on which thread it is.
  *
  * Workers never touch the store. They put finished jobs on a queue; the coordinating thread
- * (the caller's) commits each in its own transaction, reports progress, and watches the
- * interrupt flag. Under MPI the same thread also hands jobs to the other ranks and commits
+ * (the caller's) commits what it finds there, reports progress, and watches the interrupt
+ * flag. It takes every result queued at that moment and commits them in one transaction
+ * (group commit: one sync of the log, durable when the commit returns), so that a commit
+ * waiting on the disk does not make the next results wait for one sync each; it never waits
+ * for a result to come before committing those it has. Under MPI the same thread also hands jobs to the other ranks and commits
  * what they send back.
  */
 #include <pthread.h>
@@ -20,6 +23,9 @@
 #include "experiment/exp_internal.h"
 
 enum { SLOT_EMPTY, SLOT_LOADING, SLOT_READY, SLOT_FAILED };
+
+/* The most results committed in one transaction (more queued go in the next). */
+enum { BATCH_MAX = 64 };
 
 typedef struct point_slot {
     void *handle;
@@ -329,22 +335,51 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
                         (p.stop || p.next >= p.n_jobs);
         pthread_mutex_unlock(&p.mu);
 
+        /* Every result that came back is committed now, those queued together in one
+         * transaction (one sync of the log for all): none waits for others to come. A failed
+         * job stops the run; the results before it are committed first. */
         while (got) {
-            exp_job_result *r = got;
-            got = got->next;
-            if (r->status == AF_OK && (shortest_job < 0 || r->seconds < shortest_job))
-                shortest_job = r->seconds;
-            if (r->status == AF_OK && fail == AF_OK && !limit_hit) {
-                af_status s2 = exp_store_put_job(run->store, r, err);
-                if (s2 != AF_OK) {
-                    fail = s2;
-                } else {
+            exp_job_result *batch[BATCH_MAX];
+            size_t n_ok = 0;
+            /* The jobs the --stop-after limit still lets in (at least the next one: the
+             * limit is looked at after each commit). */
+            size_t room = SIZE_MAX;
+            if (o && o->stop_after)
+                room = o->stop_after > run->earlier + run->ran
+                           ? o->stop_after - (run->earlier + run->ran) : 1;
+            for (exp_job_result *r = got; r && r->status == AF_OK && n_ok < room &&
+                                          n_ok < BATCH_MAX; r = r->next) {
+                batch[n_ok++] = r;
+                if (shortest_job < 0 || r->seconds < shortest_job) shortest_job = r->seconds;
+            }
+            if (n_ok > 0 && fail == AF_OK && !limit_hit) {
+                af_status s2 = exp_store_put_jobs(run->store, (const exp_job_result *const *)batch,
+                                                  n_ok, err);
+                size_t stored = s2 == AF_OK ? n_ok : 0;
+                if (s2 != AF_OK && n_ok > 1) {
+                    /* One at a time, so that each job before one that fails is still kept. */
+                    while (stored < n_ok &&
+                           (s2 = exp_store_put_job(run->store, batch[stored], err)) == AF_OK)
+                        stored++;
+                }
+                if (s2 != AF_OK) fail = s2;
+                for (size_t i = 0; i < stored; i++) {
                     run->ran++;
                     report(run, run->resumed + run->ran, total, run->resumed, t0, false);
-                    if (o && o->stop_after && run->earlier + run->ran >= o->stop_after)
-                        limit_hit = true;
                 }
-            } else if (r->status != AF_OK && r->status != AF_INTERRUPTED && fail == AF_OK) {
+                if (o && o->stop_after && run->earlier + run->ran >= o->stop_after)
+                    limit_hit = true;
+            }
+            for (size_t i = 0; i < n_ok; i++) {
+                exp_job_result *r = got;
+                got = got->next;
+                free_result(r);
+            }
+            if (!got || n_ok > 0) continue;
+            /* got is a job that failed */
+            exp_job_result *r = got;
+            got = got->next;
+            if (r->status != AF_OK && r->status != AF_INTERRUPTED && fail == AF_OK) {
                 fail = r->status;
                 if (err) {
                     *err = r->err;
