@@ -1042,16 +1042,72 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
     if (st == AF_OK && rc != SQLITE_DONE) st = db_error(s, err, "reading results");
     sqlite3_finalize(q);
     if (st == AF_OK) qsort(names, n_names, sizeof *names, by_id);
-    if (st == AF_OK)
-        st = prepare(s,
-                     "SELECT j.replication, r.metric, r.ord, r.value FROM results r "
-                     "JOIN jobs j ON j.job = r.job WHERE j.point = ?",
-                     &q, err);
-    if (st == AF_OK) {
+    /* Metric ids are numbered from 1 as first seen: a table by id where they are that dense
+     * (any store of aidflow's), else a search. */
+    size_t *slot_of = NULL, n_slot = 0;
+    if (st == AF_OK && n_names && names[n_names - 1].id >= 0 &&
+        names[n_names - 1].id < (int64_t)(4 * n_names + 1024)) {
+        n_slot = (size_t)names[n_names - 1].id + 1;
+        slot_of = malloc(n_slot * sizeof *slot_of);
+        if (slot_of) {
+            for (size_t i = 0; i < n_slot; i++) slot_of[i] = SIZE_MAX;
+            for (size_t i = 0; i < n_names; i++)
+                if (names[i].id >= 0) slot_of[names[i].id] = i;
+        }
+    }
+    /* The point's jobs. When each is job point * replications + replication, as the runner
+     * numbers them (for replications 0..replications-1), its results are one range of their
+     * key, read without the join; otherwise (a store of other numbering) the join. The rows
+     * come in the same order either way (by replication, then position). */
+    bool range = replications > 0 && point <= (UINT64_MAX - replications) / replications;
+    uint64_t lo = range ? (uint64_t)point * replications : 0;
+    unsigned char *in_point = NULL;
+    if (st == AF_OK && range) {
+        in_point = calloc(replications, 1);
+        if (!in_point) st = af_error_set(err, AF_NOMEM, "out of memory");
+    }
+    if (st == AF_OK && range)
+        st = prepare(s, "SELECT job, replication FROM jobs WHERE point = ?", &q, err);
+    if (st == AF_OK && range) {
         sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
         while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            sqlite3_int64 job = sqlite3_column_int64(q, 0), rep = sqlite3_column_int64(q, 1);
+            if (rep < 0 || rep >= (sqlite3_int64)replications || job < 0 ||
+                (uint64_t)job != lo + (uint64_t)rep)
+                range = false;
+            else
+                in_point[rep] = 1;
+        }
+        if (rc != SQLITE_DONE) st = db_error(s, err, "reading jobs");
+        sqlite3_finalize(q);
+    }
+    if (st == AF_OK)
+        st = prepare(s,
+                     range ? "SELECT job, metric, ord, value FROM results WHERE job >= ? AND "
+                             "job < ?"
+                           : "SELECT j.replication, r.metric, r.ord, r.value FROM results r "
+                             "JOIN jobs j ON j.job = r.job WHERE j.point = ?",
+                     &q, err);
+    if (st == AF_OK) {
+        if (range) {
+            sqlite3_bind_int64(q, 1, (sqlite3_int64)lo);
+            sqlite3_bind_int64(q, 2, (sqlite3_int64)(lo + replications));
+        } else {
+            sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
+        }
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            sqlite3_int64 rep = sqlite3_column_int64(q, 0);
+            if (range) {
+                rep -= (sqlite3_int64)lo; /* within [0, replications) by the query */
+                if (rep < 0 || rep >= (sqlite3_int64)replications || !in_point[rep]) continue;
+            }
             metric_name key = {.id = sqlite3_column_int64(q, 1)};
-            const metric_name *m = bsearch(&key, names, n_names, sizeof *names, by_id);
+            const metric_name *m = NULL;
+            if (slot_of)
+                m = key.id >= 0 && (uint64_t)key.id < n_slot && slot_of[key.id] != SIZE_MAX
+                        ? &names[slot_of[key.id]] : NULL;
+            else
+                m = bsearch(&key, names, n_names, sizeof *names, by_id);
             if (!m) continue; /* a metric without a name is left out */
             if (key.id < 0 || key.id > (int64_t)1 << 31) {
                 st = af_error_set(err, AF_INVAL, "%s: damaged store: metric id %lld out of range",
@@ -1064,13 +1120,15 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
             }
             result_row *r = &rows[n_rows++];
             r->slot = (size_t)(m - names);
-            r->rep = sqlite3_column_int64(q, 0);
+            r->rep = rep;
             r->ord = sqlite3_column_int64(q, 2);
             r->value = sqlite3_column_type(q, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 3);
         }
         if (st == AF_OK && rc != SQLITE_DONE) st = db_error(s, err, "reading results");
         sqlite3_finalize(q);
     }
+    free(slot_of);
+    free(in_point);
     /* Each named metric's smallest position; index[slot] is then its place in the point. */
     int64_t *min_ord = NULL;
     size_t *index = NULL;

@@ -23,11 +23,11 @@ static double value_of(size_t p, size_t r, size_t k)
     return (double)p * 1000 + (double)r + (double)k / 128;
 }
 
-static exp_job_result *make_job(size_t point, unsigned rep)
+static exp_job_result *make_numbered(uint64_t job, size_t point, unsigned rep)
 {
     exp_job_result *r = calloc(1, sizeof *r);
     assert_non_null(r);
-    r->job = point * REPS + rep;
+    r->job = job;
     r->point = point;
     r->replication = rep;
     r->seed = 7;
@@ -40,6 +40,12 @@ static exp_job_result *make_job(size_t point, unsigned rep)
         assert_int_equal(af_exp_metrics_add(&r->metrics, name, value_of(point, rep, k)), AF_OK);
     }
     return r;
+}
+
+/* Job point * REPS + rep, as the runner numbers them. */
+static exp_job_result *make_job(size_t point, unsigned rep)
+{
+    return make_numbered(point * REPS + rep, point, rep);
 }
 
 static void free_job(exp_job_result *r)
@@ -206,12 +212,51 @@ static void test_group_same_as_one_by_one(void **state)
     }
 }
 
+/* A point's values are read by replication whatever the jobs' numbers: point 0's jobs are
+ * numbered as the runner numbers them (0..2 of replications 0..3, read as one range of the
+ * results), but job 3, in that range, belongs to point 1 and must not be read as point 0's; point
+ * 1's other jobs are numbered otherwise (read by the jobs' table). */
+static void test_point_data_by_replication(void **state)
+{
+    (void)state;
+    const unsigned reps = 4;
+    const char *dir = scratch("numbering");
+    exp_store *s = open_claimed(dir);
+    af_error err;
+    af_error_clear(&err);
+    exp_job_result *jobs[] = {make_numbered(0, 0, 0), make_numbered(1, 0, 1),
+                              make_numbered(2, 0, 2), make_numbered(3, 1, 3),
+                              make_numbered(40, 1, 0), make_numbered(41, 1, 1),
+                              make_numbered(42, 1, 2)};
+    size_t n = sizeof jobs / sizeof jobs[0];
+    assert_int_equal(exp_store_put_jobs(s, (const exp_job_result *const *)jobs, n, &err), AF_OK);
+    for (size_t i = 0; i < n; i++) free_job(jobs[i]);
+    for (size_t p = 0; p < 2; p++) {
+        exp_point_data d;
+        if (exp_store_point_data(s, p, reps, &d, &err) != AF_OK) fail_msg("%s", err.message);
+        assert_int_equal(d.n_metrics, METRICS);
+        for (size_t k = 0; k < d.n_metrics; k++)
+            for (size_t r = 0; r < reps; r++) {
+                double got = d.values[k * reps + r];
+                if (p == 0 && r == 3)
+                    assert_true(isnan(got)); /* point 0 has no replication 3 */
+                else if (isnan(value_of(p, r, k)))
+                    assert_true(isnan(got));
+                else
+                    assert_true(got == value_of(p, r, k));
+            }
+        exp_point_data_free(&d);
+    }
+    exp_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_survives_kill),
         cmocka_unit_test(test_group_all_or_none),
         cmocka_unit_test(test_group_same_as_one_by_one),
+        cmocka_unit_test(test_point_data_by_replication),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
