@@ -273,39 +273,50 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
         pthread_mutex_lock(&p.mu);
         if (interrupted(run) || fail != AF_OK || limit_hit) p.stop = true;
         if (mpi) {
-            /* Hand jobs to idle ranks, then collect what they sent. While many jobs are
-             * left, a rank also gets its next job while it runs one; near the end only one
-             * each, so that no rank is left with two while others have none. */
-            unsigned depth = p.n_jobs - p.next > 4 * (size_t)(n_threads + exp_mpi_size()) ? 2 : 1;
-            while (!p.stop && p.next < p.n_jobs && exp_mpi_idle(depth) > 0) {
-                uint64_t job = p.jobs[p.next++];
-                size_t point = (size_t)(job / R);
-                void *release = point_done(&p, point);
-                exp_mpi_job mj = {.job = job, .point = point, .replication = (unsigned)(job % R),
-                                  .seed = run->seed, .tables = run->tables,
-                                  .tables_optional = run->tables_optional,
-                                  .p = &run->points[point]};
-                pthread_mutex_unlock(&p.mu);
-                if (release) run->model->release(run->model->ctx, release);
-                af_status s2 = exp_mpi_send_job(&mj, depth, err);
-                pthread_mutex_lock(&p.mu);
-                acted = true;
-                if (s2 != AF_OK) {
-                    fail = s2;
-                    p.stop = true;
+            /* Hand jobs to idle ranks, then collect everything they sent, then hand jobs
+             * again to the ranks that sent (before the results are committed, so that a rank
+             * does not wait for the commit for its next job). While many jobs are left, a
+             * rank also gets its next job while it runs one; near the end only one each, so
+             * that no rank is left with two while others have none. */
+            for (int round = 0; round < 2; round++) {
+                unsigned depth =
+                    p.n_jobs - p.next > 4 * (size_t)(n_threads + exp_mpi_size()) ? 2 : 1;
+                while (!p.stop && p.next < p.n_jobs && exp_mpi_idle(depth) > 0) {
+                    uint64_t job = p.jobs[p.next++];
+                    size_t point = (size_t)(job / R);
+                    void *release = point_done(&p, point);
+                    exp_mpi_job mj = {.job = job, .point = point,
+                                      .replication = (unsigned)(job % R), .seed = run->seed,
+                                      .tables = run->tables,
+                                      .tables_optional = run->tables_optional,
+                                      .p = &run->points[point]};
+                    pthread_mutex_unlock(&p.mu);
+                    if (release) run->model->release(run->model->ctx, release);
+                    af_status s2 = exp_mpi_send_job(&mj, depth, err);
+                    pthread_mutex_lock(&p.mu);
+                    acted = true;
+                    if (s2 != AF_OK) {
+                        fail = s2;
+                        p.stop = true;
+                    }
                 }
-            }
-            pthread_mutex_unlock(&p.mu);
-            exp_job_result *rr = NULL;
-            if (fail == AF_OK || exp_mpi_busy() > 0) {
-                af_status s2 = exp_mpi_poll(&rr, fail == AF_OK ? err : NULL);
-                if (s2 != AF_OK && fail == AF_OK) fail = s2;
-            }
-            pthread_mutex_lock(&p.mu);
-            if (rr) {
-                push_result(&p, rr);
+                if (round == 1) break;
+                pthread_mutex_unlock(&p.mu);
+                exp_job_result *came[BATCH_MAX];
+                size_t n_came = 0;
+                while (n_came < BATCH_MAX && (fail == AF_OK || exp_mpi_busy() > 0)) {
+                    exp_job_result *rr = NULL;
+                    af_status s2 = exp_mpi_poll(&rr, fail == AF_OK ? err : NULL);
+                    if (s2 != AF_OK && fail == AF_OK) fail = s2;
+                    if (!rr) break;
+                    came[n_came++] = rr;
+                }
+                pthread_mutex_lock(&p.mu);
+                for (size_t i = 0; i < n_came; i++) push_result(&p, came[i]);
+                if (n_came == 0) break;
                 acted = true;
             }
+            unsigned depth = p.n_jobs - p.next > 4 * (size_t)(n_threads + exp_mpi_size()) ? 2 : 1;
             if (!p.head && !acted) {
                 struct timespec ts;
                 clock_gettime(CLOCK_REALTIME, &ts);
