@@ -80,11 +80,18 @@ typedef struct exp_point {
     const char *const *texts; /* [n_factors] the factor values as written */
     const double *values;     /* [n_factors] the same as numbers (NaN: not a number) */
     uint64_t hash;            /* filled by preparing it */
+    void *prepared;           /* the point as exp_point_check_keep prepared it, for the runner
+                                 (which takes it over); NULL: the runner prepares it */
 } exp_point;
 
 /* Prepares a point to learn its hash (and check it), then releases it. */
 af_status exp_point_check(const af_exp_model *m, exp_point *p, af_exp_point_info *info,
                           af_error *err);
+/* The same, keeping the prepared point in p->prepared for the runner, so that it is not
+ * prepared twice. */
+af_status exp_point_check_keep(const af_exp_model *m, exp_point *p, af_error *err);
+/* Releases the prepared points the runner did not take over. */
+void exp_points_release(const af_exp_model *m, exp_point *p, size_t n);
 /* The overrides as one string, each on its own line (for the store). */
 char *exp_point_overrides_text(const exp_point *p);
 

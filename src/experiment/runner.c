@@ -245,6 +245,19 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
         return st;
     }
     report(run, run->resumed, total, run->resumed, t0, false);
+    /* Points prepared already (exp_point_check_keep) are taken over: ready for the jobs that
+     * need them, released now where none does. */
+    for (size_t i = 0; i < run->n; i++) {
+        exp_point *pt = &run->points[run->first + i];
+        if (!pt->prepared) continue;
+        if (p.slots[i].pending > 0) {
+            p.slots[i].handle = pt->prepared;
+            p.slots[i].state = SLOT_READY;
+        } else {
+            run->model->release(run->model->ctx, pt->prepared);
+        }
+        pt->prepared = NULL;
+    }
 
     bool mpi = exp_mpi_size() > 1;
     unsigned n_threads = o && o->jobs ? o->jobs : exp_default_jobs();
