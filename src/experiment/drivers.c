@@ -85,6 +85,28 @@ af_status exp_point_check(const af_exp_model *m, exp_point *p, af_exp_point_info
     return AF_OK;
 }
 
+af_status exp_point_check_keep(const af_exp_model *m, exp_point *p, af_error *err)
+{
+    af_exp_point_info info;
+    memset(&info, 0, sizeof info);
+    void *h = NULL;
+    af_status st = m->prepare(m->ctx, p->scenario, (const char *const *)p->overrides,
+                              p->n_overrides, &h, &info, err);
+    if (st != AF_OK) return st;
+    p->hash = info.hash;
+    p->prepared = h;
+    return AF_OK;
+}
+
+void exp_points_release(const af_exp_model *m, exp_point *p, size_t n)
+{
+    for (size_t i = 0; p && i < n; i++)
+        if (p[i].prepared) {
+            m->release(m->ctx, p[i].prepared);
+            p[i].prepared = NULL;
+        }
+}
+
 void exp_identity_common(af_buf *b, const char *kind, unsigned reps, uint64_t seed,
                          double confidence, const char *const *sets, size_t n_sets)
 {

@@ -80,11 +80,18 @@ typedef struct exp_point {
     const char *const *texts; /* [n_factors] the factor values as written */
     const double *values;     /* [n_factors] the same as numbers (NaN: not a number) */
     uint64_t hash;            /* filled by preparing it */
+    void *prepared;           /* the point as exp_point_check_keep prepared it, for the runner
+                                 (which takes it over); NULL: the runner prepares it */
 } exp_point;
 
 /* Prepares a point to learn its hash (and check it), then releases it. */
 af_status exp_point_check(const af_exp_model *m, exp_point *p, af_exp_point_info *info,
                           af_error *err);
+/* The same, keeping the prepared point in p->prepared for the runner, so that it is not
+ * prepared twice. */
+af_status exp_point_check_keep(const af_exp_model *m, exp_point *p, af_error *err);
+/* Releases the prepared points the runner did not take over. */
+void exp_points_release(const af_exp_model *m, exp_point *p, size_t n);
 /* The overrides as one string, each on its own line (for the store). */
 char *exp_point_overrides_text(const exp_point *p);
 
@@ -143,6 +150,10 @@ size_t exp_store_count_jobs_below(exp_store *s, uint64_t n);
 /* Commits one job, its metrics and its packed daily tables (when r->tables holds any) in one
  * transaction. */
 af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err);
+/* Commits n jobs as exp_store_put_job does, all in one transaction (one sync of the log for
+ * all of them): when it returns AF_OK every one is durable; on an error none is stored. */
+af_status exp_store_put_jobs(exp_store *s, const exp_job_result *const *r, size_t n,
+                             af_error *err);
 /* The packed daily tables of a job: AF_OK with *data malloc'ed, AF_NOTFOUND when the job has
  * none, or an error. */
 af_status exp_store_get_tables(exp_store *s, uint64_t job, unsigned char **data, size_t *len,

@@ -241,7 +241,10 @@ static void run_id(char *buf, size_t size, const char *hash, uint64_t seed)
  * once, by the first task that needs them, under store_mu (one thread at a time uses the
  * connection), with the texts every row of the point repeats (its run_id, factor values,
  * metric names and their parts) made once; they are freed when the point's last task is done.
- * Each value is formatted once for both replications.csv and metrics.csv. */
+ * A thread whose point another is reading reads the next point meanwhile (at most `threads`
+ * ahead), so that reading the store, which is one thread at a time, overlaps the writing of
+ * rows. Each value is formatted once for both replications.csv and metrics.csv, and each row
+ * is appended whole. */
 
 enum { LT_EMPTY, LT_LOADING, LT_READY, LT_FAILED };
 
@@ -252,8 +255,13 @@ typedef struct lt_point {
     char id[64];          /* run_id */
     af_buf prefix;        /* "point,factor texts" (replications.csv) */
     af_buf head;          /* "run_id,scenario,point," (metrics.csv) */
+    af_buf rp_tail;       /* ",run_id\n" (replications.csv) */
     char **rp_names;      /* [n_metrics] "name" as a CSV cell */
-    char **mt_cells;      /* [n_metrics] "name,entity,measure,category,region,unit," */
+    /* What a row of metric k holds between its replication and its value, and lengths:
+     * ",seed,name," (replications.csv), ",seed,name,entity,measure,category,region,unit,"
+     * (metrics.csv). */
+    char **rp_cells, **mt_cells;
+    size_t *rp_len, *mt_len;
 } lt_point;
 
 typedef struct lt_task {
@@ -272,6 +280,7 @@ typedef struct long_tables {
     lt_point *points;
     lt_task *tasks;
     size_t n_tasks, next;
+    size_t threads;
     af_status st;
     size_t failed_point; /* the lowest point that failed, whose error is kept */
     af_error err;
@@ -281,13 +290,19 @@ static void lt_point_free(lt_point *pt)
 {
     for (size_t k = 0; k < pt->d.n_metrics; k++) {
         if (pt->rp_names) free(pt->rp_names[k]);
+        if (pt->rp_cells) free(pt->rp_cells[k]);
         if (pt->mt_cells) free(pt->mt_cells[k]);
     }
     free(pt->rp_names);
+    free(pt->rp_cells);
     free(pt->mt_cells);
-    pt->rp_names = pt->mt_cells = NULL;
+    free(pt->rp_len);
+    free(pt->mt_len);
+    pt->rp_names = pt->rp_cells = pt->mt_cells = NULL;
+    pt->rp_len = pt->mt_len = NULL;
     af_buf_free(&pt->prefix);
     af_buf_free(&pt->head);
+    af_buf_free(&pt->rp_tail);
     exp_point_data_free(&pt->d);
     memset(&pt->d, 0, sizeof pt->d);
 }
@@ -316,17 +331,26 @@ static af_status lt_load(long_tables *t, size_t i, lt_point *pt, af_error *err)
     size_t n = pt->d.n_metrics;
     af_buf_init(&pt->prefix);
     af_buf_init(&pt->head);
+    af_buf_init(&pt->rp_tail);
     csv_point_prefix(&pt->prefix, p, i);
+    af_buf_put(&pt->prefix, ",");
+    af_buf_put(&pt->rp_tail, ",");
+    af_buf_put(&pt->rp_tail, pt->id);
+    af_buf_put(&pt->rp_tail, "\n");
     const char *scn = i == 1 && m->scenario_b ? m->scenario_b : m->scenario;
     af_buf_put(&pt->head, pt->id);
     af_buf_put(&pt->head, ",");
     af_buf_csv(&pt->head, scn ? scn : "");
     af_buf_printf(&pt->head, ",%zu,", i);
     pt->rp_names = calloc(n ? n : 1, sizeof *pt->rp_names);
+    pt->rp_cells = calloc(n ? n : 1, sizeof *pt->rp_cells);
     pt->mt_cells = calloc(n ? n : 1, sizeof *pt->mt_cells);
+    pt->rp_len = calloc(n ? n : 1, sizeof *pt->rp_len);
+    pt->mt_len = calloc(n ? n : 1, sizeof *pt->mt_len);
     exp_metric_parts *parts = calloc(n ? n : 1, sizeof *parts);
     char **stations = calloc(n ? n : 1, sizeof *stations);
-    bool ok = pt->rp_names && pt->mt_cells && parts && stations;
+    bool ok = pt->rp_names && pt->rp_cells && pt->mt_cells && pt->rp_len && pt->mt_len && parts &&
+              stations;
     size_t n_st = ok && t->tidy
                       ? exp_metric_stations((const char *const *)pt->d.names, n, stations)
                       : 0;
@@ -335,21 +359,33 @@ static af_status lt_load(long_tables *t, size_t i, lt_point *pt, af_error *err)
         af_buf_init(&b);
         af_buf_csv(&b, pt->d.names[k]);
         ok = (pt->rp_names[k] = lt_take(&b)) != NULL;
+        if (!ok) break;
+        af_buf_put(&b, ",");
+        af_buf_put(&b, t->seed);
+        af_buf_put(&b, ",");
+        af_buf_put(&b, pt->rp_names[k]);
+        af_buf_put(&b, ",");
+        pt->rp_len[k] = b.len;
+        ok = (pt->rp_cells[k] = lt_take(&b)) != NULL;
         if (!ok || !t->tidy) continue;
         exp_metric_split(pt->d.names[k], (const char *const *)stations, n_st, &parts[k]);
         const exp_metric_parts *q = &parts[k];
         const char *cells[] = {pt->d.names[k], q->entity, q->measure, q->category, q->region,
                                q->unit};
+        af_buf_put(&b, ",");
+        af_buf_put(&b, t->seed);
+        af_buf_put(&b, ",");
         for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
             af_buf_csv(&b, cells[c]);
             af_buf_put(&b, ",");
         }
+        pt->mt_len[k] = b.len;
         ok = (pt->mt_cells[k] = lt_take(&b)) != NULL;
     }
     for (size_t k = 0; k < n_st; k++) free(stations[k]);
     free(stations);
     free(parts);
-    if (!ok || pt->prefix.failed || pt->head.failed)
+    if (!ok || pt->prefix.failed || pt->head.failed || pt->rp_tail.failed)
         return af_error_set(err, AF_NOMEM, "out of memory");
     return AF_OK;
 }
@@ -358,6 +394,25 @@ void exp_num_text(char *num, double v)
 {
     if (!isfinite(v)) num[0] = '\0';
     else af_fmt_num(num, AF_NUM_SIZE, v); /* whole numbers without printf: af_fmt_int */
+}
+
+/* Appends the n parts of a row with one append (the rows are written by the hundred
+ * thousand: one append each instead of one a cell). */
+static void put_row(af_buf *b, const char *const *part, const size_t *len, size_t n)
+{
+    char row[1024];
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) total += len[i];
+    if (total > sizeof row) {
+        for (size_t i = 0; i < n; i++) af_buf_putn(b, part[i], len[i]);
+        return;
+    }
+    char *o = row;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(o, part[i], len[i]);
+        o += len[i];
+    }
+    af_buf_putn(b, row, total);
 }
 
 /* The rows of one task (without t->mu). */
@@ -370,46 +425,70 @@ static void lt_format(const long_tables *t, lt_task *k, const lt_point *pt)
             af_buf_put(&k->sw, pt->id);
             af_buf_put(&k->sw, ",");
             af_buf_putn(&k->sw, pt->prefix.data, pt->prefix.len);
-            af_buf_put(&k->sw, ",");
             af_buf_put(&k->sw, pt->rp_names[j]);
             csv_stat(&k->sw, &stt);
             af_buf_put(&k->sw, "\n");
         }
     for (size_t r = k->from; r < k->to; r++) {
         char rep[24];
-        int rep_len = snprintf(rep, sizeof rep, "%zu", r);
+        size_t rep_len = (size_t)snprintf(rep, sizeof rep, "%zu", r);
         for (size_t j = 0; j < d->n_metrics; j++) {
             double v = d->values[j * d->n_reps + r];
             char num[AF_NUM_SIZE];
             exp_num_text(num, v);
+            size_t num_len = strlen(num);
             if (t->reps) {
-                af_buf *b = &k->rp;
-                af_buf_putn(b, pt->prefix.data, pt->prefix.len);
-                af_buf_put(b, ",");
-                af_buf_putn(b, rep, (size_t)rep_len);
-                af_buf_put(b, ",");
-                af_buf_put(b, t->seed);
-                af_buf_put(b, ",");
-                af_buf_put(b, pt->rp_names[j]);
-                af_buf_put(b, ",");
-                af_buf_put(b, num);
-                af_buf_put(b, ",");
-                af_buf_put(b, pt->id);
-                af_buf_put(b, "\n");
+                /* point,factor texts,replication,seed,metric,value,run_id */
+                const char *part[] = {pt->prefix.data, rep, pt->rp_cells[j], num,
+                                      pt->rp_tail.data};
+                const size_t len[] = {pt->prefix.len, rep_len, pt->rp_len[j], num_len,
+                                      pt->rp_tail.len};
+                put_row(&k->rp, part, len, 5);
             }
             if (t->tidy) {
-                af_buf *b = &k->mt;
-                af_buf_putn(b, pt->head.data, pt->head.len);
-                af_buf_putn(b, rep, (size_t)rep_len);
-                af_buf_put(b, ",");
-                af_buf_put(b, t->seed);
-                af_buf_put(b, ",");
-                af_buf_put(b, pt->mt_cells[j]);
-                af_buf_put(b, num);
-                af_buf_put(b, "\n");
+                /* run_id,scenario,point,replication,seed,metric,entity,...,unit,value */
+                const char *part[] = {pt->head.data, rep, pt->mt_cells[j], num, "\n"};
+                const size_t len[] = {pt->head.len, rep_len, pt->mt_len[j], num_len, 1};
+                put_row(&k->mt, part, len, 5);
             }
         }
     }
+}
+
+/* Loads point i (t->mu held; released while reading). A point loaded ahead (`ahead`: for a
+ * task still to come, by a thread whose own point another thread is loading) that fails is
+ * left to be loaded again by its own task, so that the error reported is the lowest point's
+ * whatever the threads did. */
+static void lt_load_locked(long_tables *t, size_t i, bool ahead)
+{
+    lt_point *pt = &t->points[i];
+    pt->state = LT_LOADING;
+    pthread_mutex_unlock(&t->mu);
+    af_error e;
+    af_error_clear(&e);
+    af_status st = lt_load(t, i, pt, &e);
+    pthread_mutex_lock(&t->mu);
+    if (st != AF_OK && ahead) {
+        lt_point_free(pt);
+        pt->state = LT_EMPTY;
+    } else {
+        pt->state = st == AF_OK ? LT_READY : LT_FAILED;
+    }
+    if (st != AF_OK && !ahead && (t->st == AF_OK || i < t->failed_point)) {
+        t->st = st;
+        t->failed_point = i;
+        t->err = e;
+    }
+    pthread_cond_broadcast(&t->loaded);
+}
+
+/* The next point after `after` that tasks still need and nobody has loaded, within `span`
+ * points of it (SIZE_MAX: none). */
+static size_t lt_next_to_load(const long_tables *t, size_t after, size_t span)
+{
+    for (size_t i = after + 1; i < t->p->n && i <= after + span; i++)
+        if (t->points[i].state == LT_EMPTY && t->points[i].pending > 0) return i;
+    return SIZE_MAX;
 }
 
 static void *lt_worker(void *arg)
@@ -419,22 +498,16 @@ static void *lt_worker(void *arg)
     while (t->st == AF_OK && t->next < t->n_tasks) {
         lt_task *k = &t->tasks[t->next++];
         lt_point *pt = &t->points[k->point];
-        while (pt->state == LT_LOADING) pthread_cond_wait(&t->loaded, &t->mu);
-        if (pt->state == LT_EMPTY) {
-            pt->state = LT_LOADING;
-            pthread_mutex_unlock(&t->mu);
-            af_error e;
-            af_error_clear(&e);
-            af_status st = lt_load(t, k->point, pt, &e);
-            pthread_mutex_lock(&t->mu);
-            pt->state = st == AF_OK ? LT_READY : LT_FAILED;
-            if (st != AF_OK && (t->st == AF_OK || k->point < t->failed_point)) {
-                t->st = st;
-                t->failed_point = k->point;
-                t->err = e;
-            }
-            pthread_cond_broadcast(&t->loaded);
+        /* While another thread reads this task's point, read the next one (one thread at a
+         * time reads the store, so the reading and the writing of rows overlap). */
+        while (pt->state == LT_LOADING) {
+            size_t ahead = lt_next_to_load(t, k->point, t->threads);
+            if (ahead != SIZE_MAX)
+                lt_load_locked(t, ahead, true);
+            else
+                pthread_cond_wait(&t->loaded, &t->mu);
         }
+        if (pt->state == LT_EMPTY) lt_load_locked(t, k->point, false);
         if (pt->state != LT_READY) continue;
         pthread_mutex_unlock(&t->mu);
         lt_format(t, k, pt);
@@ -542,6 +615,7 @@ static af_status long_tables_build(long_tables *t, exp_store *s, const exp_meta 
         } while (from < R);
     }
     if (threads > t->n_tasks) threads = (unsigned)t->n_tasks;
+    t->threads = threads;
     pthread_t *extra = calloc(threads, sizeof *extra);
     unsigned started = 0;
     for (; extra && started + 1 < threads; started++)
@@ -955,6 +1029,22 @@ af_status exp_export_tidy(exp_store *s, const char *dir, unsigned threads, af_er
     return st;
 }
 
+/* metrics.csv on a thread of its own (exp_export). */
+typedef struct metrics_writer {
+    pthread_t thread;
+    const long_tables *t;
+    const char *dir;
+    af_status st;
+    af_error err;
+} metrics_writer;
+
+static void *write_metrics(void *arg)
+{
+    metrics_writer *w = arg;
+    w->st = lt_write(w->t, w->dir, "metrics.csv", metrics_header, 2, &w->err);
+    return NULL;
+}
+
 af_status exp_export(exp_store *s, const char *dir, unsigned threads, af_error *err)
 {
     exp_meta m;
@@ -974,13 +1064,29 @@ af_status exp_export(exp_store *s, const char *dir, unsigned threads, af_error *
     bool sweep = !strcmp(m.kind, "sweep") || !strcmp(m.kind, "sensitivity");
     long_tables t;
     st = long_tables_build(&t, s, &m, &p, sweep, true, true, threads, err);
+    /* metrics.csv, the largest file, is written on a thread of its own beside the others when
+     * there are threads (the copy into the file and its sync overlap); an error of the files
+     * before it in this order is the one reported, as when they are written one by one. */
+    metrics_writer mw = {.t = &t, .dir = dir};
+    af_error_clear(&mw.err);
+    bool beside = false;
+    if (st == AF_OK && threads > 1)
+        beside = pthread_create(&mw.thread, NULL, write_metrics, &mw) == 0;
     if (st == AF_OK) st = write_sweep_and_replications(&t, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "sensitivity")) st = exp_export_sensitivity(s, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "compare")) st = write_compare(s, dir, err);
     if (st == AF_OK && !strcmp(m.kind, "compare"))
         st = exp_export_compare_runs(s, dir, m.replications, err);
     if (st == AF_OK && !strcmp(m.kind, "target")) st = write_target(s, &m, &p, dir, err);
-    if (st == AF_OK) st = lt_write(&t, dir, "metrics.csv", metrics_header, 2, err);
+    if (beside) {
+        pthread_join(mw.thread, NULL);
+        if (st == AF_OK && mw.st != AF_OK) {
+            st = mw.st;
+            if (err) *err = mw.err;
+        }
+    } else if (st == AF_OK) {
+        st = lt_write(&t, dir, "metrics.csv", metrics_header, 2, err);
+    }
     long_tables_free(&t);
     if (st == AF_OK) st = write_points(&p, &m, dir, err);
     if (st == AF_OK) st = write_provenance(s, &m, &p, dir, err);

@@ -6,8 +6,11 @@
  * replication): nothing a thread does depends on which thread it is.
  *
  * Workers never touch the store. They put finished jobs on a queue; the coordinating thread
- * (the caller's) commits each in its own transaction, reports progress, and watches the
- * interrupt flag. Under MPI the same thread also hands jobs to the other ranks and commits
+ * (the caller's) commits what it finds there, reports progress, and watches the interrupt
+ * flag. It takes every result queued at that moment and commits them in one transaction
+ * (group commit: one sync of the log, durable when the commit returns), so that a commit
+ * waiting on the disk does not make the next results wait for one sync each; it never waits
+ * for a result to come before committing those it has. Under MPI the same thread also hands jobs to the other ranks and commits
  * what they send back.
  */
 #include <pthread.h>
@@ -20,6 +23,9 @@
 #include "experiment/exp_internal.h"
 
 enum { SLOT_EMPTY, SLOT_LOADING, SLOT_READY, SLOT_FAILED };
+
+/* The most results committed in one transaction (more queued go in the next). */
+enum { BATCH_MAX = 64 };
 
 typedef struct point_slot {
     void *handle;
@@ -239,6 +245,19 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
         return st;
     }
     report(run, run->resumed, total, run->resumed, t0, false);
+    /* Points prepared already (exp_point_check_keep) are taken over: ready for the jobs that
+     * need them, released now where none does. */
+    for (size_t i = 0; i < run->n; i++) {
+        exp_point *pt = &run->points[run->first + i];
+        if (!pt->prepared) continue;
+        if (p.slots[i].pending > 0) {
+            p.slots[i].handle = pt->prepared;
+            p.slots[i].state = SLOT_READY;
+        } else {
+            run->model->release(run->model->ctx, pt->prepared);
+        }
+        pt->prepared = NULL;
+    }
 
     bool mpi = exp_mpi_size() > 1;
     unsigned n_threads = o && o->jobs ? o->jobs : exp_default_jobs();
@@ -267,39 +286,50 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
         pthread_mutex_lock(&p.mu);
         if (interrupted(run) || fail != AF_OK || limit_hit) p.stop = true;
         if (mpi) {
-            /* Hand jobs to idle ranks, then collect what they sent. While many jobs are
-             * left, a rank also gets its next job while it runs one; near the end only one
-             * each, so that no rank is left with two while others have none. */
-            unsigned depth = p.n_jobs - p.next > 4 * (size_t)(n_threads + exp_mpi_size()) ? 2 : 1;
-            while (!p.stop && p.next < p.n_jobs && exp_mpi_idle(depth) > 0) {
-                uint64_t job = p.jobs[p.next++];
-                size_t point = (size_t)(job / R);
-                void *release = point_done(&p, point);
-                exp_mpi_job mj = {.job = job, .point = point, .replication = (unsigned)(job % R),
-                                  .seed = run->seed, .tables = run->tables,
-                                  .tables_optional = run->tables_optional,
-                                  .p = &run->points[point]};
-                pthread_mutex_unlock(&p.mu);
-                if (release) run->model->release(run->model->ctx, release);
-                af_status s2 = exp_mpi_send_job(&mj, depth, err);
-                pthread_mutex_lock(&p.mu);
-                acted = true;
-                if (s2 != AF_OK) {
-                    fail = s2;
-                    p.stop = true;
+            /* Hand jobs to idle ranks, then collect everything they sent, then hand jobs
+             * again to the ranks that sent (before the results are committed, so that a rank
+             * does not wait for the commit for its next job). While many jobs are left, a
+             * rank also gets its next job while it runs one; near the end only one each, so
+             * that no rank is left with two while others have none. */
+            for (int round = 0; round < 2; round++) {
+                unsigned depth =
+                    p.n_jobs - p.next > 4 * (size_t)(n_threads + exp_mpi_size()) ? 2 : 1;
+                while (!p.stop && p.next < p.n_jobs && exp_mpi_idle(depth) > 0) {
+                    uint64_t job = p.jobs[p.next++];
+                    size_t point = (size_t)(job / R);
+                    void *release = point_done(&p, point);
+                    exp_mpi_job mj = {.job = job, .point = point,
+                                      .replication = (unsigned)(job % R), .seed = run->seed,
+                                      .tables = run->tables,
+                                      .tables_optional = run->tables_optional,
+                                      .p = &run->points[point]};
+                    pthread_mutex_unlock(&p.mu);
+                    if (release) run->model->release(run->model->ctx, release);
+                    af_status s2 = exp_mpi_send_job(&mj, depth, err);
+                    pthread_mutex_lock(&p.mu);
+                    acted = true;
+                    if (s2 != AF_OK) {
+                        fail = s2;
+                        p.stop = true;
+                    }
                 }
-            }
-            pthread_mutex_unlock(&p.mu);
-            exp_job_result *rr = NULL;
-            if (fail == AF_OK || exp_mpi_busy() > 0) {
-                af_status s2 = exp_mpi_poll(&rr, fail == AF_OK ? err : NULL);
-                if (s2 != AF_OK && fail == AF_OK) fail = s2;
-            }
-            pthread_mutex_lock(&p.mu);
-            if (rr) {
-                push_result(&p, rr);
+                if (round == 1) break;
+                pthread_mutex_unlock(&p.mu);
+                exp_job_result *came[BATCH_MAX];
+                size_t n_came = 0;
+                while (n_came < BATCH_MAX && (fail == AF_OK || exp_mpi_busy() > 0)) {
+                    exp_job_result *rr = NULL;
+                    af_status s2 = exp_mpi_poll(&rr, fail == AF_OK ? err : NULL);
+                    if (s2 != AF_OK && fail == AF_OK) fail = s2;
+                    if (!rr) break;
+                    came[n_came++] = rr;
+                }
+                pthread_mutex_lock(&p.mu);
+                for (size_t i = 0; i < n_came; i++) push_result(&p, came[i]);
+                if (n_came == 0) break;
                 acted = true;
             }
+            unsigned depth = p.n_jobs - p.next > 4 * (size_t)(n_threads + exp_mpi_size()) ? 2 : 1;
             if (!p.head && !acted) {
                 struct timespec ts;
                 clock_gettime(CLOCK_REALTIME, &ts);
@@ -329,22 +359,51 @@ af_status exp_run_jobs(exp_run *run, af_error *err)
                         (p.stop || p.next >= p.n_jobs);
         pthread_mutex_unlock(&p.mu);
 
+        /* Every result that came back is committed now, those queued together in one
+         * transaction (one sync of the log for all): none waits for others to come. A failed
+         * job stops the run; the results before it are committed first. */
         while (got) {
-            exp_job_result *r = got;
-            got = got->next;
-            if (r->status == AF_OK && (shortest_job < 0 || r->seconds < shortest_job))
-                shortest_job = r->seconds;
-            if (r->status == AF_OK && fail == AF_OK && !limit_hit) {
-                af_status s2 = exp_store_put_job(run->store, r, err);
-                if (s2 != AF_OK) {
-                    fail = s2;
-                } else {
+            exp_job_result *batch[BATCH_MAX];
+            size_t n_ok = 0;
+            /* The jobs the --stop-after limit still lets in (at least the next one: the
+             * limit is looked at after each commit). */
+            size_t room = SIZE_MAX;
+            if (o && o->stop_after)
+                room = o->stop_after > run->earlier + run->ran
+                           ? o->stop_after - (run->earlier + run->ran) : 1;
+            for (exp_job_result *r = got; r && r->status == AF_OK && n_ok < room &&
+                                          n_ok < BATCH_MAX; r = r->next) {
+                batch[n_ok++] = r;
+                if (shortest_job < 0 || r->seconds < shortest_job) shortest_job = r->seconds;
+            }
+            if (n_ok > 0 && fail == AF_OK && !limit_hit) {
+                af_status s2 = exp_store_put_jobs(run->store, (const exp_job_result *const *)batch,
+                                                  n_ok, err);
+                size_t stored = s2 == AF_OK ? n_ok : 0;
+                if (s2 != AF_OK && n_ok > 1) {
+                    /* One at a time, so that each job before one that fails is still kept. */
+                    while (stored < n_ok &&
+                           (s2 = exp_store_put_job(run->store, batch[stored], err)) == AF_OK)
+                        stored++;
+                }
+                if (s2 != AF_OK) fail = s2;
+                for (size_t i = 0; i < stored; i++) {
                     run->ran++;
                     report(run, run->resumed + run->ran, total, run->resumed, t0, false);
-                    if (o && o->stop_after && run->earlier + run->ran >= o->stop_after)
-                        limit_hit = true;
                 }
-            } else if (r->status != AF_OK && r->status != AF_INTERRUPTED && fail == AF_OK) {
+                if (o && o->stop_after && run->earlier + run->ran >= o->stop_after)
+                    limit_hit = true;
+            }
+            for (size_t i = 0; i < n_ok; i++) {
+                exp_job_result *r = got;
+                got = got->next;
+                free_result(r);
+            }
+            if (!got || n_ok > 0) continue;
+            /* got is a job that failed */
+            exp_job_result *r = got;
+            got = got->next;
+            if (r->status != AF_OK && r->status != AF_INTERRUPTED && fail == AF_OK) {
                 fail = r->status;
                 if (err) {
                     *err = r->err;

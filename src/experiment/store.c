@@ -1,7 +1,8 @@
 /* The result store: DIR/results.sqlite.
  *
- * SQLite in WAL mode with synchronous=FULL: each finished job is one transaction, durable
- * when the commit returns, so a kill -9 or a power cut loses no finished replication. One
+ * SQLite in WAL mode with synchronous=FULL: finished jobs are committed in a transaction (one
+ * job, or the few the runner had queued: exp_store_put_jobs), durable when the commit returns,
+ * so a kill -9 or a power cut loses no replication committed. One
  * thread (the runner's coordinator) writes; readers (a user's sqlite3 shell, a test polling
  * the row count) may look at any time. The directory is locked with flock() while a store is
  * open, so that two runs cannot fill the same store at once.
@@ -60,8 +61,20 @@ struct exp_store {
     char *path;
     int lock_fd;
     sqlite3_stmt *ins_job, *ins_result, *ins_metric, *get_metric, *ins_tables, *ins_check;
+    sqlite3_stmt *begin, *commit, *rollback;
+    /* Results rows RESULT_ROWS at a time, and the shorter tail of a job's rows (tail_rows of
+     * them, prepared for the first job that needs that many: every job of an experiment has
+     * the same number of metrics). */
+    sqlite3_stmt *ins_results, *ins_tail;
+    size_t tail_rows;
     name_slot *names; /* open addressing: metric name -> id */
     size_t names_cap, names_n;
+    /* The metric ids of the last job by position (the model gives its metrics in the same
+     * order every time): a name equal to the one at its position the last time has its id
+     * without the hash lookup. */
+    char **by_ord;
+    int64_t *by_ord_id;
+    size_t by_ord_n, by_ord_cap;
     bool have_id;
     uint64_t id_hash; /* FNV-1a of meta 'identity', the start of every job's checksum */
 };
@@ -136,9 +149,17 @@ void exp_store_close(exp_store *s)
     sqlite3_finalize(s->get_metric);
     sqlite3_finalize(s->ins_tables);
     sqlite3_finalize(s->ins_check);
+    sqlite3_finalize(s->begin);
+    sqlite3_finalize(s->commit);
+    sqlite3_finalize(s->rollback);
+    sqlite3_finalize(s->ins_results);
+    sqlite3_finalize(s->ins_tail);
     if (s->db) sqlite3_close(s->db);
     for (size_t i = 0; i < s->names_cap; i++) free(s->names[i].name);
     free(s->names);
+    for (size_t i = 0; i < s->by_ord_n; i++) free(s->by_ord[i]);
+    free(s->by_ord);
+    free(s->by_ord_id);
     if (s->lock_fd >= 0) close(s->lock_fd); /* releases the flock */
     free(s->dir);
     free(s->path);
@@ -200,6 +221,27 @@ static af_status create_tables(exp_store *s, af_error *err)
     return exec(s, "COMMIT", err);
 }
 
+/* Rows of results a statement inserts at once: a job's 225 metrics (the bundled sweep) in 4
+ * statements instead of 225, whose fixed cost (a statement's start, its cursors, its end) was
+ * most of a row's. 4 parameters a row stay well inside SQLite's 999. */
+enum { RESULT_ROWS = 64 };
+
+/* "INSERT INTO results(job, ord, metric, value) VALUES(?, ?, ?, ?), ..." with `rows` rows. */
+static af_status prepare_results(exp_store *s, size_t rows, sqlite3_stmt **stmt, af_error *err)
+{
+    af_buf b;
+    af_buf_init(&b);
+    af_buf_put(&b, "INSERT INTO results(job, ord, metric, value) VALUES");
+    for (size_t i = 0; i < rows; i++) af_buf_put(&b, i ? ",(?,?,?,?)" : "(?,?,?,?)");
+    if (b.failed) {
+        af_buf_free(&b);
+        return af_error_set(err, AF_NOMEM, "out of memory");
+    }
+    af_status st = prepare(s, b.data, stmt, err);
+    af_buf_free(&b);
+    return st;
+}
+
 af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool create,
                          af_error *err)
 {
@@ -250,7 +292,10 @@ af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool crea
         exp_store_close(s);
         return st;
     }
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /* One thread at a time uses a store (the runner's coordinator; the export's threads take
+     * turns under a lock of their own), so the connection goes without SQLite's mutex, which
+     * every call would otherwise take and release. */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
         st = s->db ? db_error(s, err, "opening")
                    : af_error_set(err, AF_NOMEM, "out of memory opening %s", s->path);
@@ -271,7 +316,11 @@ af_status exp_store_open(exp_store **out, const char *dir, bool fresh, bool crea
         (st = prepare(s, "INSERT INTO job_tables(job, data) VALUES(?, ?)", &s->ins_tables,
                       err)) != AF_OK ||
         (st = prepare(s, "INSERT INTO job_checks(job, sum) VALUES(?, ?)", &s->ins_check,
-                      err)) != AF_OK) {
+                      err)) != AF_OK ||
+        (st = prepare(s, "BEGIN IMMEDIATE", &s->begin, err)) != AF_OK ||
+        (st = prepare(s, "COMMIT", &s->commit, err)) != AF_OK ||
+        (st = prepare(s, "ROLLBACK", &s->rollback, err)) != AF_OK ||
+        (st = prepare_results(s, RESULT_ROWS, &s->ins_results, err)) != AF_OK) {
         exp_store_close(s);
         return st;
     }
@@ -790,10 +839,93 @@ af_status exp_store_verify(exp_store *s, af_error *err)
     return st;
 }
 
-af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err)
+/* A statement of the store's own (BEGIN, COMMIT, ROLLBACK), run once. */
+static af_status step_once(exp_store *s, sqlite3_stmt *q, const char *what, af_error *err)
 {
-    af_status st = exec(s, "BEGIN IMMEDIATE", err);
+    int rc = sqlite3_step(q);
+    af_status st = rc == SQLITE_DONE ? AF_OK : db_error(s, err, what);
+    sqlite3_reset(q);
+    return st;
+}
+
+/* The id of metric `name` at position ord of a job (see by_ord). */
+static af_status metric_id_at(exp_store *s, size_t ord, const char *name, int64_t *id,
+                              af_error *err)
+{
+    if (ord < s->by_ord_n && !strcmp(s->by_ord[ord], name)) {
+        *id = s->by_ord_id[ord];
+        return AF_OK;
+    }
+    af_status st = metric_id(s, name, id, err);
+    if (st != AF_OK || ord > s->by_ord_n) return st; /* only a run of positions from 0 */
+    if (ord == s->by_ord_cap) {
+        size_t cap = s->by_ord_cap ? 2 * s->by_ord_cap : 256;
+        char **n = realloc(s->by_ord, cap * sizeof *n);
+        if (n) s->by_ord = n;
+        int64_t *i = realloc(s->by_ord_id, cap * sizeof *i);
+        if (i) s->by_ord_id = i;
+        if (!n || !i) return AF_OK; /* the cache is only a shortcut */
+        s->by_ord_cap = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) return AF_OK;
+    if (ord < s->by_ord_n) free(s->by_ord[ord]);
+    else s->by_ord_n++;
+    s->by_ord[ord] = copy;
+    s->by_ord_id[ord] = *id;
+    return AF_OK;
+}
+
+/* Binds row i (of the job, `at` within the statement) of the results. */
+static af_status bind_result(exp_store *s, sqlite3_stmt *q, int at, const exp_job_result *r,
+                             size_t i, af_error *err)
+{
+    int64_t id = 0;
+    af_status st = metric_id_at(s, i, exp_metrics_name(&r->metrics, i), &id, err);
     if (st != AF_OK) return st;
+    int k = 4 * at;
+    sqlite3_bind_int64(q, k + 1, (sqlite3_int64)r->job);
+    sqlite3_bind_int64(q, k + 2, (sqlite3_int64)i);
+    sqlite3_bind_int64(q, k + 3, id);
+    double v = r->metrics.values[i];
+    if (isnan(v))
+        sqlite3_bind_null(q, k + 4);
+    else
+        sqlite3_bind_double(q, k + 4, v);
+    return AF_OK;
+}
+
+/* The job's metrics: RESULT_ROWS rows a statement, then the rest in one. */
+static af_status put_results(exp_store *s, const exp_job_result *r, af_error *err)
+{
+    size_t n = r->metrics.n, i = 0;
+    af_status st = AF_OK;
+    while (st == AF_OK && i < n) {
+        size_t rows = n - i >= RESULT_ROWS ? RESULT_ROWS : n - i;
+        sqlite3_stmt *q = s->ins_results;
+        if (rows < RESULT_ROWS) {
+            if (s->ins_tail && s->tail_rows != rows) {
+                sqlite3_finalize(s->ins_tail);
+                s->ins_tail = NULL;
+            }
+            if (!s->ins_tail && (st = prepare_results(s, rows, &s->ins_tail, err)) != AF_OK)
+                return st;
+            s->tail_rows = rows;
+            q = s->ins_tail;
+        }
+        for (size_t k = 0; k < rows && st == AF_OK; k++)
+            st = bind_result(s, q, (int)k, r, i + k, err);
+        if (st == AF_OK && sqlite3_step(q) != SQLITE_DONE) st = db_error(s, err, "recording a result");
+        sqlite3_reset(q);
+        i += rows;
+    }
+    return st;
+}
+
+/* One job's rows, inside the caller's transaction. */
+static af_status put_rows(exp_store *s, const exp_job_result *r, af_error *err)
+{
+    af_status st = AF_OK;
     sqlite3_reset(s->ins_job);
     sqlite3_bind_int64(s->ins_job, 1, (sqlite3_int64)r->job);
     sqlite3_bind_int64(s->ins_job, 2, (sqlite3_int64)r->point);
@@ -802,20 +934,8 @@ af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err
     sqlite3_bind_double(s->ins_job, 5, r->seconds);
     sqlite3_bind_int(s->ins_job, 6, r->rank);
     if (sqlite3_step(s->ins_job) != SQLITE_DONE) st = db_error(s, err, "recording a job");
-    for (size_t i = 0; i < r->metrics.n && st == AF_OK; i++) {
-        int64_t id = 0;
-        if ((st = metric_id(s, exp_metrics_name(&r->metrics, i), &id, err)) != AF_OK) break;
-        sqlite3_reset(s->ins_result);
-        sqlite3_bind_int64(s->ins_result, 1, (sqlite3_int64)r->job);
-        sqlite3_bind_int64(s->ins_result, 2, (sqlite3_int64)i);
-        sqlite3_bind_int64(s->ins_result, 3, id);
-        double v = r->metrics.values[i];
-        if (isnan(v))
-            sqlite3_bind_null(s->ins_result, 4);
-        else
-            sqlite3_bind_double(s->ins_result, 4, v);
-        if (sqlite3_step(s->ins_result) != SQLITE_DONE) st = db_error(s, err, "recording a result");
-    }
+    sqlite3_reset(s->ins_job);
+    if (st == AF_OK) st = put_results(s, r, err);
     if (st == AF_OK) st = put_check(s, r, err);
     if (st == AF_OK && r->tables.len > 0) {
         sqlite3_reset(s->ins_tables);
@@ -824,12 +944,25 @@ af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err
         if (sqlite3_step(s->ins_tables) != SQLITE_DONE)
             st = db_error(s, err, "recording daily tables");
         sqlite3_clear_bindings(s->ins_tables);
+        sqlite3_reset(s->ins_tables);
     }
-    if (st != AF_OK) {
-        exec(s, "ROLLBACK", NULL);
-        return st;
-    }
-    return exec(s, "COMMIT", err);
+    return st;
+}
+
+af_status exp_store_put_jobs(exp_store *s, const exp_job_result *const *r, size_t n,
+                             af_error *err)
+{
+    af_status st = step_once(s, s->begin, "starting a transaction", err);
+    if (st != AF_OK) return st;
+    for (size_t i = 0; i < n && st == AF_OK; i++) st = put_rows(s, r[i], err);
+    if (st == AF_OK) st = step_once(s, s->commit, "committing", err);
+    if (st != AF_OK && !sqlite3_get_autocommit(s->db)) step_once(s, s->rollback, "rolling back", NULL);
+    return st;
+}
+
+af_status exp_store_put_job(exp_store *s, const exp_job_result *r, af_error *err)
+{
+    return exp_store_put_jobs(s, &r, 1, err);
 }
 
 /* ---- reading a point back ---- */
@@ -909,16 +1042,72 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
     if (st == AF_OK && rc != SQLITE_DONE) st = db_error(s, err, "reading results");
     sqlite3_finalize(q);
     if (st == AF_OK) qsort(names, n_names, sizeof *names, by_id);
-    if (st == AF_OK)
-        st = prepare(s,
-                     "SELECT j.replication, r.metric, r.ord, r.value FROM results r "
-                     "JOIN jobs j ON j.job = r.job WHERE j.point = ?",
-                     &q, err);
-    if (st == AF_OK) {
+    /* Metric ids are numbered from 1 as first seen: a table by id where they are that dense
+     * (any store of aidflow's), else a search. */
+    size_t *slot_of = NULL, n_slot = 0;
+    if (st == AF_OK && n_names && names[n_names - 1].id >= 0 &&
+        names[n_names - 1].id < (int64_t)(4 * n_names + 1024)) {
+        n_slot = (size_t)names[n_names - 1].id + 1;
+        slot_of = malloc(n_slot * sizeof *slot_of);
+        if (slot_of) {
+            for (size_t i = 0; i < n_slot; i++) slot_of[i] = SIZE_MAX;
+            for (size_t i = 0; i < n_names; i++)
+                if (names[i].id >= 0) slot_of[names[i].id] = i;
+        }
+    }
+    /* The point's jobs. When each is job point * replications + replication, as the runner
+     * numbers them (for replications 0..replications-1), its results are one range of their
+     * key, read without the join; otherwise (a store of other numbering) the join. The rows
+     * come in the same order either way (by replication, then position). */
+    bool range = replications > 0 && point <= (UINT64_MAX - replications) / replications;
+    uint64_t lo = range ? (uint64_t)point * replications : 0;
+    unsigned char *in_point = NULL;
+    if (st == AF_OK && range) {
+        in_point = calloc(replications, 1);
+        if (!in_point) st = af_error_set(err, AF_NOMEM, "out of memory");
+    }
+    if (st == AF_OK && range)
+        st = prepare(s, "SELECT job, replication FROM jobs WHERE point = ?", &q, err);
+    if (st == AF_OK && range) {
         sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
         while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            sqlite3_int64 job = sqlite3_column_int64(q, 0), rep = sqlite3_column_int64(q, 1);
+            if (rep < 0 || rep >= (sqlite3_int64)replications || job < 0 ||
+                (uint64_t)job != lo + (uint64_t)rep)
+                range = false;
+            else
+                in_point[rep] = 1;
+        }
+        if (rc != SQLITE_DONE) st = db_error(s, err, "reading jobs");
+        sqlite3_finalize(q);
+    }
+    if (st == AF_OK)
+        st = prepare(s,
+                     range ? "SELECT job, metric, ord, value FROM results WHERE job >= ? AND "
+                             "job < ?"
+                           : "SELECT j.replication, r.metric, r.ord, r.value FROM results r "
+                             "JOIN jobs j ON j.job = r.job WHERE j.point = ?",
+                     &q, err);
+    if (st == AF_OK) {
+        if (range) {
+            sqlite3_bind_int64(q, 1, (sqlite3_int64)lo);
+            sqlite3_bind_int64(q, 2, (sqlite3_int64)(lo + replications));
+        } else {
+            sqlite3_bind_int64(q, 1, (sqlite3_int64)point);
+        }
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            sqlite3_int64 rep = sqlite3_column_int64(q, 0);
+            if (range) {
+                rep -= (sqlite3_int64)lo; /* within [0, replications) by the query */
+                if (rep < 0 || rep >= (sqlite3_int64)replications || !in_point[rep]) continue;
+            }
             metric_name key = {.id = sqlite3_column_int64(q, 1)};
-            const metric_name *m = bsearch(&key, names, n_names, sizeof *names, by_id);
+            const metric_name *m = NULL;
+            if (slot_of)
+                m = key.id >= 0 && (uint64_t)key.id < n_slot && slot_of[key.id] != SIZE_MAX
+                        ? &names[slot_of[key.id]] : NULL;
+            else
+                m = bsearch(&key, names, n_names, sizeof *names, by_id);
             if (!m) continue; /* a metric without a name is left out */
             if (key.id < 0 || key.id > (int64_t)1 << 31) {
                 st = af_error_set(err, AF_INVAL, "%s: damaged store: metric id %lld out of range",
@@ -931,13 +1120,15 @@ af_status exp_store_point_data(exp_store *s, size_t point, unsigned replications
             }
             result_row *r = &rows[n_rows++];
             r->slot = (size_t)(m - names);
-            r->rep = sqlite3_column_int64(q, 0);
+            r->rep = rep;
             r->ord = sqlite3_column_int64(q, 2);
             r->value = sqlite3_column_type(q, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 3);
         }
         if (st == AF_OK && rc != SQLITE_DONE) st = db_error(s, err, "reading results");
         sqlite3_finalize(q);
     }
+    free(slot_of);
+    free(in_point);
     /* Each named metric's smallest position; index[slot] is then its place in the point. */
     int64_t *min_ord = NULL;
     size_t *index = NULL;

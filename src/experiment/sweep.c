@@ -5,6 +5,8 @@
 #include "aidflow/version.h"
 #include "experiment/exp_internal.h"
 
+enum { KEEP_PREPARED = 16 };
+
 af_status af_sweep_run(const af_sweep_config *cfg, const af_exp_model *model,
                        const af_exp_options *opts, af_exp_summary *summary, af_error *err)
 {
@@ -50,7 +52,11 @@ af_status af_sweep_run(const af_sweep_config *cfg, const af_exp_model *model,
         if (exp_point_build(&points[i], cfg->scenario, cfg->sets, cfg->n_sets, paths, t, v, nf) !=
             AF_OK)
             st = af_error_set(err, AF_NOMEM, "out of memory");
-        if (st == AF_OK && (st = exp_point_check(model, &points[i], NULL, err)) != AF_OK)
+        /* The first points are kept prepared for the runner, which would prepare them again
+         * (a few: each is a whole scenario in memory until its jobs are done). */
+        if (st == AF_OK && (st = i < KEEP_PREPARED ? exp_point_check_keep(model, &points[i], err)
+                                                   : exp_point_check(model, &points[i], NULL,
+                                                                     err)) != AF_OK)
             exp_point_error(err, i, &points[i]);
     }
     if (st != AF_OK) goto done;
@@ -95,6 +101,7 @@ af_status af_sweep_run(const af_sweep_config *cfg, const af_exp_model *model,
         if (st == AF_OK && summary) summary->exported = true;
     }
 done:
+    exp_points_release(model, points, n_points);
     if (points) {
         for (size_t i = 0; i < n_points; i++) {
             free((void *)points[i].texts);

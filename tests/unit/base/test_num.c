@@ -56,6 +56,76 @@ static void test_reads_back(void **state)
     assert_true(checked > 19000);
 }
 
+/* The search af_fmt_num's contract names, done with printf and strtod: "%.Pg" with the
+ * fewest P from 15 (1 for a subnormal) to 17 that reads back. af_fmt_num decides whether a
+ * text reads back from its exact rounding instead of strtod; it must pick the same P. */
+static void same_as_search(double v)
+{
+    char want[64], got[AF_NUM_SIZE];
+    int from = fabs(v) < 2.2250738585072014e-308 && v != 0 ? 1 : 15;
+    for (int p = from; p <= 17; p++) {
+        snprintf(want, sizeof want, "%.*g", p, v);
+        if (strtod(want, NULL) == v) break;
+    }
+    if (fabs(v) < 1e15 && v == floor(v)) snprintf(want, sizeof want, "%.15g", v);
+    af_fmt_num(got, sizeof got, v);
+    if (strcmp(want, got)) fail_msg("%a: the search gives \"%s\", af_fmt_num \"%s\"", v, want, got);
+}
+
+static void test_reads_back_as_search(void **state)
+{
+    (void)state;
+    int checked = 0;
+    /* Random bits (every magnitude), random values of the fast path's range with few and
+     * with many digits. */
+    uint64_t x = 1181783497276652981ull; /* xorshift64 */
+    for (int i = 0; i < 60000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v;
+        memcpy(&v, &x, sizeof v);
+        if (i % 3 == 1) v = (double)(x >> 11) / 9007199254740992.0 * pow(10, (int)(x % 24) - 6);
+        if (i % 3 == 2) v = round((double)(x >> 11) / 9007199254740992.0 * 1e6) / 1e3;
+        if (!isfinite(v)) continue;
+        same_as_search(v);
+        same_as_search(nextafter(v, INFINITY));
+        same_as_search(nextafter(v, -INFINITY));
+        checked++;
+    }
+    /* Exactly half way: from 2^54 to 2^55 doubles are 4 apart, so one that ends in 8 is 2
+     * (half its gap) below the multiple of 10 that 16 digits round it to, and one that ends in
+     * 2 is 2 above; half way reads back as the even mantissa. From 2^53 to 2^54 (2 apart) the
+     * same at 1 from a multiple of 10. */
+    for (uint64_t k = 0; k < 4000; k++) {
+        double a = ldexp(1, 54) + 4.0 * (double)(k * 2654435761u % 1000000007u);
+        double b = ldexp(1, 53) + 2.0 * (double)(k * 40503u % 1000000007u);
+        same_as_search(a);
+        same_as_search(b);
+        same_as_search(-a);
+        checked += 3;
+    }
+    /* Powers of two, whose neighbour below is half as near as the one above, and the doubles
+     * beside them, over the fast path's range and past it. */
+    for (int e = -20; e <= 60; e++) {
+        double v = ldexp(1, e);
+        same_as_search(v);
+        same_as_search(nextafter(v, 0));
+        same_as_search(nextafter(v, INFINITY));
+        same_as_search(v * 3);
+        checked += 4;
+    }
+    /* Powers of ten and their neighbours: the decade changes there. */
+    for (int e = -7; e <= 18; e++) {
+        double v = pow(10, e);
+        same_as_search(v);
+        same_as_search(nextafter(v, 0));
+        same_as_search(nextafter(v, INFINITY));
+        checked += 3;
+    }
+    assert_true(checked > 70000);
+}
+
 /* Whole numbers below 1e15 are written without printf (af_fmt_int); the text must be what
  * the shortest-digits search would give, "%.15g" (its first try, which reads back). */
 static void test_whole_numbers_as_g(void **state)
@@ -150,6 +220,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shortest_exact),
         cmocka_unit_test(test_reads_back),
+        cmocka_unit_test(test_reads_back_as_search),
         cmocka_unit_test(test_whole_numbers_as_g),
         cmocka_unit_test(test_g_as_printf_edges),
         cmocka_unit_test(test_g_as_printf_random),

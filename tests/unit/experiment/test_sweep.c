@@ -2,7 +2,10 @@
  * after an interruption, refusing another experiment's store, shards and merging. */
 #include "exp_test_util.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 
 #include "toy_model.h"
 
@@ -242,6 +245,76 @@ static void test_interrupt_flag(void **state)
     assert_int_equal(sum.resumed + sum.ran, 30);
 }
 
+/* Group commit: the coordinator held up in its first progress report (after the first
+ * commit) until the workers have run every job, so that the rest are queued together and
+ * committed as groups; then the process is killed (kill -9) as the last is reported, before
+ * the export. Every job is in the store, and the rerun finds them all and writes the files
+ * of an uninterrupted run. */
+static pthread_mutex_t held_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t held_cv = PTHREAD_COND_INITIALIZER;
+static size_t held_replicated;
+
+static af_status replicate_counted(void *ctx, const void *point, uint64_t seed, unsigned rep,
+                                   af_exp_metrics *out, af_error *err)
+{
+    af_status st = toy_replicate(ctx, point, seed, rep, out, err);
+    pthread_mutex_lock(&held_mu);
+    held_replicated++;
+    pthread_cond_broadcast(&held_cv);
+    pthread_mutex_unlock(&held_mu);
+    return st;
+}
+
+static void hold_then_kill(void *ctx, const af_exp_progress *p)
+{
+    (void)ctx;
+    if (p->done == 1 && !p->finished) {
+        pthread_mutex_lock(&held_mu);
+        while (held_replicated < p->total) pthread_cond_wait(&held_cv, &held_mu);
+        pthread_mutex_unlock(&held_mu);
+    }
+    if (p->done == p->total && !p->finished) raise(SIGKILL);
+}
+
+static void test_group_commit_then_kill(void **state)
+{
+    (void)state;
+    af_exp_summary sum;
+    af_error err;
+    const char *whole = scratch("group_whole"), *dir = scratch("group_killed");
+    assert_int_equal(sweep(whole, grid, 2, NULL, 1, NULL, &sum, &err), AF_OK);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        static const char *const sets[] = {"noise=0.5"};
+        af_sweep_config cfg = {.scenario = "base", .sets = sets, .n_sets = 1, .vary = grid,
+                               .n_vary = 2, .out_dir = dir};
+        af_exp_options o;
+        af_exp_options_init(&o);
+        o.jobs = 2;
+        o.progress = hold_then_kill;
+        o.command = "aidflow sweep base --vary ...";
+        af_exp_model m = toy_model;
+        m.replicate = replicate_counted;
+        af_error e;
+        af_error_clear(&e);
+        af_sweep_run(&cfg, &m, &o, NULL, &e);
+        _exit(3); /* not reached: killed at the last report */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_int_equal(rows_in_store(dir), 30);
+    assert_false(file_exists(dir, "sweep.csv"));
+    assert_int_equal(sweep(dir, grid, 2, NULL, 2, NULL, &sum, &err), AF_OK);
+    assert_int_equal(sum.resumed, 30);
+    assert_int_equal(sum.ran, 0);
+    static const char *const files[] = {"sweep.csv", "replications.csv", "metrics.csv",
+                                        "points.csv", "provenance.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        assert_same_file(whole, dir, files[i]);
+}
+
 static void test_other_experiment_refused(void **state)
 {
     (void)state;
@@ -351,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_same_bytes_whatever_threads),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_interrupt_flag),
+        cmocka_unit_test(test_group_commit_then_kill),
         cmocka_unit_test(test_other_experiment_refused),
         cmocka_unit_test(test_bad_point),
         cmocka_unit_test(test_shards_and_merge),
