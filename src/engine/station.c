@@ -15,7 +15,8 @@
  * from a hook is not supported.
  *
  * Short ways skip refresh() where its answer is known (a plain station's arrivals, starts and
- * completions; at any station an arrival who starts at once, a completion whose lane goes
+ * completions, and those of a station plain but for its schedule while it is open, plain_now;
+ * at any station an arrival who starts at once, a completion whose lane goes
  * straight to the next in line, and calls that would find nothing to do): each does the
  * general way's steps in its order with the same numbers, which the twin tests check
  * against a station forced onto the general way (af_station_set_general_only).
@@ -85,12 +86,20 @@ struct af_station {
      * service hook (note_config keeps it). It is always open, never blocks and never arms a
      * wake-up or a closing, so arrivals and starts take the short way (refresh_once). */
     bool plain;
+    /* Plain while open: what plain asks but the schedule, and work in progress finishing
+     * (note_config keeps it). While its schedule is open (plain_now) such a station does
+     * what a plain one does: it never blocks, has no cap and no service hook, and a closing
+     * under AF_WIP_FINISH needs no event; closed, it takes the general way. */
+    bool open_plain;
     /* Tests only (station_impl.h): the short ways of stations that are not plain are left
      * out, so that a twin shows they change nothing. */
     bool general_only;
     /* Tests only (station_impl.h): how often restart_general and arrive_start ran. */
     uint64_t short_restarts;
     uint64_t short_arrival_starts;
+    /* Tests only: arrivals and completions that took the plain way at a station with a
+     * schedule (plain_now). */
+    uint64_t short_open_plain;
 
     af_station_stats stats;
 };
@@ -400,11 +409,32 @@ static inline bool idle_after_completion(const af_station *st)
            (st->wip == AF_WIP_FINISH || st->active_n == 0) && !st->general_only;
 }
 
-/* Recomputes st->plain; every setter of a field it reads calls it. */
+/* Recomputes st->plain and st->open_plain; every setter of a field they read calls it. */
 static void note_config(af_station *st)
 {
-    st->plain = st->v.discipline == AF_QUEUE_FCFS && !st->v.schedule && st->daily_cap == 0 &&
-                st->queue_limit == 0 && !st->v.forced_closed && !st->hooks.service;
+    bool like_plain = st->v.discipline == AF_QUEUE_FCFS && st->daily_cap == 0 &&
+                      st->queue_limit == 0 && !st->v.forced_closed && !st->hooks.service;
+    st->plain = like_plain && !st->v.schedule;
+    st->open_plain = st->plain || (like_plain && st->wip == AF_WIP_FINISH);
+}
+
+/* Whether the station takes the plain way now: it is plain, or plain while open
+ * (open_plain) with its schedule open at now and not forced onto the general way (tests).
+ * What the general way does beyond the plain one at such a station, and why each finds
+ * nothing to do while it is open: the priority heap (FCFS), the queue limit and the upstream
+ * line (no limit, so no one blocks: set_queue_limit admits them all when the limit goes, and
+ * an arrival with anyone still upstream takes the general way), the daily cap and its
+ * wake-up (no cap), the service hook (none), the closing event and the suspension of work
+ * (AF_WIP_FINISH arms none and suspends none), a forced closing (none) and the wake-up at the
+ * next opening (armed only while closed, by the general way, and firing only refresh()). The
+ * time does not move within a refresh, and only a setter changes the answer there, which asks
+ * for another pass, so each pass may ask once. The entry's seq, priority and t_block, which the
+ * plain way does not write, order only the priority heap and the upstream line, which an FCFS
+ * queue never feeds. */
+static inline __attribute__((always_inline)) bool plain_now(const af_station *st, af_time now)
+{
+    if (st->plain) return true;
+    return st->open_plain && !st->general_only && sched_open(st, now);
 }
 
 /* A count of entries held in memory as a double: below 2^63, where the signed conversion
@@ -655,13 +685,14 @@ static void suspend_all(af_station *st, af_time now)
     note_busy(st, now);
 }
 
-/* refresh_once for a plain station: it is open and has nothing to arm. A hook that changes
- * what makes the station plain calls a setter, which asks refresh() for another pass, so the
- * loop only stops when st->plain goes, and that pass takes the general way. */
+/* refresh_once for a plain station, or one plain while open that is open (plain_now): it
+ * has nothing to arm. A hook that changes what makes the station plain (or closes it) calls a
+ * setter, which asks refresh() for another pass, so the loop only stops when plain_now goes,
+ * and that pass takes the general way. */
 static inline __attribute__((always_inline)) void refresh_plain(af_station *st, af_time now)
 {
     resume_all(st, now);
-    while (st->plain && st->v.fifo.n > 0 && st->free_n > 0) {
+    while (st->v.fifo.n > 0 && st->free_n > 0 && plain_now(st, now)) {
         roll_day(st, now);
         if (!start_head(st, now, true)) break;
     }
@@ -740,8 +771,8 @@ static __attribute__((noinline)) void refresh_plain_arrival(af_station *st, af_t
     refresh_plain_outer(st, now);
 }
 
-/* A completion on lane li of a plain station, outside any refresh, with someone waiting and
- * no other lane free: the lane goes straight to the head of the queue. What on_complete's
+/* A completion on lane li of a plain station (or of one plain while open, open), outside any
+ * refresh, with someone waiting and no other lane free: the lane goes straight to the head of the queue. What on_complete's
  * general way does (free the lane, push it on the free stack, refresh_plain_outer, whose start
  * pops it again), with the same numbers in the same collectors, the same event scheduled and
  * the `started` hook inside the refresh as there, without the round trip through the stack
@@ -779,7 +810,7 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
      * more passes. No lane was free, and only a hook that calls back frees one (through a
      * setter, which asks for another pass), so without that the loop has nothing to do. */
     if (st->again) {
-        while (st->plain && st->v.fifo.n > 0 && st->free_n > 0) {
+        while (st->v.fifo.n > 0 && st->free_n > 0 && plain_now(st, now)) {
             roll_day(st, now);
             if (!start_head(st, now, true)) break;
         }
@@ -892,11 +923,24 @@ static __attribute__((noinline)) void restart_general(af_station *st, af_time no
 
 /* ---- events ----------------------------------------------------------------------------- */
 
-/* on_complete at a plain station, out of line like complete_general, so that each way keeps
+static __attribute__((noinline)) void complete_general(af_sim *sim, af_station *st,
+                                                        unsigned li);
+
+/* on_complete at a plain station, or at one plain while open (open_plain), which goes on
+ * here while it is open (plain_now) and takes complete_general otherwise; out of line like
+ * complete_general, so that each way keeps
  * a frame of its own (the plain one's inline restart holds many values across its hooks). */
 static __attribute__((noinline)) void complete_plain(af_sim *sim, af_station *st, unsigned li)
 {
     af_time now = af_sim_clock(sim);
+    if (!st->plain) {
+        /* Plain while open: closed (or forced onto the general way), the general way. */
+        if (!plain_now(st, now)) {
+            complete_general(sim, st, li);
+            return;
+        }
+        st->short_open_plain++;
+    }
     lane *l = &st->lanes[li];
     uint64_t entity = l->entity;
     af_tally_add_inline(&st->stats.sojourn, now - l->t_queue);
@@ -945,7 +989,7 @@ static __attribute__((noinline)) void complete_general(af_sim *sim, af_station *
 static void on_complete(af_sim *sim, void *ctx, uint64_t arg)
 {
     af_station *st = ctx;
-    if (st->plain)
+    if (st->open_plain)
         complete_plain(sim, st, (unsigned)arg);
     else
         complete_general(sim, st, (unsigned)arg);
@@ -977,6 +1021,11 @@ void af_station_short_way_counts(const af_station *st, uint64_t *restarts,
 {
     *restarts = st->short_restarts;
     *arrival_starts = st->short_arrival_starts;
+}
+
+uint64_t af_station_open_plain_count(const af_station *st)
+{
+    return st->short_open_plain;
 }
 
 static void stats_init(af_station *st, af_time now)
@@ -1233,9 +1282,23 @@ af_status af_station_arrive(af_station *st, uint64_t entity, int priority, doubl
      * ring. The same steps as arrive_general, which the other arrivals take, and refresh()
      * only when it would have something to do: a lane free or one suspended. The arrival's
      * number (next_seq) orders only the priority heap: a plain station, FCFS, leaves it. */
-    if (!st->plain || st->v.blocked.n != 0 || st->v.fifo.n == st->v.fifo.cap)
+    if (!st->open_plain || st->v.blocked.n != 0 || st->v.fifo.n == st->v.fifo.cap)
         return arrive_general(st, entity, priority, service_time);
     af_time now = now_of(st);
+    if (!st->plain) {
+        /* Plain while open (plain_now): an arrival who may start now takes the general way's
+         * own short way, arrive_start, which skips the queue (arrive_general's conditions for
+         * it: none is suspended or blocked under AF_WIP_FINISH with no limit, and
+         * may_start_now is the open schedule and roll_day, with no cap); the others queue
+         * here. */
+        if (!plain_now(st, now)) return arrive_general(st, entity, priority, service_time);
+        if (st->free_n > 0 && !st->in_refresh) {
+            if (st->v.fifo.n != 0) return arrive_general(st, entity, priority, service_time);
+            roll_day(st, now);
+            return arrive_start(st, entity, priority, service_time, now);
+        }
+        st->short_open_plain++;
+    }
     fifo_push_plain(st, entity, service_time, now);
     note_queue_up(st, now);
     if (st->hooks.admitted) st->hooks.admitted(st, st->hooks.ctx, entity);
