@@ -595,6 +595,26 @@ static inline void roll_day(af_station *st, af_time now)
     cover_day(st);
 }
 
+/* Lane l takes entity, queued since t_queue, from now until now + service with completion
+ * ev, and the start is counted (started today, started, the wait); returns the wait. The
+ * caller has made l active (a free lane taken off the free stack, or the lane its completion
+ * just freed, which stays active) and keeps busy and the queue's collectors itself. */
+static inline __attribute__((always_inline)) double lane_take(af_station *st, lane *l,
+                                                              uint64_t entity, af_time t_queue,
+                                                              af_time now, double service,
+                                                              af_event_id ev)
+{
+    l->entity = entity;
+    l->t_queue = t_queue;
+    l->t_end = now + service;
+    l->ev = ev;
+    st->started_today++;
+    st->stats.started++;
+    double waited = now - t_queue;
+    af_tally_add_inline(&st->stats.wait, waited);
+    return waited;
+}
+
 /* Starts the head of the queue on a free lane. Returns false (and changes nothing) if the
  * completion event cannot be scheduled. Calls the `started` hook last. `plain` (a constant
  * at each call) is st->plain: the queue is the FCFS ring, there is no service hook, no one is
@@ -622,15 +642,8 @@ static inline __attribute__((always_inline)) bool start_head(af_station *st, af_
     st->free_n--;
     lane *l = &st->lanes[li];
     l->state = LANE_ACTIVE;
-    l->entity = entity;
-    l->t_queue = t_queue;
-    l->t_end = now + service;
-    l->ev = ev;
     st->active_n++;
-    st->started_today++;
-    st->stats.started++;
-    double waited = now - t_queue;
-    af_tally_add_inline(&st->stats.wait, waited);
+    double waited = lane_take(st, l, entity, t_queue, now, service, ev);
     if (plain)
         af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
     else
@@ -795,15 +808,7 @@ static inline __attribute__((always_inline)) bool restart_lane(af_station *st, a
     st->again = false;
     roll_day(st, now);
     ring_drop(&st->v.fifo);
-    lane *l = &st->lanes[li];
-    l->entity = entity;
-    l->t_queue = t_queue;
-    l->t_end = now + service;
-    l->ev = ev;
-    st->started_today++;
-    st->stats.started++;
-    double waited = now - t_queue;
-    af_tally_add_inline(&st->stats.wait, waited);
+    double waited = lane_take(st, &st->lanes[li], entity, t_queue, now, service, ev);
     af_timeavg_set_inline(&st->stats.queue, now, count_d(st->v.fifo.n));
     if (st->hooks.started) st->hooks.started(st->v.sim, st, st->hooks.ctx, entity, waited);
     /* The rest of refresh_plain_outer: its loop goes on and a hook that called back asks for
@@ -906,14 +911,7 @@ static __attribute__((noinline)) void restart_general(af_station *st, af_time no
     st->in_refresh = true;
     st->again = false;
     queue_drop_head(st);
-    l->entity = entity;
-    l->t_queue = t_queue;
-    l->t_end = now + service;
-    l->ev = ev;
-    st->started_today++;
-    st->stats.started++;
-    double waited = now - t_queue;
-    af_tally_add_inline(&st->stats.wait, waited);
+    double waited = lane_take(st, l, entity, t_queue, now, service, ev);
     note_queue(st, now);
     admit_blocked(st, now);
     arm_closing(st, now);
@@ -1205,15 +1203,8 @@ static __attribute__((noinline)) af_status arrive_start(af_station *st, uint64_t
     st->free_n--;
     lane *l = &st->lanes[li];
     l->state = LANE_ACTIVE;
-    l->entity = entity;
-    l->t_queue = now;
-    l->t_end = now + service;
-    l->ev = ev;
     st->active_n++;
-    st->started_today++;
-    st->stats.started++;
-    double waited = now - now;
-    af_tally_add_inline(&st->stats.wait, waited);
+    double waited = lane_take(st, l, entity, now, now, service, ev);
     note_busy(st, now);
     /* No one was blocked, so admit_blocked finds no one. */
     arm_closing(st, now);
