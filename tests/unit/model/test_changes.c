@@ -15,7 +15,9 @@
 
 #define DAYS 12
 
-static af_scenario *saturated(const char *gate_extra, const char *in_extra, const char *tail)
+/* The saturated network with `service` as the gate's service time. */
+static af_scenario *saturated_service(const char *service, const char *gate_extra,
+                                      const char *in_extra, const char *tail)
 {
     char yaml[4096];
     snprintf(yaml, sizeof yaml,
@@ -36,15 +38,20 @@ static af_scenario *saturated(const char *gate_extra, const char *in_extra, cons
              "    plan:\n"
              "      - {from: 2024-03-04, trucks: {food: 200}}\n"
              "crossings:\n"
-             "  - {name: gate, lanes: 2, service: 60 min%s}\n"
+             "  - {name: gate, lanes: 2, service: %s%s}\n"
              "legs:\n"
              "  - {name: in, from: arish, to: gate, travel: 1 h%s}\n"
              "  - {name: out, from: gate, to: hub, travel: 1 h}\n"
              "routes:\n"
              "  - {name: main, origin: arish, via: [gate], hub: hub}\n"
              "%s",
-             DAYS, gate_extra, in_extra, tail);
+             DAYS, service, gate_extra, in_extra, tail);
     return load_text(yaml);
+}
+
+static af_scenario *saturated(const char *gate_extra, const char *in_extra, const char *tail)
+{
+    return saturated_service("60 min", gate_extra, in_extra, tail);
 }
 
 /* Lanes 2 -> 4 from 2024-03-09 (day 5). Days 1-4: 48 served a day. At midnight of day 5 the
@@ -112,6 +119,58 @@ static void test_service_change_halves_throughput(void **state)
         af_assert_close(station_day(r, d, "gate")->served, d < 5 ? 48 : 24, 0, 0);
     af_result_free(r);
     af_scenario_free(s);
+}
+
+/* The same change as above with the service times as empirical tables, one value each: 60 min
+ * ([[60, 1]]) -> 120 min from day 5. The queued trucks drew 60 min from the old table when
+ * they arrived; starting after the change they are served with the new table's 120 min, so the
+ * answer is the one above: 48 a day, then 24. (Served with what they drew, the queue of some
+ * 600 trucks that drew 60 min would keep the station at 48 a day to the horizon.) */
+static void test_empirical_service_change_halves_throughput(void **state)
+{
+    (void)state;
+    af_scenario *s = saturated_service("{empirical: [[60, 1]]}", "", "",
+                               "changes:\n"
+                               "  - {at: 2024-03-09, set: {crossings.gate.service: "
+                               "{empirical: [[120, 1]]}}}\n");
+    assert_non_null(s);
+    af_result *r = run_rep(s, 7, 0);
+    for (int d = 1; d < DAYS; d++)
+        af_assert_close(station_day(r, d, "gate")->served, d < 5 ? 48 : 24, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* A change to an empirical table equal to the one in force ([[30, 1], [90, 1]], written out
+ * again) is no change: the trucks keep the times they drew, no time is drawn again, and every
+ * day's station and delivery figures are the same bits as without it. A redraw at the start
+ * (from the station's redraw stream) would give other times of the two and other days. */
+static void test_equal_empirical_change_is_no_change(void **state)
+{
+    (void)state;
+    const char *table = "{empirical: [[30, 1], [90, 1]]}";
+    af_scenario *base = saturated_service(table, "", "", "");
+    af_scenario *s = saturated_service(table, "", "",
+                               "changes:\n"
+                               "  - {at: 2024-03-09, set: {crossings.gate.service: "
+                               "{empirical: [[30, 1], [90, 1]]}}}\n");
+    assert_non_null(base);
+    assert_non_null(s);
+    af_result *r0 = run_rep(base, 7, 0), *r = run_rep(s, 7, 0);
+    double served = 0;
+    for (int d = 0; d < DAYS; d++) {
+        assert_memory_equal(station_day(r, d, "gate"), station_day(r0, d, "gate"),
+                            sizeof(af_station_day));
+        assert_memory_equal(daily_cell(r, d, 0, 0), daily_cell(r0, d, 0, 0),
+                            sizeof(af_daily_cell));
+        served += station_day(r, d, "gate")->served;
+    }
+    /* Two lanes at a mean of 60 min: some 48 a day, so the tables were drawn from. */
+    assert_true(served > 40.0 * DAYS && served < 56.0 * DAYS);
+    af_result_free(r);
+    af_result_free(r0);
+    af_scenario_free(s);
+    af_scenario_free(base);
 }
 
 /* Hours "00:00-12:00" every day from day 5 (open around the clock before). Day 5: each lane
@@ -570,6 +629,8 @@ int main(void)
         cmocka_unit_test(test_lane_change_doubles_throughput),
         cmocka_unit_test(test_fewer_lanes_finish_their_service),
         cmocka_unit_test(test_service_change_halves_throughput),
+        cmocka_unit_test(test_empirical_service_change_halves_throughput),
+        cmocka_unit_test(test_equal_empirical_change_is_no_change),
         cmocka_unit_test(test_daily_cap_change),
         cmocka_unit_test(test_hours_change),
         cmocka_unit_test(test_opening_date),
