@@ -14,10 +14,11 @@
 
 #define DAYS 30
 
-static af_scenario *network(const char *policy, const char *dispatch, int trucks,
-                            const char *a_station, const char *b_station, const char *a_out,
-                            const char *b_out, const char *a_share, const char *b_share,
-                            const char *a_extra)
+/* The network with `tail` (dated changes, say) after the routes. */
+static af_scenario *network_tail(const char *policy, const char *dispatch, int trucks,
+                                 const char *a_station, const char *b_station, const char *a_out,
+                                 const char *b_out, const char *a_share, const char *b_share,
+                                 const char *a_extra, const char *tail)
 {
     char yaml[4096];
     snprintf(yaml, sizeof yaml,
@@ -46,10 +47,20 @@ static af_scenario *network(const char *policy, const char *dispatch, int trucks
              "  - {from: b, to: hub, travel: %s}\n"
              "routes:\n"
              "  - {name: via_a, origin: arish, via: [a], hub: hub%s}\n"
-             "  - {name: via_b, origin: arish, via: [b], hub: hub%s}\n",
+             "  - {name: via_b, origin: arish, via: [b], hub: hub%s}\n"
+             "%s",
              DAYS, policy, dispatch, trucks, a_station, a_extra, b_station, a_out, b_out,
-             a_share, b_share);
+             a_share, b_share, tail);
     return load_text(yaml);
+}
+
+static af_scenario *network(const char *policy, const char *dispatch, int trucks,
+                            const char *a_station, const char *b_station, const char *a_out,
+                            const char *b_out, const char *a_share, const char *b_share,
+                            const char *a_extra)
+{
+    return network_tail(policy, dispatch, trucks, a_station, b_station, a_out, b_out, a_share,
+                        b_share, a_extra, "");
 }
 
 /* Fixed shares 0.3 / 0.7, 100 trucks a day for 30 days, ample lanes: the trucks through `a`
@@ -81,6 +92,30 @@ static void test_shortest_delay_takes_the_faster_route(void **state)
     af_result *r = run_rep(s, 41, 0);
     af_assert_close(STATION_SUM(r, "a", arrivals, 0, DAYS), 0, 0, 0);
     af_assert_close(STATION_SUM(r, "b", arrivals, 0, DAYS), 100 * DAYS, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* shortest_delay after a dated change: as above (5 + 90 min via a, 5 + 60 min via b, nobody
+ * queued) until 2024-03-14 (day 10), when b's service becomes 60 min: 60 + 60 = 120 min via
+ * b against 95 via a, so every truck dispatched from then on goes via a. The trucks leave
+ * 06:00-12:00 and reach their crossing at once, so the days split cleanly: 100 a day via b
+ * on days 0-9, via a from day 10. Routing that kept the expected delays of the scenario it
+ * started with would keep sending them via b. */
+static void test_shortest_delay_follows_a_change(void **state)
+{
+    (void)state;
+    af_scenario *s = network_tail("shortest_delay", "06:00-12:00", 100,
+                                  "lanes: 20, service: 5 min", "lanes: 20, service: 5 min",
+                                  "90 min", "60 min", "", "", "",
+                                  "changes:\n"
+                                  "  - {at: 2024-03-14, set: {crossings.b.service: 60 min}}\n");
+    assert_non_null(s);
+    af_result *r = run_rep(s, 41, 0);
+    af_assert_close(STATION_SUM(r, "a", arrivals, 0, 10), 0, 0, 0);
+    af_assert_close(STATION_SUM(r, "b", arrivals, 0, 10), 100 * 10, 0, 0);
+    af_assert_close(STATION_SUM(r, "a", arrivals, 10, DAYS), 100 * (DAYS - 10), 0, 0);
+    af_assert_close(STATION_SUM(r, "b", arrivals, 10, DAYS), 0, 0, 0);
     af_result_free(r);
     af_scenario_free(s);
 }
@@ -250,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_fixed_shares),
         cmocka_unit_test(test_shortest_delay_takes_the_faster_route),
         cmocka_unit_test(test_shortest_delay_tie_keeps_the_first),
+        cmocka_unit_test(test_shortest_delay_follows_a_change),
         cmocka_unit_test(test_shortest_delay_picks_the_less_loaded),
         cmocka_unit_test(test_reroute_on_closure_avoids_the_closed_crossing),
         cmocka_unit_test(test_shares_within_tolerance),
