@@ -25,6 +25,7 @@
  * calendar event at that minute. A plan step changed on a date takes effect at the next
  * midnight, when origins read their plan. Dates are scenario times, shifted by the warm-up.
  */
+#include <assert.h>
 #include <math.h>
 
 #include "model/changes.h"
@@ -149,6 +150,9 @@ void changes_apply_due(model *m)
     af_time now = af_sim_now(m->sim);
     while (m->changes_applied < b->n_changes &&
            model_sim_time_of_scn_minutes(m, b->changes[m->changes_applied].at) <= now) {
+        /* Every change puts a scenario of its own in force: what is kept per scenario in
+         * force (routing.c's cache and its opening memo) is then made afresh. */
+        assert(b->changes[m->changes_applied].in_force != m->scn);
         switch_to(m, b->changes[m->changes_applied].in_force);
         m->changes_applied++;
     }

@@ -73,10 +73,10 @@ struct routing_cache {
     double *floor_delay;
     /* [station]: when the station's schedule, found closed, next opens, as
      * af_station_next_scheduled_open answered; the same answer until then, as the schedule
-     * stays closed up to it (times only grow), so it is not asked again before. Kept for
-     * the changes applied so far (memo_changes): a dated change may replace the schedule. */
+     * stays closed up to it (times only grow), so it is not asked again before. A dated
+     * change may replace the schedule, but every change puts another scenario in force, for
+     * which cache_if_made has no cache: the memo starts afresh with the new cache. */
     af_time *opens_at;
-    size_t memo_changes;
     /* What divert_best asks of routes (routing_divert_tables): the same doubles its own
      * loops work out, for the lanes of the scenario in force (set with it by switch_to). */
     routing_divert_tables divert;
@@ -191,7 +191,6 @@ static const struct routing_cache *make_cache(model *m)
     lay_out_routes(m, c);
     lay_out_divert(m, c);
     for (size_t st = 0; st < m->n_stations; st++) c->opens_at[st] = -INFINITY;
-    c->memo_changes = m->changes_applied;
     c->scn = s;
     m->routing = c;
     return c;
@@ -396,16 +395,7 @@ static double expected_delay_uncached(const model *m, size_t route, size_t from,
     return delay;
 }
 
-/* Empties the opening memo when a dated change was applied since it was filled. */
-static inline void memo_current(const model *m, struct routing_cache *c)
-{
-    if (c->memo_changes != m->changes_applied) {
-        for (size_t st = 0; st < m->n_stations; st++) c->opens_at[st] = -INFINITY;
-        c->memo_changes = m->changes_applied;
-    }
-}
-
-/* expected_delay_uncached with the cache c (the caller made its opening memo current), in
+/* expected_delay_uncached with the cache c (of the scenario in force: cache_if_made), in
  * the same order of the same additions, so the same double, except that once the sum
  * reaches `limit` (when c->nonneg; NaN: never) it may stop and return what it has: the whole
  * sum would be no less (or NaN), as every part left is >= 0 (or NaN). A station's part is
@@ -449,7 +439,6 @@ delay_walk(const model *m, struct routing_cache *c, size_t route, size_t from, s
 static double expected_delay_cached(const model *m, struct routing_cache *c, size_t route,
                                     size_t from, size_t category, af_time now, double limit)
 {
-    memo_current(m, c);
     return delay_walk(m, c, route, from, category, now, limit);
 }
 
@@ -550,7 +539,6 @@ static size_t shortest(model *m, const truck *t, const size_t *cand, const bool 
     struct routing_cache *c = cache_if_made(m);
     af_time now = af_sim_clock(m->sim);
     size_t nc = m->scn->n_categories;
-    if (c) memo_current(m, c);
     double best = INFINITY;
     size_t chosen = SIZE_MAX, first = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
