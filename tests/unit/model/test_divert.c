@@ -44,10 +44,10 @@ static af_result *run_checked(const af_scenario *s, uint64_t seed)
     return r;
 }
 
-/* on_closure and patience of the routing block, a's and leg i->a's extra keys, and whether
- * route via_b exists. */
-static af_scenario *network(const char *routing, const char *a_extra, const char *leg_extra,
-                            bool with_b)
+/* on_closure and patience of the routing block, a's and leg i->a's extra keys, the line of
+ * route via_b ("" for none) and more categories after food ("" for none). */
+static af_scenario *network_with(const char *routing, const char *a_extra, const char *leg_extra,
+                                 const char *b_route, const char *more_categories)
 {
     char yaml[4096];
     snprintf(yaml, sizeof yaml,
@@ -57,6 +57,7 @@ static af_scenario *network(const char *routing, const char *a_extra, const char
              "routing: {policy: fixed_shares%s}\n"
              "categories:\n"
              "  - {name: food, tonnes_per_truck: 15 t, daily_need: 1 kg}\n"
+             "%s"
              "regions:\n"
              "  - {name: south, population: 720000}\n"
              "hubs:\n"
@@ -80,9 +81,17 @@ static af_scenario *network(const char *routing, const char *a_extra, const char
              "routes:\n"
              "  - {name: via_a, origin: arish, via: [i, a], hub: hub, share: 1}\n"
              "%s",
-             DAYS, routing, a_extra, leg_extra,
-             with_b ? "  - {name: via_b, origin: arish, via: [i, b], hub: hub, share: 0}\n" : "");
+             DAYS, routing, more_categories, a_extra, leg_extra, b_route);
     return load_text(yaml);
+}
+
+static af_scenario *network(const char *routing, const char *a_extra, const char *leg_extra,
+                            bool with_b)
+{
+    return network_with(routing, a_extra, leg_extra,
+                        with_b ? "  - {name: via_b, origin: arish, via: [i, b], hub: hub, share: 0}\n"
+                               : "",
+                        "");
 }
 
 static const char *const closed_to_end = ", closures: [[2024-03-09, 2024-03-30]]";
@@ -115,6 +124,27 @@ static void test_no_alternative_waits(void **state)
     af_result *r = run_checked(s, 52);
     af_assert_close(STATION_SUM(r, "a", served, 5, DAYS), 0, 0, 0);
     af_assert_close(station_day(r, DAYS - 1, "a")->queue_midnight, 7 * 48, 0, 0);
+    af_assert_close(metric(r, "trucks.in_system"), 7 * 48, 0, 0);
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
+/* A route that does not carry the truck's category is no alternative: via_b carries medical
+ * supplies only (and takes all of them; none are sent), so the food trucks at a wait there as
+ * with no route via b at all: 7 days of 48 still at a, none at b, none diverted. */
+static void test_route_not_carrying_the_category_is_no_alternative(void **state)
+{
+    (void)state;
+    af_scenario *s = network_with(
+        ", on_closure: divert, patience: 6 h", closed_to_end, "",
+        "  - {name: via_b, origin: arish, via: [i, b], hub: hub, share: 1, categories: [medical]}\n",
+        "  - {name: medical, tonnes_per_truck: 10 t, daily_need: 1 kg}\n");
+    assert_non_null(s);
+    af_result *r = run_checked(s, 52);
+    af_assert_close(STATION_SUM(r, "a", served, 5, DAYS), 0, 0, 0);
+    af_assert_close(STATION_SUM(r, "b", arrivals, 0, DAYS), 0, 0, 0);
+    af_assert_close(station_day(r, DAYS - 1, "a")->queue_midnight, 7 * 48, 0, 0);
+    af_assert_close(metric(r, "trucks.diverted"), 0, 0, 0);
     af_assert_close(metric(r, "trucks.in_system"), 7 * 48, 0, 0);
     af_result_free(r);
     af_scenario_free(s);
@@ -325,6 +355,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_divert_to_the_alternative),
         cmocka_unit_test(test_no_alternative_waits),
+        cmocka_unit_test(test_route_not_carrying_the_category_is_no_alternative),
         cmocka_unit_test(test_short_closure_is_waited_out),
         cmocka_unit_test(test_wait_strands),
         cmocka_unit_test(test_return_to_origin),
