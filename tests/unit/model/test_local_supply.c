@@ -10,6 +10,8 @@
  * need, no more. */
 #include "af_test.h"
 
+#include <math.h>
+
 #include "model_fixture.h"
 
 #define DAYS 10
@@ -90,11 +92,59 @@ static void test_local_supply_capped_at_need(void **state)
     af_scenario_free(s);
 }
 
+/* coverage.all over the categories that have a need, and only those: the same network with
+ * 24 water trucks (360 t a day against 1,500 t), 12 food trucks (180 t against 100,000 x
+ * 0.6 kg = 60 t) and 10 commercial trucks (150 t, needed by nobody) a day, all delivered the
+ * day they leave. Coverage of all = (360 + 180) / (1,500 + 60) a day, the same over the
+ * horizon; counting the commercial cargo would make it (360 + 180 + 150) / 1,560, and summing
+ * the per-category ratios 0.24 + 3. */
+static void test_coverage_of_all_leaves_out_cargo_nobody_needs(void **state)
+{
+    (void)state;
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml,
+             "name: coverage of all\n"
+             "start: 2024-03-04\n"
+             "horizon: %d d\n"
+             "categories:\n"
+             "  - {name: water, tonnes_per_truck: 15 t, daily_need: 15 kg}\n"
+             "  - {name: food, tonnes_per_truck: 15 t, daily_need: 0.6 kg}\n"
+             "  - {name: commercial, tonnes_per_truck: 15 t, daily_need: 0 kg}\n"
+             "regions:\n"
+             "  - {name: south, population: 100000}\n"
+             "hubs:\n"
+             "  - {name: hub, serves: [south]}\n"
+             "origins:\n"
+             "  - name: arish\n"
+             "    dispatch: 06:00-12:00\n"
+             "    plan:\n"
+             "      - {from: 2024-03-04, trucks: {water: 24, food: 12, commercial: 10}}\n"
+             "crossings:\n"
+             "  - {name: gate, lanes: 10, service: 10 min}\n"
+             "legs:\n"
+             "  - {name: in, from: arish, to: gate, travel: 1 h}\n"
+             "  - {name: out, from: gate, to: hub, travel: 1 h}\n"
+             "routes:\n"
+             "  - {name: main, origin: arish, via: [gate], hub: hub}\n",
+             DAYS);
+    af_scenario *s = load_text(yaml);
+    assert_non_null(s);
+    af_result *r = run_rep(s, 3, 0);
+    af_assert_close(metric(r, "coverage.water"), 360.0 / 1500, 1e-12, 0);
+    af_assert_close(metric(r, "coverage.food"), 180.0 / 60, 1e-12, 0);
+    af_assert_close(metric(r, "coverage.all"), 540.0 / 1560, 1e-12, 0);
+    /* Nobody needs commercial cargo: it has no coverage of its own. */
+    assert_true(isnan(metric(r, "coverage.commercial")));
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_local_supply_counts_as_met),
         cmocka_unit_test(test_without_local_supply),
+        cmocka_unit_test(test_coverage_of_all_leaves_out_cargo_nobody_needs),
         cmocka_unit_test(test_local_supply_capped_at_need),
     };
     return cmocka_run_group_tests_name("local_supply", tests, NULL, NULL);
