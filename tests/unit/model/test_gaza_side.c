@@ -467,6 +467,63 @@ static void test_full_hub_does_not_hold_up_another(void **state)
     af_scenario_free(s);
 }
 
+/* Hubs with room take their cargo in the order it was offloaded, whichever hub it is for.
+ * One slot a day, at 12:00. Each day one truck for the south's hub leaves `as` between 00:00
+ * and 01:00 and one for the north's leaves `an` between 03:00 and 04:00: offloaded by 02:10
+ * and 05:10, in that order, both before the slot. Two arrive a day and one is collected, so
+ * the slots take the trucks in the order S0 N0 S1 N1 ...: the south's on even days, the
+ * north's on odd days, 10 each over 20 days. Taking the hubs in the order they are listed
+ * (the north's first) instead would collect the north's truck every day. */
+static void test_collection_in_offloading_order_across_hubs(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "name: two hubs in turn\n"
+        "start: 2024-03-04\n"
+        "horizon: 20 d\n"
+        "categories:\n"
+        "  - {name: food, tonnes_per_truck: 15 t, daily_need: 0.1 kg}\n"
+        "regions:\n"
+        "  - {name: north, population: 1000}\n"
+        "  - {name: south, population: 1000}\n"
+        "hubs:\n"
+        "  - {name: nhub, serves: [north]}\n"
+        "  - {name: shub, serves: [south]}\n"
+        "origins:\n"
+        "  - name: an\n"
+        "    dispatch: 03:00-04:00\n"
+        "    plan:\n"
+        "      - {from: 2024-03-04, trucks: {food: 1}}\n"
+        "  - name: as\n"
+        "    dispatch: 00:00-01:00\n"
+        "    plan:\n"
+        "      - {from: 2024-03-04, trucks: {food: 1}}\n"
+        "crossings:\n"
+        "  - name: gate\n"
+        "    lanes: 10\n"
+        "    service: 10 min\n"
+        "    gaza_side:\n"
+        "      collection: 1\n"
+        "      waiting_area: 1000\n"
+        "legs:\n"
+        "  - {from: an, to: gate, travel: 1 h}\n"
+        "  - {from: as, to: gate, travel: 1 h}\n"
+        "  - {from: gate, to: nhub, travel: 30 min}\n"
+        "  - {from: gate, to: shub, travel: 30 min}\n"
+        "routes:\n"
+        "  - {name: north, origin: an, via: [gate], hub: nhub}\n"
+        "  - {name: south, origin: as, via: [gate], hub: shub}\n";
+    af_scenario *s = load_text(yaml);
+    assert_non_null(s);
+    af_result *r = run_checked(s, 29);
+    for (int d = 0; d < 20; d++) {
+        af_assert_close(daily_cell(r, d, 0, 0)->trucks_collected, d % 2 == 1, 0, 0); /* north */
+        af_assert_close(daily_cell(r, d, 1, 0)->trucks_collected, d % 2 == 0, 0, 0); /* south */
+    }
+    af_result_free(r);
+    af_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_collection_not_dated),
         cmocka_unit_test(test_full_warehouse_stops_collection),
         cmocka_unit_test(test_full_hub_does_not_hold_up_another),
+        cmocka_unit_test(test_collection_in_offloading_order_across_hubs),
         cmocka_unit_test(test_pause_stops_collection),
         cmocka_unit_test(test_interception_and_returns),
         cmocka_unit_test(test_need_met_capped),
