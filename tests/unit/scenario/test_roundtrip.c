@@ -197,6 +197,70 @@ static void test_hash(void **state)
     af_scenario_free(c);
 }
 
+/* Each field of the scenario counts: the small network with one value changed (two where a
+ * change must come with another, as shares that sum to one) is not equal to it, either way
+ * round, and hashes otherwise; reloaded, the changed one equals itself. One override a field
+ * that af_scenario_equal compares, across every part of the scenario. */
+static void test_every_field_counts(void **state)
+{
+    (void)state;
+    static const char *const changes[][2] = {
+        {"name=another", NULL},
+        {"horizon=61 d", NULL},
+        {"warmup=2 weeks", NULL},
+        {"seed=7", NULL},
+        {"replications=11", NULL},
+        {"report.coverage_target=70%", NULL},
+        {"report.confidence=0.9", NULL},
+        {"routing.policy=shortest_delay", NULL},
+        {"categories.food.tonnes_per_truck=16 t", NULL},
+        {"categories.food.daily_need=1 kg", NULL},
+        {"categories.food.dual_use=0.01", NULL},
+        {"categories.food.priority=2", NULL},
+        {"regions.north.population=600001", NULL},
+        {"holds.dual_use_review.offload_fraction=0.3", NULL},
+        {"holds.quick_check.duration=4 h", NULL},
+        {"origins.al_arish.dispatch=07:00-18:00", NULL},
+        {"origins.al_arish.yard.capacity=2001", NULL},
+        {"origins.ashdod.stock.food=6001 t", NULL},
+        {"origins.ashdod.replenish.food=501 t/d", NULL},
+        {"inspections.nitzana.lanes=5", NULL},
+        {"inspections.nitzana.service=30 min", NULL},
+        {"inspections.nitzana.daily_cap=201", NULL},
+        {"inspections.nitzana.queue_limit=601", NULL},
+        {"inspections.nitzana.flags.food=0.02", NULL},
+        {"inspections.ks_screening.discipline=fcfs", NULL},
+        {"inspections.ks_screening.at_closing=finish", NULL},
+        {"crossings.rafah.hours=07:00-18:00", NULL},
+        {"crossings.kerem_shalom.transfer.lanes=9", NULL},
+        {"crossings.zikim.queue_limit=51", NULL},
+        {"hubs.rafah_hub.capacity=20001 t", NULL},
+        {"hubs.rafah_hub.stock.food=2001 t", NULL},
+        {"legs.rafah_south.loss=0.02", NULL},
+        {"legs.rafah_south.travel=31 min", NULL},
+        {"routes.egypt_via_rafah.share=0.5", "routes.egypt_via_ks.share=0.5"},
+    };
+    const char *p = scn_path("scenarios/examples/small_network.yaml");
+    char path[4096];
+    snprintf(path, sizeof path, "%s", p);
+    af_scenario *base = load_ok(path, NULL, 0);
+    size_t n = sizeof changes / sizeof changes[0], tried = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = changes[i][1] ? 2 : 1;
+        af_scenario *x = load_ok(path, changes[i], k), *again = load_ok(path, changes[i], k);
+        if (af_scenario_equal(base, x) || af_scenario_equal(x, base))
+            fail_msg("with %s the scenario compares equal to the file's", changes[i][0]);
+        if (af_scenario_hash(base) == af_scenario_hash(x))
+            fail_msg("with %s the scenario hashes as the file's", changes[i][0]);
+        assert_true(af_scenario_equal(x, again));
+        af_scenario_free(x);
+        af_scenario_free(again);
+        tried++;
+    }
+    assert_int_equal(tried, 34);
+    af_scenario_free(base);
+}
+
 /* Text in memory: extends can be turned off; bad arguments are refused. */
 static void test_buffer_loading(void **state)
 {
@@ -219,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_examples_round_trip),
         cmocka_unit_test(test_example_values),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_every_field_counts),
         cmocka_unit_test(test_buffer_loading),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
