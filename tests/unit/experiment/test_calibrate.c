@@ -262,6 +262,41 @@ static void test_fit_a_marked_assumption(void **state)
     af_exp_model_destroy(&m);
 }
 
+/* A --fit path as long as the parameter's path field (256 characters, no room for its end)
+ * is refused as a malformed PATH=LO:HI; one character shorter it is read, and refused only
+ * because the scenario has no such path. */
+static void test_fit_path_length(void **state)
+{
+    (void)state;
+    af_exp_model m;
+    af_error err;
+    af_error_clear(&err);
+    assert_int_equal(af_exp_model_scenario(&m, NULL, &err), AF_OK);
+    char too_long[300], longest[300];
+    memset(too_long, 'a', 256);
+    snprintf(too_long + 256, sizeof too_long - 256, "=1:2");
+    memset(longest, 'a', 255);
+    snprintf(longest + 255, sizeof longest - 255, "=1:2");
+    const char *fit[1];
+    af_calibrate_config cfg = {.scenario = scratch("syn.yaml"), .observed = scratch("syn.csv"),
+                               .fit = fit, .n_fit = 1, .max_evaluations = 3, .replications = 2,
+                               .out_dir = scratch("long")};
+    af_exp_options o;
+    af_exp_options_init(&o);
+    o.command = "aidflow calibrate";
+    af_calibrate_result *res = NULL;
+    fit[0] = too_long;
+    assert_int_equal(af_calibrate_run(&cfg, &m, &o, &res, &err), AF_INVAL);
+    if (!strstr(err.message, "expected PATH=LO:HI (a --set path and its range)"))
+        fail_msg("256 characters: %s", err.message);
+    fit[0] = longest;
+    af_error_clear(&err);
+    assert_int_equal(af_calibrate_run(&cfg, &m, &o, &res, &err), AF_INVAL);
+    if (strstr(err.message, "expected PATH=LO:HI") || !strstr(err.message, "aaaa"))
+        fail_msg("255 characters: %s", err.message);
+    af_exp_model_destroy(&m);
+}
+
 /* Mistakes in an observed file: each reported with its line and column. */
 static void test_observed_file_errors(void **state)
 {
@@ -354,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_recovers_the_values_that_made_the_figures),
         cmocka_unit_test(test_hold_out),
         cmocka_unit_test(test_fit_a_marked_assumption),
+        cmocka_unit_test(test_fit_path_length),
         cmocka_unit_test(test_observed_file_errors),
         cmocka_unit_test(test_bundled_observed_files),
     };
