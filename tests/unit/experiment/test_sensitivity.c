@@ -85,6 +85,45 @@ static const row *find(const row *rows, size_t n, const char *assumption, const 
     return NULL;
 }
 
+/* Every ranking entry of DIR/summary.json, in order, with the output it ranks for, checked
+ * field by field against the same row of sensitivity.csv (rows[k]: the CSV lists the same
+ * entries in the same order). Returns the entries found. */
+static size_t check_json_against_csv(const char *dir, const row *rows, size_t n_rows)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    char *text = slurp(path, NULL);
+    assert_non_null(text);
+    char output[128] = "";
+    size_t k = 0;
+    for (const char *at = text; (at = strstr(at, "{\"")) != NULL; at++) {
+        if (!strncmp(at, "{\"output\": \"", 12)) {
+            assert_int_equal(sscanf(at + 12, "%127[^\"]", output), 1);
+            continue;
+        }
+        if (strncmp(at, "{\"assumption\": \"", 16) != 0) continue;
+        row e;
+        int trajectories = 0;
+        int got = sscanf(at + 16,
+                         "%127[^\"]\", \"rank\": %d, \"mu_star\": %lf, \"mu_star_lo\": %lf, "
+                         "\"mu_star_hi\": %lf, \"mu\": %lf, \"sigma\": %lf, \"trajectories\": %d}",
+                         e.assumption, &e.rank, &e.mu_star, &e.lo, &e.hi, &e.mu, &e.sigma,
+                         &trajectories);
+        if (got != 8) fail_msg("summary.json entry %zu: %d fields read of 8: %.160s", k, got, at);
+        assert_true(k < n_rows);
+        const row *c = &rows[k];
+        if (strcmp(e.assumption, c->assumption) || strcmp(output, c->output) ||
+            e.rank != c->rank || e.mu_star != c->mu_star || e.lo != c->lo || e.hi != c->hi ||
+            e.mu != c->mu || e.sigma != c->sigma)
+            fail_msg("summary.json entry %zu (%s on %s) differs from sensitivity.csv's", k,
+                     e.assumption, output);
+        assert_true(trajectories > 0);
+        k++;
+    }
+    free(text);
+    return k;
+}
+
 static void test_known_answer(void **state)
 {
     (void)state;
@@ -115,6 +154,8 @@ static void test_known_answer(void **state)
     const row *need = find(rows, n, "categories.food.daily_need", "need_met.food.north");
     assert_true(need->mu_star > 0 && need->mu < 0); /* more need, less of it met */
     assert_true(find(rows, n, "inspections.check.lanes", "need_met.food.north")->mu_star > 0);
+    /* summary.json gives the same ranking with the same figures. */
+    assert_int_equal(check_json_against_csv(scratch("whole"), rows, n), n);
 }
 
 static void test_resume_gives_the_same_bytes(void **state)
