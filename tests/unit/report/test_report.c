@@ -282,6 +282,14 @@ static void labels_tell_runs_apart(void **state)
     assert_int_equal(count(table, "background:#f28e2b\"></span>Fixture: two regions, two categories (kerem_shalom.lanes=4)</td>"), 2);
     free(table);
     assert_non_null(strstr(html, ">today</text>"));
+    /* The by-category table heads each run's columns with its label. */
+    table = element(html, "<table class=\"bycat\">", "</thead>");
+    assert_non_null(table);
+    assert_non_null(strstr(table, "<th class=\"n\">today: coverage</th>"));
+    assert_non_null(strstr(table, "<th class=\"n\">today: unmet person-days</th>"));
+    assert_non_null(strstr(table, "<th class=\"n\">Fixture: two regions, two categories "
+                                  "(kerem_shalom.lanes=4): coverage</th>"));
+    free(table);
     free(html);
 }
 
