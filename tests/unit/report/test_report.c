@@ -261,6 +261,27 @@ static void what_limits_is_the_models_binding_constraint(void **state)
     free(html);
 }
 
+/* The time axis is in dates only when the runs' first day is a date: the run's days dated
+ * 2024-13-01 (month 13) give an axis of day numbers, where the same run dated 2024-03-01
+ * gives "1 Mar". */
+static void time_axis_needs_a_real_date(void **state)
+{
+    (void)state;
+    const char *good[] = {AF_REPORT_DATA "/run_small"};
+    char *html = report_of(good, 1, "dated.html");
+    assert_non_null(strstr(html, "text-anchor=\"middle\">1 Mar</text>"));
+    free(html);
+    const char *d = copy_fixture("run_small", "month_13");
+    edit(d, "daily.csv", "s/2024-03-01/2024-13-01/g");
+    edit(d, "stations.csv", "s/2024-03-01/2024-13-01/g");
+    const char *dirs[] = {d};
+    html = report_of(dirs, 1, "month_13.html");
+    assert_null(strstr(html, "text-anchor=\"middle\">1 Mar</text>"));
+    assert_non_null(strstr(html, "text-anchor=\"middle\">1</text>"));
+    assert_non_null(strstr(html, "text-anchor=\"middle\">2</text>"));
+    free(html);
+}
+
 static void labels_tell_runs_apart(void **state)
 {
     (void)state;
@@ -630,6 +651,7 @@ int main(void)
         cmocka_unit_test(network_and_need_met_answer_the_question),
         cmocka_unit_test(what_limits_is_the_models_binding_constraint),
         cmocka_unit_test(labels_tell_runs_apart),
+        cmocka_unit_test(time_axis_needs_a_real_date),
         cmocka_unit_test(summary_table_shows_the_inputs_numbers),
         cmocka_unit_test(every_input_string_is_escaped),
         cmocka_unit_test(malformed_inputs_are_errors_with_file_and_line),
