@@ -103,7 +103,11 @@ def test_table_and_provenance():
             "--show", "coverage.food", "--out", out("table"))
     assert "2 design points x 3 replications = 6 jobs (6 run now, 0 found in the store), seed 7" in p.stdout, p.stdout
     assert "coverage.food, mean and 95% confidence interval" in p.stdout, p.stdout
-    assert "sweep: 6 jobs to run" in p.stderr, p.stderr  # plain progress lines off a terminal
+    # plain progress lines off a terminal: the start first, the end last
+    lines = p.stderr.splitlines()
+    assert lines[0] == "sweep: 6 jobs to run", p.stderr
+    assert re.fullmatch(r"sweep: 6/6 jobs, \S+ jobs/s, took .+", lines[-1]), p.stderr
+    assert sum("jobs to run" in l for l in lines) == 1, p.stderr
     with open(os.path.join(out("table"), "provenance.json")) as f:
         prov = f.read()
     assert '"command": "aidflow sweep ' + SCN + ' --vary inspections.screening.lanes=2,8 --replications 3 --show coverage.food"' in prov, prov
@@ -127,6 +131,11 @@ def test_kill_9_and_resume():
     p = run(*args, "--jobs", "2", "--out", d)
     assert f"({240 - n} run now, {n} found in the store)" in p.stdout, p.stdout
     assert f"{n} of 240 jobs already in the store" in p.stderr, p.stderr
+    same_files(out("whole"), d)
+    # Once more: nothing left to run, and it says so.
+    p = run(*args, "--out", d)
+    assert "all 240 jobs already in the store" in p.stderr, p.stderr
+    assert "(0 run now, 240 found in the store)" in p.stdout, p.stdout
     same_files(out("whole"), d)
 
 
@@ -235,6 +244,11 @@ def test_compare():
         if r[di] != "":
             assert float(r[di]) == 0 and float(r[ci_lo]) == 0 and float(r[ci_hi]) == 0, r
             assert r[sig] == "no", r
+    # A figure that is not a number (no need: no coverage) prints as "-" in every column.
+    p = run("compare", SCN, SCN, "--set", "categories.food.daily_need=0 kg", "--replications", "2",
+            "--out", out("no_need"))
+    line = next(l for l in p.stdout.splitlines() if l.startswith("coverage.food "))
+    assert line.split() == ["coverage.food", "-", "-", "-", "-", "-"], line
     p = run("compare", SCN, SCN_B, "--jobs", "1", "--out", out("ab1"))
     line = next(l for l in p.stdout.splitlines() if l.startswith("coverage.food "))
     assert line.rstrip().endswith("yes"), line
