@@ -252,6 +252,12 @@ def test_compare():
     p = run("compare", SCN, SCN_B, "--jobs", "1", "--out", out("ab1"))
     line = next(l for l in p.stdout.splitlines() if l.startswith("coverage.food "))
     assert line.rstrip().endswith("yes"), line
+    # The table's figures are compare.csv's, to four significant digits (under 10,000).
+    with open(os.path.join(out("ab1"), "compare.csv")) as f:
+        food = next(r for r in csv.DictReader(f) if r["metric"] == "coverage.food")
+    shown = line.split()
+    for k, col, fmt in ((1, "mean_a", "%.4g"), (2, "mean_b", "%.4g"), (3, "diff", "%+.4g")):
+        assert shown[k] == fmt % float(food[col]), (shown, food)
     run("compare", SCN, SCN_B, "--jobs", "2", "--out", out("ab2"), "--quiet")
     same_files(out("ab1"), out("ab2"), ["compare.csv", "replications.csv", "provenance.json",
                                         "A/daily.csv", "A/stations.csv", "B/daily.csv", "B/summary.json"])
