@@ -37,6 +37,7 @@ typedef struct fx {
     uint64_t rearrive_until;
     uint64_t started_arrival; /* the started hook of this entity arrives entity + 1000 */
     uint64_t started_closes;  /* the started hook of this entity forces the station closed */
+    uint64_t started_runs;    /* the started hook of this entity runs the calendar to now */
     uint32_t check_cap;       /* when set, every start must find the station open and the
                                  day's count within this cap */
 } fx;
@@ -60,6 +61,8 @@ static void hook_started(af_sim *sim, af_station *st, void *ctx, uint64_t entity
     if (f->started_arrival && entity == f->started_arrival)
         assert_int_equal(af_station_arrive(st, entity + 1000, 0, 5), AF_OK);
     if (f->started_closes && entity == f->started_closes) af_station_set_closed(st, true);
+    if (f->started_runs && entity == f->started_runs)
+        assert_int_equal(af_sim_run_until(sim, af_sim_now(sim)), AF_OK);
 }
 
 static void hook_done(af_sim *sim, af_station *st, void *ctx, uint64_t entity)
@@ -1681,10 +1684,32 @@ static void test_short_ways_at_their_edges(void **state)
     af_schedule_destroy(always);
 }
 
+/* A completion inside a refresh: one lane; 1 arrives at 0 for 10 min, 2 at 1 with no service,
+ * 3 at 2 for 5 min. At 10, 1's completion hands the lane to 2, whose completion is due at
+ * once; 2's `started` hook runs the calendar to now, so that completion runs inside the
+ * station's refresh and frees the lane there. The refresh must then start 3 at 10 (done at 15):
+ * nothing else would, as no other event is left for the station. */
+static void test_completion_inside_a_refresh_starts_the_next(void **state)
+{
+    (void)state;
+    static const plan plans[] = {{0, 1, 0, 10}, {1, 2, 0, 0}, {2, 3, 0, 5}};
+    af_station_config cfg = config(1);
+    fx *f = fx_new(&cfg, plans, 3);
+    f->started_runs = 2;
+    assert_int_equal(af_sim_run_until(f->sim, 100), AF_OK);
+    /* 2's completion (inside its own start) and 3's start come before 1's `done` hook, which
+     * runs when 1's completion has handed its lane on. */
+    assert_string_equal(f->log, "S1 S2 D2 S3 D1 D3 ");
+    expect_starts(f, (const uint64_t[]){1, 2, 3}, (const double[]){0, 10, 10}, 3);
+    expect_dones(f, (const uint64_t[]){2, 1, 3}, (const double[]){10, 10, 15}, 3);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_lane_deterministic),
+        cmocka_unit_test(test_completion_inside_a_refresh_starts_the_next),
         cmocka_unit_test(test_c_lanes),
         cmocka_unit_test(test_fcfs_vs_priority),
         cmocka_unit_test(test_queue_growth_and_ties),
