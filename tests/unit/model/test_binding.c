@@ -59,6 +59,8 @@ static void test_closed_gate_binds_for_the_closed_share(void **state)
     af_assert_close(metric(r, "leg.out.binding_share"), 0, 0, 0);
     /* It is no bottleneck by utilisation: it works a few minutes a day. */
     assert_true(metric(r, "station.gate.utilisation") < 0.1);
+    /* The gate has no Gaza side: no share is reported for one. */
+    assert_true(af_result_metric(r, "gaza_side.gate.binding_share") == (size_t)-1);
     af_result_free(r);
     af_scenario_free(s);
 }
