@@ -615,6 +615,20 @@ static inline __attribute__((always_inline)) double lane_take(af_station *st, la
     return waited;
 }
 
+/* A lane's end without a start: lane li is free again (on the free stack unless it was
+ * retired, li >= lanes_open), one fewer active, the service counted as served, and the busy
+ * count's change noted. */
+static inline __attribute__((always_inline)) void lane_release(af_station *st, lane *l,
+                                                               unsigned li, af_time now)
+{
+    l->state = LANE_FREE;
+    l->ev = 0;
+    if (li < st->lanes_open) st->free_lanes[st->free_n++] = li; /* else: retired */
+    st->active_n--;
+    st->stats.served++;
+    note_busy(st, now);
+}
+
 /* Starts the head of the queue on a free lane. Returns false (and changes nothing) if the
  * completion event cannot be scheduled. Calls the `started` hook last. `plain` (a constant
  * at each call) is st->plain: the queue is the FCFS ring, there is no service hook, no one is
@@ -896,16 +910,12 @@ static __attribute__((noinline)) void restart_general(af_station *st, af_time no
     }
     lane *l = &st->lanes[li];
     af_event_id ev = schedule_completion(st, now + service, li);
-    st->stats.served++;
     if (!ev) {
-        l->state = LANE_FREE;
-        l->ev = 0;
-        st->free_lanes[st->free_n++] = li;
-        st->active_n--;
-        note_busy(st, now);
+        lane_release(st, l, li, now);
         arm_closing(st, now);
         return;
     }
+    st->stats.served++;
     note_busy_dip(st, now);
     st->short_restarts++;
     st->in_refresh = true;
@@ -947,12 +957,7 @@ static __attribute__((noinline)) void complete_plain(af_sim *sim, af_station *st
         if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
         return;
     }
-    l->state = LANE_FREE;
-    l->ev = 0;
-    if (li < st->lanes_open) st->free_lanes[st->free_n++] = li; /* else: retired */
-    st->active_n--;
-    st->stats.served++;
-    note_busy(st, now);
+    lane_release(st, l, li, now);
     if (!st->in_refresh)
         refresh_plain_outer(st, now);
     else if (!idle_after_completion(st))
@@ -973,12 +978,7 @@ static __attribute__((noinline)) void complete_general(af_sim *sim, af_station *
         if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
         return;
     }
-    l->state = LANE_FREE;
-    l->ev = 0;
-    if (li < st->lanes_open) st->free_lanes[st->free_n++] = li; /* else: retired */
-    st->active_n--;
-    st->stats.served++;
-    note_busy(st, now);
+    lane_release(st, l, li, now);
     if (!idle_after_completion(st)) refresh(st);
     if (st->hooks.done) st->hooks.done(sim, st, st->hooks.ctx, entity);
 }
